@@ -1,0 +1,51 @@
+package io.sluice.launcher;
+
+import io.sluice.config.ConfigException;
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads the configuration through vertx-config: the JSON file, then the environment and the system
+ * properties (see {@link ConfigOverrides}), and validates it once into a {@link SluiceConfig}.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    public static Future<SluiceConfig> load(Vertx vertx, String path) {
+        if (!Files.isReadable(Path.of(path))) {
+            return Future.failedFuture(new ConfigException("--config", "file '" + path + "' does not exist or is not readable"));
+        }
+        Future<JsonObject> file = read(vertx, new ConfigStoreOptions().setType("file").setFormat("json")
+                .setConfig(new JsonObject().put("path", path)))
+                .recover(err -> Future.failedFuture(new ConfigException("--config",
+                        "'" + path + "' is not valid JSON: " + firstLine(err))));
+        Future<JsonObject> env = read(vertx, new ConfigStoreOptions().setType("env"));
+        Future<JsonObject> sys = read(vertx, new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
+        return Future.all(file, env, sys).map(cf -> SluiceConfig.fromJson(
+                ConfigOverrides.apply(file.result(), env.result().getMap(), sys.result().getMap())));
+    }
+
+    private static Future<JsonObject> read(Vertx vertx, ConfigStoreOptions store) {
+        ConfigRetriever r = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().setIncludeDefaultStores(false)
+                .setScanPeriod(-1).addStore(store));
+        return r.getConfig().onComplete(ar -> r.close());
+    }
+
+    private static String firstLine(Throwable t) {
+        Throwable e = t;
+        while (e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,71 @@
+package io.sluice.launcher;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.config.ConfigException;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Entry point: {@code java -jar sluice.jar [--config conf/local.json]} (or {@code SLUICE_CONFIG}).
+ * A bad configuration prints one line naming the key and exits 2; a failed start exits 1; SIGTERM
+ * and Ctrl-C stop gracefully (the embedded broker included).
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        String path = configPath(args);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Vertx vertx = Vertx.vertx();
+        SluiceConfig config;
+        try {
+            config = ConfigLoader.load(vertx, path).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ConfigException ce) {
+                System.err.println("sluice: invalid configuration: " + ce.getMessage());
+            } else {
+                System.err.println("sluice: cannot read configuration '" + path + "': " + cause);
+            }
+            vertx.close();
+            System.exit(2);
+            return;
+        }
+        Sluice app = new Sluice(vertx, config, registry);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping Sluice");
+            app.stopBlocking(Duration.ofSeconds(60));
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+            LOG.info("Sluice stopped");
+        }, "sluice-shutdown"));
+        app.start()
+                .onSuccess(v -> LOG.info("Sluice started (config {})", path))
+                .onFailure(err -> {
+                    System.err.println("sluice: failed to start: " + err.getMessage());
+                    LOG.error("Start failed", err);
+                    System.exit(1);
+                });
+    }
+
+    static String configPath(String[] args) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if ("--config".equals(args[i])) {
+                return args[i + 1];
+            }
+        }
+        String env = System.getenv("SLUICE_CONFIG");
+        return env != null ? env : "conf/local.json";
+    }
+}

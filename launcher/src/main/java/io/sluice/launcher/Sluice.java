@@ -1,0 +1,235 @@
+package io.sluice.launcher;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.dispatch.LambdaSettings;
+import io.sluice.embedded.EmbeddedKafkaCluster;
+import io.sluice.embedded.EmbeddedKafkaOptions;
+import io.sluice.generator.GeneratorVerticle;
+import io.sluice.kafka.AsyncProducer;
+import io.sluice.kafka.KafkaSettings;
+import io.sluice.kafka.Topics;
+import io.sluice.locallambda.LocalLambdaOptions;
+import io.sluice.locallambda.LocalLambdaServer;
+import io.sluice.pipeline.Pipeline;
+import io.sluice.pipeline.PipelineSettings;
+import io.sluice.producer.ProducerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The running application: in local mode the embedded broker, topics and the local Lambda endpoint;
+ * then the producer, the consumer pipelines and the generator. {@link #stop()} undoes it in reverse:
+ * generator, producer (flush), pipelines (drain and commit), local endpoint, broker.
+ */
+public final class Sluice {
+    private static final Logger LOG = LoggerFactory.getLogger(Sluice.class);
+
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+    private SluiceConfig config;
+    private EmbeddedKafkaCluster cluster;
+    private LocalLambdaServer localLambda;
+    private String producerDeployment;
+    private String generatorDeployment;
+    private final List<Pipeline> pipelines = new ArrayList<>();
+    private long statusTimer = -1;
+    private boolean stopped;
+
+    public Sluice(Vertx vertx, SluiceConfig config, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    public Future<Void> start() {
+        return startBroker()
+                .compose(v -> prepareTopics())
+                .compose(v -> startLocalLambda())
+                .compose(v -> startProducer())
+                .compose(v -> startPipelines())
+                .compose(v -> startGenerator())
+                .onSuccess(v -> startStatus());
+    }
+
+    private Future<Void> startBroker() {
+        if (!config.embedded().enabled()) {
+            return Future.succeededFuture();
+        }
+        SluiceConfig.EmbeddedSettings e = config.embedded();
+        return vertx.executeBlocking(() -> {
+            EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder().nodes(e.nodes())
+                    .heap(e.heapMb() / 2 + "m", e.heapMb() + "m");
+            if (e.dataDir() != null) {
+                b.baseDir(Path.of(e.dataDir()));
+            }
+            long t0 = System.nanoTime();
+            EmbeddedKafkaCluster c = EmbeddedKafkaCluster.start(b.build());
+            LOG.info("Embedded Kafka ({} node(s)) ready at {} in {} ms", e.nodes(), c.bootstrapServers(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            return c;
+        }).map(c -> {
+            cluster = c;
+            config = config.withKafka(config.kafka().withBootstrapServers(c.bootstrapServers()));
+            return null;
+        });
+    }
+
+    private Future<Void> prepareTopics() {
+        KafkaSettings kafka = config.kafka();
+        Set<String> required = new LinkedHashSet<>();
+        if (config.producer().enabled()) {
+            required.addAll(config.producer().router().topics());
+            required.add(config.producer().dlqTopic());
+        }
+        for (PipelineSettings p : config.pipelines()) {
+            required.addAll(p.topics());
+            required.add(p.dlqTopic());
+        }
+        return vertx.executeBlocking(() -> {
+            if (kafka.createTopics()) {
+                Topics.create(kafka, kafka.topics());
+            }
+            Topics.requireExisting(kafka, required);
+            return null;
+        });
+    }
+
+    private Future<Void> startLocalLambda() {
+        SluiceConfig.LocalLambdaSettings l = config.localLambda();
+        if (!l.enabled()) {
+            return Future.succeededFuture();
+        }
+        LocalLambdaOptions opts = LocalLambdaOptions.defaults().withPort(l.port())
+                .withDispatcherFunctionName(l.functionName()).withConcurrency(l.concurrency());
+        return LocalLambdaServer.start(vertx, opts).map(server -> {
+            localLambda = server;
+            URI endpoint = URI.create(server.endpoint());
+            List<PipelineSettings> ps = new ArrayList<>();
+            for (PipelineSettings p : config.pipelines()) {
+                LambdaSettings ls = p.lambda();
+                ps.add(ls.endpointOverride() == null ? p.withLambda(ls.withEndpointOverride(endpoint)) : p);
+            }
+            config = config.withPipelines(ps);
+            LOG.info("Local Lambda endpoint at {} hosting '{}'", server.endpoint(), l.functionName());
+            return null;
+        });
+    }
+
+    private Future<Void> startProducer() {
+        if (!config.producer().enabled()) {
+            return Future.succeededFuture();
+        }
+        var props = config.kafka().clientConfig(new HashMap<>(), config.producer().kafka());
+        props.putIfAbsent("client.id", "sluice-producer-" + ProcessHandle.current().pid());
+        AsyncProducer producer = new AsyncProducer(new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer()), "sluice-producer-send");
+        return vertx.deployVerticle(new ProducerVerticle(config.producer(), producer, registry))
+                .map(id -> {
+                    producerDeployment = id;
+                    return null;
+                });
+    }
+
+    private Future<Void> startPipelines() {
+        Future<Void> chain = Future.succeededFuture();
+        for (PipelineSettings p : config.pipelines()) {
+            Pipeline pipeline = new Pipeline(vertx, p, config.kafka(), registry);
+            pipelines.add(pipeline);
+            chain = chain.compose(v -> pipeline.start());
+        }
+        return chain;
+    }
+
+    private Future<Void> startGenerator() {
+        if (!config.generator().enabled()) {
+            return Future.succeededFuture();
+        }
+        return vertx.deployVerticle(new GeneratorVerticle(config.generator(), registry)).map(id -> {
+            generatorDeployment = id;
+            return null;
+        });
+    }
+
+    private void startStatus() {
+        if (config.statusIntervalMs() <= 0) {
+            return;
+        }
+        StatusReporter reporter = new StatusReporter(registry);
+        statusTimer = vertx.setPeriodic(config.statusIntervalMs(), id -> LOG.info("{}", reporter.line()));
+    }
+
+    /** Graceful stop, in reverse order of start; every step bounded, failures logged and passed over. */
+    public Future<Void> stop() {
+        if (stopped) {
+            return Future.succeededFuture();
+        }
+        stopped = true;
+        if (statusTimer >= 0) {
+            vertx.cancelTimer(statusTimer);
+        }
+        Future<Void> chain = undeploy(generatorDeployment).compose(v -> undeploy(producerDeployment));
+        for (Pipeline p : pipelines) {
+            chain = chain.compose(v -> p.stop().recover(this::logged));
+        }
+        return chain
+                .compose(v -> localLambda == null ? Future.<Void>succeededFuture() : localLambda.close().recover(this::logged))
+                .compose(v -> cluster == null ? Future.<Void>succeededFuture() : vertx.<Void>executeBlocking(() -> {
+                    cluster.close();
+                    return null;
+                }).recover(this::logged));
+    }
+
+    private Future<Void> undeploy(String id) {
+        return id == null ? Future.succeededFuture() : vertx.undeploy(id).recover(this::logged);
+    }
+
+    private Future<Void> logged(Throwable err) {
+        LOG.warn("Stop step failed: {}", err.toString());
+        return Future.succeededFuture();
+    }
+
+    public SluiceConfig config() {
+        return config;
+    }
+
+    public EmbeddedKafkaCluster cluster() {
+        return cluster;
+    }
+
+    public LocalLambdaServer localLambda() {
+        return localLambda;
+    }
+
+    public List<Pipeline> pipelines() {
+        return pipelines;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Bounded blocking stop for shutdown hooks and tests (never on an event loop). */
+    public void stopBlocking(Duration timeout) {
+        try {
+            stop().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("Stop did not complete within {}: {}", timeout, e.toString());
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.sluice.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Runs the fat jar as a user would (a child JVM), collecting its output lines. */
+final class JarProcess implements AutoCloseable {
+    final Process process;
+    final List<String> stdout = new CopyOnWriteArrayList<>();
+    final List<String> stderr = new CopyOnWriteArrayList<>();
+
+    private JarProcess(Process p) {
+        this.process = p;
+        pump(p.getInputStream(), stdout);
+        pump(p.getErrorStream(), stderr);
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("sluice.jar", "target/sluice.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("fat jar not built: " + jar.toAbsolutePath());
+        }
+        return jar;
+    }
+
+    static JarProcess start(Path workDir, List<String> jvmArgs, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(jar().toAbsolutePath().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
+        return new JarProcess(pb.start());
+    }
+
+    private static void pump(java.io.InputStream in, List<String> sink) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.add(line);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

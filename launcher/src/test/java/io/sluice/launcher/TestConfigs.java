@@ -1,0 +1,36 @@
+package io.sluice.launcher;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Test configurations derived from the shipped {@code conf/local.json}, so tests exercise what users run. */
+final class TestConfigs {
+    private TestConfigs() {
+    }
+
+    static Path confDir() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("conf"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("conf/ not found above " + Path.of("").toAbsolutePath());
+        }
+        return p.resolve("conf");
+    }
+
+    /** conf/local.json with the status line off. */
+    static JsonObject local() {
+        try {
+            JsonObject c = new JsonObject(Files.readString(confDir().resolve("local.json")));
+            c.getJsonObject("status").put("intervalMs", 0);
+            return c;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.sluice.batch;
+
+import io.sluice.bus.Addresses;
+import io.sluice.pipeline.Batch;
+import io.sluice.pipeline.BatchOutcome;
+import io.sluice.pipeline.InRecord;
+import io.sluice.pipeline.PipelineSettings;
+import io.sluice.pipeline.RecordChunk;
+import io.sluice.pipeline.RevokeRequest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Thin wiring around {@link Lanes}: takes record chunks from the consumer, sends closed batches to
+ * dispatch (one in flight per lane), forwards each outcome to the consumer, and answers revocations
+ * once the revoked partitions' in-flight batches are final or the bound has passed.
+ */
+public final class BatchingVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingVerticle.class);
+    /** Dispatch answers only when every record is final; retries and DLQ writes can take long. */
+    private static final long DISPATCH_REPLY_TIMEOUT_MS = 24L * 3600 * 1000;
+    private static final long REDISPATCH_DELAY_MS = 500;
+
+    private final PipelineSettings settings;
+    private final Lanes lanes;
+    private final List<RevokeWait> revokeWaits = new ArrayList<>();
+    private long timerId = -1;
+    private long timerAt = -1;
+
+    private record RevokeWait(Set<TopicPartition> partitions, Message<RevokeRequest> msg, long timerId) {
+    }
+
+    public BatchingVerticle(PipelineSettings settings) {
+        this.settings = settings;
+        this.lanes = new Lanes(settings.batch(), settings.ordering(), settings.lanes(), settings.lambda().maxConcurrency());
+    }
+
+    @Override
+    public Future<?> start() {
+        MessageConsumer<RecordChunk> records = vertx.eventBus().localConsumer(Addresses.batchRecords(settings.name()),
+                m -> onChunk(m.body()));
+        MessageConsumer<RevokeRequest> revoke = vertx.eventBus().localConsumer(Addresses.batchRevoke(settings.name()),
+                this::onRevoke);
+        return Future.join(records.completion(), revoke.completion());
+    }
+
+    private void onChunk(RecordChunk chunk) {
+        long now = System.currentTimeMillis();
+        for (InRecord r : chunk.records()) {
+            lanes.add(r, now);
+        }
+        pump();
+    }
+
+    private void pump() {
+        long now = System.currentTimeMillis();
+        for (Batch b : lanes.ready(now)) {
+            dispatch(b);
+        }
+        scheduleLinger();
+    }
+
+    private void scheduleLinger() {
+        long deadline = lanes.nextDeadline();
+        if (deadline < 0 || (timerId >= 0 && timerAt <= deadline)) {
+            return;
+        }
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        timerAt = deadline;
+        timerId = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), id -> {
+            timerId = -1;
+            timerAt = -1;
+            pump();
+        });
+    }
+
+    private void dispatch(Batch b) {
+        DeliveryOptions opts = new DeliveryOptions().setSendTimeout(DISPATCH_REPLY_TIMEOUT_MS);
+        vertx.eventBus().<BatchOutcome>request(Addresses.dispatch(settings.name()), b, opts)
+                .onSuccess(reply -> {
+                    lanes.done(b);
+                    vertx.eventBus().send(Addresses.completed(settings.name()), reply.body());
+                    checkRevokeWaits();
+                    pump();
+                })
+                .onFailure(err -> {
+                    // Dispatch did not take it (not deployed yet, or stopping): the records are not
+                    // final; put them back in order and try again shortly.
+                    LOG.warn("Dispatch of batch {} failed: {}; retrying in {} ms", b.range(), err.toString(), REDISPATCH_DELAY_MS);
+                    vertx.setTimer(REDISPATCH_DELAY_MS, id -> {
+                        lanes.requeue(b, System.currentTimeMillis());
+                        checkRevokeWaits();
+                        pump();
+                    });
+                });
+    }
+
+    private void onRevoke(Message<RevokeRequest> msg) {
+        Set<TopicPartition> tps = msg.body().partitions();
+        int dropped = lanes.drop(tps);
+        LOG.info("Revoking {}: dropped {} queued records (not committed, the next owner reads them)", tps, dropped);
+        if (lanes.busy(tps) == 0) {
+            msg.reply(dropped);
+            return;
+        }
+        long t = vertx.setTimer(Math.max(1, msg.body().timeoutMs()), id -> {
+            revokeWaits.removeIf(w -> w.msg == msg);
+            LOG.warn("Revocation of {}: in-flight batches not final within {} ms; committing what is final", tps,
+                    msg.body().timeoutMs());
+            msg.reply(dropped);
+        });
+        revokeWaits.add(new RevokeWait(tps, msg, t));
+    }
+
+    private void checkRevokeWaits() {
+        Iterator<RevokeWait> it = revokeWaits.iterator();
+        while (it.hasNext()) {
+            RevokeWait w = it.next();
+            lanes.drop(w.partitions);
+            if (lanes.busy(w.partitions) == 0) {
+                vertx.cancelTimer(w.timerId);
+                it.remove();
+                w.msg.reply(0);
+            }
+        }
+    }
+
+    /** Runtime tuning of batch limits (admin API). */
+    public void batchSettings(BatchSettings s) {
+        context.runOnContext(v -> {
+            lanes.settings(s);
+            pump();
+        });
+    }
+}

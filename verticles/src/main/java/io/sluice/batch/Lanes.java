@@ -1,0 +1,289 @@
+package io.sluice.batch;
+
+import io.sluice.pipeline.Batch;
+import io.sluice.pipeline.InRecord;
+import io.sluice.pipeline.Ordering;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per-lane record queues and the decision of when a batch closes. A lane is a partition (partition
+ * ordering) or a key-hash slice of a partition (key ordering). At most one batch per lane is in flight,
+ * so records of one lane — and so of one key — reach the function in offset order. A batch closes on
+ * count, on bytes (estimated Lambda payload), or when its first record has waited {@code lingerMs};
+ * at most {@code maxInFlightBatches} batches are in flight across all lanes.
+ *
+ * <p>Pure logic: no I/O, no timers; the caller passes the clock and sets a timer for
+ * {@link #nextDeadline()}. Confined to one thread.
+ */
+public final class Lanes {
+    /** Bytes of the event envelope around the records (eventSource, bootstrapServers, record map keys). */
+    public static final int ENVELOPE_BYTES = 512;
+
+    private final Ordering ordering;
+    private final int laneCount;
+    private final Map<LaneKey, Lane> lanes = new LinkedHashMap<>();
+    private BatchSettings settings;
+    private int maxInFlightBatches;
+    private int inFlightBatches;
+    private long nextBatchId = 1;
+
+    /** A lane's identity. */
+    public record LaneKey(TopicPartition tp, int lane) {
+    }
+
+    private static final class Lane {
+        final LaneKey key;
+        final ArrayDeque<InRecord> queue = new ArrayDeque<>();
+        long queuedPayloadBytes;
+        long firstQueuedAt = -1;
+        boolean busy;
+
+        Lane(LaneKey key) {
+            this.key = key;
+        }
+    }
+
+    public Lanes(BatchSettings settings, Ordering ordering, int laneCount, int maxInFlightBatches) {
+        this.settings = settings;
+        this.ordering = ordering;
+        this.laneCount = ordering == Ordering.KEY ? laneCount : 1;
+        this.maxInFlightBatches = maxInFlightBatches;
+    }
+
+    public void settings(BatchSettings s) {
+        this.settings = s;
+    }
+
+    public BatchSettings settings() {
+        return settings;
+    }
+
+    public void maxInFlightBatches(int n) {
+        this.maxInFlightBatches = n;
+    }
+
+    public int maxInFlightBatches() {
+        return maxInFlightBatches;
+    }
+
+    public int inFlightBatches() {
+        return inFlightBatches;
+    }
+
+    /** Stable lane of a record: 0 in partition ordering, key hash mod lanes in key ordering. */
+    public int laneOf(InRecord r) {
+        if (laneCount == 1) {
+            return 0;
+        }
+        if (r.key() == null) {
+            return (int) (r.offset() % laneCount);
+        }
+        return Math.floorMod(murmur3(r.key()), laneCount);
+    }
+
+    public void add(InRecord r, long nowMs) {
+        LaneKey k = new LaneKey(new TopicPartition(r.topic(), r.partition()), laneOf(r));
+        Lane lane = lanes.computeIfAbsent(k, Lane::new);
+        if (lane.queue.isEmpty()) {
+            lane.firstQueuedAt = nowMs;
+        }
+        lane.queue.addLast(r);
+        lane.queuedPayloadBytes += r.payloadBytes();
+    }
+
+    /** Batches that should be sent now; their lanes become busy until {@link #done(Batch)}. */
+    public List<Batch> ready(long nowMs) {
+        List<Batch> out = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (inFlightBatches >= maxInFlightBatches) {
+                break;
+            }
+            if (lane.busy || lane.queue.isEmpty()) {
+                continue;
+            }
+            String reason = closeReason(lane, nowMs);
+            if (reason != null) {
+                out.add(take(lane, reason));
+            }
+        }
+        return out;
+    }
+
+    /** Every queued record, as batches, ignoring linger (graceful stop); still one in flight per lane. */
+    public List<Batch> flush() {
+        List<Batch> out = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (!lane.busy && !lane.queue.isEmpty() && inFlightBatches < maxInFlightBatches) {
+                out.add(take(lane, "flush"));
+            }
+        }
+        return out;
+    }
+
+    private String closeReason(Lane lane, long nowMs) {
+        if (lane.queue.size() >= settings.maxRecords()) {
+            return "count";
+        }
+        if (lane.queuedPayloadBytes + ENVELOPE_BYTES >= settings.maxBytes()) {
+            return "bytes";
+        }
+        if (nowMs - lane.firstQueuedAt >= settings.lingerMs()) {
+            return "linger";
+        }
+        return null;
+    }
+
+    private Batch take(Lane lane, String reason) {
+        List<InRecord> records = new ArrayList<>(Math.min(lane.queue.size(), settings.maxRecords()));
+        InRecord head = lane.queue.peekFirst();
+        int bytes = ENVELOPE_BYTES;
+        if (head.payloadBytes() + ENVELOPE_BYTES > settings.maxBytes()) {
+            records.add(lane.queue.pollFirst());
+            bytes += head.payloadBytes();
+            reason = "too-large";
+        } else {
+            while (!lane.queue.isEmpty() && records.size() < settings.maxRecords()) {
+                InRecord r = lane.queue.peekFirst();
+                if (bytes + r.payloadBytes() > settings.maxBytes()) {
+                    break;
+                }
+                records.add(lane.queue.pollFirst());
+                bytes += r.payloadBytes();
+            }
+        }
+        lane.queuedPayloadBytes -= bytes - ENVELOPE_BYTES;
+        lane.firstQueuedAt = lane.queue.isEmpty() ? -1 : lane.firstQueuedAt;
+        lane.busy = true;
+        inFlightBatches++;
+        return new Batch(nextBatchId++, lane.key.tp().topic(), lane.key.tp().partition(), lane.key.lane(), records,
+                bytes, reason);
+    }
+
+    /** The batch's lane is free again. */
+    public void done(Batch b) {
+        Lane lane = lanes.get(new LaneKey(new TopicPartition(b.topic(), b.partition()), b.lane()));
+        inFlightBatches--;
+        if (lane != null) {
+            lane.busy = false;
+            if (lane.queue.isEmpty()) {
+                lanes.remove(lane.key);
+            }
+        }
+    }
+
+    /** Puts a batch that could not be handed to dispatch back at the head of its lane. */
+    public void requeue(Batch b, long nowMs) {
+        LaneKey k = new LaneKey(new TopicPartition(b.topic(), b.partition()), b.lane());
+        Lane lane = lanes.computeIfAbsent(k, Lane::new);
+        List<InRecord> rs = b.records();
+        for (int i = rs.size() - 1; i >= 0; i--) {
+            lane.queue.addFirst(rs.get(i));
+            lane.queuedPayloadBytes += rs.get(i).payloadBytes();
+        }
+        lane.firstQueuedAt = lane.firstQueuedAt < 0 ? nowMs : Math.min(lane.firstQueuedAt, nowMs);
+        lane.busy = false;
+        inFlightBatches--;
+    }
+
+    /** When the earliest linger deadline of an idle lane passes, or -1 if none waits. */
+    public long nextDeadline() {
+        long min = -1;
+        for (Lane lane : lanes.values()) {
+            if (!lane.busy && !lane.queue.isEmpty()) {
+                long d = lane.firstQueuedAt + settings.lingerMs();
+                if (min < 0 || d < min) {
+                    min = d;
+                }
+            }
+        }
+        return min;
+    }
+
+    /** Drops queued records of these partitions; returns how many were dropped. */
+    public int drop(Set<TopicPartition> tps) {
+        int n = 0;
+        Iterator<Lane> it = lanes.values().iterator();
+        while (it.hasNext()) {
+            Lane lane = it.next();
+            if (tps.contains(lane.key.tp())) {
+                n += lane.queue.size();
+                lane.queue.clear();
+                lane.queuedPayloadBytes = 0;
+                lane.firstQueuedAt = -1;
+                if (!lane.busy) {
+                    it.remove();
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Batches of these partitions currently in flight. */
+    public int busy(Set<TopicPartition> tps) {
+        int n = 0;
+        for (Lane lane : lanes.values()) {
+            if (lane.busy && tps.contains(lane.key.tp())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int queuedRecords() {
+        int n = 0;
+        for (Lane lane : lanes.values()) {
+            n += lane.queue.size();
+        }
+        return n;
+    }
+
+    /** MurmurHash3 x86 32-bit of the key bytes: stable across JVMs and runs. */
+    static int murmur3(byte[] data) {
+        int h = 0x9747b28c;
+        int len = data.length;
+        int i = 0;
+        while (i + 4 <= len) {
+            int k = (data[i] & 0xff) | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff) << 16 | (data[i + 3] & 0xff) << 24;
+            k *= 0xcc9e2d51;
+            k = Integer.rotateLeft(k, 15);
+            k *= 0x1b873593;
+            h ^= k;
+            h = Integer.rotateLeft(h, 13);
+            h = h * 5 + 0xe6546b64;
+            i += 4;
+        }
+        int k = 0;
+        switch (len & 3) {
+            case 3:
+                k ^= (data[i + 2] & 0xff) << 16;
+                // fall through
+            case 2:
+                k ^= (data[i + 1] & 0xff) << 8;
+                // fall through
+            case 1:
+                k ^= data[i] & 0xff;
+                k *= 0xcc9e2d51;
+                k = Integer.rotateLeft(k, 15);
+                k *= 0x1b873593;
+                h ^= k;
+                break;
+            default:
+                break;
+        }
+        h ^= len;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+}

@@ -1,0 +1,47 @@
+package io.sluice.bus;
+
+/**
+ * Every event-bus address Sluice uses, in one place. Addresses are lower-case and dotted.
+ *
+ * <table>
+ *   <caption>Addresses and bodies</caption>
+ *   <tr><th>address</th><th>pattern</th><th>body</th><th>reply</th></tr>
+ *   <tr><td>{@code sluice.produce}</td><td>request/reply</td>
+ *       <td>a JSON object (the event), or a Buffer holding its JSON; optional header {@code correlation-id}</td>
+ *       <td>{@code {"status":"accepted","topic","partition","offset"}}; or a failure with code
+ *       400 ({@code invalid: <reason> ...}), 429 ({@code rate-limited}), 503 ({@code overloaded} /
+ *       {@code unavailable} / {@code stopping})</td></tr>
+ *   <tr><td>{@code sluice.producer.rate}</td><td>request/reply</td>
+ *       <td>empty (read) or {@code {"messagesPerSecond":…, "bytesPerSecond":…}} (change)</td>
+ *       <td>the effective rate</td></tr>
+ *   <tr><td>{@code sluice.<pipeline>.batch.records}</td><td>send, local</td><td>{@code RecordChunk}</td><td>none</td></tr>
+ *   <tr><td>{@code sluice.<pipeline>.batch.revoke}</td><td>request, local</td>
+ *       <td>{@code RevokeRequest}</td><td>when in-flight batches of those partitions are done (or the bound passed)</td></tr>
+ *   <tr><td>{@code sluice.<pipeline>.dispatch}</td><td>request, local</td><td>{@code Batch}</td>
+ *       <td>{@code BatchOutcome}: every record final (delivered or in the DLQ)</td></tr>
+ *   <tr><td>{@code sluice.<pipeline>.consumer.completed}</td><td>send, local</td><td>{@code BatchOutcome}</td><td>none</td></tr>
+ * </table>
+ */
+public final class Addresses {
+    public static final String PRODUCE = "sluice.produce";
+    public static final String PRODUCER_RATE = "sluice.producer.rate";
+
+    private Addresses() {
+    }
+
+    public static String batchRecords(String pipeline) {
+        return "sluice." + pipeline + ".batch.records";
+    }
+
+    public static String batchRevoke(String pipeline) {
+        return "sluice." + pipeline + ".batch.revoke";
+    }
+
+    public static String dispatch(String pipeline) {
+        return "sluice." + pipeline + ".dispatch";
+    }
+
+    public static String completed(String pipeline) {
+        return "sluice." + pipeline + ".consumer.completed";
+    }
+}

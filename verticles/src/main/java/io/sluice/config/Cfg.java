@@ -1,0 +1,257 @@
+package io.sluice.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Typed, validating reader over one JSON object of the configuration. Every getter names the
+ * dotted key in its error; {@link #done()} rejects keys nobody read (typos fail fast instead of
+ * being silently ignored).
+ */
+public final class Cfg {
+    private final JsonObject json;
+    private final String path;
+    private final Set<String> read = new LinkedHashSet<>();
+
+    public Cfg(JsonObject json, String path) {
+        this.json = json == null ? new JsonObject() : json;
+        this.path = path;
+    }
+
+    /** The dotted path of {@code key} under this object. */
+    public String key(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public boolean has(String key) {
+        return json.containsKey(key) && json.getValue(key) != null;
+    }
+
+    public String string(String key, String def) {
+        read.add(key);
+        Object v = json.getValue(key);
+        if (v == null) {
+            return def;
+        }
+        if (!(v instanceof String s)) {
+            throw new ConfigException(key(key), "must be a string, got " + describe(v));
+        }
+        return s;
+    }
+
+    public String requiredString(String key) {
+        String s = string(key, null);
+        if (s == null || s.isBlank()) {
+            throw new ConfigException(key(key), "is required (a non-empty string)");
+        }
+        return s;
+    }
+
+    public long longIn(String key, long def, long min, long max) {
+        read.add(key);
+        Object v = json.getValue(key);
+        if (v == null) {
+            return def;
+        }
+        long n;
+        if (v instanceof Number num && isIntegral(num)) {
+            n = num.longValue();
+        } else if (v instanceof String s && s.trim().matches("-?\\d+")) {
+            n = Long.parseLong(s.trim()); // environment overrides arrive as strings
+        } else {
+            throw new ConfigException(key(key), "must be an integer between " + min + " and " + max + ", got " + describe(v));
+        }
+        if (n < min || n > max) {
+            throw new ConfigException(key(key), "must be between " + min + " and " + max + ", got " + n);
+        }
+        return n;
+    }
+
+    public int intIn(String key, int def, int min, int max) {
+        return (int) longIn(key, def, min, max);
+    }
+
+    public double doubleIn(String key, double def, double min, double max) {
+        read.add(key);
+        Object v = json.getValue(key);
+        if (v == null) {
+            return def;
+        }
+        double d;
+        if (v instanceof Number num) {
+            d = num.doubleValue();
+        } else if (v instanceof String s) {
+            try {
+                d = Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key(key), "must be a number between " + min + " and " + max + ", got " + describe(v));
+            }
+        } else {
+            throw new ConfigException(key(key), "must be a number between " + min + " and " + max + ", got " + describe(v));
+        }
+        if (Double.isNaN(d) || d < min || d > max) {
+            throw new ConfigException(key(key), "must be between " + min + " and " + max + ", got " + d);
+        }
+        return d;
+    }
+
+    public boolean bool(String key, boolean def) {
+        read.add(key);
+        Object v = json.getValue(key);
+        if (v == null) {
+            return def;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new ConfigException(key(key), "must be true or false, got " + describe(v));
+    }
+
+    /** A value from a closed set, matched exactly against the map's keys (the config spelling). */
+    public <E> E oneOf(String key, String def, Map<String, E> allowed) {
+        String s = string(key, def);
+        E e = allowed.get(s);
+        if (e == null) {
+            throw new ConfigException(key(key), "must be one of " + String.join(", ", allowed.keySet()) + ", got '" + s + "'");
+        }
+        return e;
+    }
+
+    /** A nested object; missing means empty (defaults apply). */
+    public Cfg child(String key) {
+        read.add(key);
+        Object v = json.getValue(key);
+        if (v != null && !(v instanceof JsonObject)) {
+            throw new ConfigException(key(key), "must be a JSON object, got " + describe(v));
+        }
+        return new Cfg((JsonObject) v, key(key));
+    }
+
+    /** A nested object handed to a component that validates it itself. */
+    public JsonObject rawObject(String key) {
+        read.add(key);
+        Object v = json.getValue(key);
+        if (v == null) {
+            return new JsonObject();
+        }
+        if (!(v instanceof JsonObject o)) {
+            throw new ConfigException(key(key), "must be a JSON object, got " + describe(v));
+        }
+        return o;
+    }
+
+    public List<Cfg> children(String key) {
+        read.add(key);
+        Object v = json.getValue(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof JsonArray arr)) {
+            throw new ConfigException(key(key), "must be a JSON array of objects, got " + describe(v));
+        }
+        List<Cfg> out = new ArrayList<>();
+        for (int i = 0; i < arr.size(); i++) {
+            Object o = arr.getValue(i);
+            if (!(o instanceof JsonObject jo)) {
+                throw new ConfigException(key(key) + "[" + i + "]", "must be a JSON object, got " + describe(o));
+            }
+            out.add(new Cfg(jo, key(key) + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    public List<String> strings(String key, List<String> def) {
+        read.add(key);
+        Object v = json.getValue(key);
+        if (v == null) {
+            return def;
+        }
+        if (v instanceof String s) { // "a,b" from an environment override
+            List<String> out = new ArrayList<>();
+            for (String part : s.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+            return List.copyOf(out);
+        }
+        if (!(v instanceof JsonArray arr)) {
+            throw new ConfigException(key(key), "must be a JSON array of strings, got " + describe(v));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < arr.size(); i++) {
+            Object o = arr.getValue(i);
+            if (!(o instanceof String s) || s.isBlank()) {
+                throw new ConfigException(key(key) + "[" + i + "]", "must be a non-empty string, got " + describe(o));
+            }
+            out.add(s);
+        }
+        return List.copyOf(out);
+    }
+
+    /** A flat map of client properties (values rendered as strings). */
+    public Map<String, String> properties(String key) {
+        JsonObject o = rawObject(key);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : o) {
+            Object v = e.getValue();
+            if (v instanceof JsonObject || v instanceof JsonArray) {
+                throw new ConfigException(key(key) + "." + e.getKey(), "must be a string, number or boolean");
+            }
+            if (v != null) {
+                out.put(e.getKey(), String.valueOf(v));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Fails on any key present in the JSON that no getter asked for. */
+    public void done() {
+        Set<String> unknown = new TreeSet<>(json.fieldNames());
+        unknown.removeAll(read);
+        if (!unknown.isEmpty()) {
+            String first = unknown.iterator().next();
+            throw new ConfigException(key(first), "unknown key; allowed here: " + String.join(", ", read));
+        }
+    }
+
+    private static boolean isIntegral(Number n) {
+        if (n instanceof Double || n instanceof Float) {
+            double d = n.doubleValue();
+            return d == Math.rint(d) && !Double.isInfinite(d);
+        }
+        return true;
+    }
+
+    private static String describe(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof String s) {
+            return "'" + s + "'";
+        }
+        if (v instanceof JsonObject) {
+            return "an object";
+        }
+        if (v instanceof JsonArray) {
+            return "an array";
+        }
+        return String.valueOf(v);
+    }
+}

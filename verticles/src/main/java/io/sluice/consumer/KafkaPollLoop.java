@@ -1,0 +1,317 @@
+package io.sluice.consumer;
+
+import io.sluice.pipeline.InRecord;
+import io.vertx.core.Context;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The one thread that owns a {@link Consumer}: every Kafka call happens here. Results are handed to
+ * the verticle's context with {@code runOnContext}; the verticle sends commands (pause, resume,
+ * commit, close) through a queue drained before each poll.
+ *
+ * <p>Rebalance callbacks run inside {@code poll} on this thread. On revocation the thread asks the
+ * verticle (on its event loop) for the final offsets of the revoked partitions, waits for them
+ * (bounded), and commits them synchronously before the partitions are released. Partitions assigned
+ * while paused start paused. The poll loop never stops while paused, so the member stays in the group.
+ */
+public final class KafkaPollLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPollLoop.class);
+
+    /** What the loop tells the verticle; every method is called on the verticle's context. */
+    public interface Listener {
+        void onAssigned(Map<TopicPartition, long[]> epochAndCommitted);
+
+        /** Complete {@code finalOffsets} with the offsets to commit for {@code partitions} (within the bound). */
+        void onRevoking(Set<TopicPartition> partitions, CompletableFuture<Map<TopicPartition, Long>> finalOffsets);
+
+        void onLost(Set<TopicPartition> partitions);
+
+        void onRecords(Polled polled);
+
+        void onCommitted(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochs, Throwable failure);
+
+        void onFatal(Throwable error);
+    }
+
+    /** One poll's records, converted off the event loop. Offsets/timestamps per partition, ascending. */
+    public record Polled(List<InRecord> records, Map<TopicPartition, Long> epochs, Map<TopicPartition, long[]> offsets,
+                         Map<TopicPartition, long[]> timestamps, Map<TopicPartition, int[]> sizes) {
+    }
+
+    private final Supplier<Consumer<byte[], byte[]>> factory;
+    private final Collection<String> topics;
+    private final Context context;
+    private final Listener listener;
+    private final long revokeWaitMs;
+    private final Duration pollTimeout;
+    private final ConcurrentLinkedQueue<java.util.function.Consumer<Consumer<byte[], byte[]>>> commands =
+            new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Map<TopicPartition, Long> epochs = new HashMap<>();
+    private volatile boolean running = true;
+    private volatile Consumer<byte[], byte[]> consumer;
+    private boolean pausedAll;
+    private long nextEpoch = 1;
+    private Thread thread;
+
+    public KafkaPollLoop(Supplier<Consumer<byte[], byte[]>> factory, Collection<String> topics, Context context,
+                         Listener listener, long revokeWaitMs, Duration pollTimeout) {
+        this.factory = factory;
+        this.topics = List.copyOf(topics);
+        this.context = context;
+        this.listener = listener;
+        this.revokeWaitMs = revokeWaitMs;
+        this.pollTimeout = pollTimeout;
+    }
+
+    /** Starts the thread; the returned future completes once the consumer is created and subscribed. */
+    public CompletableFuture<Void> start(String threadName) {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        thread = new Thread(() -> run(started), threadName);
+        thread.setDaemon(true);
+        thread.start();
+        return started;
+    }
+
+    private void run(CompletableFuture<Void> started) {
+        try {
+            consumer = factory.get();
+            consumer.subscribe(topics, new RebalanceListener());
+            started.complete(null);
+        } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            closed.complete(null);
+            return;
+        }
+        try {
+            while (running) {
+                drainCommands();
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(pollTimeout);
+                } catch (WakeupException e) {
+                    continue;
+                }
+                if (!records.isEmpty()) {
+                    Polled polled = convert(records);
+                    context.runOnContext(v -> listener.onRecords(polled));
+                }
+            }
+            drainCommands();
+        } catch (RuntimeException e) {
+            LOG.error("Kafka poll loop failed: {}", e.toString(), e);
+            context.runOnContext(v -> listener.onFatal(e));
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the Kafka consumer failed: {}", e.toString());
+            }
+            closed.complete(null);
+        }
+    }
+
+    private void drainCommands() {
+        java.util.function.Consumer<Consumer<byte[], byte[]>> c;
+        while ((c = commands.poll()) != null) {
+            c.accept(consumer);
+        }
+    }
+
+    private Polled convert(ConsumerRecords<byte[], byte[]> records) {
+        List<InRecord> out = new ArrayList<>(records.count());
+        Map<TopicPartition, long[]> offsets = new HashMap<>();
+        Map<TopicPartition, long[]> timestamps = new HashMap<>();
+        Map<TopicPartition, int[]> sizes = new HashMap<>();
+        Map<TopicPartition, Long> epochOf = new HashMap<>();
+        long now = System.currentTimeMillis();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            long epoch = epochs.getOrDefault(tp, -1L);
+            long[] offs = new long[list.size()];
+            long[] ts = new long[list.size()];
+            int[] sz = new int[list.size()];
+            int i = 0;
+            for (ConsumerRecord<byte[], byte[]> r : list) {
+                List<InRecord.Header> headers = new ArrayList<>(2);
+                for (Header h : r.headers()) {
+                    headers.add(new InRecord.Header(h.key(), h.value()));
+                }
+                InRecord rec = new InRecord(r.topic(), r.partition(), r.offset(), r.timestamp(),
+                        r.timestampType().name, r.key(), r.value(), List.copyOf(headers), epoch, now);
+                out.add(rec);
+                offs[i] = r.offset();
+                ts[i] = r.timestamp();
+                sz[i] = rec.rawBytes();
+                i++;
+            }
+            offsets.put(tp, offs);
+            timestamps.put(tp, ts);
+            sizes.put(tp, sz);
+            epochOf.put(tp, epoch);
+        }
+        return new Polled(out, epochOf, offsets, timestamps, sizes);
+    }
+
+    /** Pauses every assigned partition (and partitions assigned later) until {@link #resumeAll()}. */
+    public void pauseAll() {
+        commands.add(c -> {
+            pausedAll = true;
+            c.pause(c.assignment());
+        });
+    }
+
+    public void resumeAll() {
+        commands.add(c -> {
+            pausedAll = false;
+            c.resume(c.paused());
+        });
+    }
+
+    /** Asynchronous commit; the result comes back through {@link Listener#onCommitted}. */
+    public void commitAsync(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochsOfOffsets) {
+        commands.add(c -> c.commitAsync(toMeta(offsets), (done, err) ->
+                context.runOnContext(v -> listener.onCommitted(offsets, epochsOfOffsets, err))));
+    }
+
+    /** Synchronous commit on the consumer thread (used at shutdown). */
+    public CompletableFuture<Void> commitSync(Map<TopicPartition, Long> offsets) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        commands.add(c -> {
+            try {
+                if (!offsets.isEmpty()) {
+                    c.commitSync(toMeta(offsets), Duration.ofSeconds(10));
+                }
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        wakeup();
+        return f;
+    }
+
+    /** End offsets and committed offsets read on the consumer thread (for lag). */
+    public <T> CompletableFuture<T> call(java.util.function.Function<Consumer<byte[], byte[]>, T> fn) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        commands.add(c -> {
+            try {
+                f.complete(fn.apply(c));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /** Stops polling, closes the consumer (leaving the group); completes when closed. */
+    public CompletableFuture<Void> close() {
+        running = false;
+        wakeup();
+        if (thread == null) {
+            closed.complete(null);
+        }
+        return closed;
+    }
+
+    private void wakeup() {
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> toMeta(Map<TopicPartition, Long> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
+        offsets.forEach((tp, o) -> m.put(tp, new OffsetAndMetadata(o)));
+        return m;
+    }
+
+    private final class RebalanceListener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            if (pausedAll) {
+                consumer.pause(partitions);
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed;
+            try {
+                committed = consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                LOG.warn("Reading committed offsets of {} failed: {}", partitions, e.toString());
+                committed = Map.of();
+            }
+            Map<TopicPartition, long[]> assigned = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                long epoch = nextEpoch++;
+                epochs.put(tp, epoch);
+                OffsetAndMetadata om = committed.get(tp);
+                assigned.put(tp, new long[]{epoch, om == null ? -1 : om.offset()});
+            }
+            LOG.info("Assigned {} (paused={})", partitions, pausedAll);
+            context.runOnContext(v -> listener.onAssigned(assigned));
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Set<TopicPartition> revoked = Set.copyOf(partitions);
+            CompletableFuture<Map<TopicPartition, Long>> finalOffsets = new CompletableFuture<>();
+            context.runOnContext(v -> listener.onRevoking(revoked, finalOffsets));
+            Map<TopicPartition, Long> offsets;
+            try {
+                offsets = finalOffsets.get(revokeWaitMs + 5_000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("No final offsets for revoked {} within {} ms; nothing committed for them (records will be redelivered)",
+                        revoked, revokeWaitMs + 5_000);
+                offsets = Map.of();
+            }
+            try {
+                if (!offsets.isEmpty()) {
+                    consumer.commitSync(toMeta(offsets), Duration.ofSeconds(10));
+                }
+                LOG.info("Revoked {}; committed {} before release", revoked, offsets);
+            } catch (RuntimeException e) {
+                LOG.warn("Commit on revocation of {} failed: {} (records will be redelivered)", revoked, e.toString());
+            }
+            revoked.forEach(epochs::remove);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Set<TopicPartition> lost = Set.copyOf(partitions);
+            lost.forEach(epochs::remove);
+            LOG.warn("Lost {} (no commit possible)", lost);
+            context.runOnContext(v -> listener.onLost(lost));
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.sluice.dispatch;
+
+import io.sluice.bus.Addresses;
+import io.sluice.metrics.PipelineMetrics;
+import io.sluice.pipeline.Batch;
+import io.sluice.pipeline.BatchOutcome;
+import io.sluice.pipeline.InRecord;
+import io.sluice.pipeline.PipelineSettings;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeRequest;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Invokes the pipeline's Lambda function for each batch and answers only when every record of the
+ * batch is final: delivered, or written to the DLQ. Retries failed invocations (and the records a
+ * partial failure names) with exponential backoff and full jitter on timers, up to the configured
+ * attempts; splits a batch the service rejects as too large; dead-letters what is left.
+ */
+public final class DispatchVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
+
+    private final PipelineSettings settings;
+    private final LambdaAsyncClient lambda;
+    private final DeadLetterWriter dlq;
+    private final KafkaEventPayload payloads;
+    private final PipelineMetrics metrics;
+    private final Backoff backoff;
+    private final CircuitBreaker breaker;
+
+    /** The function answered with {@code X-Amz-Function-Error}: a failure for the breaker, with the answer. */
+    private static final class FunctionError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient InvokeResponse response;
+
+        FunctionError(InvokeResponse response) {
+            super("function error: " + response.functionError(), null, false, false);
+            this.response = response;
+        }
+    }
+
+    /**
+     * @param breaker shared by the pipeline's dispatch instances; null = no breaker
+     */
+    public DispatchVerticle(PipelineSettings settings, LambdaAsyncClient lambda, DeadLetterWriter dlq,
+                            KafkaEventPayload payloads, PipelineMetrics metrics, CircuitBreaker breaker) {
+        this.settings = settings;
+        this.lambda = lambda;
+        this.dlq = dlq;
+        this.payloads = payloads;
+        this.metrics = metrics;
+        this.breaker = breaker;
+        this.backoff = new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current());
+    }
+
+    @Override
+    public Future<?> start() {
+        MessageConsumer<Batch> c = vertx.eventBus().localConsumer(Addresses.dispatch(settings.name()), this::onBatch);
+        return c.completion();
+    }
+
+    private void onBatch(Message<Batch> msg) {
+        Batch b = msg.body();
+        metrics.batch(b.records().size(), b.payloadBytes(), b.closeReason());
+        new Run(b).start().onSuccess(msg::reply).onFailure(err -> {
+            LOG.error("Batch {} of pipeline {} ended without an outcome: {}", b.range(), settings.name(), err.toString(), err);
+            msg.fail(500, err.toString());
+        });
+    }
+
+    /** The life of one batch: attempts, partial retries, splits, DLQ. Runs on this verticle's context. */
+    private final class Run {
+        private final Batch batch;
+        private int delivered;
+        private int deadLettered;
+        private int invocations;
+        private long firstFailureMs = -1;
+
+        Run(Batch batch) {
+            this.batch = batch;
+        }
+
+        Future<BatchOutcome> start() {
+            if ("too-large".equals(batch.closeReason())) {
+                InRecord r = batch.records().get(0);
+                return deadLetter(batch.records(), "too-large",
+                        "record of " + r.payloadBytes() + " payload bytes exceeds batch.maxBytes " + settings.batch().maxBytes(), 0)
+                        .map(v -> outcome());
+            }
+            List<InRecord> valid = new ArrayList<>(batch.records().size());
+            List<InRecord> poison = new ArrayList<>();
+            String poisonReason = null;
+            for (InRecord r : batch.records()) {
+                String problem = settings.validateJson() ? PoisonCheck.problem(r.value()) : null;
+                if (problem == null) {
+                    valid.add(r);
+                } else {
+                    poison.add(r);
+                    poisonReason = poisonReason == null ? problem : poisonReason;
+                    LOG.warn("pipeline={} poison record {}: {}; to the DLQ", settings.name(), r.coordinates(), problem);
+                }
+            }
+            Future<Void> dead = poison.isEmpty() ? Future.succeededFuture() : deadLetter(poison, "poison", poisonReason, 0);
+            Future<Void> sent = valid.isEmpty() ? Future.succeededFuture() : attempt(valid, 1);
+            return Future.all(dead, sent).map(v -> outcome());
+        }
+
+        private BatchOutcome outcome() {
+            return new BatchOutcome(batch, delivered, deadLettered, invocations);
+        }
+
+        private Future<InvokeResponse> invoke(List<InRecord> records) {
+            byte[] payload = payloads.build(batch.topic(), batch.partition(), records);
+            InvokeRequest req = InvokeRequest.builder()
+                    .functionName(settings.lambda().functionName())
+                    .invocationType(InvocationType.REQUEST_RESPONSE)
+                    .payload(SdkBytes.fromByteArrayUnsafe(payload))
+                    .build();
+            return Future.fromCompletionStage(lambda.invoke(req), context).compose(resp -> resp.functionError() == null
+                    ? Future.succeededFuture(resp) : Future.failedFuture(new FunctionError(resp)));
+        }
+
+        private Future<Void> attempt(List<InRecord> records, int attempt) {
+            boolean probe = breaker != null && breaker.state() != CircuitBreakerState.CLOSED;
+            long t0 = System.nanoTime();
+            Future<InvokeResponse> call = breaker == null ? invoke(records) : breaker.execute(() -> invoke(records));
+            return call.transform(ar -> {
+                if (ar.succeeded()) {
+                    invocations++;
+                    return onAnswer(records, attempt, ar.result(), t0);
+                }
+                Throwable err = ar.cause();
+                if (err instanceof OpenCircuitException) {
+                    // Nothing was sent: wait for the breaker's probe window, spend no attempt.
+                    Promise<Void> p = Promise.promise();
+                    vertx.setTimer(Math.max(50, settings.breaker().resetTimeoutMs() / 2),
+                            id -> attempt(records, attempt).onComplete(p));
+                    return p.future();
+                }
+                invocations++;
+                if (err instanceof FunctionError fe) {
+                    return onAnswer(records, attempt, fe.response, t0);
+                }
+                FailureClass fc = ErrorClassifier.classify(err);
+                metrics.invocation(fc.label(), System.nanoTime() - t0);
+                if (fc == FailureClass.TOO_LARGE) {
+                    return split(records, attempt);
+                }
+                // A failed probe of an open breaker spends no attempt: an outage means lag, not DLQ.
+                int spent = probe ? attempt - 1 : attempt;
+                return retryOrDeadLetter(records, spent, fc.label(), ErrorClassifier.message(err));
+            });
+        }
+
+        private Future<Void> onAnswer(List<InRecord> records, int attempt, InvokeResponse resp, long t0) {
+            byte[] body = resp.payload() == null ? null : resp.payload().asByteArrayUnsafe();
+            InvokeVerdict v = InvokeVerdict.of(resp.functionError(), body, batch.topicPartition(), records);
+            if (v.retryAll()) {
+                String cls = resp.functionError() != null ? FailureClass.FUNCTION_ERROR.label() : FailureClass.PARTIAL_FAILURE.label();
+                metrics.invocation(cls, System.nanoTime() - t0);
+                return retryOrDeadLetter(records, attempt, cls, v.reason());
+            }
+            metrics.invocation(v.retry().isEmpty() ? "success" : FailureClass.PARTIAL_FAILURE.label(), System.nanoTime() - t0);
+            List<InRecord> retry = new ArrayList<>();
+            List<InRecord> invalid = new ArrayList<>();
+            int ok = 0;
+            for (InRecord r : records) {
+                if (v.retry().contains(r.offset())) {
+                    retry.add(r);
+                } else if (v.invalid().containsKey(r.offset())) {
+                    invalid.add(r);
+                } else {
+                    ok++;
+                }
+            }
+            delivered += ok;
+            metrics.delivered(ok);
+            Future<Void> inv = invalid.isEmpty() ? Future.succeededFuture()
+                    : deadLetter(invalid, FailureClass.INVALID_RECORD.label(), firstReason(v.invalid()), attempt);
+            if (retry.isEmpty()) {
+                return inv;
+            }
+            return inv.compose(x -> retryOrDeadLetter(retry, attempt, FailureClass.PARTIAL_FAILURE.label(),
+                    "function reported " + retry.size() + " record(s) in batchItemFailures"));
+        }
+
+        private Future<Void> retryOrDeadLetter(List<InRecord> records, int attempt, String errorClass, String message) {
+            if (firstFailureMs < 0) {
+                firstFailureMs = System.currentTimeMillis();
+            }
+            if (attempt >= settings.retry().maxAttempts()) {
+                LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); {} record(s) to the DLQ", settings.name(),
+                        batch.range(), attempt, errorClass, message, records.size());
+                return deadLetter(records, errorClass, message, attempt);
+            }
+            long delay = backoff.delayMs(Math.max(1, attempt));
+            LOG.debug("pipeline={} {} attempt {} failed ({}: {}); retry in {} ms", settings.name(), batch.range(), attempt,
+                    errorClass, message, delay);
+            metrics.retry();
+            Promise<Void> p = Promise.promise();
+            vertx.setTimer(Math.max(1, delay), id -> attempt(records, attempt + 1).onComplete(p));
+            return p.future();
+        }
+
+        private Future<Void> split(List<InRecord> records, int attempt) {
+            if (records.size() == 1) {
+                return deadLetter(records, FailureClass.TOO_LARGE.label(), "the Invoke API rejected the payload as too large", attempt);
+            }
+            int half = records.size() / 2;
+            List<InRecord> first = records.subList(0, half);
+            List<InRecord> second = records.subList(half, records.size());
+            LOG.info("pipeline={} {}: payload too large, splitting {} records in two", settings.name(), batch.range(), records.size());
+            return attempt(first, attempt).compose(v -> attempt(second, attempt));
+        }
+
+        private Future<Void> deadLetter(List<InRecord> records, String errorClass, String message, int attempts) {
+            long now = System.currentTimeMillis();
+            DeadLetterWriter.Failure f = new DeadLetterWriter.Failure(errorClass, message, attempts,
+                    firstFailureMs < 0 ? now : firstFailureMs, now);
+            return dlq.write(context, records, f).onSuccess(v -> {
+                deadLettered += records.size();
+                metrics.deadLettered(errorClass, records.size());
+            });
+        }
+    }
+
+    private static String firstReason(Map<Long, String> invalid) {
+        return invalid.values().stream().findFirst().orElse("invalid");
+    }
+}

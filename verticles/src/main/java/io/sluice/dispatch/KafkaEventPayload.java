@@ -1,0 +1,83 @@
+package io.sluice.dispatch;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.pipeline.InRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Builds the AWS Lambda Kafka event (the payload an MSK or self-managed Kafka event source mapping
+ * sends), so the same function works behind Sluice and behind an event source mapping:
+ * {@code {"eventSource":"SelfManagedKafka"|"aws:kafka","eventSourceArn"?:…,"bootstrapServers":…,
+ * "records":{"<topic>-<partition>":[{"topic","partition","offset","timestamp","timestampType",
+ * "key","value","headers":[{"name":[byte,…]}]}]}}}. Pure logic.
+ */
+public final class KafkaEventPayload {
+    private static final JsonFactory JSON = new JsonFactory();
+    private final String bootstrapServers;
+    private final String eventSourceArn;
+
+    /** @param eventSourceArn the MSK cluster ARN (event source "aws:kafka"), or null ("SelfManagedKafka") */
+    public KafkaEventPayload(String bootstrapServers, String eventSourceArn) {
+        this.bootstrapServers = bootstrapServers;
+        this.eventSourceArn = eventSourceArn;
+    }
+
+    /** The event for records of one topic-partition. */
+    public byte[] build(String topic, int partition, List<InRecord> records) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + records.size() * 400);
+        Base64.Encoder b64 = Base64.getEncoder();
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            if (eventSourceArn != null) {
+                g.writeStringField("eventSource", "aws:kafka");
+                g.writeStringField("eventSourceArn", eventSourceArn);
+            } else {
+                g.writeStringField("eventSource", "SelfManagedKafka");
+            }
+            g.writeStringField("bootstrapServers", bootstrapServers);
+            g.writeObjectFieldStart("records");
+            g.writeArrayFieldStart(topic + "-" + partition);
+            for (InRecord r : records) {
+                g.writeStartObject();
+                g.writeStringField("topic", r.topic());
+                g.writeNumberField("partition", r.partition());
+                g.writeNumberField("offset", r.offset());
+                g.writeNumberField("timestamp", r.timestamp());
+                g.writeStringField("timestampType", r.timestampType());
+                if (r.key() != null) {
+                    g.writeStringField("key", b64.encodeToString(r.key()));
+                }
+                if (r.value() != null) {
+                    g.writeStringField("value", b64.encodeToString(r.value()));
+                }
+                g.writeArrayFieldStart("headers");
+                for (InRecord.Header h : r.headers()) {
+                    g.writeStartObject();
+                    g.writeArrayFieldStart(h.name());
+                    if (h.value() != null) {
+                        for (byte b : h.value()) {
+                            g.writeNumber(b);
+                        }
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

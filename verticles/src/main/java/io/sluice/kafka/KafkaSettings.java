@@ -1,0 +1,63 @@
+package io.sluice.kafka;
+
+import io.sluice.config.Cfg;
+import io.sluice.config.ConfigException;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Connection settings shared by every Kafka client of the process.
+ *
+ * @param bootstrapServers  {@code host:port[,host:port]}; in local mode filled in from the embedded broker
+ * @param clientProperties  extra client properties for producers, consumers and admin clients
+ *                          (security settings live here, e.g. {@code security.protocol=SSL})
+ * @param topics            topics to create at start when {@code createTopics} is true
+ * @param createTopics      create missing topics at start (local mode, tests)
+ */
+public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, List<TopicSpec> topics,
+                            boolean createTopics) {
+
+    /** A topic to create: name, partitions, replication factor. */
+    public record TopicSpec(String name, int partitions, short replicationFactor) {
+    }
+
+    public KafkaSettings {
+        clientProperties = Map.copyOf(clientProperties);
+        topics = List.copyOf(topics);
+    }
+
+    public static KafkaSettings from(Cfg c) {
+        String bootstrap = c.string("bootstrapServers", null);
+        Map<String, String> props = c.properties("clientProperties");
+        List<TopicSpec> topics = c.children("topics").stream().map(t -> {
+            TopicSpec spec = new TopicSpec(t.requiredString("name"), t.intIn("partitions", 1, 1, 10_000),
+                    (short) t.intIn("replicationFactor", 1, 1, 7));
+            t.done();
+            return spec;
+        }).toList();
+        boolean create = c.bool("createTopics", false);
+        c.done();
+        if (bootstrap != null && !bootstrap.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
+            throw new ConfigException(c.key("bootstrapServers"), "must be host:port[,host:port...], got '" + bootstrap + "'");
+        }
+        return new KafkaSettings(bootstrap, props, topics, create);
+    }
+
+    public KafkaSettings withBootstrapServers(String servers) {
+        return new KafkaSettings(servers, clientProperties, topics, createTopics);
+    }
+
+    /** Client properties with bootstrap servers, then {@code overrides} on top. */
+    public Map<String, Object> clientConfig(Map<String, ?> defaults, Map<String, String> overrides) {
+        if (bootstrapServers == null) {
+            throw new ConfigException("kafka.bootstrapServers", "is required when the embedded broker is not enabled");
+        }
+        Map<String, Object> m = new HashMap<>(defaults);
+        m.putAll(clientProperties);
+        m.putAll(overrides);
+        m.put("bootstrap.servers", bootstrapServers);
+        return m;
+    }
+}

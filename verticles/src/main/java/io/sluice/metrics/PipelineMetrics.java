@@ -1,0 +1,110 @@
+package io.sluice.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Meters of one consumer pipeline (tag {@code pipeline}). Names are documented in the README.
+ * Thread-safe (Micrometer meters are).
+ */
+public final class PipelineMetrics {
+    private final MeterRegistry registry;
+    private final String pipeline;
+    private final Counter polled;
+    private final Counter delivered;
+    private final Counter committed;
+    private final Counter retries;
+    private final DistributionSummary batchRecords;
+    private final DistributionSummary batchBytes;
+    private final Timer invokeLatency;
+    private final Map<String, Counter> byTag = new ConcurrentHashMap<>();
+
+    public PipelineMetrics(MeterRegistry registry, String pipeline) {
+        this.registry = registry;
+        this.pipeline = pipeline;
+        this.polled = Counter.builder("sluice.consumer.records.polled").tag("pipeline", pipeline).register(registry);
+        this.delivered = Counter.builder("sluice.dispatch.records.delivered").tag("pipeline", pipeline).register(registry);
+        this.committed = Counter.builder("sluice.consumer.records.committed").tag("pipeline", pipeline).register(registry);
+        this.retries = Counter.builder("sluice.dispatch.retries").tag("pipeline", pipeline).register(registry);
+        this.batchRecords = DistributionSummary.builder("sluice.batch.records").tag("pipeline", pipeline)
+                .publishPercentileHistogram().register(registry);
+        this.batchBytes = DistributionSummary.builder("sluice.batch.bytes").baseUnit("bytes").tag("pipeline", pipeline)
+                .register(registry);
+        this.invokeLatency = Timer.builder("sluice.dispatch.invoke.latency").tag("pipeline", pipeline)
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public String pipeline() {
+        return pipeline;
+    }
+
+    public void polled(int n) {
+        polled.increment(n);
+    }
+
+    public void delivered(int n) {
+        delivered.increment(n);
+    }
+
+    public double deliveredCount() {
+        return delivered.count();
+    }
+
+    public void committed(long n) {
+        committed.increment(n);
+    }
+
+    public double committedCount() {
+        return committed.count();
+    }
+
+    public void retry() {
+        retries.increment();
+    }
+
+    public void batch(int records, int bytes, String closeReason) {
+        batchRecords.record(records);
+        batchBytes.record(bytes);
+        tagged("sluice.batch.closed", "reason", closeReason).increment();
+    }
+
+    public void invocation(String outcome, long nanos) {
+        invokeLatency.record(nanos, TimeUnit.NANOSECONDS);
+        tagged("sluice.dispatch.invocations", "outcome", outcome).increment();
+    }
+
+    public void deadLettered(String reason, int n) {
+        tagged("sluice.dispatch.records.dlq", "reason", reason).increment(n);
+    }
+
+    public double deadLetteredCount() {
+        return registry.find("sluice.dispatch.records.dlq").tag("pipeline", pipeline).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    public void commits(boolean ok) {
+        tagged("sluice.consumer.commits", "result", ok ? "ok" : "failed").increment();
+    }
+
+    /** Registers a gauge read from {@code value} (weakly referenced owner is this metrics object). */
+    public void gauge(String name, Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).tag("pipeline", pipeline).strongReference(true)
+                .register(registry);
+    }
+
+    private Counter tagged(String name, String tag, String value) {
+        return byTag.computeIfAbsent(name + '|' + tag + '|' + value,
+                k -> Counter.builder(name).tag("pipeline", pipeline).tag(tag, value).register(registry));
+    }
+}

@@ -1,0 +1,7 @@
+package io.sluice.pipeline;
+
+import java.util.List;
+
+/** One poll's records for one pipeline, handed from the consumer to batching in one event-bus message. */
+public record RecordChunk(List<InRecord> records) {
+}

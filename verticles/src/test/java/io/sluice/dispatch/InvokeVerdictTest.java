@@ -1,0 +1,72 @@
+package io.sluice.dispatch;
+
+import io.sluice.pipeline.InRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InvokeVerdictTest {
+    private static final List<InRecord> BATCH = LongStream.range(10, 20)
+            .mapToObj(o -> new InRecord("t", 0, o, 0, "CREATE_TIME", null, new byte[1], List.of(), 1, 0)).toList();
+
+    private static byte[] json(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void noAnswerOrAnyOtherAnswerMeansDelivered() {
+        assertThat(InvokeVerdict.of(null, null, "t-0", BATCH).retryAll()).isFalse();
+        assertThat(InvokeVerdict.of(null, json("\"ok\""), "t-0", BATCH).retry()).isEmpty();
+        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[]}"), "t-0", BATCH).retry()).isEmpty();
+    }
+
+    @Test
+    void functionErrorRetriesTheWholeBatchWithItsMessage() {
+        InvokeVerdict v = InvokeVerdict.of("Unhandled", json("{\"errorMessage\":\"boom\",\"errorType\":\"java.lang.RuntimeException\"}"), "t-0", BATCH);
+        assertThat(v.retryAll()).isTrue();
+        assertThat(v.reason()).contains("boom").contains("Unhandled");
+    }
+
+    @Test
+    void batchItemFailuresNameTheRecordsToRetryWithNumberOrStringOffsets() {
+        InvokeVerdict v = InvokeVerdict.of(null, json("{\"batchItemFailures\":[{\"itemIdentifier\":{\"topic-partition\":\"t-0\",\"offset\":15}},"
+                + "{\"itemIdentifier\":{\"topic-partition\":\"t-0\",\"offset\":\"17\"}}]}"), "t-0", BATCH);
+        assertThat(v.retryAll()).isFalse();
+        assertThat(v.retry()).containsExactlyInAnyOrder(15L, 17L);
+    }
+
+    @Test
+    void anIdentifierNamingNoRecordOfTheBatchFailsTheWholeBatch() {
+        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[{\"itemIdentifier\":{\"topic-partition\":\"t-0\",\"offset\":99}}]}"),
+                "t-0", BATCH).retryAll()).isTrue();
+        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[{\"itemIdentifier\":{\"topic-partition\":\"x-0\",\"offset\":15}}]}"),
+                "t-0", BATCH).retryAll()).isTrue();
+        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[{}]}"), "t-0", BATCH).retryAll()).isTrue();
+    }
+
+    @Test
+    void invalidRecordsAreDeadLetteredWithTheirReason() {
+        InvokeVerdict v = InvokeVerdict.of(null, json("{\"batchItemFailures\":[],\"invalidRecords\":[{\"itemIdentifier\":"
+                + "{\"topic-partition\":\"t-0\",\"offset\":12},\"reason\":\"missing-field truckId\"}]}"), "t-0", BATCH);
+        assertThat(v.invalid()).containsEntry(12L, "missing-field truckId");
+        assertThat(v.retry()).isEmpty();
+    }
+
+    @Test
+    void backoffIsExponentialCappedAndJittered() {
+        Backoff b = new Backoff(100, 5000, new SplittableRandom(1));
+        assertThat(b.ceilingMs(1)).isEqualTo(100);
+        assertThat(b.ceilingMs(2)).isEqualTo(200);
+        assertThat(b.ceilingMs(6)).isEqualTo(3200);
+        assertThat(b.ceilingMs(7)).isEqualTo(5000);
+        assertThat(b.ceilingMs(80)).isEqualTo(5000);
+        long distinct = LongStream.range(0, 50).map(i -> b.delayMs(5)).distinct().count();
+        assertThat(distinct).isGreaterThan(10);
+        assertThat(LongStream.range(0, 200).map(i -> b.delayMs(3))).allMatch(d -> d >= 0 && d <= 400);
+    }
+}
