@@ -1,0 +1,51 @@
+package io.sluice.lambda.record;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.lambda.RecordId;
+import java.io.IOException;
+
+/**
+ * What a target receives for one record (a JSON array of these per target call):
+ * {@code {"eventId","code","truckId","timestamp","seq"(if present),"key","topic","partition","offset",
+ * "idempotencyKey","correlationId","event"}}.
+ */
+public record RoutedRecord(
+    String eventId,
+    int code,
+    String truckId,
+    long timestamp,
+    Long seq,
+    String key,
+    String topic,
+    int partition,
+    long offset,
+    String idempotencyKey,
+    String correlationId,
+    ObjectNode event) {
+
+  public RecordId id() {
+    return RecordId.of(topic, partition, offset);
+  }
+
+  /** Writes this record as one JSON object, fields in contract order. */
+  public void writeTo(JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("eventId", eventId);
+    g.writeNumberField("code", code);
+    g.writeStringField("truckId", truckId);
+    g.writeNumberField("timestamp", timestamp);
+    if (seq != null) {
+      g.writeNumberField("seq", seq);
+    }
+    g.writeStringField("key", key);
+    g.writeStringField("topic", topic);
+    g.writeNumberField("partition", partition);
+    g.writeNumberField("offset", offset);
+    g.writeStringField("idempotencyKey", idempotencyKey);
+    g.writeStringField("correlationId", correlationId);
+    g.writeFieldName("event");
+    g.writeTree(event);
+    g.writeEndObject();
+  }
+}
