@@ -110,8 +110,18 @@ public final class ConfigOverrides {
         return s.replace("_", "").replace("-", "").toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Typed like JSON would be: numbers, booleans, objects and arrays; anything else stays a string. */
     private static Object parse(String v) {
         String t = v.trim();
+        if (t.matches("-?\\d{1,18}")) {
+            return Long.parseLong(t);
+        }
+        if (t.matches("-?\\d+\\.\\d+([eE][-+]?\\d+)?")) {
+            return Double.parseDouble(t);
+        }
+        if (t.equals("true") || t.equals("false")) {
+            return Boolean.parseBoolean(t);
+        }
         try {
             if (t.startsWith("{")) {
                 return new JsonObject(t);

@@ -3,7 +3,11 @@ package io.sluice.launcher;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.config.ConfigException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +28,7 @@ public final class Main {
     public static void main(String[] args) {
         String path = configPath(args);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = vertxWithMetrics(registry);
         SluiceConfig config;
         try {
             config = ConfigLoader.load(vertx, path).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -57,6 +61,18 @@ public final class Main {
                     LOG.error("Start failed", err);
                     System.exit(1);
                 });
+    }
+
+    /**
+     * A Vert.x instance whose own metrics (HTTP server/client, event bus, pools, verticles) are recorded
+     * into {@code registry} (vertx-micrometer-metrics), next to Sluice's meters, so {@code GET /metrics}
+     * exposes both.
+     */
+    public static Vertx vertxWithMetrics(MeterRegistry registry) {
+        return Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
     }
 
     static String configPath(String[] args) {

@@ -1,10 +1,12 @@
 package io.sluice.launcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.admin.AdminHttpVerticle;
 import io.sluice.dispatch.LambdaSettings;
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.embedded.EmbeddedKafkaOptions;
 import io.sluice.generator.GeneratorVerticle;
+import io.sluice.ingest.IngestVerticle;
 import io.sluice.kafka.AsyncProducer;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
@@ -44,6 +46,10 @@ public final class Sluice {
     private LocalLambdaServer localLambda;
     private String producerDeployment;
     private String generatorDeployment;
+    private String ingestDeployment;
+    private String adminDeployment;
+    private AdminHttpVerticle admin;
+    private IngestVerticle ingest;
     private final List<Pipeline> pipelines = new ArrayList<>();
     private long statusTimer = -1;
     private boolean stopped;
@@ -59,8 +65,10 @@ public final class Sluice {
                 .compose(v -> prepareTopics())
                 .compose(v -> startLocalLambda())
                 .compose(v -> startProducer())
+                .compose(v -> startIngest())
                 .compose(v -> startPipelines())
                 .compose(v -> startGenerator())
+                .compose(v -> startAdmin())
                 .onSuccess(v -> startStatus());
     }
 
@@ -70,7 +78,8 @@ public final class Sluice {
         }
         SluiceConfig.EmbeddedSettings e = config.embedded();
         return vertx.executeBlocking(() -> {
-            EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder().nodes(e.nodes())
+            // Closed by stop(), after the clients are done (the JVM-exit hook would race our own shutdown).
+            EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder().nodes(e.nodes()).closeOnJvmExit(false)
                     .heap(e.heapMb() / 2 + "m", e.heapMb() + "m");
             if (e.dataDir() != null) {
                 b.baseDir(Path.of(e.dataDir()));
@@ -143,6 +152,34 @@ public final class Sluice {
                 });
     }
 
+    private Future<Void> startIngest() {
+        if (!config.ingest().enabled()) {
+            return Future.succeededFuture();
+        }
+        ingest = new IngestVerticle(config.ingest(), ingestProduceTimeoutMs(config.producer()), registry);
+        return vertx.deployVerticle(ingest).map(id -> {
+            ingestDeployment = id;
+            return null;
+        });
+    }
+
+    /**
+     * Event-bus timeout of the ingest's {@code sluice.produce} requests: above everything the producer may
+     * take before it answers (send blocking, delivery timeout, rate-limit wait), so the answer is always the
+     * producer's own and an event answered as failed is never written afterwards.
+     */
+    static long ingestProduceTimeoutMs(io.sluice.producer.ProducerSettings p) {
+        long delivery = Long.parseLong(p.kafka().getOrDefault("delivery.timeout.ms", "120000"));
+        long maxBlock = Long.parseLong(p.kafka().getOrDefault("max.block.ms", "60000"));
+        long maxWait = p.rate() != null && p.rate().getValue("maxWaitMs") instanceof Number n ? n.longValue() : 1000;
+        return delivery + maxBlock + maxWait + 5_000;
+    }
+
+    /** The port the HTTP ingest is bound to, or -1 when it is not running. */
+    public int ingestPort() {
+        return ingest == null ? -1 : ingest.actualPort();
+    }
+
     private Future<Void> startPipelines() {
         Future<Void> chain = Future.succeededFuture();
         for (PipelineSettings p : config.pipelines()) {
@@ -163,6 +200,24 @@ public final class Sluice {
         });
     }
 
+    /** The admin HTTP server, last: it observes and controls everything started before it. */
+    private Future<Void> startAdmin() {
+        if (!config.admin().enabled()) {
+            return Future.succeededFuture();
+        }
+        admin = new AdminHttpVerticle(config.admin(), new AdminHttpVerticle.Targets(pipelines, registry, config.kafka(),
+                config.producer().enabled(), config.generator().enabled()));
+        return vertx.deployVerticle(admin).map(id -> {
+            adminDeployment = id;
+            return null;
+        });
+    }
+
+    /** The port the admin HTTP server is bound to, or -1 when it is not running. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.actualPort();
+    }
+
     private void startStatus() {
         if (config.statusIntervalMs() <= 0) {
             return;
@@ -180,7 +235,10 @@ public final class Sluice {
         if (statusTimer >= 0) {
             vertx.cancelTimer(statusTimer);
         }
-        Future<Void> chain = undeploy(generatorDeployment).compose(v -> undeploy(producerDeployment));
+        // intake first: the ingest answers 503 to new requests and waits (bounded) for those in progress
+        Future<Void> chain = undeploy(adminDeployment).compose(v -> undeploy(ingestDeployment))
+                .compose(v -> undeploy(generatorDeployment))
+                .compose(v -> undeploy(producerDeployment));
         for (Pipeline p : pipelines) {
             chain = chain.compose(v -> p.stop().recover(this::logged));
         }

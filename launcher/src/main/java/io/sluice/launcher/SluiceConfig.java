@@ -1,8 +1,10 @@
 package io.sluice.launcher;
 
+import io.sluice.admin.AdminSettings;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.sluice.generator.GeneratorSettings;
+import io.sluice.ingest.IngestSettings;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.pipeline.PipelineSettings;
 import io.sluice.producer.ProducerSettings;
@@ -18,7 +20,7 @@ import java.util.Set;
  */
 public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, LocalLambdaSettings localLambda,
                            ProducerSettings producer, GeneratorSettings generator, List<PipelineSettings> pipelines,
-                           long statusIntervalMs) {
+                           long statusIntervalMs, IngestSettings ingest, AdminSettings admin) {
 
     /** The embedded Apache Kafka broker of local mode. */
     public record EmbeddedSettings(boolean enabled, int nodes, String dataDir, int heapMb) {
@@ -49,6 +51,8 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         Cfg status = root.child("status");
         long statusInterval = status.longIn("intervalMs", 5_000, 0, 3_600_000);
         status.done();
+        IngestSettings ingest = IngestSettings.from(root.child("ingest"));
+        AdminSettings admin = AdminSettings.from(root.child("admin"), System.getenv());
         root.done();
 
         if (!embedded.enabled() && kafka.bootstrapServers() == null) {
@@ -67,14 +71,17 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         if (generator.enabled() && !producer.enabled()) {
             throw new ConfigException("generator.enabled", "needs producer.enabled=true (the generator produces through it)");
         }
-        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval);
+        if (ingest.enabled() && !producer.enabled()) {
+            throw new ConfigException("ingest.enabled", "needs producer.enabled=true (the ingest produces through it)");
+        }
+        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin);
     }
 
     public SluiceConfig withKafka(KafkaSettings k) {
-        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs);
+        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin);
     }
 
     public SluiceConfig withPipelines(List<PipelineSettings> p) {
-        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs);
+        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin);
     }
 }

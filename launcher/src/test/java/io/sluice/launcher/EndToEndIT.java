@@ -42,7 +42,7 @@ class EndToEndIT {
     private static final int EVENTS = 20_000;
     private static Vertx vertx;
     private static Sluice sluice;
-    private static Optional<ProcessHandle> brokerProcess;
+    private static Optional<ProcessHandle> brokerProcess = Optional.empty();
 
     @BeforeAll
     static void start() throws Exception {

@@ -46,6 +46,9 @@ public final class Cfg {
         if (v == null) {
             return def;
         }
+        if (v instanceof Number || v instanceof Boolean) {
+            return String.valueOf(v); // e.g. an environment override "123" typed as a number
+        }
         if (!(v instanceof String s)) {
             throw new ConfigException(key(key), "must be a string, got " + describe(v));
         }

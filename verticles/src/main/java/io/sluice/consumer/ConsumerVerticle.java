@@ -44,7 +44,6 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     private KafkaPollLoop loop;
     private boolean commitInFlight;
     private boolean commitAgain;
-    private boolean stopping;
     private long commitTimer = -1;
     private volatile int pendingRecords;
     private volatile long pendingBytes;
@@ -204,6 +203,46 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         LOG.error("pipeline={} consumer stopped: {}", settings.name(), error.toString());
     }
 
+    /**
+     * Per-partition status: committed and end offsets (end offsets read on the consumer thread, without
+     * a network round trip when the fetcher knows them), lag in records and seconds, in-flight, paused.
+     */
+    public Future<List<PartitionStatus>> partitionStatus() {
+        Promise<List<PartitionStatus>> result = Promise.promise();
+        context.runOnContext(v -> {
+            Set<TopicPartition> tps = Set.copyOf(tracker.assigned());
+            Future.fromCompletionStage(loop.call(c -> c.endOffsets(tps, Duration.ofSeconds(5))), context)
+                    .otherwise(err -> Map.of())
+                    .onSuccess(ends -> {
+                        long now = System.currentTimeMillis();
+                        List<PartitionStatus> out = new ArrayList<>();
+                        for (TopicPartition tp : tps) {
+                            PartitionOffsets p = tracker.get(tp);
+                            if (p == null) {
+                                continue;
+                            }
+                            Long end = ends.get(tp);
+                            long endOffset = end == null ? -1 : end;
+                            long committed = p.committed();
+                            long lag = endOffset < 0 ? 0 : Math.max(0, endOffset - Math.max(committed, 0));
+                            out.add(new PartitionStatus(tp.topic(), tp.partition(), committed, endOffset, lag,
+                                    PartitionStatus.lagSeconds(now, lag, p.oldestPendingTimestamp(), p.lastFetchedTimestamp()),
+                                    p.pending(), pause.paused()));
+                        }
+                        out.sort(java.util.Comparator.comparing(PartitionStatus::topic).thenComparing(PartitionStatus::partition));
+                        result.complete(out);
+                    });
+        });
+        return result.future();
+    }
+
+    /** Why the consumer is paused (empty when running). */
+    public Future<Set<PauseState.Reason>> pauseReasons() {
+        Promise<Set<PauseState.Reason>> p = Promise.promise();
+        context.runOnContext(v -> p.complete(pause.reasons()));
+        return p.future();
+    }
+
     /** Records polled and not final yet. */
     public int inFlightRecords() {
         return pendingRecords;
@@ -219,7 +258,6 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
      */
     @Override
     public Future<?> stop() {
-        stopping = true;
         applyPause(pause.set(PauseState.Reason.SHUTDOWN, true));
         vertx.cancelTimer(commitTimer);
         long deadline = System.currentTimeMillis() + settings.shutdownTimeoutMs();
@@ -245,9 +283,5 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
             return;
         }
         vertx.setTimer(50, id -> awaitDrained(deadline, done));
-    }
-
-    boolean stopping() {
-        return stopping;
     }
 }

@@ -136,7 +136,12 @@ public final class KafkaPollLoop {
     private void drainCommands() {
         java.util.function.Consumer<Consumer<byte[], byte[]>> c;
         while ((c = commands.poll()) != null) {
-            c.accept(consumer);
+            try {
+                c.accept(consumer);
+            } catch (WakeupException e) {
+                // close() woke the consumer up; the loop ends after this drain
+                LOG.debug("Command interrupted by wakeup while closing");
+            }
         }
     }
 
@@ -209,7 +214,6 @@ public final class KafkaPollLoop {
                 f.completeExceptionally(e);
             }
         });
-        wakeup();
         return f;
     }
 

@@ -20,6 +20,7 @@ public final class PartitionOffsets {
     private long committed;
     private int pending;
     private long pendingBytes;
+    private long lastFetchedTimestamp = -1;
 
     /**
      * @param epoch     assignment epoch this tracker belongs to
@@ -55,6 +56,7 @@ public final class PartitionOffsets {
         }
         segments.addLast(new Segment(offsets, timestamps, sizes));
         nextOffset = offsets[offsets.length - 1] + 1;
+        lastFetchedTimestamp = timestamps[timestamps.length - 1];
         pending += offsets.length;
         for (int size : sizes) {
             pendingBytes += size;
@@ -123,6 +125,16 @@ public final class PartitionOffsets {
     /** Bytes of fetched records not final yet. */
     public long pendingBytes() {
         return pendingBytes;
+    }
+
+    /** Timestamp of the last record fetched, or -1 before the first fetch. */
+    public long lastFetchedTimestamp() {
+        return lastFetchedTimestamp;
+    }
+
+    /** The offset after the last fetched record (or the committed offset before the first fetch). */
+    public long nextOffset() {
+        return nextOffset;
     }
 
     /** Timestamp of the oldest record not yet final, or -1 when none is pending. */

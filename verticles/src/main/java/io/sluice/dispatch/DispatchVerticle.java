@@ -77,7 +77,7 @@ public final class DispatchVerticle extends VerticleBase {
 
     private void onBatch(Message<Batch> msg) {
         Batch b = msg.body();
-        metrics.batch(b.records().size(), b.payloadBytes(), b.closeReason());
+        metrics.batch(b.records().size(), b.payloadBytes(), b.closeReason(), !"too-large".equals(b.closeReason()));
         new Run(b).start().onSuccess(msg::reply).onFailure(err -> {
             LOG.error("Batch {} of pipeline {} ended without an outcome: {}", b.range(), settings.name(), err.toString(), err);
             msg.fail(500, err.toString());

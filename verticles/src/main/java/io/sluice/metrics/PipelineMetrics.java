@@ -73,9 +73,12 @@ public final class PipelineMetrics {
         retries.increment();
     }
 
-    public void batch(int records, int bytes, String closeReason) {
-        batchRecords.record(records);
-        batchBytes.record(bytes);
+    /** A closed batch; its size is recorded only when it is {@code invoked} (a too-large record is not). */
+    public void batch(int records, int bytes, String closeReason, boolean invoked) {
+        if (invoked) {
+            batchRecords.record(records);
+            batchBytes.record(bytes);
+        }
         tagged("sluice.batch.closed", "reason", closeReason).increment();
     }
 

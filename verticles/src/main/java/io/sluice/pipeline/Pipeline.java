@@ -137,7 +137,6 @@ public final class Pipeline {
         m.put("acks", "all");
         m.put("enable.idempotence", "true");
         m.put("linger.ms", "5");
-        m.put("delivery.timeout.ms", "30000");
         return m;
     }
 

@@ -79,7 +79,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         List<Path> jars = options.brokerClasspath().map(j -> BrokerClasspath.validate(j, "options"))
                 .orElseGet(BrokerClasspath::resolve);
         EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(options, prepareBaseDir(options), jars);
-        ClusterRegistry.register(cluster);
+        if (options.closeOnJvmExit()) {
+            ClusterRegistry.register(cluster);
+        }
         try {
             cluster.startAll();
             return cluster;

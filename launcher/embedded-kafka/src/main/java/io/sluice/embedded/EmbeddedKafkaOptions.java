@@ -31,6 +31,7 @@ public final class EmbeddedKafkaOptions {
     private final List<Path> brokerClasspath;
     private final String logLevel;
     private final boolean classDataSharing;
+    private final boolean closeOnJvmExit;
 
     private EmbeddedKafkaOptions(Builder b) {
         this.nodes = b.nodes;
@@ -51,6 +52,7 @@ public final class EmbeddedKafkaOptions {
         this.brokerClasspath = b.brokerClasspath == null ? null : List.copyOf(b.brokerClasspath);
         this.logLevel = b.logLevel;
         this.classDataSharing = b.classDataSharing;
+        this.closeOnJvmExit = b.closeOnJvmExit;
     }
 
     /** @return a builder with the defaults */
@@ -138,6 +140,15 @@ public final class EmbeddedKafkaOptions {
         return classDataSharing;
     }
 
+    /**
+     * Whether a JVM shutdown hook closes the cluster (default true). An owner that closes it itself in
+     * its own shutdown hook, after its clients are done, turns this off so the broker is not stopped
+     * under it; the child watchdog still stops brokers whose parent JVM is gone.
+     */
+    public boolean closeOnJvmExit() {
+        return closeOnJvmExit;
+    }
+
     /** Builder of {@link EmbeddedKafkaOptions}; not thread-safe. */
     public static final class Builder {
         private int nodes = 1;
@@ -156,6 +167,7 @@ public final class EmbeddedKafkaOptions {
         private List<Path> brokerClasspath;
         private String logLevel = "INFO";
         private boolean classDataSharing = true;
+        private boolean closeOnJvmExit = true;
 
         private Builder() {
         }
@@ -260,6 +272,12 @@ public final class EmbeddedKafkaOptions {
         /** @param level root Log4j 2 level of the brokers (default {@code INFO}; the readiness logger stays at INFO) */
         public Builder logLevel(String level) {
             this.logLevel = Objects.requireNonNull(level);
+            return this;
+        }
+
+        /** See {@link EmbeddedKafkaOptions#closeOnJvmExit()}. */
+        public Builder closeOnJvmExit(boolean close) {
+            this.closeOnJvmExit = close;
             return this;
         }
 

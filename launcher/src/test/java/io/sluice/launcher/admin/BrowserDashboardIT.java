@@ -1,0 +1,133 @@
+package io.sluice.launcher.admin;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in real headless Chromium (Debian's {@code chromium}, driven by npm {@code playwright-core}
+ * from {@code src/test/browser/}): rates and lag render and move, clicking Pause pauses the consumer
+ * (checked in {@code /api/status} by the page and here), and a screenshot is saved to
+ * {@code target/screenshots/dashboard.png}. Skipped, with the reason, when Chromium, Node or the npm
+ * package is not installed ({@code .ci/run} installs them).
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class BrowserDashboardIT {
+    private static final Path BROWSER_DIR = Path.of("src", "test", "browser").toAbsolutePath();
+    private static AdminTestSupport s;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String chromium = System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium");
+        skipUnless(Files.isExecutable(Path.of(chromium)), "Chromium not found at " + chromium
+                + " (apt-get install -y chromium, or set CHROMIUM_PATH)");
+        skipUnless(onPath("node"), "node is not on the PATH (apt-get install -y nodejs npm)");
+        skipUnless(Files.isDirectory(BROWSER_DIR.resolve("node_modules").resolve("playwright-core")),
+                "playwright-core is not installed (npm ci --prefix " + BROWSER_DIR + ")");
+        JsonObject conf = AdminTestSupport.config(1500, 1000, 10);
+        s = AdminTestSupport.start(conf);
+        // a function with realistic latency, so the dashboard shows lag and latency percentiles
+        s.sluice.localLambda().faults("dispatcher").latencyDistribution(40, 250);
+        s.awaitDelivering();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private static void skipUnless(boolean ok, String reason) {
+        if (!ok) {
+            System.out.println("BrowserDashboardIT skipped: " + reason);
+        }
+        assumeTrue(ok, reason);
+    }
+
+    private static boolean onPath(String exe) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, exe))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void dashboardRendersMovesAndPauses() throws Exception {
+        Path shot = Path.of("target", "screenshots", "dashboard.png").toAbsolutePath();
+        Files.createDirectories(shot.getParent());
+        Files.deleteIfExists(shot);
+        Process node = new ProcessBuilder("node", BROWSER_DIR.resolve("dashboard.test.mjs").toString(), s.base(),
+                AdminTestSupport.TOKEN, shot.toString())
+                .directory(BROWSER_DIR.toFile())
+                .redirectErrorStream(true)
+                .start();
+        CompletableFuture<List<String>> output = CompletableFuture.supplyAsync(() -> lines(node));
+        boolean exited = node.waitFor(180, TimeUnit.SECONDS);
+        if (!exited) {
+            node.destroyForcibly();
+        }
+        List<String> out = output.get(10, TimeUnit.SECONDS);
+        out.forEach(l -> System.out.println("[browser] " + l));
+        assertThat(exited).as("browser script finished in time").isTrue();
+        assertThat(node.exitValue()).as(String.join("\n", out)).isZero();
+
+        JsonObject partitions = step(out, "partitions");
+        assertThat(partitions.getInteger("count")).isEqualTo(16);
+        JsonObject rates = step(out, "rates");
+        assertThat(rates.getDouble("produced")).isPositive();
+        assertThat(rates.getDouble("delivered")).isPositive();
+        assertThat(step(out, "moved")).isNotEqualTo(rates);
+        assertThat(step(out, "paused").getBoolean("paused")).isTrue();
+        assertThat(step(out, "done").getBoolean("ok")).isTrue();
+
+        // the click went through the admin API: the consumer is paused for the manual reason
+        JsonObject p = s.pipelineStatus();
+        assertThat(p.getBoolean("paused")).isTrue();
+        assertThat(p.getJsonArray("pauseReasons").getList()).contains("manual");
+        assertThat(shot).exists();
+        assertThat(Files.size(shot)).isGreaterThan(10_000);
+    }
+
+    private static JsonObject step(List<String> out, String name) {
+        for (String l : out) {
+            if (l.startsWith("{")) {
+                JsonObject o = new JsonObject(l);
+                if (name.equals(o.getString("step"))) {
+                    o.remove("step");
+                    return o;
+                }
+            }
+        }
+        throw new AssertionError("the browser script printed no '" + name + "' step:\n" + String.join("\n", out));
+    }
+
+    private static List<String> lines(Process p) {
+        List<String> out = new ArrayList<>();
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = r.readLine()) != null) {
+                out.add(l);
+            }
+        } catch (IOException e) {
+            out.add("(reading the output failed: " + e + ")");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package io.sluice.loadtest;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Command-line options of a load-test run.
+ *
+ * <pre>
+ * --scenario NAME           required, see --list
+ * --duration SECONDS        default 60 (each measured phase of a scenario lasts about this long)
+ * --rate MSG_PER_SEC        target rate, scenario default when absent
+ * --out DIR                 where report.json (and anything else) is written; default target/loadtest/&lt;scenario&gt;
+ * --lambda-latency-ms MS    latency the local Lambda adds per invocation (scenarios with a consumer)
+ * --ordering partition|key  consumer ordering mode (scenarios with a consumer)
+ * </pre>
+ *
+ * @param scenario        scenario name
+ * @param durationSeconds measured duration
+ * @param rate            target rate, or null for the scenario's default
+ * @param out             output directory
+ * @param lambdaLatencyMs extra Lambda latency, or null
+ * @param ordering        ordering mode, or null
+ */
+public record RunOptions(String scenario, int durationSeconds, Double rate, Path out, Long lambdaLatencyMs,
+                         String ordering) {
+
+    public static final String USAGE = "usage: java -jar sluice-loadtest.jar --scenario NAME [--duration SECONDS] "
+            + "[--rate MSG_PER_SEC] [--out DIR] [--lambda-latency-ms MS] [--ordering partition|key]  (--list: scenarios)";
+
+    public RunOptions {
+        Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(out, "out");
+    }
+
+    /** The rate, or {@code def} when none was given. */
+    public double rateOr(double def) {
+        return rate == null ? def : rate;
+    }
+
+    /**
+     * Parses the arguments.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the bad option
+     */
+    public static RunOptions parse(String[] args) {
+        String scenario = null;
+        int duration = 60;
+        Double rate = null;
+        Path out = null;
+        Long lambdaLatency = null;
+        String ordering = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String name = a;
+            String value;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + ": needs a value");
+                }
+                value = args[++i];
+            }
+            switch (name) {
+                case "--scenario" -> scenario = value;
+                case "--duration" -> duration = (int) longIn(name, value, 1, 86_400);
+                case "--rate" -> rate = doubleIn(name, value, 0, 10_000_000);
+                case "--out" -> out = Path.of(value);
+                case "--lambda-latency-ms" -> lambdaLatency = longIn(name, value, 0, 900_000);
+                case "--ordering" -> {
+                    ordering = value.toLowerCase(Locale.ROOT);
+                    if (!ordering.equals("partition") && !ordering.equals("key")) {
+                        throw new IllegalArgumentException("--ordering: must be partition or key, got '" + value + "'");
+                    }
+                }
+                default -> throw new IllegalArgumentException(name + ": unknown option");
+            }
+        }
+        if (scenario == null || scenario.isBlank()) {
+            throw new IllegalArgumentException("--scenario: required");
+        }
+        if (out == null) {
+            out = Path.of("target", "loadtest", scenario);
+        }
+        return new RunOptions(scenario, duration, rate, out, lambdaLatency, ordering);
+    }
+
+    private static long longIn(String name, String v, long min, long max) {
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(name + ": must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static double doubleIn(String name, String v, double min, double max) {
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (Double.isNaN(d) || d < min || d > max) {
+                throw new IllegalArgumentException(name + ": must be between " + min + " and " + max + ", got " + v);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": must be a number, got '" + v + "'");
+        }
+    }
+}

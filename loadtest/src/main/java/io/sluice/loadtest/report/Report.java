@@ -1,0 +1,164 @@
+package io.sluice.loadtest.report;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of a run, written as {@code report.json}. The keys are a contract shared by every scenario:
+ *
+ * <pre>{@code
+ * {"scenario", "durationSeconds", "targetRate", "producedAccepted", "deliveredUnique", "duplicates", "inDlq",
+ *  "lost", "orderViolations", "deliveredPerSecond",
+ *  "latencyMs": {"p50", "p95", "p99", "p999", "max"},
+ *  "lambda": {"invocations", "invocationsPerMillion"},
+ *  "memory": {"peakHeapMb", "peakRssMb"},
+ *  "lagMax": {"records", "seconds"},
+ *  "baseline": {"producerPerfRecordsPerSec", "consumerPerfRecordsPerSec", "sluiceProducerRecordsPerSec", "producerRatio"},
+ *  "checks": [{"name", "passed", "detail"}],
+ *  "passed"}
+ * }</pre>
+ *
+ * Values are JSON numbers (never strings); a field the scenario does not measure is {@code null}, never
+ * invented. A scenario may add extra top-level keys ({@link #extra}); {@code passed} is true when there is
+ * at least one check and every check passed. Not thread-safe: fill it from the scenario's thread.
+ */
+public final class Report {
+    private final String scenario;
+    private final int durationSeconds;
+    private Number targetRate;
+    private Long producedAccepted;
+    private Long deliveredUnique;
+    private Long duplicates;
+    private Long inDlq;
+    private Long lost;
+    private Long orderViolations;
+    private Double deliveredPerSecond;
+    private LatencySummary latency;
+    private Long lambdaInvocations;
+    private Double lambdaInvocationsPerMillion;
+    private Double peakHeapMb;
+    private Double peakRssMb;
+    private Long lagMaxRecords;
+    private Double lagMaxSeconds;
+    private Double producerPerfRecordsPerSec;
+    private Double consumerPerfRecordsPerSec;
+    private Double sluiceProducerRecordsPerSec;
+    private Double producerRatio;
+    private final List<Check> checks = new ArrayList<>();
+    private final Map<String, Object> extra = new LinkedHashMap<>();
+
+    /** One pass/fail check. */
+    public record Check(String name, boolean passed, String detail) {
+    }
+
+    public Report(String scenario, int durationSeconds) {
+        this.scenario = scenario;
+        this.durationSeconds = durationSeconds;
+    }
+
+    public Report targetRate(Number v) { targetRate = v; return this; }
+    public Report producedAccepted(Long v) { producedAccepted = v; return this; }
+    public Report deliveredUnique(Long v) { deliveredUnique = v; return this; }
+    public Report duplicates(Long v) { duplicates = v; return this; }
+    public Report inDlq(Long v) { inDlq = v; return this; }
+    public Report lost(Long v) { lost = v; return this; }
+    public Report orderViolations(Long v) { orderViolations = v; return this; }
+    public Report deliveredPerSecond(Double v) { deliveredPerSecond = v; return this; }
+    public Report latency(LatencySummary v) { latency = v; return this; }
+    public Report lambda(Long invocations, Double perMillion) { lambdaInvocations = invocations; lambdaInvocationsPerMillion = perMillion; return this; }
+    public Report memory(Double heapMb, Double rssMb) { peakHeapMb = heapMb; peakRssMb = rssMb; return this; }
+    public Report lagMax(Long records, Double seconds) { lagMaxRecords = records; lagMaxSeconds = seconds; return this; }
+
+    /** Baseline throughputs; the ratio is computed when both producer numbers are present. */
+    public Report baseline(Double producerPerf, Double consumerPerf, Double sluiceProducer) {
+        producerPerfRecordsPerSec = producerPerf;
+        consumerPerfRecordsPerSec = consumerPerf;
+        sluiceProducerRecordsPerSec = sluiceProducer;
+        producerRatio = producerPerf != null && sluiceProducer != null && producerPerf > 0
+                ? round(sluiceProducer / producerPerf, 4) : null;
+        return this;
+    }
+
+    public Double producerRatio() {
+        return producerRatio;
+    }
+
+    /** Adds a check. */
+    public Report check(String name, boolean passed, String detail) {
+        checks.add(new Check(name, passed, detail));
+        return this;
+    }
+
+    /** Adds a scenario-specific top-level key (must not be a contract key). */
+    public Report extra(String key, Object value) {
+        if (toJsonWithoutExtra().containsKey(key)) {
+            throw new IllegalArgumentException(key + " is a contract key");
+        }
+        extra.put(key, value);
+        return this;
+    }
+
+    public List<Check> checks() {
+        return List.copyOf(checks);
+    }
+
+    public boolean passed() {
+        return !checks.isEmpty() && checks.stream().allMatch(Check::passed);
+    }
+
+    public JsonObject toJson() {
+        JsonObject j = toJsonWithoutExtra();
+        extra.forEach(j::put);
+        return j;
+    }
+
+    private JsonObject toJsonWithoutExtra() {
+        JsonObject j = new JsonObject();
+        j.put("scenario", scenario);
+        j.put("durationSeconds", durationSeconds);
+        j.put("targetRate", targetRate);
+        j.put("producedAccepted", producedAccepted);
+        j.put("deliveredUnique", deliveredUnique);
+        j.put("duplicates", duplicates);
+        j.put("inDlq", inDlq);
+        j.put("lost", lost);
+        j.put("orderViolations", orderViolations);
+        j.put("deliveredPerSecond", deliveredPerSecond);
+        j.put("latencyMs", latency == null ? LatencySummary.nulls() : latency.toJson());
+        j.put("lambda", new JsonObject().put("invocations", lambdaInvocations).put("invocationsPerMillion", lambdaInvocationsPerMillion));
+        j.put("memory", new JsonObject().put("peakHeapMb", peakHeapMb).put("peakRssMb", peakRssMb));
+        j.put("lagMax", new JsonObject().put("records", lagMaxRecords).put("seconds", lagMaxSeconds));
+        j.put("baseline", new JsonObject().put("producerPerfRecordsPerSec", producerPerfRecordsPerSec)
+                .put("consumerPerfRecordsPerSec", consumerPerfRecordsPerSec)
+                .put("sluiceProducerRecordsPerSec", sluiceProducerRecordsPerSec)
+                .put("producerRatio", producerRatio));
+        JsonArray cs = new JsonArray();
+        checks.forEach(c -> cs.add(new JsonObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail())));
+        j.put("checks", cs);
+        j.put("passed", passed());
+        return j;
+    }
+
+    /** Writes {@code dir/report.json} (creating {@code dir}); returns the file. */
+    public Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("report.json");
+        Path tmp = dir.resolve("report.json.tmp");
+        Files.writeString(tmp, toJson().encodePrettily() + "\n");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    public static double round(double v, int decimals) {
+        double f = Math.pow(10, decimals);
+        return Math.round(v * f) / f;
+    }
+}

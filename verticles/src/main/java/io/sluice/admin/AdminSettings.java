@@ -1,0 +1,71 @@
+package io.sluice.admin;
+
+import io.sluice.config.Cfg;
+import io.sluice.config.ConfigException;
+import io.sluice.lag.LagEvaluator;
+
+import java.util.Map;
+
+/**
+ * The {@code admin} section: the admin HTTP server (health, metrics, status, runtime tuning, dashboard).
+ *
+ * <pre>{@code
+ * "admin": {
+ *   "enabled": true,            // default false
+ *   "host": "127.0.0.1",        // bind address (default 127.0.0.1: loopback only)
+ *   "port": 8080,               // 0 = a free port (default 8080)
+ *   "token": "…",               // bearer token for mutating endpoints, >= 8 chars; or env SLUICE_ADMIN_TOKEN (wins)
+ *   "lagRefreshMs": 1000,       // lag/rate sampling interval, 100-60000
+ *   "lagWindowSamples": 10      // samples per lag-status window, 3-1000
+ * }
+ * }</pre>
+ * The token is required when the admin server is enabled; it is never printed ({@link #toString()} masks it).
+ */
+public record AdminSettings(boolean enabled, String host, int port, String token, long lagRefreshMs,
+                            int lagWindowSamples) {
+    /** Environment variable that supplies (and overrides) the token. */
+    public static final String TOKEN_ENV = "SLUICE_ADMIN_TOKEN";
+    public static final int MIN_TOKEN_LENGTH = 8;
+
+    public static AdminSettings disabled() {
+        return new AdminSettings(false, "127.0.0.1", 8080, null, 1000, 10);
+    }
+
+    /** Reads and validates the section; {@code env} is the process environment (for {@value #TOKEN_ENV}). */
+    public static AdminSettings from(Cfg c, Map<String, String> env) {
+        boolean enabled = c.bool("enabled", false);
+        String host = c.string("host", "127.0.0.1");
+        if (host.isBlank()) {
+            throw new ConfigException(c.key("host"), "must be a non-empty host name or address");
+        }
+        int port = c.intIn("port", 8080, 0, 65535);
+        String token = c.string("token", null);
+        String fromEnv = env.get(TOKEN_ENV);
+        String tokenKey = c.key("token");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            token = fromEnv;
+            tokenKey = TOKEN_ENV;
+        }
+        long refresh = c.longIn("lagRefreshMs", 1000, 100, 60_000);
+        int window = c.intIn("lagWindowSamples", 10, LagEvaluator.MIN_WINDOW, 1000);
+        c.done();
+        if (enabled) {
+            if (token == null || token.isBlank()) {
+                throw new ConfigException(c.key("token"), "is required when admin.enabled is true (or set " + TOKEN_ENV + ")");
+            }
+            if (token.length() < MIN_TOKEN_LENGTH || !token.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
+                // never echo the value
+                throw new ConfigException(tokenKey, "must be at least " + MIN_TOKEN_LENGTH
+                        + " printable ASCII characters without spaces");
+            }
+        }
+        return new AdminSettings(enabled, host, port, token, refresh, window);
+    }
+
+    @Override
+    public String toString() {
+        return "AdminSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token="
+                + (token == null ? "none" : "***") + ", lagRefreshMs=" + lagRefreshMs + ", lagWindowSamples="
+                + lagWindowSamples + "]";
+    }
+}

@@ -1,0 +1,243 @@
+package io.sluice.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.bus.Addresses;
+import io.sluice.producer.ProduceAnswer;
+import io.sluice.producer.ProducerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * HTTP ingest: {@code POST /v1/events} with one JSON object, a JSON array of objects, or NDJSON. Each
+ * event goes through {@code sluice.produce} (in body order) and the answer lists every event's outcome;
+ * see {@link IngestAnswer} for the overall status and {@link EventBodyParser} for what is refused before
+ * anything is sent (400/413/415). The {@code X-Correlation-Id} header (or a generated id) is passed as the
+ * {@code correlation-id} event-bus header and echoed in the answer.
+ *
+ * <p>Graceful stop: new requests are answered 503 {@code stopping} at once, requests already being
+ * processed get their answers (bounded by {@code drainTimeoutMs}), then the server closes. Deploy it after
+ * the producer and undeploy it first.
+ *
+ * <p>Metrics: {@code sluice.ingest.requests{status}}, {@code sluice.ingest.events{result}}.
+ */
+public final class IngestVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
+    public static final String PATH = "/v1/events";
+    public static final String CORRELATION_HEADER = "X-Correlation-Id";
+    /** Value of the {@code sluice-source} event-bus header (it lands in DLQ records of invalid events). */
+    public static final String SOURCE = "http-ingest";
+    private static final Pattern CORRELATION = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+
+    private final IngestSettings settings;
+    private final long produceTimeoutMs;
+    private final MeterRegistry registry;
+    private final EventBodyParser parser;
+    private final Map<ProduceAnswer, Counter> eventCounters = new EnumMap<>(ProduceAnswer.class);
+    private HttpServer server;
+    private int actualPort = -1;
+    private boolean stopping;
+    private int inFlightRequests;
+    private Promise<Void> drained;
+
+    /**
+     * @param settings         the ingest settings
+     * @param produceTimeoutMs event-bus timeout of each {@code sluice.produce} request; keep it above the
+     *                         producer's own bound (delivery timeout + rate-limit wait) so the answer is
+     *                         always the producer's and a refused event is never written later
+     * @param registry         metrics
+     */
+    public IngestVerticle(IngestSettings settings, long produceTimeoutMs, MeterRegistry registry) {
+        this.settings = settings;
+        this.produceTimeoutMs = produceTimeoutMs;
+        this.registry = registry;
+        this.parser = new EventBodyParser(settings.maxEventsPerRequest());
+        for (ProduceAnswer a : ProduceAnswer.values()) {
+            eventCounters.put(a, Counter.builder("sluice.ingest.events").tag("result", a.label()).register(registry));
+        }
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.post(PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(this::handle);
+        router.errorHandler(413, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 413, "body",
+                "body: larger than " + settings.maxBodyBytes() + " bytes (maxBodyBytes)")));
+        router.errorHandler(404, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 404, null,
+                "no such resource; events are posted to " + PATH)));
+        router.errorHandler(405, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 405, null,
+                "method not allowed; use POST " + PATH)));
+        router.errorHandler(500, ctx -> {
+            LOG.warn("Ingest request failed", ctx.failure());
+            send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 500, null, "internal error"));
+        });
+        HttpServerOptions opts = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+                .setCompressionSupported(false).setDecompressionSupported(true);
+        return vertx.createHttpServer(opts).requestHandler(router).listen().onSuccess(s -> {
+            server = s;
+            actualPort = s.actualPort();
+            LOG.info("HTTP ingest listening on {}:{} (POST {})", settings.host(), actualPort, PATH);
+        });
+    }
+
+    /** The bound port, once started. */
+    public int actualPort() {
+        return actualPort;
+    }
+
+    private void handle(RoutingContext ctx) {
+        String correlationId = ctx.request().getHeader(CORRELATION_HEADER);
+        if (correlationId != null && !CORRELATION.matcher(correlationId).matches()) {
+            send(ctx, IngestAnswer.refused(UUID.randomUUID().toString(), 400, CORRELATION_HEADER, CORRELATION_HEADER
+                    + ": must be 1-128 characters of [A-Za-z0-9._:/+=-]"));
+            return;
+        }
+        if (correlationId == null) {
+            correlationId = UUID.randomUUID().toString();
+        }
+        if (stopping) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            send(ctx, IngestAnswer.refused(correlationId, 503, null, "stopping: the service is shutting down"));
+            return;
+        }
+        ParsedBody parsed = parser.parse(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+        if (parsed instanceof ParsedBody.Refused r) {
+            send(ctx, IngestAnswer.refused(correlationId, r.status(), r.field(), r.message()));
+            return;
+        }
+        ParsedBody.Events events = (ParsedBody.Events) parsed;
+        inFlightRequests++;
+        String cid = correlationId;
+        produceAll(events, cid)
+                .onComplete(ar -> {
+                    inFlightRequests--;
+                    if (ar.succeeded()) {
+                        send(ctx, IngestAnswer.of(cid, ar.result()));
+                    } else { // not expected: every per-event failure is recovered into a result
+                        LOG.warn("Ingest request {} failed", cid, ar.cause());
+                        send(ctx, IngestAnswer.refused(cid, 500, null, "internal error"));
+                    }
+                    if (inFlightRequests == 0 && drained != null) {
+                        drained.tryComplete();
+                    }
+                });
+    }
+
+    /** Sends every event in body order; each one's future always succeeds with its result. */
+    private Future<List<EventResult>> produceAll(ParsedBody.Events events, String correlationId) {
+        DeliveryOptions opts = new DeliveryOptions().setSendTimeout(produceTimeoutMs)
+                .addHeader(ProducerVerticle.CORRELATION_HEADER, correlationId)
+                .addHeader(ProducerVerticle.H_SOURCE, SOURCE);
+        List<Future<EventResult>> futures = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            int index = i;
+            String eventId = events.eventIds().get(i);
+            Buffer event = events.events().get(i);
+            futures.add(vertx.eventBus().<Object>request(Addresses.PRODUCE, event, opts)
+                    .map(reply -> accepted(index, eventId, reply))
+                    .recover(err -> Future.succeededFuture(failed(index, eventId, err))));
+        }
+        return Future.all(futures).map(all -> {
+            List<EventResult> results = new ArrayList<>(futures.size());
+            for (Future<EventResult> f : futures) {
+                EventResult r = f.result();
+                eventCounters.get(r.answer()).increment();
+                results.add(r);
+            }
+            return results;
+        });
+    }
+
+    private static EventResult accepted(int index, String eventId, Message<Object> reply) {
+        if (reply.body() instanceof JsonObject md) {
+            return EventResult.accepted(index, eventId, md.getString("topic"), md.getInteger("partition", -1),
+                    md.getLong("offset", -1L));
+        }
+        return EventResult.accepted(index, eventId, null, -1, -1);
+    }
+
+    private EventResult failed(int index, String eventId, Throwable err) {
+        if (err instanceof ReplyException re) {
+            if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+                return EventResult.failed(index, eventId, EventResult.classify(re.failureCode(), re.getMessage()),
+                        re.getMessage());
+            }
+            if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+                return EventResult.failed(index, eventId, ProduceAnswer.UNAVAILABLE, "unavailable: no producer is running");
+            }
+            return EventResult.failed(index, eventId, ProduceAnswer.UNAVAILABLE, "unavailable: no answer from the producer "
+                    + "within " + produceTimeoutMs + " ms; the event may or may not have been written (retrying is safe, "
+                    + "delivery is at-least-once)");
+        }
+        return EventResult.failed(index, eventId, ProduceAnswer.UNAVAILABLE, "unavailable: " + err);
+    }
+
+    private void send(RoutingContext ctx, IngestAnswer answer) {
+        Counter.builder("sluice.ingest.requests").tag("status", Integer.toString(answer.status())).register(registry)
+                .increment();
+        HttpServerResponse res = ctx.response();
+        if (res.ended() || res.closed()) {
+            return;
+        }
+        String cid = answer.body().getString("correlationId");
+        if (cid != null) {
+            res.putHeader(CORRELATION_HEADER, cid);
+        }
+        if (answer.retryAfter() > 0) {
+            res.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(answer.retryAfter()));
+        }
+        res.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(answer.body().toBuffer());
+    }
+
+    private static String correlationIdOrNew(RoutingContext ctx) {
+        String c = ctx.request().getHeader(CORRELATION_HEADER);
+        return c != null && CORRELATION.matcher(c).matches() ? c : UUID.randomUUID().toString();
+    }
+
+    /**
+     * Graceful stop: refuse new requests (503), let requests in progress get their answers within
+     * {@code drainTimeoutMs}, then close the server.
+     */
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        int pendingAtStop = inFlightRequests;
+        drained = Promise.promise();
+        if (inFlightRequests == 0) {
+            drained.tryComplete();
+        }
+        long timer = vertx.setTimer(Math.max(1, settings.drainTimeoutMs()), id -> drained.tryComplete());
+        return drained.future().compose(v -> {
+            vertx.cancelTimer(timer);
+            LOG.info("HTTP ingest stopped: {} request(s) were in progress, {} answered, {} still waiting for the producer",
+                    pendingAtStop, pendingAtStop - Math.min(pendingAtStop, inFlightRequests), inFlightRequests);
+            return server == null ? Future.succeededFuture() : server.close();
+        });
+    }
+}

@@ -1,0 +1,38 @@
+package io.sluice.ingest;
+
+import io.sluice.config.Cfg;
+import io.sluice.config.ConfigException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IngestSettingsTest {
+    @Test
+    void defaultsWhenAbsent() {
+        IngestSettings s = IngestSettings.from(new Cfg(null, "ingest"));
+        assertThat(s).isEqualTo(IngestSettings.defaults());
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void readsEveryKey() {
+        IngestSettings s = IngestSettings.from(new Cfg(new JsonObject("{\"enabled\":true,\"host\":\"0.0.0.0\",\"port\":8081,"
+                + "\"maxBodyBytes\":2048,\"maxEventsPerRequest\":5,\"drainTimeoutMs\":0}"), "ingest"));
+        assertThat(s).isEqualTo(new IngestSettings(true, "0.0.0.0", 8081, 2048, 5, 0));
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        assertThatThrownBy(() -> IngestSettings.from(new Cfg(new JsonObject("{\"port\":70000}"), "ingest")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("ingest.port:");
+        assertThatThrownBy(() -> IngestSettings.from(new Cfg(new JsonObject("{\"maxBodyBytes\":10}"), "ingest")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("ingest.maxBodyBytes:");
+        assertThatThrownBy(() -> IngestSettings.from(new Cfg(new JsonObject("{\"maxEvents\":10}"), "ingest")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("ingest.maxEvents:");
+        assertThatThrownBy(() -> IngestSettings.from(new Cfg(new JsonObject("{\"host\":\" \"}"), "ingest")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("ingest.host:");
+    }
+}

@@ -1,0 +1,69 @@
+package io.sluice.it;
+
+import io.sluice.locallambda.FaultInjection;
+import io.sluice.pipeline.Pipeline;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The function is down for 30 s under a steady 5,000 msg/s: the consumer pauses (breaker and in-flight
+ * bound), heap stays bounded, nothing goes to the DLQ, and afterwards everything drains; lost = 0.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class OutageIT {
+    @Test
+    void lambdaOutagePausesThenDrainsWithoutLossOrDlq() throws Exception {
+        try (Harness h = new Harness()) {
+            String topic = "outage";
+            h.createTopics(12, topic, topic + "-dlq");
+            FaultInjection faults = h.function("fn-outage", 64);
+            Pipeline p = h.start(h.settings("outage", topic, "fn-outage", new JsonObject()
+                    .put("inFlight", new JsonObject().put("maxRecords", 10_000))
+                    .put("breaker", new JsonObject().put("maxFailures", 5).put("resetTimeoutMs", 2_000))));
+            AtomicLong maxHeap = new AtomicLong();
+            AtomicBoolean sawPaused = new AtomicBoolean();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                maxHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                if (p.consumer().paused()) {
+                    sawPaused.set(true);
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            LoadPacer load = new LoadPacer(h, topic, "out", 5_000, 1_000);
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> h.sink().uniqueCount() > 10_000);
+                faults.outage(true);
+                long outageStart = System.nanoTime();
+                await().atMost(Duration.ofSeconds(30)).untilTrue(sawPaused);
+                double pausedGauge = h.registry.find("sluice.consumer.paused").tag("pipeline", "outage").gauge().value();
+                assertThat(pausedGauge).isEqualTo(1.0);
+                await().atMost(Duration.ofSeconds(40)).until(() -> System.nanoTime() - outageStart >= TimeUnit.SECONDS.toNanos(30));
+                faults.outage(false);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !p.consumer().paused());
+            } finally {
+                load.close();
+            }
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(h.lag("g-outage", topic)).allSatisfy((tp, lag) -> assertThat(lag).isZero()));
+            sampler.shutdownNow();
+            assertThat(h.sink().missing(load.ids)).as("lost").isEmpty();
+            assertThat(p.metrics().deadLetteredCount()).as("an outage means lag, not DLQ").isZero();
+            long maxHeapMb = maxHeap.get() / (1024 * 1024);
+            System.out.printf("OutageIT: %d events, max heap used %d MB, duplicates %d%n", load.ids.size(), maxHeapMb,
+                    h.sink().duplicates());
+            assertThat(maxHeapMb).as("heap stays bounded").isLessThan(512);
+        }
+    }
+}
