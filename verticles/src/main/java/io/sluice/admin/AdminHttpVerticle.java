@@ -11,6 +11,7 @@ import io.sluice.kafka.KafkaSettings;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.producer.TokenBucket;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -40,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /metrics} (Prometheus text), {@code GET /api/status} (JSON)</li>
  *   <li>bearer token required: {@code POST /api/consumer/pause}, {@code POST /api/consumer/resume}
  *       ({@code ?pipeline=} or body {@code {"pipeline":…}}; all pipelines when absent),
- *       {@code PUT /api/producer/rate}, {@code PUT /api/batch}, {@code PUT /api/generator}</li>
+ *       {@code PUT /api/producer/rate}, {@code PUT /api/batch}, {@code PUT /api/concurrency}, {@code PUT /api/generator}</li>
  *   <li>{@code GET /} the dashboard (classpath {@code webroot/})</li>
  * </ul>
  * Errors are JSON {@code {"status":…,"error":…,"field":…}}: 400 bad body, 401/403 auth, 404 unknown path,
@@ -53,7 +54,8 @@ public final class AdminHttpVerticle extends VerticleBase {
     private static final long HISTORY_MS = 60_000;
     /** API paths; another method on one of them is 405, anything else unknown is 404. */
     private static final Set<String> ENDPOINTS = Set.of("/health/live", "/health/ready", "/metrics", "/api/status",
-            "/api/consumer/pause", "/api/consumer/resume", "/api/producer/rate", "/api/batch", "/api/generator");
+            "/api/consumer/pause", "/api/consumer/resume", "/api/producer/rate", "/api/batch", "/api/concurrency",
+            "/api/generator");
 
     /** What the admin server observes and controls. */
     public record Targets(List<Pipeline> pipelines, MeterRegistry registry, KafkaSettings kafka,
@@ -75,6 +77,7 @@ public final class AdminHttpVerticle extends VerticleBase {
     private HttpServer server;
     private long timer = -1;
     private volatile int actualPort = -1;
+    private final Map<String, java.util.function.Supplier<JsonObject>> extraChecks = new LinkedHashMap<>();
 
     public AdminHttpVerticle(AdminSettings settings, Targets targets) {
         this.settings = settings;
@@ -116,7 +119,7 @@ public final class AdminHttpVerticle extends VerticleBase {
     private Router router() {
         Router r = Router.router(vertx);
         r.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-        r.get("/health/ready").handler(ctx -> view.readiness()
+        r.get("/health/ready").handler(ctx -> view.readiness().map(this::withExtraChecks)
                 .onSuccess(body -> json(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body))
                 .onFailure(ctx::fail));
         r.get("/metrics").handler(this::metrics);
@@ -128,6 +131,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         r.post("/api/consumer/resume").handler(body).handler(auth).handler(ctx -> pause(ctx, false));
         r.put("/api/producer/rate").handler(body).handler(auth).handler(this::producerRate);
         r.put("/api/batch").handler(body).handler(auth).handler(this::batchSettings);
+        r.put("/api/concurrency").handler(body).handler(auth).handler(this::concurrency);
         r.put("/api/generator").handler(body).handler(auth).handler(this::generatorRate);
 
         r.get("/").handler(ctx -> ctx.reroute("/index.html"));
@@ -223,6 +227,30 @@ public final class AdminHttpVerticle extends VerticleBase {
         json(ctx, 200, new JsonObject().put("pipelines", arr));
     }
 
+    /**
+     * {@code {"pipeline"?, "maxConcurrency": 1..lambda.maxConcurrency}}: the in-flight invocation limit
+     * (match the function's reserved concurrency). The configured value is the ceiling: it sizes the
+     * HTTP connection pool of the Lambda client.
+     */
+    private void concurrency(RoutingContext ctx) {
+        RequestBody b = RequestBody.parse(ctx.body().buffer(), Set.of("pipeline", "maxConcurrency"), false);
+        if (!b.has("maxConcurrency")) {
+            throw new BadRequest("maxConcurrency", "maxConcurrency: is required");
+        }
+        List<Pipeline> chosen = select(ctx, b);
+        Map<Pipeline, Integer> next = new LinkedHashMap<>();
+        for (Pipeline p : chosen) {
+            next.put(p, (int) b.integer("maxConcurrency", 0, 1, p.settings().lambda().maxConcurrency()));
+        }
+        JsonArray arr = new JsonArray();
+        next.forEach((p, n) -> {
+            p.batching().maxConcurrency(n);
+            LOG.info("pipeline={} maxConcurrency changed to {} by admin request", p.settings().name(), n);
+            arr.add(new JsonObject().put("name", p.settings().name()).put("maxConcurrency", n));
+        });
+        json(ctx, 200, new JsonObject().put("pipelines", arr));
+    }
+
     private void producerRate(RoutingContext ctx) {
         RequestBody b = RequestBody.parse(ctx.body().buffer(), Set.of("messagesPerSecond", "bytesPerSecond"), true);
         JsonObject change = new JsonObject();
@@ -297,6 +325,51 @@ public final class AdminHttpVerticle extends VerticleBase {
     private static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store").end(body.encode());
+    }
+
+    /**
+     * Adds a readiness check (call before deploying): {@code check} answers {@code {"ok":…,"detail":…}}, it is
+     * listed under {@code checks.<name>} and a failing one turns {@code /health/ready} DOWN (e.g. {@code tls}).
+     */
+    public AdminHttpVerticle readinessCheck(String name, java.util.function.Supplier<JsonObject> check) {
+        extraChecks.put(name, check);
+        return this;
+    }
+
+    private JsonObject withExtraChecks(JsonObject body) {
+        if (extraChecks.isEmpty()) {
+            return body;
+        }
+        JsonObject checks = body.getJsonObject("checks");
+        JsonArray failed = body.getJsonArray("failed");
+        extraChecks.forEach((name, check) -> {
+            JsonObject c = check.get();
+            checks.put(name, c);
+            if (!c.getBoolean("ok", false)) {
+                failed.add(name);
+            }
+        });
+        return body.put("status", failed.isEmpty() ? "UP" : "DOWN");
+    }
+
+    /**
+     * Replaces the Kafka admin client of the probes (TLS rotation: the new one reads the new material); the
+     * old one is closed once the new one is up.
+     */
+    public Future<Void> recreateKafkaClient() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            KafkaProbe next = new KafkaProbe(vertx, context, targets.kafka());
+            next.start().compose(x -> {
+                KafkaProbe old = kafka;
+                kafka = next;
+                view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka, batch,
+                        targets.producerEnabled(), targets.generatorEnabled(), settings.lagRefreshMs());
+                kafka.check();
+                return old == null ? Future.<Void>succeededFuture() : old.close();
+            }).onComplete(done);
+        });
+        return done.future();
     }
 
     /** The port the server listens on (-1 before it started). */

@@ -37,6 +37,7 @@ public final class BatchingVerticle extends VerticleBase {
     private final List<RevokeWait> revokeWaits = new ArrayList<>();
     private long timerId = -1;
     private long timerAt = -1;
+    private volatile int maxConcurrency;
 
     private record RevokeWait(Set<TopicPartition> partitions, Message<RevokeRequest> msg, long timerId) {
     }
@@ -44,6 +45,7 @@ public final class BatchingVerticle extends VerticleBase {
     public BatchingVerticle(PipelineSettings settings) {
         this.settings = settings;
         this.lanes = new Lanes(settings.batch(), settings.ordering(), settings.lanes(), settings.lambda().maxConcurrency());
+        this.maxConcurrency = settings.lambda().maxConcurrency();
     }
 
     @Override
@@ -136,6 +138,27 @@ public final class BatchingVerticle extends VerticleBase {
                 w.msg.reply(0);
             }
         }
+    }
+
+    /**
+     * Runtime change of the in-flight invocation limit (admin API {@code PUT /api/concurrency}): at most
+     * {@code n} batches of this pipeline are in flight across all lanes. Lowering it lets in-flight batches
+     * finish and sends no new one until the count is under the new limit; raising it sends at once.
+     */
+    public void maxConcurrency(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxConcurrency must be >= 1, got " + n);
+        }
+        maxConcurrency = n;
+        context.runOnContext(v -> {
+            lanes.maxInFlightBatches(n);
+            pump();
+        });
+    }
+
+    /** The in-flight invocation limit in effect (or about to be: set from another thread). */
+    public int maxConcurrency() {
+        return maxConcurrency;
     }
 
     /** Runtime tuning of batch limits (admin API). */

@@ -49,6 +49,32 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         return new KafkaSettings(servers, clientProperties, topics, createTopics);
     }
 
+    /**
+     * These settings with the client properties of {@code kafka.tls} added (see {@link io.sluice.tls.TlsSettings}).
+     * TLS is configured in one place: {@code security.protocol} or {@code ssl.*} in {@code kafka.clientProperties}
+     * next to an enabled {@code kafka.tls} is an error.
+     */
+    public KafkaSettings withTls(io.sluice.tls.TlsSettings tls) {
+        if (!tls.enabled()) {
+            return this;
+        }
+        for (String k : clientProperties.keySet()) {
+            if (k.equals("security.protocol") || k.startsWith("ssl.")) {
+                throw new ConfigException("kafka.clientProperties." + k, "conflicts with kafka.tls (enabled); configure TLS in one place");
+            }
+        }
+        Map<String, String> merged = new HashMap<>(clientProperties);
+        merged.putAll(tls.clientProperties());
+        return new KafkaSettings(bootstrapServers, merged, topics, createTopics);
+    }
+
+    /** Secrets (passwords, keys, tokens) in the client properties are redacted. */
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", clientProperties="
+                + io.sluice.tls.Secrets.redact(clientProperties) + ", topics=" + topics + ", createTopics=" + createTopics + "]";
+    }
+
     /** Client properties with bootstrap servers, then {@code overrides} on top. */
     public Map<String, Object> clientConfig(Map<String, ?> defaults, Map<String, String> overrides) {
         if (bootstrapServers == null) {

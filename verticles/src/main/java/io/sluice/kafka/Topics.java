@@ -39,6 +39,44 @@ public final class Topics {
                     throw e;
                 }
             }
+            awaitLeaders(admin, create.stream().map(NewTopic::name).toList(), 30_000);
+        }
+    }
+
+    /**
+     * Waits (bounded) until every partition of {@code names} has a leader that serves requests. An
+     * idempotent producer that sends to a partition before that gets NOT_LEADER_OR_FOLLOWER for its first
+     * request while a later one is appended, and the first then fails with out-of-order sequence until
+     * its delivery timeout (KAFKA-15591, KAFKA-14359).
+     */
+    private static void awaitLeaders(Admin admin, List<String> names, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            boolean ready;
+            try {
+                var described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values();
+                ready = described.stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    // ListOffsets is answered by each partition's leader replica itself: once it succeeds the
+                    // leader accepts produce requests (describeTopics alone can run ahead of it, KAFKA-15591).
+                    java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all =
+                            new java.util.HashMap<>();
+                    described.forEach(d -> d.partitions().forEach(p -> all.put(
+                            new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    admin.listOffsets(all).all().get(10, TimeUnit.SECONDS);
+                }
+            } catch (ExecutionException e) {
+                ready = false; // metadata not propagated yet
+            }
+            if (ready) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("partitions of " + names + " have no leader after " + timeoutMs + " ms");
+            }
+            Thread.sleep(100); // blocking start-up helper, never on an event loop
         }
     }
 

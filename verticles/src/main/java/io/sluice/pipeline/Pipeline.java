@@ -127,6 +127,9 @@ public final class Pipeline {
         defaults.put("auto.offset.reset", "earliest");
         defaults.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
         defaults.put("max.poll.records", "1000");
+        // Partitions added to a subscribed topic are found on the next metadata refresh (Kafka's default is
+        // 5 min); 10 s lets a running consumer group pick them up quickly (they start from earliest).
+        defaults.put("metadata.max.age.ms", "10000");
         defaults.put("client.id", "sluice-" + settings.name() + "-" + ProcessHandle.current().pid());
         return new KafkaConsumer<>(kafka.clientConfig(defaults, settings.consumerProperties()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());

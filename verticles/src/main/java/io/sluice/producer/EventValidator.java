@@ -133,6 +133,20 @@ public final class EventValidator {
         return validateFields(event);
     }
 
+    /**
+     * Validates an event object whose JSON encoding the caller already has ({@code encodedSize} bytes),
+     * so it is not encoded a second time just to be measured (the producer's hot path).
+     */
+    public ValidationResult validate(JsonObject event, int encodedSize) {
+        if (event == null) {
+            return notJsonObject("no event");
+        }
+        if (encodedSize > maxEventBytes) {
+            return tooLarge(encodedSize);
+        }
+        return validateFields(event);
+    }
+
     /** Largest accepted serialized event, in bytes. */
     public int maxEventBytes() {
         return maxEventBytes;

@@ -42,7 +42,7 @@ public final class ProducerVerticle extends VerticleBase {
     public static final String H_TIME = "sluice-rejected-at-ms";
 
     private final ProducerSettings settings;
-    private final AsyncProducer producer;
+    private AsyncProducer producer;
     private final MeterRegistry registry;
     private final Map<ProduceAnswer, Counter> answers = new EnumMap<>(ProduceAnswer.class);
     private final Timer ackLatency;
@@ -82,9 +82,13 @@ public final class ProducerVerticle extends VerticleBase {
         ValidationResult vr;
         byte[] raw;
         if (body instanceof JsonObject jo) {
-            raw = jo.toBuffer().getBytes();
-            vr = raw.length > settings.validator().maxEventBytes()
-                    ? settings.validator().validate(Buffer.buffer(raw)) : settings.validator().validate(jo);
+            try {
+                raw = jo.toBuffer().getBytes(); // encoded once: the record value and the size check
+                vr = settings.validator().validate(jo, raw.length);
+            } catch (RuntimeException e) {
+                raw = new byte[0];
+                vr = new ValidationResult.Invalid(ValidationResult.NOT_JSON_OBJECT, null, "the event cannot be encoded as JSON");
+            }
         } else if (body instanceof Buffer b) {
             raw = b.getBytes();
             vr = settings.validator().validate(b);
@@ -208,6 +212,34 @@ public final class ProducerVerticle extends VerticleBase {
     private JsonObject rateJson() {
         return new JsonObject().put("messagesPerSecond", bucket.messagesPerSecond())
                 .put("bytesPerSecond", bucket.bytesPerSecond());
+    }
+
+    /**
+     * Replaces the Kafka producer (TLS rotation) without losing a record: sends from now on go to {@code next};
+     * the old producer is flushed (its records keep their callbacks, so their callers get their answers),
+     * then closed. Per-key order between a record sent just before and one sent just after the swap is not
+     * guaranteed. Completes once the old producer is closed.
+     */
+    public Future<Void> swapProducer(AsyncProducer next) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            AsyncProducer old = producer;
+            producer = next;
+            long pending = inFlightMessages;
+            old.flush(context)
+                    .recover(err -> {
+                        LOG.warn("Flushing the replaced producer failed (its callers get 'unavailable'): {}", err.toString());
+                        return Future.succeededFuture();
+                    })
+                    .compose(x -> vertx.<Void>executeBlocking(() -> {
+                        old.close(Duration.ofSeconds(5));
+                        return null;
+                    }))
+                    .onSuccess(x -> LOG.info("Producer replaced: the old one was flushed ({} event(s) were awaiting "
+                            + "acknowledgement at the swap) and closed", pending))
+                    .onComplete(done);
+        });
+        return done.future();
     }
 
     /** Graceful stop: refuse new events, wait for acknowledgements (bounded), report, close. */

@@ -49,7 +49,8 @@ final class Harness implements AutoCloseable {
     private final List<Pipeline> pipelines = new ArrayList<>();
 
     Harness() throws Exception {
-        cluster = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder().build());
+        cluster = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder()
+                .logDirectory(java.nio.file.Path.of("target", "it-broker-logs", String.valueOf(System.nanoTime()))).build());
         kafka = new KafkaSettings(cluster.bootstrapServers(), Map.of(), List.of(), true);
         vertx = Vertx.vertx();
         lambda = LocalLambdaServer.start(vertx, LocalLambdaOptions.defaults().withDispatcherFunctionName(null))
@@ -106,6 +107,8 @@ final class Harness implements AutoCloseable {
         props.put("enable.idempotence", "true");
         props.put("linger.ms", "5");
         props.put("request.timeout.ms", "60000");
+        // one request in flight: a retried first batch can never be overtaken (KAFKA-15591)
+        props.put("max.in.flight.requests.per.connection", "1");
         props.put("delivery.timeout.ms", "300000");
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -135,9 +138,10 @@ final class Harness implements AutoCloseable {
                 ids.add(id);
                 acks.add(p.send(new ProducerRecord<>(topic, utf8(key), event(id, 400, truck, s))));
             }
-            p.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             for (java.util.concurrent.Future<?> ack : acks) {
-                ack.get(); // every id counted as produced was acknowledged by the broker
+                // every id counted as produced was acknowledged by the broker (bounded wait)
+                ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         }
         return ids;
@@ -188,6 +192,52 @@ final class Harness implements AutoCloseable {
             return new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getString("eventId");
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * Produces a steady rate of events (a tick every 10 ms) until closed; keeps every acknowledged id with
+     * the time it was sent (constant-time bookkeeping, unlike a copy-on-write list, so a long run at
+     * thousands per second does not eat the CPU the test measures).
+     */
+    static final class Pacer implements AutoCloseable {
+        /** Acknowledged ids → send time (epoch ms). */
+        final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+
+        Pacer(Harness h, String topic, String prefix, int perSecond, int keys) {
+            this.producer = h.producer();
+            int perTick = Math.max(1, perSecond / 100);
+            timer.scheduleAtFixedRate(() -> {
+                long now = System.currentTimeMillis();
+                for (int i = 0; i < perTick; i++) {
+                    long n = next.getAndIncrement();
+                    String truck = "T-" + (n % keys);
+                    String id = prefix + "-" + n;
+                    producer.send(new ProducerRecord<>(topic, utf8("400:" + truck), event(id, 400, truck, n)),
+                            (md, err) -> {
+                                if (err == null) {
+                                    sentAt.put(id, now);
+                                }
+                            });
+                }
+            }, 0, 10, TimeUnit.MILLISECONDS);
+        }
+
+        /** The acknowledged ids so far. */
+        List<String> ids() {
+            return new ArrayList<>(sentAt.keySet());
+        }
+
+        /** Stops producing and waits (bounded) for the last acknowledgements. */
+        @Override
+        public void close() throws InterruptedException {
+            timer.shutdown();
+            timer.awaitTermination(10, TimeUnit.SECONDS);
+            producer.close(Duration.ofSeconds(60));
         }
     }
 

@@ -1,0 +1,180 @@
+package io.sluice.tls;
+
+import io.sluice.config.Cfg;
+import io.sluice.config.ConfigException;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code kafka.tls}: TLS / mutual TLS for every Kafka client of the process (producer, consumers, admin
+ * clients, DLQ producers). Passwords never come from the config file: each store names the environment
+ * variable that holds its password ({@code passwordEnv}), resolved once here.
+ * <pre>
+ * "tls": {
+ *   "enabled": true,
+ *   "keystore":   {"path": "/etc/sluice/tls/client.p12", "type": "PKCS12", "passwordEnv": "SLUICE_TLS_KEYSTORE_PASSWORD"},
+ *   "key":        {"path": "/etc/sluice/tls/client.key", "passwordEnv": "SLUICE_TLS_KEY_PASSWORD"},   // PEM only, optional
+ *   "truststore": {"path": "/etc/sluice/tls/ca.pem", "type": "PEM"},                                  // optional: JVM default CAs
+ *   "endpointIdentification": true, "expiryWarnDays": 30, "watchIntervalMs": 10000
+ * }
+ * </pre>
+ * Without {@code keystore} the connection is TLS without a client certificate (server authentication only).
+ *
+ * @param enabled                turn TLS on ({@code security.protocol=SSL})
+ * @param keystore               the client certificate (chain) and, for PKCS12 or a combined PEM file, its key; or null
+ * @param key                    PEM only: the PKCS#8 private key when it is not in {@code keystore.path}; or null
+ * @param truststore             the CAs that sign the brokers' certificates; null = the JVM's default CAs
+ * @param endpointIdentification verify the broker's host name against its certificate (https)
+ * @param expiryWarnDays         warn at start (and on every rotation) when the client certificate expires within this
+ * @param watchIntervalMs        how often the files are checked for changes (rotation) and the handshake re-probed; 0 = never
+ * @param workDir                where a combined PEM key store is written when {@code key.path} is separate (0700)
+ */
+public record TlsSettings(boolean enabled, Store keystore, Store key, Store truststore, boolean endpointIdentification,
+                          int expiryWarnDays, long watchIntervalMs, Path workDir) {
+
+    public static final String PKCS12 = "PKCS12";
+    public static final String PEM = "PEM";
+    private static final Map<String, String> TYPES = Map.of(PKCS12, PKCS12, PEM, PEM);
+
+    /**
+     * One file of TLS material.
+     *
+     * @param configKey   dotted config key of the object, e.g. {@code kafka.tls.keystore} (used in messages)
+     * @param path        the file
+     * @param type        PKCS12 or PEM (null for {@code key})
+     * @param passwordEnv name of the environment variable holding the password, or null
+     * @param password    its value, resolved at build time, or null; never printed
+     */
+    public record Store(String configKey, Path path, String type, String passwordEnv, String password) {
+        @Override
+        public String toString() {
+            return "Store[" + configKey + ", path=" + path + ", type=" + type + ", passwordEnv=" + passwordEnv
+                    + ", password=" + (password == null ? "none" : Secrets.MASK) + "]";
+        }
+
+        char[] passwordChars() {
+            return password == null ? null : password.toCharArray();
+        }
+    }
+
+    public static TlsSettings disabled() {
+        return new TlsSettings(false, null, null, null, true, 30, 0, null);
+    }
+
+    /** Reads and validates {@code kafka.tls}; passwords come from {@code env}. */
+    public static TlsSettings from(Cfg c, Map<String, String> env) {
+        boolean enabled = c.bool("enabled", false);
+        Store keystore = store(c, "keystore", enabled, env, true);
+        Store key = store(c, "key", enabled, env, false);
+        Store truststore = store(c, "truststore", enabled, env, true);
+        boolean endpoint = c.bool("endpointIdentification", true);
+        int warnDays = c.intIn("expiryWarnDays", 30, 0, 3650);
+        long watch = c.longIn("watchIntervalMs", 10_000, 0, 86_400_000);
+        c.done();
+        if (watch > 0 && watch < 100) {
+            throw new ConfigException(c.key("watchIntervalMs"), "must be 0 (off) or between 100 and 86400000, got " + watch);
+        }
+        if (!enabled) {
+            return new TlsSettings(false, null, null, null, endpoint, warnDays, watch, null);
+        }
+        if (key != null && key.path() != null && (keystore == null || !PEM.equals(keystore.type()))) {
+            throw new ConfigException(c.key("key.path"), "is only for keystore.type PEM (a PKCS12 key store holds its key; "
+                    + "set key.passwordEnv alone when the key password differs)");
+        }
+        Path work = Path.of(System.getProperty("java.io.tmpdir"), "sluice-tls-" + ProcessHandle.current().pid());
+        return new TlsSettings(true, keystore, key, truststore, endpoint, warnDays, watch, work);
+    }
+
+    private static Store store(Cfg parent, String name, boolean enabled, Map<String, String> env, boolean typed) {
+        if (!parent.has(name)) {
+            parent.child(name); // marks it read
+            return null;
+        }
+        Cfg c = parent.child(name);
+        String path = c.string("path", null);
+        String type = typed ? c.oneOf("type", PKCS12, TYPES) : null;
+        String passwordEnv = c.string("passwordEnv", null);
+        c.done();
+        if (!enabled) {
+            return null;
+        }
+        boolean keyOnlyPassword = !typed && path == null;
+        if (!keyOnlyPassword && (path == null || path.isBlank())) {
+            throw new ConfigException(c.key("path"), "is required (the file of " + c.path() + ")");
+        }
+        if (PEM.equals(type) && passwordEnv != null) {
+            throw new ConfigException(c.key("passwordEnv"), "is not allowed for type PEM (Kafka reads PEM stores without "
+                    + "a store password; an encrypted private key takes kafka.tls.key.passwordEnv)");
+        }
+        if ("keystore".equals(name) && PKCS12.equals(type) && passwordEnv == null) {
+            throw new ConfigException(c.key("passwordEnv"), "is required for a PKCS12 key store (the name of the "
+                    + "environment variable that holds its password)");
+        }
+        String password = null;
+        if (passwordEnv != null) {
+            if (!passwordEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException(c.key("passwordEnv"), "must be an environment variable name, got '" + passwordEnv + "'");
+            }
+            password = env.get(passwordEnv);
+            if (password == null || password.isEmpty()) {
+                throw new ConfigException(c.key("passwordEnv"), "environment variable " + passwordEnv + " is not set");
+            }
+        }
+        return new Store(c.path(), path == null ? null : Path.of(path), type, passwordEnv, password);
+    }
+
+    /** The PEM file Kafka reads as key store when key and certificates are in separate files. */
+    public Path combinedPemKeystore() {
+        return workDir == null ? null : workDir.resolve("client-keystore.pem");
+    }
+
+    /** Whether the key store is a PEM certificate file with the key in a separate file (see {@link TlsMaterial#materialize}). */
+    public boolean separatePemKey() {
+        return keystore != null && PEM.equals(keystore.type()) && key != null && key.path() != null;
+    }
+
+    /** Key password: {@code key.passwordEnv}, else (PKCS12) the store password. */
+    public String keyPassword() {
+        if (key != null && key.password() != null) {
+            return key.password();
+        }
+        return keystore != null && PKCS12.equals(keystore.type()) ? keystore.password() : null;
+    }
+
+    /** The Kafka client properties for this TLS setup (empty when disabled). */
+    public Map<String, String> clientProperties() {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (!enabled) {
+            return m;
+        }
+        m.put("security.protocol", "SSL");
+        m.put("ssl.endpoint.identification.algorithm", endpointIdentification ? "https" : "");
+        if (keystore != null) {
+            m.put("ssl.keystore.type", keystore.type());
+            m.put("ssl.keystore.location", (separatePemKey() ? combinedPemKeystore() : keystore.path()).toString());
+            if (PKCS12.equals(keystore.type())) {
+                m.put("ssl.keystore.password", keystore.password());
+            }
+            if (keyPassword() != null) {
+                m.put("ssl.key.password", keyPassword());
+            }
+        }
+        if (truststore != null) {
+            m.put("ssl.truststore.type", truststore.type());
+            m.put("ssl.truststore.location", truststore.path().toString());
+            if (truststore.password() != null) {
+                m.put("ssl.truststore.password", truststore.password());
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsSettings[enabled=" + enabled + ", keystore=" + keystore + ", key=" + key + ", truststore=" + truststore
+                + ", endpointIdentification=" + endpointIdentification + ", expiryWarnDays=" + expiryWarnDays
+                + ", watchIntervalMs=" + watchIntervalMs + "]";
+    }
+}
