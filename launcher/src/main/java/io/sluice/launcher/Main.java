@@ -3,6 +3,7 @@ package io.sluice.launcher;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.config.ConfigException;
+import io.sluice.tls.TlsMaterialException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -57,10 +58,24 @@ public final class Main {
         app.start()
                 .onSuccess(v -> LOG.info("Sluice started (config {})", path))
                 .onFailure(err -> {
+                    if (err instanceof TlsMaterialException) {
+                        // one line, no stack trace: the key and the problem say it all
+                        System.err.println("sluice: invalid TLS material: " + err.getMessage());
+                        exit(2);
+                        return;
+                    }
                     System.err.println("sluice: failed to start: " + err.getMessage());
                     LOG.error("Start failed", err);
-                    System.exit(1);
+                    exit(1);
                 });
+    }
+
+    /**
+     * {@code System.exit} from its own thread: called on an event loop it would block that loop while the
+     * shutdown hook waits (up to its timeout) for Vert.x to close, which needs the loop.
+     */
+    private static void exit(int code) {
+        new Thread(() -> System.exit(code), "sluice-exit").start();
     }
 
     /**

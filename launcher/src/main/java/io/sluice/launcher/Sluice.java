@@ -15,6 +15,12 @@ import io.sluice.locallambda.LocalLambdaServer;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSettings;
 import io.sluice.producer.ProducerVerticle;
+import io.sluice.tls.TlsHandshakeProbe;
+import io.sluice.tls.TlsMaterial;
+import io.sluice.tls.TlsMaterialCheck;
+import io.sluice.tls.TlsSettings;
+import io.sluice.tls.TlsStatus;
+import io.sluice.tls.TlsWatcher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +60,10 @@ public final class Sluice {
     private final List<Pipeline> pipelines = new ArrayList<>();
     private long statusTimer = -1;
     private boolean stopped;
+    private final Clock clock = Clock.systemUTC();
+    private ProducerVerticle producerVerticle;
+    private TlsStatus tlsStatus;
+    private TlsWatcher tlsWatcher;
 
     public Sluice(Vertx vertx, SluiceConfig config, MeterRegistry registry) {
         this.vertx = vertx;
@@ -61,7 +72,9 @@ public final class Sluice {
     }
 
     public Future<Void> start() {
-        return startBroker()
+        return checkTls()
+                .compose(v -> startBroker())
+                .compose(v -> probeTls())
                 .compose(v -> prepareTopics())
                 .compose(v -> startLocalLambda())
                 .compose(v -> startProducer())
@@ -69,7 +82,100 @@ public final class Sluice {
                 .compose(v -> startPipelines())
                 .compose(v -> startGenerator())
                 .compose(v -> startAdmin())
-                .onSuccess(v -> startStatus());
+                .onSuccess(v -> {
+                    startStatus();
+                    startTlsWatcher();
+                });
+    }
+
+    /**
+     * Start-up checks of the TLS material, before anything connects (fails with {@link io.sluice.tls.TlsMaterialException}):
+     * files, passwords, validity dates, key/certificate match, trust store. Writes the combined PEM key store when
+     * the key is in its own file.
+     */
+    private Future<Void> checkTls() {
+        TlsSettings tls = config.tls();
+        if (!tls.enabled()) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            TlsMaterialCheck.Report r = TlsMaterialCheck.check(tls, clock);
+            TlsMaterial.materialize(tls);
+            return r;
+        }).map(r -> {
+            tlsStatus = new TlsStatus(clock, registry);
+            tlsStatus.material(r);
+            LOG.info("TLS: {}; {} trusted CA(s); endpoint identification {}",
+                    r.clientSubject() == null ? "no client certificate" : "client certificate '" + r.clientSubject()
+                            + "' valid until " + r.notAfter() + " (" + r.daysToExpiry() + " days)",
+                    r.trustedCas() == 0 ? "JVM default" : r.trustedCas(), tls.endpointIdentification() ? "on" : "OFF");
+            r.warnings().forEach(w -> LOG.warn("TLS: {}", w));
+            return null;
+        });
+    }
+
+    /** One TLS handshake with the brokers: trust store, host name and client certificate, with a clear message. */
+    private Future<Void> probeTls() {
+        TlsSettings tls = config.tls();
+        if (!tls.enabled()) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> TlsHandshakeProbe.probe(tls, config.kafka().bootstrapServers(), 5_000))
+                .compose(r -> {
+                    tlsStatus.probe(r);
+                    if (r.ok()) {
+                        LOG.info("TLS handshake with Kafka accepted");
+                    } else if (!r.reachable()) {
+                        LOG.warn("TLS handshake not checked: {}", r.message());
+                    } else {
+                        return Future.failedFuture(r.toException());
+                    }
+                    return Future.succeededFuture();
+                });
+    }
+
+    private void startTlsWatcher() {
+        if (tlsStatus == null) {
+            return;
+        }
+        tlsWatcher = new TlsWatcher(vertx, config.tls(), tlsStatus, clock, config.kafka().bootstrapServers(),
+                tlsStatus.material().fingerprint(), this::rotateTls);
+        tlsWatcher.start();
+    }
+
+    /**
+     * TLS rotation: the files changed and passed the checks. Kafka clients read their key and trust stores when
+     * they are created, so they are recreated: the producer is swapped (the old one flushed, then closed), each
+     * pipeline is stopped (drain in-flight batches, commit) and started again (new consumer, DLQ producer;
+     * re-subscribes: duplicates possible, no loss), the admin client is replaced.
+     */
+    private Future<Void> rotateTls(TlsMaterialCheck.Report report) {
+        Future<Void> chain = vertx.executeBlocking(() -> {
+            TlsMaterial.materialize(config.tls());
+            return null;
+        });
+        if (producerVerticle != null) {
+            chain = chain.compose(v -> vertx.executeBlocking(this::newProducer)).compose(p -> producerVerticle.swapProducer(p));
+        }
+        for (Pipeline p : pipelines) {
+            chain = chain.compose(v -> {
+                LOG.info("pipeline={} restarting with the new TLS material (drain, commit, re-subscribe)", p.settings().name());
+                return p.stop().compose(x -> p.start());
+            });
+        }
+        return chain.compose(v -> admin == null ? Future.<Void>succeededFuture() : admin.recreateKafkaClient());
+    }
+
+    private AsyncProducer newProducer() {
+        var props = config.kafka().clientConfig(new HashMap<>(), config.producer().kafka());
+        props.putIfAbsent("client.id", "sluice-producer-" + ProcessHandle.current().pid());
+        return new AsyncProducer(new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
+                "sluice-producer-send");
+    }
+
+    /** The TLS state (readiness, days to expiry), or null when {@code kafka.tls} is off. */
+    public TlsStatus tlsStatus() {
+        return tlsStatus;
     }
 
     private Future<Void> startBroker() {
@@ -141,11 +247,8 @@ public final class Sluice {
         if (!config.producer().enabled()) {
             return Future.succeededFuture();
         }
-        var props = config.kafka().clientConfig(new HashMap<>(), config.producer().kafka());
-        props.putIfAbsent("client.id", "sluice-producer-" + ProcessHandle.current().pid());
-        AsyncProducer producer = new AsyncProducer(new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer()), "sluice-producer-send");
-        return vertx.deployVerticle(new ProducerVerticle(config.producer(), producer, registry))
+        producerVerticle = new ProducerVerticle(config.producer(), newProducer(), registry);
+        return vertx.deployVerticle(producerVerticle)
                 .map(id -> {
                     producerDeployment = id;
                     return null;
@@ -207,6 +310,9 @@ public final class Sluice {
         }
         admin = new AdminHttpVerticle(config.admin(), new AdminHttpVerticle.Targets(pipelines, registry, config.kafka(),
                 config.producer().enabled(), config.generator().enabled()));
+        if (tlsStatus != null) {
+            admin.readinessCheck("tls", tlsStatus::readiness);
+        }
         return vertx.deployVerticle(admin).map(id -> {
             adminDeployment = id;
             return null;
@@ -232,6 +338,9 @@ public final class Sluice {
             return Future.succeededFuture();
         }
         stopped = true;
+        if (tlsWatcher != null) {
+            tlsWatcher.stop();
+        }
         if (statusTimer >= 0) {
             vertx.cancelTimer(statusTimer);
         }

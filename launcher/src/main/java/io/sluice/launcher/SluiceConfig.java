@@ -8,10 +8,12 @@ import io.sluice.ingest.IngestSettings;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.pipeline.PipelineSettings;
 import io.sluice.producer.ProducerSettings;
+import io.sluice.tls.TlsSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,7 +22,7 @@ import java.util.Set;
  */
 public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, LocalLambdaSettings localLambda,
                            ProducerSettings producer, GeneratorSettings generator, List<PipelineSettings> pipelines,
-                           long statusIntervalMs, IngestSettings ingest, AdminSettings admin) {
+                           long statusIntervalMs, IngestSettings ingest, AdminSettings admin, TlsSettings tls) {
 
     /** The embedded Apache Kafka broker of local mode. */
     public record EmbeddedSettings(boolean enabled, int nodes, String dataDir, int heapMb) {
@@ -35,8 +37,15 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
     }
 
     public static SluiceConfig fromJson(JsonObject json) {
+        return fromJson(json, System.getenv());
+    }
+
+    /** Built with {@code env} as the environment (passwords of {@code kafka.tls}, the admin token). */
+    public static SluiceConfig fromJson(JsonObject json, Map<String, String> env) {
         Cfg root = new Cfg(json, "");
-        KafkaSettings kafka = KafkaSettings.from(root.child("kafka"));
+        Cfg kafkaCfg = root.child("kafka");
+        TlsSettings tls = TlsSettings.from(kafkaCfg.child("tls"), env);
+        KafkaSettings kafka = KafkaSettings.from(kafkaCfg).withTls(tls);
         Cfg e = root.child("embedded");
         EmbeddedSettings embedded = new EmbeddedSettings(e.bool("enabled", false), e.intIn("nodes", 1, 1, 5),
                 e.string("dataDir", null), e.intIn("heapMb", 512, 128, 8192));
@@ -52,7 +61,7 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         long statusInterval = status.longIn("intervalMs", 5_000, 0, 3_600_000);
         status.done();
         IngestSettings ingest = IngestSettings.from(root.child("ingest"));
-        AdminSettings admin = AdminSettings.from(root.child("admin"), System.getenv());
+        AdminSettings admin = AdminSettings.from(root.child("admin"), env);
         root.done();
 
         if (!embedded.enabled() && kafka.bootstrapServers() == null) {
@@ -74,14 +83,14 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         if (ingest.enabled() && !producer.enabled()) {
             throw new ConfigException("ingest.enabled", "needs producer.enabled=true (the ingest produces through it)");
         }
-        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin);
+        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls);
     }
 
     public SluiceConfig withKafka(KafkaSettings k) {
-        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin);
+        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls);
     }
 
     public SluiceConfig withPipelines(List<PipelineSettings> p) {
-        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin);
+        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls);
     }
 }

@@ -24,7 +24,7 @@ class LocalRunIT {
     @Test
     void countsRiseAndSigtermStopsEverything() throws Exception {
         Path root = TestConfigs.confDir().getParent();
-        try (JarProcess p = JarProcess.start(root, List.of("-Dsluice.status.intervalMs=1000"))) {
+        try (JarProcess p = JarProcess.start(root, List.of("-Dsluice.status.intervalMs=1000", "-Dsluice.admin.port=0", "-Dsluice.ingest.port=0"))) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 long[] last = lastStatus(p.stdout);
                 return last != null && last[0] > 2_000 && last[1] > 1_000 && last[2] > 1_000;

@@ -23,11 +23,16 @@ final class TestConfigs {
         return p.resolve("conf");
     }
 
-    /** conf/local.json with the status line off. */
+    /** conf/local.json with the status line off and free ports (tests may run beside a local run). */
     static JsonObject local() {
         try {
             JsonObject c = new JsonObject(Files.readString(confDir().resolve("local.json")));
             c.getJsonObject("status").put("intervalMs", 0);
+            for (String server : new String[]{"admin", "ingest"}) {
+                if (c.getJsonObject(server) != null) {
+                    c.getJsonObject(server).put("port", 0);
+                }
+            }
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

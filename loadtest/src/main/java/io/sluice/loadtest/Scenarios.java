@@ -1,6 +1,7 @@
 package io.sluice.loadtest;
 
 import io.sluice.loadtest.scenario.ProducerBaselineScenario;
+import io.sluice.loadtest.scenario.SlowLambdaScenario;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ public final class Scenarios {
 
     static {
         register(ProducerBaselineScenario.NAME, ProducerBaselineScenario::new);
+        register(SlowLambdaScenario.NAME, SlowLambdaScenario::new);
     }
 
     private Scenarios() {

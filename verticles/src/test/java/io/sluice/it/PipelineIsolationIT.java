@@ -58,7 +58,7 @@ class PipelineIsolationIT {
         var standardFaults = h.function("fn-standard", 32);
         h.function("fn-priority", 8);
         Pipeline standard = h.start(h.settings("iso-standard", "iso-standard", "fn-standard", new JsonObject()
-                .put("ordering", "key")
+                .put("batch", new JsonObject().put("maxRecords", 500).put("lingerMs", 200))
                 .put("retry", new JsonObject().put("maxAttempts", 100).put("baseDelayMs", 50).put("maxDelayMs", 1_000))
                 .put("breaker", new JsonObject().put("maxFailures", 5).put("resetTimeoutMs", 1_000))
                 .put("lambda", new JsonObject().put("maxConcurrency", 32))));
