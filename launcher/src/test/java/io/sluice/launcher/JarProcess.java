@@ -49,8 +49,8 @@ final class JarProcess implements AutoCloseable {
                 while ((line = r.readLine()) != null) {
                     sink.add(line);
                 }
-            } catch (IOException ignored) {
-                // process ended
+            } catch (IOException e) {
+                sink.add("[JarProcess] output reader stopped: " + e);
             }
         });
         t.setDaemon(true);
