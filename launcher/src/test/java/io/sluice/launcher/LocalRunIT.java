@@ -32,7 +32,8 @@ class LocalRunIT {
             List<ProcessHandle> children = p.process.descendants().toList();
             assertThat(children).as("the embedded broker runs as a child JVM").isNotEmpty();
 
-            p.process.destroy(); // SIGTERM
+            // SIGTERM through the handle: Process.destroy() would also close our end of its stdout
+            p.process.toHandle().destroy();
             assertThat(p.process.waitFor(90, TimeUnit.SECONDS)).as("stops within 90 s").isTrue();
             await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
             assertThat(p.process.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
