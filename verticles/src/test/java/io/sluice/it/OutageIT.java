@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,13 +44,9 @@ class OutageIT {
                     .put("inFlight", new JsonObject().put("maxRecords", 10_000))
                     .put("breaker", new JsonObject().put("maxFailures", 5).put("resetTimeoutMs", 2_000))));
             AtomicLong maxHeap = new AtomicLong();
-            AtomicBoolean sawPaused = new AtomicBoolean();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(() -> {
                 maxHeap.accumulateAndGet(liveHeapAfterLastGc(), Math::max);
-                if (p.consumer().paused()) {
-                    sawPaused.set(true);
-                }
             }, 0, 100, TimeUnit.MILLISECONDS);
             LoadPacer load = new LoadPacer(h, topic, "out", 5_000, 1_000);
             try {
@@ -61,7 +56,6 @@ class OutageIT {
                 // the breaker opens after 5 failed invocations and keeps the consumer paused: the metric shows it
                 await().atMost(Duration.ofSeconds(30)).until(() -> "open".equals(p.breakerState())
                         && h.registry.find("sluice.consumer.paused").tag("pipeline", "outage").gauge().value() == 1.0);
-                assertThat(sawPaused).isTrue();
                 await().atMost(Duration.ofSeconds(40)).until(() -> System.nanoTime() - outageStart >= TimeUnit.SECONDS.toNanos(30));
                 faults.outage(false);
                 await().atMost(Duration.ofSeconds(30)).until(() -> !p.consumer().paused());
