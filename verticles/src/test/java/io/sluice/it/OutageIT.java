@@ -48,7 +48,7 @@ class OutageIT {
             sampler.scheduleAtFixedRate(() -> {
                 maxHeap.accumulateAndGet(liveHeapAfterLastGc(), Math::max);
             }, 0, 100, TimeUnit.MILLISECONDS);
-            LoadPacer load = new LoadPacer(h, topic, "out", 5_000, 1_000);
+            Harness.Pacer load = new Harness.Pacer(h, topic, "out", 5_000, 1_000);
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> h.sink().uniqueCount() > 10_000);
                 faults.outage(true);
@@ -65,11 +65,11 @@ class OutageIT {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(h.lag("g-outage", topic)).allSatisfy((tp, lag) -> assertThat(lag).isZero()));
             sampler.shutdownNow();
-            assertThat(h.sink().missing(load.ids)).as("lost").isEmpty();
+            assertThat(h.sink().missing(load.ids())).as("lost").isEmpty();
             assertThat(p.metrics().deadLetteredCount()).as("an outage means lag, not DLQ").isZero();
             long maxHeapMb = maxHeap.get() / (1024 * 1024);
             System.out.printf("OutageIT: %d events, max live heap after GC %d MB (whole test JVM: broker client, "
-                    + "local Lambda, sink and the test's id lists included), duplicates %d%n", load.ids.size(), maxHeapMb,
+                    + "local Lambda, sink and the test's id lists included), duplicates %d%n", load.ids().size(), maxHeapMb,
                     h.sink().duplicates());
             assertThat(maxHeapMb).as("heap stays bounded").isLessThan(512);
         }

@@ -27,7 +27,7 @@ class RebalanceIT {
             JsonObject common = new JsonObject().put("groupId", "g-rebalance")
                     .put("inFlight", new JsonObject().put("maxRecords", 4_000));
             Pipeline a = h.start(h.settings("rb-a", topic, "fn-rb", common));
-            LoadPacer load = new LoadPacer(h, topic, "rb", 2_000, 300);
+            Harness.Pacer load = new Harness.Pacer(h, topic, "rb", 2_000, 300);
             Pipeline b;
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> h.sink().uniqueCount() > 4_000);
@@ -38,11 +38,11 @@ class RebalanceIT {
             }
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(h.lag("g-rebalance", topic)).allSatisfy((tp, lag) -> assertThat(lag).isZero()));
-            assertThat(h.sink().missing(load.ids)).as("lost").isEmpty();
+            assertThat(h.sink().missing(load.ids())).as("lost").isEmpty();
             assertThat(a.metrics().deliveredCount()).isPositive();
             long duplicates = h.sink().duplicates();
             System.out.printf("RebalanceIT: %d events, duplicates after the rebalance: %d (in-flight bound 4000)%n",
-                    load.ids.size(), duplicates);
+                    load.ids().size(), duplicates);
             assertThat(duplicates).isLessThanOrEqualTo(4_000);
         }
     }
