@@ -29,6 +29,7 @@ public final class Main {
     public static void main(String[] args) {
         String path = configPath(args);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        bindJvmMetrics(registry);
         Vertx vertx = vertxWithMetrics(registry);
         SluiceConfig config;
         try {
@@ -88,6 +89,15 @@ public final class Main {
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
+    }
+
+    /** JVM memory, GC, threads, CPU and uptime meters ({@code jvm_*}, {@code process_*}, {@code system_*}). */
+    static void bindJvmMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     }
 
     static String configPath(String[] args) {

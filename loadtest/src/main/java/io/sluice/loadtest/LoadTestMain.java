@@ -1,6 +1,7 @@
 package io.sluice.loadtest;
 
 import io.sluice.loadtest.report.Report;
+import io.sluice.loadtest.report.Machine;
 import io.sluice.loadtest.report.ResourceSampler;
 
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ public final class LoadTestMain {
     /** Runs a scenario and writes its report; returns the exit code. */
     public static int run(Scenario scenario, RunOptions options) {
         Report report = new Report(scenario.name(), options.durationSeconds());
+        report.extra("machine", Machine.describe());
+        double loadBefore = Machine.loadAverage();
         int code;
         try (ResourceSampler sampler = ResourceSampler.start()) {
             try {
@@ -56,8 +59,11 @@ public final class LoadTestMain {
                 report.check("scenario-completed", false, e.toString());
                 code = 3;
             }
-            report.memory(sampler.peakHeapMb(), sampler.peakRssMb());
+            if (!report.hasMemory()) { // a scenario running Sluice in this JVM leaves it to the runner's own peaks
+                report.memory(sampler.peakHeapMb(), sampler.peakRssMb());
+            }
         }
+        report.extra("loadAverage", new io.vertx.core.json.JsonObject().put("start", loadBefore).put("end", Machine.loadAverage()));
         try {
             Path file = report.write(options.out());
             System.out.println(report.toJson().encodePrettily());

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <pre>
  * --scenario NAME           required, see --list
- * --duration SECONDS        default 60 (each measured phase of a scenario lasts about this long)
+ * --duration SECONDS        the scenario's default when absent (each measured phase lasts about this long)
  * --rate MSG_PER_SEC        target rate, scenario default when absent
  * --out DIR                 where report.json (and anything else) is written; default target/loadtest/&lt;scenario&gt;
  * --lambda-latency-ms MS    latency the local Lambda adds per invocation (scenarios with a consumer)
@@ -17,13 +17,13 @@ import java.util.Objects;
  * </pre>
  *
  * @param scenario        scenario name
- * @param durationSeconds measured duration
+ * @param duration        measured duration in seconds, or null for the scenario's default
  * @param rate            target rate, or null for the scenario's default
  * @param out             output directory
  * @param lambdaLatencyMs extra Lambda latency, or null
  * @param ordering        ordering mode, or null
  */
-public record RunOptions(String scenario, int durationSeconds, Double rate, Path out, Long lambdaLatencyMs,
+public record RunOptions(String scenario, Integer duration, Double rate, Path out, Long lambdaLatencyMs,
                          String ordering) {
 
     public static final String USAGE = "usage: java -jar sluice-loadtest.jar --scenario NAME [--duration SECONDS] "
@@ -32,6 +32,21 @@ public record RunOptions(String scenario, int durationSeconds, Double rate, Path
     public RunOptions {
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(out, "out");
+    }
+
+    /** The duration given, or 60. */
+    public int durationSeconds() {
+        return durationOr(60);
+    }
+
+    /** The duration given, or {@code def} seconds when none was given. */
+    public int durationOr(int def) {
+        return duration == null ? def : duration;
+    }
+
+    /** The same options with another duration (a scenario's short version). */
+    public RunOptions withDuration(int seconds) {
+        return new RunOptions(scenario, seconds, rate, out, lambdaLatencyMs, ordering);
     }
 
     /** The rate, or {@code def} when none was given. */
@@ -46,7 +61,7 @@ public record RunOptions(String scenario, int durationSeconds, Double rate, Path
      */
     public static RunOptions parse(String[] args) {
         String scenario = null;
-        int duration = 60;
+        Integer duration = null;
         Double rate = null;
         Path out = null;
         Long lambdaLatency = null;

@@ -1,5 +1,6 @@
 package io.sluice.loadtest;
 
+import io.sluice.loadtest.scenario.EndToEndScenarios;
 import io.sluice.loadtest.scenario.ProducerBaselineScenario;
 import io.sluice.loadtest.scenario.SlowLambdaScenario;
 
@@ -15,6 +16,7 @@ public final class Scenarios {
     static {
         register(ProducerBaselineScenario.NAME, ProducerBaselineScenario::new);
         register(SlowLambdaScenario.NAME, SlowLambdaScenario::new);
+        EndToEndScenarios.all().forEach(s -> register(s.name(), () -> s));
     }
 
     private Scenarios() {

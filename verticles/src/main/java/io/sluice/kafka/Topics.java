@@ -49,7 +49,7 @@ public final class Topics {
      * request while a later one is appended, and the first then fails with out-of-order sequence until
      * its delivery timeout (KAFKA-15591, KAFKA-14359).
      */
-    private static void awaitLeaders(Admin admin, List<String> names, long timeoutMs) throws Exception {
+    public static void awaitLeaders(Admin admin, List<String> names, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             boolean ready;

@@ -114,6 +114,14 @@ public final class LocalLambdaServer {
     return fn == null ? 0 : fn.inFlight();
   }
 
+  /**
+   * Invocations of {@code name} that ran (accepted past throttling and the concurrency limit, as Lambda
+   * bills them), since the server started.
+   */
+  public long invocations(String name) {
+    return registry.invocations(name).get();
+  }
+
   public Future<Void> close() {
     String id = deploymentId;
     Future<Void> undeploy = id == null ? Future.succeededFuture() : vertx.undeploy(id);

@@ -21,6 +21,7 @@ public final class SinkStore {
   private final EventIdSet ids = new EventIdSet(1 << 16);
   private final Map<String, Long> maxSeqByKey = new HashMap<>();
   private final Histogram latency = new Histogram(3);
+  private final Histogram intervalLatency = new Histogram(3);
   private final long[] secondStamp = new long[SECONDS_KEPT];
   private final long[] secondCount = new long[SECONDS_KEPT];
   private long received;
@@ -52,7 +53,9 @@ public final class SinkStore {
         continue; // a duplicate: never an order violation
       }
       if (r.timestamp() >= 0) {
-        latency.recordValue(Math.max(0L, arrivalMs - r.timestamp()));
+        long ms = Math.max(0L, arrivalMs - r.timestamp());
+        latency.recordValue(ms);
+        intervalLatency.recordValue(ms);
       }
       if (r.seq() != null && r.key() != null) {
         Long max = maxSeqByKey.get(r.key());
@@ -103,11 +106,7 @@ public final class SinkStore {
   }
 
   public synchronized SinkStats stats() {
-    long count = latency.getTotalCount();
-    SinkStats.Latency l = new SinkStats.Latency(count,
-        count == 0 ? 0 : latency.getMinValue(),
-        latency.getValueAtPercentile(50), latency.getValueAtPercentile(90), latency.getValueAtPercentile(99),
-        latency.getValueAtPercentile(99.9), latency.getMaxValue(), count == 0 ? 0 : latency.getMean());
+    SinkStats.Latency l = summary(latency);
     List<long[]> series = new ArrayList<>();
     long now = lastArrivalMs / 1000;
     for (long s = now - SECONDS_KEPT + 1; s <= now && lastArrivalMs >= 0; s++) {
@@ -121,7 +120,36 @@ public final class SinkStore {
         firstArrivalMs, lastArrivalMs, received == 0 ? 0 : received / spanSeconds, l, series);
   }
 
+  /**
+   * The end-to-end latency (ms) of the first arrivals since the previous call (or since the start), and a
+   * new interval begins: for a per-second latency timeline.
+   */
+  public synchronized SinkStats.Latency takeIntervalLatency() {
+    SinkStats.Latency l = summary(intervalLatency);
+    intervalLatency.reset();
+    return l;
+  }
+
+  /** Starts the latency histograms afresh (e.g. after a warm-up); the id accounting is kept. */
+  public synchronized void resetLatency() {
+    latency.reset();
+    intervalLatency.reset();
+  }
+
+  /** The end-to-end latency (ms) of every first arrival since the start (or the last reset). */
+  public synchronized Histogram latencyCopy() {
+    return latency.copy();
+  }
+
+  private static SinkStats.Latency summary(Histogram h) {
+    long count = h.getTotalCount();
+    return new SinkStats.Latency(count, count == 0 ? 0 : h.getMinValue(), h.getValueAtPercentile(50),
+        h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
+        count == 0 ? 0 : h.getMean());
+  }
+
   public synchronized void reset() {
+    intervalLatency.reset();
     ids.clear();
     maxSeqByKey.clear();
     latency.reset();

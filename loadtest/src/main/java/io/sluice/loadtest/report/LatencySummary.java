@@ -20,6 +20,12 @@ public record LatencySummary(double p50, double p95, double p99, double p999, do
                 ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount());
     }
 
+    /** From a histogram recorded in milliseconds. */
+    public static LatencySummary fromMillis(Histogram h) {
+        return new LatencySummary(h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9), h.getMaxValue(), h.getTotalCount());
+    }
+
     private static double ms(long micros) {
         return Report.round(micros / 1000.0, 3);
     }

@@ -32,7 +32,7 @@ import java.util.Map;
  */
 public final class Report {
     private final String scenario;
-    private final int durationSeconds;
+    private int durationSeconds;
     private Number targetRate;
     private Long producedAccepted;
     private Long deliveredUnique;
@@ -64,6 +64,8 @@ public final class Report {
         this.durationSeconds = durationSeconds;
     }
 
+    /** The duration the scenario actually used (its default when none was given). */
+    public Report durationSeconds(int v) { durationSeconds = v; return this; }
     public Report targetRate(Number v) { targetRate = v; return this; }
     public Report producedAccepted(Long v) { producedAccepted = v; return this; }
     public Report deliveredUnique(Long v) { deliveredUnique = v; return this; }
@@ -85,6 +87,10 @@ public final class Report {
         producerRatio = producerPerf != null && sluiceProducer != null && producerPerf > 0
                 ? round(sluiceProducer / producerPerf, 4) : null;
         return this;
+    }
+
+    public boolean hasMemory() {
+        return peakHeapMb != null || peakRssMb != null;
     }
 
     public Double producerRatio() {
@@ -147,12 +153,20 @@ public final class Report {
         return j;
     }
 
-    /** Writes {@code dir/report.json} (creating {@code dir}); returns the file. */
+    /**
+     * Writes {@code dir/report.json} and the self-contained {@code dir/report.html} (creating {@code dir});
+     * returns the JSON file.
+     */
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve("report.json");
-        Path tmp = dir.resolve("report.json.tmp");
-        Files.writeString(tmp, toJson().encodePrettily() + "\n");
+        JsonObject json = toJson();
+        writeAtomically(dir.resolve("report.html"), HtmlReport.render(json));
+        return writeAtomically(dir.resolve("report.json"), json.encodePrettily() + "\n");
+    }
+
+    private static Path writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return file;
     }

@@ -1,10 +1,7 @@
 package io.sluice.loadtest.report;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,17 +39,8 @@ public final class ResourceSampler implements AutoCloseable {
 
     /** Peak RSS of this process in MiB, or null when {@code /proc/self/status} is not readable. */
     public Double peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return Report.round(kb / 1024.0, 1);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return null;
+        Double kib = io.sluice.loadtest.run.ProcStatus.kib(-1, "VmHWM");
+        return kib == null ? null : Report.round(kib / 1024.0, 1);
     }
 
     @Override

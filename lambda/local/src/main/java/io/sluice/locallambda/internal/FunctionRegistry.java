@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Hosted functions and their fault switchboards by name (faults exist before and across registrations). */
 public final class FunctionRegistry {
 
   private final Map<String, FunctionHost> functions = new ConcurrentHashMap<>();
   private final Map<String, FaultInjection> faults = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> invocations = new ConcurrentHashMap<>();
 
   public FunctionHost get(String name) {
     return functions.get(name);
@@ -18,6 +20,11 @@ public final class FunctionRegistry {
 
   public FaultInjection faults(String name) {
     return faults.computeIfAbsent(name, n -> new FaultInjection());
+  }
+
+  /** Invocations that ran (past throttling and concurrency), per name, kept across registrations. */
+  public AtomicLong invocations(String name) {
+    return invocations.computeIfAbsent(name, n -> new AtomicLong());
   }
 
   public void put(FunctionHost host) {

@@ -123,6 +123,7 @@ public final class InvokeApi {
       LambdaErrors.throttled(response);
       return;
     }
+    registry.invocations(fn.name()).incrementAndGet();
     long start = System.nanoTime();
     Map<String, String> headers = invocationHeaders(rc, fn, requestId, faults);
     Context context = vertx.getOrCreateContext();

@@ -1,0 +1,213 @@
+package io.sluice.loadtest.run;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The load: ~200-byte telemetry events keyed {@code code:truckId} with a per-key {@code seq}, 80/20 keys
+ * (20% of the trucks send 80% of the events, uniformly within each group, so the hottest key gets 0.08% of
+ * the input: no single key is capped by per-key order), codes 400/300/500 at 70/20/10%, written by a raw
+ * idempotent {@code acks=all} producer at a rate that may change while it runs, so the input does not depend
+ * on the pipeline under test. Event {@code n} (1-based) has id {@code <prefix>-n}, also in the
+ * header {@value #ID_HEADER} (so an event whose value is not JSON can still be named in the DLQ). Every
+ * {@code poisonEvery}-th event (0 = none) is sent with a value that is not JSON. Which events Kafka
+ * acknowledged is kept exactly ({@link #accepted}).
+ */
+public final class InputPacer implements AutoCloseable {
+    public static final String ID_HEADER = "loadtest-event-id";
+    private static final int TICK_MS = 5;
+    /** The codes and their cumulative weights (70/20/10%). */
+    static final int[] CODES = {400, 300, 500};
+    private static final double[] CUMULATIVE = {0.7, 0.9, 1.0};
+    private static final String PAD = "x".repeat(30); // ~200-byte events
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final String prefix;
+    private final int poisonEvery;
+    private final int trucks;
+    private final long[][] seq;
+    private final SplittableRandom rnd = new SplittableRandom(42);
+    private final BitSet accepted = new BitSet();
+    private final BitSet poison = new BitSet();
+    private final AtomicLong acceptedCount = new AtomicLong();
+    private final AtomicLong failedCount = new AtomicLong();
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
+    private final Thread thread;
+    private volatile double rate;
+    private volatile boolean running = true;
+    private volatile long sent;
+
+    /**
+     * Starts sending at once.
+     *
+     * @param producerProps extra producer properties (e.g. {@code metadata.max.age.ms})
+     */
+    public InputPacer(String bootstrap, String topic, String prefix, double rate, int poisonEvery, int trucks,
+                      Map<String, String> producerProps) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.put("linger.ms", "5");
+        props.put("batch.size", "65536");
+        props.put("compression.type", "lz4");
+        props.put("delivery.timeout.ms", "300000");
+        props.put("client.id", "loadtest-input");
+        props.putAll(producerProps);
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = topic;
+        this.prefix = prefix;
+        this.poisonEvery = poisonEvery;
+        this.rate = rate;
+        this.trucks = trucks;
+        this.seq = new long[CODES.length][trucks];
+        this.thread = new Thread(this::loop, "loadtest-input");
+        thread.start();
+    }
+
+    /** The event id of the {@code n}-th event (1-based). */
+    public String id(long n) {
+        return prefix + "-" + n;
+    }
+
+    public void rate(double perSecond) {
+        this.rate = perSecond;
+    }
+
+    public double rate() {
+        return rate;
+    }
+
+    private void loop() {
+        long last = System.nanoTime();
+        double credit = 0;
+        while (running) {
+            long now = System.nanoTime();
+            credit = Math.min(credit + rate * (now - last) / 1e9, Math.max(1, rate)); // at most 1 s of catch-up
+            last = now;
+            while (credit >= 1 && running) {
+                credit -= 1;
+                send();
+            }
+            try {
+                Thread.sleep(TICK_MS); // the pacer's own thread
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The key of the hottest group's first truck with the most frequent code, e.g. {@code 400:T-00001}. */
+    public static String sampleHotKey() {
+        return CODES[0] + ":" + truckId(0);
+    }
+
+    static String truckId(int index) {
+        String digits = Integer.toString(index + 1);
+        return "T-" + "00000".substring(Math.min(5, digits.length())) + digits;
+    }
+
+    /** 80/20: 80% of the draws from the first fifth of the trucks, 20% from the rest, uniform within each. */
+    static int truck(SplittableRandom rnd, int trucks) {
+        int hot = Math.max(1, trucks / 5);
+        return rnd.nextDouble() < 0.8 || hot == trucks ? rnd.nextInt(hot) : hot + rnd.nextInt(trucks - hot);
+    }
+
+    private void send() {
+        long n = sent + 1;
+        double c = rnd.nextDouble();
+        int ci = c < CUMULATIVE[0] ? 0 : c < CUMULATIVE[1] ? 1 : 2;
+        int t = truck(rnd, trucks);
+        long s = ++seq[ci][t];
+        String truck = truckId(t);
+        String id = id(n);
+        byte[] key = (CODES[ci] + ":" + truck).getBytes(StandardCharsets.UTF_8);
+        boolean bad = poisonEvery > 0 && n % poisonEvery == 0;
+        String json = "{\"eventId\":\"" + id + "\",\"code\":" + CODES[ci] + ",\"truckId\":\"" + truck + "\",\"timestamp\":"
+                + System.currentTimeMillis() + ",\"seq\":" + s + ",\"speedKmh\":" + (40 + rnd.nextInt(60))
+                + ".5,\"lat\":-23.5505,\"lon\":-46.6333,\"fuelPct\":61.2,\"pad\":\"" + PAD + "\"}";
+        byte[] value = (bad ? "not json {" + id : json).getBytes(StandardCharsets.UTF_8);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
+        if (bad) {
+            synchronized (poison) {
+                poison.set((int) n);
+            }
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers), (md, err) -> {
+                if (err == null) {
+                    synchronized (accepted) {
+                        accepted.set((int) n);
+                    }
+                    acceptedCount.incrementAndGet();
+                } else {
+                    failedCount.incrementAndGet();
+                    firstFailure.compareAndSet(null, err.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            failedCount.incrementAndGet();
+            firstFailure.compareAndSet(null, e.toString());
+        }
+        sent = n;
+    }
+
+    /** Events handed to the producer so far. */
+    public long sent() {
+        return sent;
+    }
+
+    /** Events Kafka acknowledged so far. */
+    public long acceptedCount() {
+        return acceptedCount.get();
+    }
+
+    public long failedCount() {
+        return failedCount.get();
+    }
+
+    public String firstFailure() {
+        return firstFailure.get();
+    }
+
+    /** A copy of the acknowledged event numbers. */
+    public BitSet accepted() {
+        synchronized (accepted) {
+            return (BitSet) accepted.clone();
+        }
+    }
+
+    /** A copy of the numbers of the events sent as poison (not JSON). */
+    public BitSet poison() {
+        synchronized (poison) {
+            return (BitSet) poison.clone();
+        }
+    }
+
+    /** Stops sending and waits for every outstanding acknowledgement (bounded by the delivery timeout). */
+    public void stop() throws InterruptedException {
+        running = false;
+        thread.join(30_000);
+        producer.flush();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        producer.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,549 @@
+package io.sluice.loadtest.run;
+
+import io.sluice.embedded.EmbeddedKafkaCluster;
+import io.sluice.embedded.EmbeddedKafkaOptions;
+import io.sluice.kafka.KafkaSettings;
+import io.sluice.kafka.Topics;
+import io.sluice.loadtest.RunOptions;
+import io.sluice.loadtest.report.LatencySummary;
+import io.sluice.loadtest.report.Report;
+import io.sluice.locallambda.FaultInjection;
+import io.sluice.locallambda.LocalLambdaOptions;
+import io.sluice.locallambda.LocalLambdaServer;
+import io.sluice.locallambda.SinkStats;
+import io.sluice.locallambda.SinkStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One end-to-end run: the embedded Kafka cluster (1 or 3 brokers, child JVMs), the local Lambda endpoint
+ * with the dispatcher function and the accounting sink (in this JVM), {@code n} Sluice processes (child JVMs,
+ * one pipeline each, same group), and the {@link InputPacer}. Every second it samples the timeline and runs
+ * the spec's drivers (faults, rate steps); after the load it waits (bounded) until the group has committed
+ * to the end, stops Sluice gracefully, reads the DLQ, and accounts for every acknowledged event id: at the
+ * sink, in the DLQ, or lost. Everything started is stopped before {@link #run} returns.
+ */
+public final class PipelineRun implements RunContext {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
+    private static final String FUNCTION = "dispatcher";
+
+    /** What the run found; scenarios add their own checks from it. */
+    public record Outcome(long accepted, long deliveredUnique, long duplicates, long inDlq, long lost, long inBoth,
+                          List<String> lostSample, Set<String> dlqIds, Map<String, Long> dlqErrorClasses,
+                          long poisonAccepted, long poisonInDlq, long inputFailed, String inputFirstFailure,
+                          boolean drained, double drainSeconds, long orderViolations, long invocations,
+                          LatencySummary latency, Timeline timeline, Map<String, Integer> exitCodes) {
+
+        /** Lambda invocations per million delivered events, or null when nothing was delivered. */
+        public Double invocationsPerMillion() {
+            return deliveredUnique == 0 ? null : Report.round(invocations * 1e6 / deliveredUnique, 1);
+        }
+    }
+
+    private final RunSpec spec;
+    private final Path dir;
+    private final String topic;
+    private final String dlqTopic;
+    private final String group;
+    private final Timeline timeline = new Timeline();
+    private final List<SluiceProcess> processes = new ArrayList<>();
+    private EmbeddedKafkaCluster cluster;
+    private Vertx vertx;
+    private LocalLambdaServer lambda;
+    private Admin admin;
+    private InputPacer input;
+    private long loadStartNanos;
+    private final java.util.concurrent.ExecutorService backgroundLane = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "loadtest-background");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<java.util.concurrent.Future<?>> backgroundTasks = new ArrayList<>();
+    private long maxLagRecords;
+    private Double maxLagSeconds;
+
+    private PipelineRun(RunSpec spec, Path dir) {
+        this.spec = spec;
+        this.dir = dir;
+        this.topic = "lt-" + spec.name;
+        this.dlqTopic = topic + "-dlq";
+        this.group = "sluice-" + topic;
+    }
+
+    /** Runs {@code spec}, fills the common fields and checks of {@code report}, and returns the outcome. */
+    public static Outcome run(RunSpec spec, RunOptions options, Report report) throws Exception {
+        PipelineRun run = new PipelineRun(spec, options.out());
+        try {
+            Outcome o = run.execute();
+            run.fill(report, o);
+            if (spec.consumerPerfBaseline) {
+                run.consumerBaseline(report, o);
+            }
+            return o;
+        } finally {
+            run.shutdown();
+        }
+    }
+
+    private Outcome execute() throws Exception {
+        boolean replicated = spec.brokers >= 3;
+        EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder().nodes(spec.brokers).logLevel("WARN")
+                .heap("256m", spec.brokers >= 3 ? "768m" : "1g").closeOnJvmExit(true)
+                .logDirectory(dir.resolve("broker-logs"));
+        if (replicated) {
+            b.brokerProperty("min.insync.replicas", "2").brokerProperty("default.replication.factor", "3");
+        }
+        LOG.info("{}: starting {} broker(s)", spec.name, spec.brokers);
+        cluster = EmbeddedKafkaCluster.start(b.build());
+        String bootstrap = cluster.bootstrapServers();
+        Topics.create(new KafkaSettings(bootstrap, Map.of(), List.of(), false), List.of(
+                new KafkaSettings.TopicSpec(topic, spec.partitions, spec.replication),
+                new KafkaSettings.TopicSpec(dlqTopic, 2, spec.replication)));
+        admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap));
+
+        vertx = Vertx.vertx();
+        int concurrency = 256;
+        // the function's own LRU dedupe is off: the sink then counts every redelivery the pipeline made
+        lambda = LocalLambdaServer.start(vertx, LocalLambdaOptions.defaults().withDispatcherFunctionName(FUNCTION)
+                .withConcurrency(concurrency).withDedupeCapacity(0)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        FaultInjection faults = lambda.faults(FUNCTION);
+        if (spec.lambdaLatencyMs > 0) {
+            faults.latencyMs(spec.lambdaLatencyMs);
+        }
+        faults.errorRate(spec.errorRate).throttleRate(spec.throttleRate);
+
+        for (int i = 0; i < spec.processes; i++) {
+            processes.add(SluiceProcess.prepare("sluice-" + (i + 1), dir, sluiceConfig(bootstrap, i), spec.jvmOptions));
+        }
+        for (SluiceProcess p : processes) {
+            p.start();
+        }
+        for (SluiceProcess p : processes) {
+            p.awaitReady(Duration.ofSeconds(90));
+        }
+        awaitAssigned(Duration.ofSeconds(90));
+        LOG.info("{}: {} Sluice process(es) ready; load {} events/s for {} s", spec.name, processes.size(), spec.rate,
+                spec.loadSeconds);
+
+        String prefix = "lt" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+        loadStartNanos = System.nanoTime();
+        input = new InputPacer(bootstrap, topic, prefix, spec.rate, spec.poisonEvery, spec.trucks, spec.inputProducerProps);
+        for (int second = 1; second <= spec.loadSeconds; second++) {
+            sleepUntil(second);
+            sample();
+            if (second == spec.warmupSeconds()) {
+                lambda.sink().resetLatency();
+                mark("warm-up over: latency measured from here");
+            }
+            boolean go = true;
+            for (RunSpec.Driver d : spec.drivers) {
+                go &= d.onSecond(this, second);
+            }
+            if (!go) {
+                break;
+            }
+        }
+        input.stop();
+        mark("load stopped");
+        for (java.util.concurrent.Future<?> f : backgroundTasks) {
+            f.get(300, TimeUnit.SECONDS); // a failed background step fails the run
+        }
+        LOG.info("{}: load stopped after {} events ({} acknowledged, {} failed); draining", spec.name, input.sent(),
+                input.acceptedCount(), input.failedCount());
+
+        long accepted = input.acceptedCount();
+        long drainStart = System.nanoTime();
+        long drainDeadline = drainStart + spec.drainTimeout.toNanos();
+        int settled = 0;
+        int second = (int) Math.ceil(elapsedSeconds());
+        while (System.nanoTime() < drainDeadline && settled < 2) {
+            sleepUntil(++second);
+            Timeline.Sample s = sample();
+            long dlqRecords = endOffsets(dlqTopic).values().stream().mapToLong(Long::longValue).sum();
+            boolean done = s.lagRecords() != null && s.lagRecords() == 0 && s.delivered() + dlqRecords >= accepted;
+            settled = done ? settled + 1 : 0;
+        }
+        boolean drained = settled >= 2;
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        mark(drained ? "drained" : "drain timed out");
+
+        Map<String, Integer> exits = new TreeMap<>();
+        for (SluiceProcess p : processes) {
+            if (p.isAlive()) {
+                exits.put(p.name(), p.stop(Duration.ofSeconds(60)));
+            }
+        }
+        Map<String, Long> classes = new TreeMap<>();
+        Set<String> dlqIds = readDlq(classes);
+        return account(dlqIds, classes, drained, drainSeconds, exits);
+    }
+
+    /** Waits until the group is stable with every input partition assigned (bounded). */
+    private void awaitAssigned(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+            int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+            if (d.state() == org.apache.kafka.common.ConsumerGroupState.STABLE && assigned == spec.partitions
+                    && d.members().size() == spec.processes) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("group " + group + " not stable with " + spec.partitions + " partitions over "
+                        + spec.processes + " members within " + timeout + ": " + d);
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // start-up polling on the runner thread
+        }
+    }
+
+    private Outcome account(Set<String> dlqIds, Map<String, Long> classes, boolean drained, double drainSeconds,
+                            Map<String, Integer> exits) {
+        SinkStore sink = lambda.sink();
+        BitSet acked = input.accepted();
+        BitSet poison = input.poison();
+        long delivered = 0;
+        long inDlq = 0;
+        long lost = 0;
+        long both = 0;
+        long poisonAccepted = 0;
+        long poisonInDlq = 0;
+        List<String> lostSample = new ArrayList<>();
+        for (int n = acked.nextSetBit(0); n >= 0; n = acked.nextSetBit(n + 1)) {
+            String id = input.id(n);
+            boolean atSink = sink.contains(id);
+            boolean atDlq = dlqIds.contains(id);
+            if (poison.get(n)) {
+                poisonAccepted++;
+                poisonInDlq += atDlq ? 1 : 0;
+            }
+            if (atSink) {
+                delivered++;
+            }
+            if (atDlq) {
+                inDlq++;
+            }
+            if (atSink && atDlq) {
+                both++;
+            }
+            if (!atSink && !atDlq) {
+                lost++;
+                if (lostSample.size() < 20) {
+                    lostSample.add(id);
+                }
+            }
+        }
+        return new Outcome(acked.cardinality(), delivered, sink.duplicates(), inDlq, lost, both, lostSample, dlqIds, classes,
+                poisonAccepted, poisonInDlq, input.failedCount(), input.firstFailure(), drained, drainSeconds,
+                sink.orderViolations(), lambda.invocations(FUNCTION), LatencySummary.fromMillis(sink.latencyCopy()), timeline, exits);
+    }
+
+    private void fill(Report report, Outcome o) {
+        SinkStore sink = lambda.sink();
+        SinkStats stats = sink.stats();
+        double span = stats.firstArrivalMs() < 0 ? 0 : (stats.lastArrivalMs() - stats.firstArrivalMs()) / 1000.0;
+        report.targetRate(spec.rate).producedAccepted(o.accepted()).deliveredUnique(o.deliveredUnique())
+                .duplicates(o.duplicates()).inDlq(o.inDlq()).lost(o.lost()).orderViolations(o.orderViolations())
+                .deliveredPerSecond(span <= 0 ? null : Report.round(o.deliveredUnique() / span, 1))
+                .latency(o.latency())
+                .lambda(o.invocations(), o.invocationsPerMillion())
+                .lagMax(maxLagRecords, maxLagSeconds == null ? null : Report.round(maxLagSeconds, 3));
+        double heap = 0;
+        double rss = 0;
+        JsonArray procs = new JsonArray();
+        for (SluiceProcess p : processes) {
+            heap = Math.max(heap, p.peakHeapMb());
+            rss = Math.max(rss, p.peakRssMb());
+            procs.add(new JsonObject().put("name", p.name()).put("starts", p.starts())
+                    .put("peakHeapMb", Report.round(p.peakHeapMb(), 1)).put("peakRssMb", Report.round(p.peakRssMb(), 1)));
+        }
+        report.memory(Report.round(heap, 1), Report.round(rss, 1));
+        report.extra("timeline", timeline.toJson());
+        report.extra("events", timeline.eventsJson());
+        report.extra("sluiceProcesses", procs);
+        report.extra("setup", new JsonObject().put("brokers", spec.brokers).put("replicationFactor", spec.replication)
+                .put("partitions", spec.partitions).put("processes", spec.processes).put("ordering", spec.ordering)
+                .put("staticMembership", spec.staticMembership).put("lambdaLatencyMs", spec.lambdaLatencyMs)
+                .put("lambdaErrorRate", spec.errorRate).put("lambdaThrottleRate", spec.throttleRate)
+                .put("poisonEvery", spec.poisonEvery).put("trucks", spec.trucks).put("loadSeconds", spec.loadSeconds)
+                .put("pipeline", pipelineJson("<endpoint>", 0)));
+        report.extra("accounting", new JsonObject().put("inputFailed", o.inputFailed())
+                .put("inputFirstFailure", o.inputFirstFailure()).put("inSinkAndDlq", o.inBoth())
+                .put("lostSample", new JsonArray(o.lostSample())).put("dlqErrorClasses", new JsonObject(new HashMap<>(o.dlqErrorClasses())))
+                .put("drainSeconds", Report.round(o.drainSeconds(), 1)).put("sluiceExitCodes", new JsonObject(new HashMap<>(o.exitCodes()))));
+        report.check("lost = 0", o.lost() == 0, o.lost() == 0
+                ? "every one of " + o.accepted() + " acknowledged events is at the sink (" + o.deliveredUnique() + ") or in the DLQ ("
+                + o.inDlq() + ")"
+                : o.lost() + " acknowledged events are neither at the sink nor in the DLQ, e.g. " + o.lostSample());
+        report.check("drained", o.drained(), String.format("group committed to the end %s after the load (%.1f s)",
+                o.drained() ? "within the drain timeout" : "NOT within " + spec.drainTimeout.toSeconds() + " s", o.drainSeconds()));
+        report.check("input accepted", o.accepted() > 0, o.accepted() + " events acknowledged by Kafka, " + o.inputFailed()
+                + " failed at the input producer" + (o.inputFirstFailure() == null ? "" : " (" + o.inputFirstFailure() + ")"));
+    }
+
+    private void consumerBaseline(Report report, Outcome o) {
+        try {
+            ConsumerPerfTool.Result r = ConsumerPerfTool.run(cluster, topic, o.accepted(), Duration.ofMinutes(5));
+            report.extra("consumerPerf", new JsonObject().put("records", r.records()).put("recordsPerSec", Report.round(r.recordsPerSec(), 1)));
+            report.baseline(null, Report.round(r.recordsPerSec(), 1), null);
+        } catch (RuntimeException e) {
+            LOG.warn("ConsumerPerformance baseline failed: {}", e.toString());
+            report.check("consumer baseline", false, e.toString());
+        }
+    }
+
+    private JsonObject sluiceConfig(String bootstrap, int index) {
+        return new JsonObject()
+                .put("kafka", new JsonObject().put("bootstrapServers", bootstrap))
+                .put("producer", new JsonObject().put("enabled", false).put("routing", new JsonObject().put("defaultTopic", topic)))
+                .put("generator", new JsonObject().put("enabled", false))
+                .put("status", new JsonObject().put("intervalMs", 10_000))
+                .put("pipelines", new JsonArray().add(pipelineJson(lambda.endpoint(), index)));
+    }
+
+    private JsonObject pipelineJson(String endpoint, int index) {
+        // a dead member's partitions move after the session timeout: 10 s (a common production setting) for
+        // dynamic members; static members keep theirs for 45 s so a restart does not rebalance
+        JsonObject kafka = new JsonObject().put("session.timeout.ms", "10000").put("heartbeat.interval.ms", "3000");
+        if (spec.staticMembership) {
+            kafka.put("group.instance.id", topic + "-member-" + (index + 1)).put("session.timeout.ms", "45000");
+        }
+        JsonObject p = new JsonObject().put("name", "loadtest").put("topics", new JsonArray().add(topic)).put("groupId", group)
+                .put("ordering", spec.ordering).put("dlqTopic", dlqTopic)
+                .put("lambda", new JsonObject().put("functionName", FUNCTION).put("endpointOverride", endpoint).put("maxConcurrency", 64))
+                .put("kafka", kafka);
+        return p.mergeIn(spec.pipelineOverrides.copy(), true);
+    }
+
+    private Timeline.Sample sample() {
+        Long lag = null;
+        try {
+            lag = lagRecords();
+            maxLagRecords = Math.max(maxLagRecords, lag);
+        } catch (Exception e) {
+            LOG.debug("lag sample failed: {}", e.toString());
+        }
+        Double lagSeconds = null;
+        for (SluiceProcess p : processes) {
+            Double s = p.lagSeconds();
+            if (s != null) {
+                lagSeconds = lagSeconds == null ? s : Math.max(lagSeconds, s);
+            }
+        }
+        if (lagSeconds != null) {
+            maxLagSeconds = maxLagSeconds == null ? lagSeconds : Math.max(maxLagSeconds, lagSeconds);
+        }
+        SinkStore sink = lambda.sink();
+        SinkStats.Latency l = sink.takeIntervalLatency();
+        Timeline.Sample s = new Timeline.Sample(elapsedSeconds(), input.rate(), input.acceptedCount(), sink.uniqueCount(), lag,
+                lagSeconds, l.count() == 0 ? null : l.p50(), l.count() == 0 ? null : l.p99());
+        timeline.add(s);
+        if (Math.round(s.t()) % 10 == 0) {
+            LOG.info("{} t={}s produced={} delivered={} lag={} lagSeconds={} p99={}ms", spec.name, Math.round(s.t()),
+                    s.produced(), s.delivered(), lag, lagSeconds, s.p99Ms());
+        }
+        return s;
+    }
+
+    private long lagRecords() throws Exception {
+        Map<TopicPartition, Long> ends = endOffsets(topic);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        long total = 0;
+        for (var e : ends.entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            total += Math.max(0, e.getValue() - (c == null ? 0 : c.offset()));
+        }
+        return total;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String t) throws Exception {
+        TopicDescription d = admin.describeTopics(List.of(t)).allTopicNames().get(10, TimeUnit.SECONDS).get(t);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        d.partitions().forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    /** Reads the whole DLQ topic: the event ids (header) and the count per error class. */
+    private Set<String> readDlq(Map<String, Long> classes) throws Exception {
+        Map<TopicPartition, Long> ends = endOffsets(dlqTopic);
+        Set<String> ids = new HashSet<>();
+        Map<String, Object> props = Map.of("bootstrap.servers", cluster.bootstrapServers(), "enable.auto.commit", "false",
+                "max.poll.records", "5000");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.assign(ends.keySet());
+            c.seekToBeginning(ends.keySet());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ends.entrySet().stream().anyMatch(e -> c.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read the DLQ " + dlqTopic + " to its end within 60 s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    Header id = r.headers().lastHeader(InputPacer.ID_HEADER);
+                    if (id != null) {
+                        ids.add(new String(id.value(), StandardCharsets.UTF_8));
+                    }
+                    Header cls = r.headers().lastHeader("sluice-error-class");
+                    classes.merge(cls == null ? "(none)" : new String(cls.value(), StandardCharsets.UTF_8), 1L, Long::sum);
+                }
+            }
+        }
+        return ids;
+    }
+
+    private void sleepUntil(int second) throws InterruptedException {
+        long wait = loadStartNanos + TimeUnit.SECONDS.toNanos(second) - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait); // the runner's own one-second clock
+        }
+    }
+
+    private void shutdown() {
+        backgroundLane.shutdownNow();
+        try {
+            if (input != null) {
+                input.close();
+            }
+        } catch (Exception e) {
+            LOG.warn("closing the input: {}", e.toString());
+        }
+        for (SluiceProcess p : processes) {
+            try {
+                p.kill();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", p.name(), e.toString());
+            }
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(10));
+        }
+        try {
+            if (lambda != null) {
+                lambda.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            if (vertx != null) {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("closing the local Lambda: {}", e.toString());
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    // ---- RunContext ----
+
+    @Override
+    public double elapsedSeconds() {
+        return (System.nanoTime() - loadStartNanos) / 1e9;
+    }
+
+    @Override
+    public void mark(String label) {
+        double t = elapsedSeconds();
+        timeline.mark(t, label);
+        LOG.info("{} t={}s: {}", spec.name, String.format("%.1f", t), label);
+    }
+
+    @Override
+    public void inBackground(String label, RunSpec.Action action) {
+        backgroundTasks.add(backgroundLane.submit(() -> {
+            action.run(this);
+            mark(label + ": done");
+            return null;
+        }));
+    }
+
+    @Override
+    public void rate(double perSecond) {
+        input.rate(perSecond);
+    }
+
+    @Override
+    public double rate() {
+        return input.rate();
+    }
+
+    @Override
+    public RunSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    @Override
+    public EmbeddedKafkaCluster cluster() {
+        return cluster;
+    }
+
+    @Override
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public String inputTopic() {
+        return topic;
+    }
+
+    @Override
+    public FaultInjection lambdaFaults() {
+        return lambda.faults(FUNCTION);
+    }
+
+    @Override
+    public List<SluiceProcess> processes() {
+        return List.copyOf(processes);
+    }
+
+    @Override
+    public int hotPartition() throws Exception {
+        byte[] key = InputPacer.sampleHotKey().getBytes(StandardCharsets.UTF_8);
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions().size();
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
+    }
+
+    @Override
+    public int leaderOf(int partition) throws Exception {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        return d.partitions().get(partition).leader().id();
+    }
+
+    @Override
+    public void increasePartitions(int total) throws Exception {
+        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(total))).all().get(30, TimeUnit.SECONDS);
+        Topics.awaitLeaders(admin, List.of(topic), 30_000);
+    }
+}

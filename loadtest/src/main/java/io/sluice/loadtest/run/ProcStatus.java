@@ -1,0 +1,31 @@
+package io.sluice.loadtest.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads a field of {@code /proc/<pid>/status} (Linux). */
+public final class ProcStatus {
+    private ProcStatus() {
+    }
+
+    /**
+     * A {@code kB} field such as {@code VmHWM} (peak resident set) or {@code VmRSS}, in KiB; null when the
+     * process is gone or this is not Linux.
+     *
+     * @param pid a process id, or -1 for this process
+     */
+    public static Double kib(long pid, String field) {
+        Path status = Path.of("/proc", pid < 0 ? "self" : Long.toString(pid), "status");
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith(field + ":")) {
+                    return (double) Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+}

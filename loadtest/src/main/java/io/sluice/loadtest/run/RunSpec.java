@@ -1,0 +1,175 @@
+package io.sluice.loadtest.run;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an end-to-end run sets up: brokers, the input topic, the function's behaviour, the Sluice processes
+ * and their pipeline settings, the load and the script of faults. Built with {@link #builder}.
+ */
+public final class RunSpec {
+    final String name;
+    final int brokers;
+    final short replication;
+    final int partitions;
+    final double rate;
+    final int loadSeconds;
+    final int processes;
+    final boolean staticMembership;
+    final String ordering;
+    final long lambdaLatencyMs;
+    final double errorRate;
+    final double throttleRate;
+    final int poisonEvery;
+    final int trucks;
+    final JsonObject pipelineOverrides;
+    final List<Driver> drivers;
+    final Duration drainTimeout;
+    final List<String> jvmOptions;
+    final boolean consumerPerfBaseline;
+    final Map<String, String> inputProducerProps;
+
+    private RunSpec(Builder b) {
+        name = b.name;
+        brokers = b.brokers;
+        replication = b.replication;
+        partitions = b.partitions;
+        rate = b.rate;
+        loadSeconds = b.loadSeconds;
+        processes = b.processes;
+        staticMembership = b.staticMembership;
+        ordering = b.ordering;
+        lambdaLatencyMs = b.lambdaLatencyMs;
+        errorRate = b.errorRate;
+        throttleRate = b.throttleRate;
+        poisonEvery = b.poisonEvery;
+        trucks = b.trucks;
+        pipelineOverrides = b.pipelineOverrides.copy();
+        drivers = List.copyOf(b.drivers);
+        drainTimeout = b.drainTimeout;
+        jvmOptions = List.copyOf(b.jvmOptions);
+        consumerPerfBaseline = b.consumerPerfBaseline;
+        inputProducerProps = Map.copyOf(b.inputProducerProps);
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public double rate() {
+        return rate;
+    }
+
+    public int loadSeconds() {
+        return loadSeconds;
+    }
+
+    /**
+     * Seconds of load after which the latency histogram starts afresh (group join, JIT and connection set-up
+     * excluded from {@code latencyMs}; the timeline keeps them): a tenth of the load, 2 to 10 s.
+     */
+    public int warmupSeconds() {
+        return Math.max(2, Math.min(10, loadSeconds / 10));
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    /**
+     * Called once a second on the runner thread while the load runs (faults, rate steps, probes). Return
+     * false to end the load early.
+     */
+    @FunctionalInterface
+    public interface Driver {
+        boolean onSecond(RunContext ctx, int second) throws Exception;
+
+        /** Does {@code action} once, at {@code second}, and marks it on the timeline with {@code label}. */
+        static Driver at(int second, String label, Action action) {
+            return (ctx, s) -> {
+                if (s == second) {
+                    ctx.mark(label);
+                    action.run(ctx);
+                }
+                return true;
+            };
+        }
+    }
+
+    /** A fault or step taken on the runner thread. */
+    @FunctionalInterface
+    public interface Action {
+        void run(RunContext ctx) throws Exception;
+    }
+
+    /** Builder with the defaults of the {@code steady} scenario. */
+    public static final class Builder {
+        private final String name;
+        private int brokers = 1;
+        private short replication = 1;
+        private int partitions = 12;
+        private double rate = 13_000;
+        private int loadSeconds = 120;
+        private int processes = 1;
+        private boolean staticMembership;
+        private String ordering = "partition";
+        private long lambdaLatencyMs;
+        private double errorRate;
+        private double throttleRate;
+        private int poisonEvery;
+        private int trucks = 5_000;
+        private JsonObject pipelineOverrides = new JsonObject();
+        private final List<Driver> drivers = new ArrayList<>();
+        private Duration drainTimeout = Duration.ofSeconds(180);
+        private List<String> jvmOptions = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
+        private boolean consumerPerfBaseline;
+        private final Map<String, String> inputProducerProps = new HashMap<>(Map.of("metadata.max.age.ms", "5000"));
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name);
+        }
+
+        /** {@code n} brokers; with 3, replication factor 3 and {@code min.insync.replicas=2}. */
+        public Builder brokers(int n) {
+            brokers = n;
+            replication = (short) Math.min(3, n);
+            return this;
+        }
+
+        public Builder partitions(int n) { partitions = n; return this; }
+        public Builder rate(double perSecond) { rate = perSecond; return this; }
+        public Builder loadSeconds(int s) { loadSeconds = s; return this; }
+        public Builder processes(int n) { processes = n; return this; }
+        public Builder staticMembership(boolean on) { staticMembership = on; return this; }
+        public Builder ordering(String mode) { ordering = mode == null ? ordering : mode; return this; }
+        public Builder lambdaLatencyMs(long ms) { lambdaLatencyMs = ms; return this; }
+        public Builder errors(double errors, double throttles) { errorRate = errors; throttleRate = throttles; return this; }
+        /** Every {@code n}-th event is not JSON (0 = none). */
+        public Builder poisonEvery(int n) { poisonEvery = n; return this; }
+        public Builder trucks(int n) { trucks = n; return this; }
+        /** Merged into the pipeline's config object (e.g. {@code batch}, {@code retry}). */
+        public Builder pipeline(JsonObject overrides) { pipelineOverrides = pipelineOverrides.mergeIn(overrides, true); return this; }
+        public Builder driver(Driver d) { drivers.add(d); return this; }
+        public Builder drainTimeout(Duration d) { drainTimeout = d; return this; }
+        public Builder jvmOptions(List<String> options) { jvmOptions = options; return this; }
+        /** Also run Kafka's ConsumerPerformance over the input topic after the run. */
+        public Builder consumerPerfBaseline(boolean on) { consumerPerfBaseline = on; return this; }
+
+        /** A property of the input producer (the load generator, not Sluice). */
+        public Builder inputProducer(String key, String value) { inputProducerProps.put(key, value); return this; }
+
+        public RunSpec build() {
+            return new RunSpec(this);
+        }
+    }
+}
