@@ -17,7 +17,7 @@ class SluiceConfigTest {
         SluiceConfig c = SluiceConfig.fromJson(TestConfigs.local());
         assertThat(c.embedded().enabled()).isTrue();
         assertThat(c.pipelines()).singleElement().satisfies(p -> {
-            assertThat(p.batch().maxRecords()).isEqualTo(500);
+            assertThat(p.batch().maxRecords()).isEqualTo(1000);
             assertThat(p.ordering()).isEqualTo(Ordering.PARTITION);
         });
         assertThat(c.producer().router().route(301)).contains("mt-c300");

@@ -33,6 +33,6 @@ public final class Scenarios {
     }
 
     public static Map<String, Supplier<Scenario>> all() {
-        return Map.copyOf(ALL);
+        return java.util.Collections.unmodifiableMap(ALL);
     }
 }

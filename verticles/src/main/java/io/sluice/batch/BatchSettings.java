@@ -12,7 +12,7 @@ public record BatchSettings(int maxRecords, int maxBytes, long lingerMs) {
 
     public static BatchSettings from(Cfg c) {
         BatchSettings s = new BatchSettings(
-                c.intIn("maxRecords", 500, 1, 10_000),
+                c.intIn("maxRecords", 1000, 1, 10_000),
                 c.intIn("maxBytes", 5 * 1024 * 1024, 1024, LAMBDA_SYNC_PAYLOAD_LIMIT - 64 * 1024),
                 c.longIn("lingerMs", 1000, 0, 60_000));
         c.done();

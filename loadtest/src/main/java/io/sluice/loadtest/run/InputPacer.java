@@ -1,5 +1,6 @@
 package io.sluice.loadtest.run;
 
+import io.sluice.producer.ProducerSettings;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -56,14 +57,13 @@ public final class InputPacer implements AutoCloseable {
      */
     public InputPacer(String bootstrap, String topic, String prefix, double rate, int poisonEvery, int trucks,
                       Map<String, String> producerProps) {
-        Map<String, Object> props = new HashMap<>();
+        // the Sluice producer's own defaults (acks=all, idempotence, linger 5 ms, lz4, 64 KiB batches), with
+        // longer timeouts: through a broker kill the input waits rather than fails
+        Map<String, Object> props = new HashMap<>(ProducerSettings.defaultKafkaProperties());
         props.put("bootstrap.servers", bootstrap);
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
-        props.put("linger.ms", "5");
-        props.put("batch.size", "65536");
-        props.put("compression.type", "lz4");
         props.put("delivery.timeout.ms", "300000");
+        props.put("request.timeout.ms", "30000");
+        props.put("max.block.ms", "60000");
         props.put("client.id", "loadtest-input");
         props.putAll(producerProps);
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

@@ -45,7 +45,7 @@ public final class EndToEndScenarios {
     }
 
     static PipelineScenario steady() {
-        return new PipelineScenario("steady", "13,000 msg/s Pareto keys for 120 s (--rate, --duration): latency, lag, "
+        return new PipelineScenario("steady", "13,000 msg/s of 80/20-keyed events for 120 s (--rate, --duration): latency, lag, "
                 + "invocations per million, memory", o -> {
             RunSpec spec = base("steady", o, 13_000, 120).build();
             return new PipelineScenario.Prepared(spec, (s, out, r) -> {
@@ -84,14 +84,14 @@ public final class EndToEndScenarios {
     }
 
     /**
-     * A staircase from {@code --rate} (default 20,000/s) up by the same amount every {@code --duration} seconds
+     * A staircase from {@code --rate} (default 10,000/s) up by the same amount every {@code --duration} seconds
      * (default 20) to 200,000/s, ending at the first step the pipeline cannot hold (delivered under 95% of the
      * input, or the backlog growing by more than 5% of the rate) or the input cannot reach.
      */
     static PipelineScenario max() {
-        return new PipelineScenario("max", "staircase from --rate (default 20,000/s) up by that much every --duration "
+        return new PipelineScenario("max", "staircase from --rate (default 10,000/s) up by that much every --duration "
                 + "(default 20) s: the highest rate delivered with a flat backlog and lost = 0; ConsumerPerformance baseline", o -> {
-            double first = o.rateOr(20_000);
+            double first = o.rateOr(10_000);
             int stepSeconds = Math.max(6, o.durationOr(20));
             int maxSteps = (int) Math.max(1, Math.min(20, Math.floor(200_000 / first)));
             Staircase stairs = new Staircase(first, stepSeconds, maxSteps);
@@ -178,7 +178,7 @@ public final class EndToEndScenarios {
 
     static PipelineScenario brokerKill() {
         return new PipelineScenario("broker-kill", "3 brokers, RF 3, min.insync.replicas 2, 13,000/s for 90 s: SIGKILL the "
-                + "leader of the hottest key's partition at a third, restart it at two thirds", o -> {
+                + "leader of a hot key's partition at a third, restart it at two thirds", o -> {
             int seconds = o.durationOr(90);
             AtomicInteger killed = new AtomicInteger(-1);
             RunSpec spec = base("broker-kill", o, 13_000, seconds).brokers(3)

@@ -36,7 +36,7 @@ public final class SlowLambdaScenario implements Scenario {
 
     @Override
     public String description() {
-        return "fixed Lambda latency (--lambda-latency-ms, default 950) at --rate (default 13000/s) Pareto input, "
+        return "fixed Lambda latency (--lambda-latency-ms, default 950) at --rate (default 13000/s) 80/20-keyed input, "
                 + "12 partitions: partition vs key ordering (--ordering for one), delivered rate and lag";
     }
 
@@ -53,6 +53,7 @@ public final class SlowLambdaScenario implements Scenario {
             RunSpec spec = RunSpec.builder("slow-lambda-" + mode).rate(options.rateOr(13_000)).loadSeconds(seconds)
                     .ordering(mode).lambdaLatencyMs(latencyMs).partitions(PARTITIONS)
                     .pipeline(new JsonObject().put("lanes", LANES)
+                            .put("batch", new JsonObject().put("maxRecords", 500)) // the seed's incident
                             .put("inFlight", new JsonObject().put("maxRecords", 200_000).put("maxBytes", 256L * 1024 * 1024))
                             .put("lambda", new JsonObject().put("maxConcurrency", PARTITIONS * LANES)))
                     .drainTimeout(Duration.ofMinutes(10)).build();
