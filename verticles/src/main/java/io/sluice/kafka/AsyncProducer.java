@@ -2,24 +2,48 @@ package io.sluice.kafka;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Kafka producer that never blocks the event loop. {@code KafkaProducer.send} may block (metadata
  * fetch, full buffer) up to {@code max.block.ms}, so sends run in order on one dedicated thread; the
  * acknowledgement comes back on the caller's context. Thread-safe.
+ *
+ * <p>Hand-offs are batched both ways, so the cost per record does not include a thread wake-up:
+ * records are queued and the sender thread drains every queued record per wake-up; acknowledgements
+ * are queued per caller context and completed there by one {@code runOnContext} per drain. Sends
+ * from one context reach Kafka in call order, and their completions run on that context in Kafka's
+ * callback order.
  */
 public final class AsyncProducer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncProducer.class);
+    /** Receives one record's outcome on the caller's context: metadata, or the error (the other is null). */
+    @FunctionalInterface
+    public interface Completion {
+        void complete(RecordMetadata metadata, Throwable error);
+    }
+
     private final Producer<byte[], byte[]> producer;
     private final ExecutorService sender;
+    private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
 
     public AsyncProducer(Producer<byte[], byte[]> producer, String threadName) {
         this.producer = producer;
@@ -33,24 +57,63 @@ public final class AsyncProducer implements AutoCloseable {
     /** Sends; the future completes on {@code ctx} with the record's metadata, or fails. */
     public Future<RecordMetadata> send(Context ctx, ProducerRecord<byte[], byte[]> record) {
         Promise<RecordMetadata> p = Promise.promise();
-        try {
-            sender.execute(() -> {
-                try {
-                    producer.send(record, (md, err) -> ctx.runOnContext(v -> {
-                        if (err != null) {
-                            p.tryFail(err);
-                        } else {
-                            p.tryComplete(md);
-                        }
-                    }));
-                } catch (RuntimeException e) {
-                    ctx.runOnContext(v -> p.tryFail(e));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            p.fail(new IllegalStateException("producer closed"));
-        }
+        send(ctx, record, (md, err) -> {
+            if (err != null) {
+                p.tryFail(err);
+            } else {
+                p.tryComplete(md);
+            }
+        });
         return p.future();
+    }
+
+    /** Sends; {@code done} runs on {@code ctx} exactly once, with the record's metadata or the error. */
+    public void send(Context ctx, ProducerRecord<byte[], byte[]> record, Completion done) {
+        queued.add(new Pending(record, done, Acks.of(ctx, this)));
+        scheduleDrain();
+    }
+
+    /**
+     * Sends {@code records} in list order, one hand-off for all of them; {@code done.get(i)} runs on {@code ctx}
+     * exactly once with the outcome of {@code records.get(i)}.
+     */
+    public void sendAll(Context ctx, List<ProducerRecord<byte[], byte[]>> records, List<? extends Completion> done) {
+        if (records.size() != done.size()) {
+            throw new IllegalArgumentException(records.size() + " records but " + done.size() + " completions");
+        }
+        Acks acks = Acks.of(ctx, this);
+        for (int i = 0; i < records.size(); i++) {
+            queued.add(new Pending(records.get(i), done.get(i), acks));
+        }
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                sender.execute(drainTask);
+            } catch (RejectedExecutionException closed) {
+                drainScheduled.set(false);
+                Pending p;
+                while ((p = queued.poll()) != null) {
+                    p.acks.add(p.done, null, new IllegalStateException("producer closed"));
+                }
+            }
+        }
+    }
+
+    /** On the sender thread: sends everything queued so far, in order. */
+    private void drain() {
+        drainScheduled.set(false); // a record queued from now on schedules another drain
+        Pending p;
+        while ((p = queued.poll()) != null) {
+            Pending pending = p;
+            try {
+                producer.send(pending.record, (md, err) -> pending.acks.add(pending.done, md, err));
+            } catch (RuntimeException e) {
+                pending.acks.add(pending.done, null, e);
+            }
+        }
     }
 
     /** Flushes off the event loop (bounded by the producer's own timeouts); completes on {@code ctx}. */
@@ -59,6 +122,7 @@ public final class AsyncProducer implements AutoCloseable {
         try {
             sender.execute(() -> {
                 try {
+                    drain(); // records queued before the flush are sent before it
                     producer.flush();
                     ctx.runOnContext(v -> p.tryComplete());
                 } catch (RuntimeException e) {
@@ -75,15 +139,72 @@ public final class AsyncProducer implements AutoCloseable {
     public void close(Duration timeout) {
         sender.shutdown();
         try {
-            sender.awaitTermination(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            sender.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         producer.close(timeout);
+        scheduleDrain(); // anything queued after the last drain is answered "producer closed"
     }
 
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
+    }
+
+    private record Pending(ProducerRecord<byte[], byte[]> record, Completion done, Acks acks) {
+    }
+
+    /**
+     * The acknowledgements waiting to run on one context (one instance per context and producer, kept in
+     * the context's data): queued from Kafka's I/O thread, completed by one {@code runOnContext} per drain.
+     */
+    private static final class Acks {
+        private final Context ctx;
+        private final Queue<Ack> ready = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final Handler<Void> run = v -> run();
+
+        private Acks(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        static Acks of(Context ctx, AsyncProducer owner) {
+            Object existing = ctx.get(owner);
+            if (existing instanceof Acks a) {
+                return a;
+            }
+            synchronized (owner.drainScheduled) { // once per context: the first send from it
+                Object again = ctx.get(owner);
+                if (again instanceof Acks a) {
+                    return a;
+                }
+                Acks a = new Acks(ctx);
+                ctx.put(owner, a);
+                return a;
+            }
+        }
+
+        void add(Completion done, RecordMetadata md, Throwable err) {
+            ready.add(new Ack(done, md, err));
+            if (scheduled.compareAndSet(false, true)) {
+                ctx.runOnContext(run);
+            }
+        }
+
+        private void run() {
+            scheduled.set(false); // an ack queued from now on schedules another run
+            Ack a;
+            while ((a = ready.poll()) != null) {
+                try {
+                    a.done.complete(a.md, a.err);
+                } catch (RuntimeException e) { // one failing completion must not strand the others
+                    LOG.error("A send completion failed", e);
+                }
+            }
+        }
+    }
+
+    private record Ack(Completion done, RecordMetadata md, Throwable err) {
     }
 }
