@@ -1,16 +1,11 @@
 package io.sluice.producer;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.config.ConfigException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.DatabindCodec;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,7 +37,6 @@ public final class EventValidator {
     /** Largest accepted {@code maxEventBytes} (Kafka's default {@code max.request.size}). */
     public static final int MAX_MAX_EVENT_BYTES = 1_048_576;
 
-    private static final JsonFactory PARSERS = DatabindCodec.mapper().getFactory();
     private static final Set<String> KNOWN_KEYS = Set.of("maxEventBytes", "requireEventId", "requireTimestamp");
 
     private final int maxEventBytes;
@@ -176,11 +170,11 @@ public final class EventValidator {
 
     /**
      * Validates raw bytes like {@link #validate(Buffer)}, with the same result, but without building the event
-     * object: one streaming pass over the JSON (every token is read, so malformed JSON, bad escapes and bad
-     * UTF-8 are still found) that keeps only the top-level fields it checks. The producer's hot path for
-     * events that arrive encoded (HTTP ingest, batches of Buffers). A {@link ValidationResult.Valid} from it
-     * has no {@code event}; anything not plainly valid is decided by {@link #validate(Buffer)} itself, so
-     * rejections carry exactly its reasons and messages.
+     * object when it can: one strict pass over plain JSON (see {@link AsciiJsonScanner}; malformed JSON is still
+     * found) that keeps only the checked top-level fields. The producer's hot path for events that arrive
+     * encoded (HTTP ingest, batches of Buffers). A {@link ValidationResult.Valid} from it has no {@code event};
+     * anything not plainly valid (a rejection, escapes, non-ASCII text, comments) is decided by
+     * {@link #validate(Buffer)} itself, so rejections carry exactly its reasons and messages.
      *
      * @param raw the serialized event; {@code null} is {@value ValidationResult#NOT_JSON_OBJECT}
      */
@@ -190,74 +184,17 @@ public final class EventValidator {
 
     /** {@link #scan(Buffer)} of bytes the caller already has (not copied, not changed). */
     public ValidationResult scan(byte[] raw) {
-        if (raw == null || raw.length > maxEventBytes) {
-            return validate(raw == null ? null : Buffer.buffer(raw));
-        }
-        Object code = null;
-        Object truckId = null;
-        Object eventId = null;
-        Object timestamp = null;
-        try (JsonParser p = PARSERS.createParser(raw)) { // the factory validate(Buffer) decodes with
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return validate(Buffer.buffer(raw));
-            }
-            int depth = 1;
-            while (depth > 0) {
-                JsonToken t = p.nextToken();
-                if (t == null) {
-                    return validate(Buffer.buffer(raw));
-                }
-                switch (t) {
-                    case START_OBJECT, START_ARRAY -> depth++;
-                    case END_OBJECT, END_ARRAY -> depth--;
-                    case FIELD_NAME -> {
-                        String name = p.currentName();
-                        if (depth == 1 && isChecked(name)) {
-                            Object value = scalar(p, p.nextToken());
-                            if (value == IRREGULAR) {
-                                return validate(Buffer.buffer(raw));
-                            }
-                            switch (name) {
-                                case "code" -> code = value;
-                                case "truckId" -> truckId = value;
-                                case "eventId" -> eventId = value;
-                                default -> timestamp = value;
-                            }
-                        }
-                    }
-                    case VALUE_STRING -> p.getTextLength(); // decodes it now: bad escapes / UTF-8 fail here
-                    default -> {
-                    }
+        if (raw != null && raw.length <= maxEventBytes) {
+            Object[] fields = new Object[4];
+            if (AsciiJsonScanner.scan(raw, fields)) {
+                ValidationResult r = validateFields(null, fields[AsciiJsonScanner.CODE], fields[AsciiJsonScanner.TRUCK_ID],
+                        fields[AsciiJsonScanner.EVENT_ID], fields[AsciiJsonScanner.TIMESTAMP]);
+                if (r.isValid()) {
+                    return r;
                 }
             }
-            if (p.nextToken() != null) { // trailing content
-                return validate(Buffer.buffer(raw));
-            }
-        } catch (IOException | RuntimeException e) {
-            return validate(Buffer.buffer(raw));
         }
-        ValidationResult r = validateFields(null, code, truckId, eventId, timestamp);
-        return r.isValid() ? r : validate(Buffer.buffer(raw));
-    }
-
-    /** Marks a checked field whose value is not a plain string, integer or null: left to {@link #validate(Buffer)}. */
-    private static final Object IRREGULAR = new Object();
-
-    private static boolean isChecked(String name) {
-        return "code".equals(name) || "truckId".equals(name) || "eventId".equals(name) || "timestamp".equals(name);
-    }
-
-    /** A checked field's value as the decoder would give it (string, Integer/Long/BigInteger, null), or IRREGULAR. */
-    private static Object scalar(JsonParser p, JsonToken t) throws IOException {
-        if (t == null) {
-            return IRREGULAR;
-        }
-        return switch (t) {
-            case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT -> p.getNumberValue();
-            case VALUE_NULL -> null;
-            default -> IRREGULAR;
-        };
+        return validate(raw == null ? null : Buffer.buffer(raw));
     }
 
     private ValidationResult validateFields(JsonObject event) {

@@ -80,7 +80,31 @@ class EventValidatorScanTest {
             "{\"code\":1,\"truckId\":\"T\"}",
             "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\"}",
             "{\"nested\":{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"deep\":[[[[{\"a\":[1,2,{\"b\":null}]}]]]]}"})
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"deep\":[[[[{\"a\":[1,2,{\"b\":null}]}]]]]}",
+            " \t\r\n{ \"code\" : 1 , \"truckId\" : \"T\" , \"eventId\" : \"e\" , \"timestamp\" : 1 } \n\t ",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}\u000b",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1.}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":.5}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":+1}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1e}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1e+}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-01}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-0.0E-0}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":truex}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":nul}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":[}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":[1,]}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":{\"a\"}}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"tab\tin string\"}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"caf\u00e9\"}",
+            "{\"code\":00,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+            "{\"code\":1e2,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":123456789012345678}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1234567890123456789}",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}{",
+            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"\":\"\"}",
+            "{}", "{\"a\":1}", "{\"code\":1 \"truckId\":\"T\"}"})
     void sameDecisionAsTheFullDecode(String body) {
         assertSame(body);
     }
@@ -97,12 +121,15 @@ class EventValidatorScanTest {
         }
         assertSame(relaxed, ("{\"code\":1,\"truckId\":\"T\",\"pad\":\"" + "x".repeat(300) + "\"}").getBytes(StandardCharsets.UTF_8));
         assertThat(validator.scan((byte[]) null)).isEqualTo(validator.validate((Buffer) null));
+        String deep = "[".repeat(600) + "]".repeat(600);
+        assertSame("{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"d\":" + deep + "}");
+        assertSame("{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"n\":" + "9".repeat(1200) + "}");
     }
 
     @Test
     void randomlyDamagedEventsAreDecidedTheSame() {
         SplittableRandom rnd = new SplittableRandom(7);
-        String alphabet = "{}[]:,\"\\ 0123456789.-+eE truefalsnul/*codetruckIdeventIdtimestampT\u00e9";
+        String alphabet = "{}[]:,\"\\ 0123456789.-+eE truefalsnul/*codetruckIdeventIdtimestampT\u00e9\t\n\u0001";
         for (int i = 0; i < 5_000; i++) {
             StringBuilder sb = new StringBuilder(EVENT);
             int edits = 1 + rnd.nextInt(3);
