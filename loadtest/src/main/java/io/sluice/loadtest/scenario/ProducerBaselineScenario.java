@@ -48,6 +48,7 @@ public final class ProducerBaselineScenario implements Scenario {
     static final int PARTITIONS = 12;
     static final int RECORD_BYTES = 200;
     static final int WINDOW = 10_000;
+    static final int BATCH = 500;
     static final double DEFAULT_RATE = 13_000;
     static final double TARGET_RATIO = 0.9;
     static final double TARGET_P99_MS = 20;
@@ -88,13 +89,13 @@ public final class ProducerBaselineScenario implements Scenario {
             try (SluiceProducerHarness sluice = SluiceProducerHarness.start(cluster.bootstrapServers(), SLUICE_TOPIC, props, pool)) {
                 LOG.info("Warm-up: ProducerPerformance and Sluice, 100,000 records each ({} B JSON events)", Math.round(avgBytes));
                 ProducerPerfTool.Result warm = ProducerPerfTool.run(cluster, PERF_TOPIC, 100_000, -1, payloadFile, props, toolTimeout);
-                sluice.throughput(100_000, WINDOW);
+                sluice.throughput(100_000, WINDOW, BATCH);
                 long n = Math.max(200_000, Math.min(50_000_000, Math.round(warm.recordsPerSec() * seconds)));
 
                 LOG.info("Throughput: {} records each, ProducerPerformance first", n);
                 ProducerPerfTool.Result perf = ProducerPerfTool.run(cluster, PERF_TOPIC, n, -1, payloadFile, props, toolTimeout);
                 LOG.info("ProducerPerformance: {} records/s", perf.recordsPerSec());
-                SluiceProducerHarness.Result own = sluice.throughput(n, WINDOW);
+                SluiceProducerHarness.Result own = sluice.throughput(n, WINDOW, BATCH);
                 LOG.info("Sluice: {} records/s ({} failed)", Math.round(own.recordsPerSec()), own.failed());
                 report.baseline(Report.round(perf.recordsPerSec(), 1), null, Report.round(own.recordsPerSec(), 1));
                 report.producedAccepted(own.accepted());
