@@ -19,17 +19,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Kafka producer that never blocks the event loop. {@code KafkaProducer.send} may block (metadata
  * fetch, full buffer) up to {@code max.block.ms}, so sends run in order on one dedicated thread; the
  * acknowledgement comes back on the caller's context. Thread-safe.
  *
- * <p>Hand-offs are batched both ways, so the cost per record does not include a thread wake-up:
- * records are queued and the sender thread drains every queued record per wake-up; acknowledgements
- * are queued per caller context and completed there by one {@code runOnContext} per drain. Sends
- * from one context reach Kafka in call order, and their completions run on that context in Kafka's
- * callback order.
+ * <p>Hand-offs are batched both ways, so the cost per record does not include a thread wake-up or a
+ * queue operation: records are queued by call (one entry for all the records of a {@link #sendAll}) and
+ * the sender thread drains every queued entry per wake-up; when the last record of an entry has its
+ * outcome, the entry is queued to the caller's context, which completes every queued entry by one
+ * {@code runOnContext} per drain. Sends from one context reach Kafka in call order.
  */
 public final class AsyncProducer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncProducer.class);
@@ -41,7 +42,7 @@ public final class AsyncProducer implements AutoCloseable {
 
     private final Producer<byte[], byte[]> producer;
     private final ExecutorService sender;
-    private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
+    private final Queue<Group> queued = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
 
@@ -69,22 +70,22 @@ public final class AsyncProducer implements AutoCloseable {
 
     /** Sends; {@code done} runs on {@code ctx} exactly once, with the record's metadata or the error. */
     public void send(Context ctx, ProducerRecord<byte[], byte[]> record, Completion done) {
-        queued.add(new Pending(record, done, Acks.of(ctx, this)));
-        scheduleDrain();
+        sendAll(ctx, List.of(record), List.of(done));
     }
 
     /**
      * Sends {@code records} in list order, one hand-off for all of them; {@code done.get(i)} runs on {@code ctx}
-     * exactly once with the outcome of {@code records.get(i)}.
+     * exactly once with the outcome of {@code records.get(i)}. The completions run together, in list order,
+     * once every record of the list has its outcome (one hand-off back for all of them).
      */
     public void sendAll(Context ctx, List<ProducerRecord<byte[], byte[]>> records, List<? extends Completion> done) {
         if (records.size() != done.size()) {
             throw new IllegalArgumentException(records.size() + " records but " + done.size() + " completions");
         }
-        Acks acks = Acks.of(ctx, this);
-        for (int i = 0; i < records.size(); i++) {
-            queued.add(new Pending(records.get(i), done.get(i), acks));
+        if (records.isEmpty()) {
+            return;
         }
+        queued.add(new Group(records, done, Acks.of(ctx, this)));
         scheduleDrain();
     }
 
@@ -94,9 +95,11 @@ public final class AsyncProducer implements AutoCloseable {
                 sender.execute(drainTask);
             } catch (RejectedExecutionException closed) {
                 drainScheduled.set(false);
-                Pending p;
-                while ((p = queued.poll()) != null) {
-                    p.acks.add(p.done, null, new IllegalStateException("producer closed"));
+                Group g;
+                while ((g = queued.poll()) != null) {
+                    for (int i = 0; i < g.size(); i++) {
+                        g.complete(i, null, new IllegalStateException("producer closed"));
+                    }
                 }
             }
         }
@@ -105,13 +108,16 @@ public final class AsyncProducer implements AutoCloseable {
     /** On the sender thread: sends everything queued so far, in order. */
     private void drain() {
         drainScheduled.set(false); // a record queued from now on schedules another drain
-        Pending p;
-        while ((p = queued.poll()) != null) {
-            Pending pending = p;
-            try {
-                producer.send(pending.record, (md, err) -> pending.acks.add(pending.done, md, err));
-            } catch (RuntimeException e) {
-                pending.acks.add(pending.done, null, e);
+        Group g;
+        while ((g = queued.poll()) != null) {
+            Group group = g;
+            for (int i = 0; i < group.size(); i++) {
+                int index = i;
+                try {
+                    producer.send(group.records.get(i), (md, err) -> group.complete(index, md, err));
+                } catch (RuntimeException e) {
+                    group.complete(i, null, e);
+                }
             }
         }
     }
@@ -152,7 +158,50 @@ public final class AsyncProducer implements AutoCloseable {
         close(Duration.ofSeconds(10));
     }
 
-    private record Pending(ProducerRecord<byte[], byte[]> record, Completion done, Acks acks) {
+    /**
+     * Records handed over together and their completions: the outcomes are filled in from Kafka's threads, and
+     * the last one hands the whole group to its context.
+     */
+    private static final class Group {
+        final List<ProducerRecord<byte[], byte[]>> records;
+        final List<? extends Completion> done;
+        final Acks acks;
+        final RecordMetadata[] metadata;
+        final Throwable[] errors;
+        final AtomicInteger missing;
+
+        Group(List<ProducerRecord<byte[], byte[]>> records, List<? extends Completion> done, Acks acks) {
+            this.records = records;
+            this.done = done;
+            this.acks = acks;
+            this.metadata = new RecordMetadata[records.size()];
+            this.errors = new Throwable[records.size()];
+            this.missing = new AtomicInteger(records.size());
+        }
+
+        int size() {
+            return metadata.length;
+        }
+
+        /** Kafka calls each record's callback exactly once; the last outcome queues the group. */
+        void complete(int index, RecordMetadata md, Throwable err) {
+            metadata[index] = md;
+            errors[index] = err;
+            if (missing.decrementAndGet() == 0) { // the decrements publish every slot to the one that sees 0
+                acks.add(this);
+            }
+        }
+
+        /** On the context: every completion, in order. */
+        void run() {
+            for (int i = 0; i < metadata.length; i++) {
+                try {
+                    done.get(i).complete(metadata[i], errors[i]);
+                } catch (RuntimeException e) { // one failing completion must not strand the others
+                    LOG.error("A send completion failed", e);
+                }
+            }
+        }
     }
 
     /**
@@ -161,7 +210,7 @@ public final class AsyncProducer implements AutoCloseable {
      */
     private static final class Acks {
         private final Context ctx;
-        private final Queue<Ack> ready = new ConcurrentLinkedQueue<>();
+        private final Queue<Group> ready = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final Handler<Void> run = v -> run();
 
@@ -185,8 +234,8 @@ public final class AsyncProducer implements AutoCloseable {
             }
         }
 
-        void add(Completion done, RecordMetadata md, Throwable err) {
-            ready.add(new Ack(done, md, err));
+        void add(Group g) {
+            ready.add(g);
             if (scheduled.compareAndSet(false, true)) {
                 ctx.runOnContext(run);
             }
@@ -194,17 +243,11 @@ public final class AsyncProducer implements AutoCloseable {
 
         private void run() {
             scheduled.set(false); // an ack queued from now on schedules another run
-            Ack a;
-            while ((a = ready.poll()) != null) {
-                try {
-                    a.done.complete(a.md, a.err);
-                } catch (RuntimeException e) { // one failing completion must not strand the others
-                    LOG.error("A send completion failed", e);
-                }
+            Group g;
+            while ((g = ready.poll()) != null) {
+                g.run();
             }
         }
     }
 
-    private record Ack(Completion done, RecordMetadata md, Throwable err) {
-    }
 }

@@ -125,11 +125,20 @@ final class AsciiJsonScanner {
             int len = to - from;
             for (int f = 0; f < NAMES.length; f++) {
                 byte[] n = NAMES[f];
-                if (n.length == len && java.util.Arrays.equals(b, from, to, n, 0, len)) {
+                if (n.length == len && n[0] == b[from] && sameBytes(from, n)) {
                     return f;
                 }
             }
             return -1;
+        }
+
+        private boolean sameBytes(int from, byte[] n) {
+            for (int k = 1; k < n.length; k++) {
+                if (b[from + k] != n[k]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void value(int depth) {
