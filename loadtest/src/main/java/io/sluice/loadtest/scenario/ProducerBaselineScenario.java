@@ -33,10 +33,12 @@ import java.util.concurrent.TimeUnit;
  * defaults: acks=all, idempotence, linger 5 ms, lz4, 64 KiB batches), one after the other:
  * <ol>
  *   <li>warm-up of both (100,000 records each; the tool's warm-up rate sizes the measured runs);</li>
- *   <li>throughput: the tool, then Sluice (bounded window of 10,000 outstanding requests), the same number of
- *       records (≈ the tool's rate × duration);</li>
+ *   <li>throughput: the tool, then Sluice ({@code sluice.produce.batch} requests of 500 events sent as their JSON
+ *       bytes, encoded once up front as the tool's payload file is; bounded window of 10,000 outstanding events),
+ *       the same number of records (≈ the tool's rate × duration);</li>
  *   <li>ack latency at a steady {@code --rate} (default 13,000 msg/s) for {@code --duration} s: the tool with
- *       {@code --throughput}, then Sluice (latency from the scheduled send time, HdrHistogram).</li>
+ *       {@code --throughput}, then Sluice (one {@code sluice.produce} request per JSON-object event; latency from
+ *       the scheduled send time, HdrHistogram).</li>
  * </ol>
  * Report: {@code baseline.*}, {@code latencyMs} = Sluice's ack latency at the steady rate, extra key
  * {@code producerAckLatencyMs} with both tools' latencies, {@code producedAccepted} = Sluice's accepted events
