@@ -11,6 +11,12 @@ package io.sluice.bus;
  *       <td>{@code {"status":"accepted","topic","partition","offset"}}; or a failure with code
  *       400 ({@code invalid: <reason> ...}), 429 ({@code rate-limited}), 503 ({@code overloaded} /
  *       {@code unavailable} / {@code stopping})</td></tr>
+ *   <tr><td>{@code sluice.produce.batch}</td><td>request/reply, local</td>
+ *       <td>{@code ProduceBatch}: a list of events, each as for {@code sluice.produce} (handed over, not copied);
+ *       optional headers {@code correlation-id} and {@code sluice-source}, applying to every event</td>
+ *       <td>{@code ProduceBatchReply}: one {@code ProduceResult} per event, in order ({@code accepted} with
+ *       topic/partition/offset, or the answer class and the message a single request would fail with); the whole
+ *       request fails (400) only when the body is not a {@code ProduceBatch}</td></tr>
  *   <tr><td>{@code sluice.producer.rate}</td><td>request/reply</td>
  *       <td>empty (read) or {@code {"messagesPerSecond":…, "bytesPerSecond":…}} (change)</td>
  *       <td>the effective rate</td></tr>
@@ -24,6 +30,7 @@ package io.sluice.bus;
  */
 public final class Addresses {
     public static final String PRODUCE = "sluice.produce";
+    public static final String PRODUCE_BATCH = "sluice.produce.batch";
     public static final String PRODUCER_RATE = "sluice.producer.rate";
 
     private Addresses() {

@@ -3,7 +3,11 @@ package io.sluice.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.bus.Addresses;
+import io.sluice.bus.LocalCodec;
 import io.sluice.producer.ProduceAnswer;
+import io.sluice.producer.ProduceBatch;
+import io.sluice.producer.ProduceBatchReply;
+import io.sluice.producer.ProduceResult;
 import io.sluice.producer.ProducerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,8 +36,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * HTTP ingest: {@code POST /v1/events} with one JSON object, a JSON array of objects, or NDJSON. Each
- * event goes through {@code sluice.produce} (in body order) and the answer lists every event's outcome;
+ * HTTP ingest: {@code POST /v1/events} with one JSON object, a JSON array of objects, or NDJSON. The
+ * events go to the producer in one {@code sluice.produce.batch} request (in body order; one
+ * {@code sluice.produce} request per event when no producer serves the batch address) and the answer lists
+ * every event's outcome;
  * see {@link IngestAnswer} for the overall status and {@link EventBodyParser} for what is refused before
  * anything is sent (400/413/415). The {@code X-Correlation-Id} header (or a generated id) is passed as the
  * {@code correlation-id} event-bus header and echoed in the answer.
@@ -65,7 +71,7 @@ public final class IngestVerticle extends VerticleBase {
 
     /**
      * @param settings         the ingest settings
-     * @param produceTimeoutMs event-bus timeout of each {@code sluice.produce} request; keep it above the
+     * @param produceTimeoutMs event-bus timeout of each {@code sluice.produce(.batch)} request; keep it above the
      *                         producer's own bound (delivery timeout + rate-limit wait) so the answer is
      *                         always the producer's and a refused event is never written later
      * @param registry         metrics
@@ -96,6 +102,7 @@ public final class IngestVerticle extends VerticleBase {
             LOG.warn("Ingest request failed", ctx.failure());
             send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 500, null, "internal error"));
         });
+        LocalCodec.registerAll(vertx, ProduceBatch.class, ProduceBatchReply.class);
         HttpServerOptions opts = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
                 .setCompressionSupported(false).setDecompressionSupported(true);
         return vertx.createHttpServer(opts).requestHandler(router).listen().onSuccess(s -> {
@@ -148,11 +155,54 @@ public final class IngestVerticle extends VerticleBase {
                 });
     }
 
-    /** Sends every event in body order; each one's future always succeeds with its result. */
+    /**
+     * Sends every event in body order, in one {@code sluice.produce.batch} request; the future always succeeds
+     * with every event's result. When no producer answers that address (one that only serves
+     * {@code sluice.produce}), each event is sent on its own instead.
+     */
     private Future<List<EventResult>> produceAll(ParsedBody.Events events, String correlationId) {
-        DeliveryOptions opts = new DeliveryOptions().setSendTimeout(produceTimeoutMs)
+        DeliveryOptions opts = deliveryOptions(correlationId);
+        return vertx.eventBus().<Object>request(Addresses.PRODUCE_BATCH, new ProduceBatch(events.events()), opts)
+                .map(reply -> batchResults(events, reply.body()))
+                .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+                        ? produceEach(events, opts)
+                        : Future.succeededFuture(allFailed(events, err)))
+                .map(results -> {
+                    results.forEach(r -> eventCounters.get(r.answer()).increment());
+                    return results;
+                });
+    }
+
+    private DeliveryOptions deliveryOptions(String correlationId) {
+        return new DeliveryOptions().setSendTimeout(produceTimeoutMs)
                 .addHeader(ProducerVerticle.CORRELATION_HEADER, correlationId)
                 .addHeader(ProducerVerticle.H_SOURCE, SOURCE);
+    }
+
+    private List<EventResult> batchResults(ParsedBody.Events events, Object body) {
+        if (!(body instanceof ProduceBatchReply reply) || reply.size() != events.size()) {
+            return allFailed(events, new IllegalStateException("the producer's batch answer does not match the request: " + body));
+        }
+        List<EventResult> results = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            ProduceResult r = reply.results().get(i);
+            String eventId = events.eventIds().get(i);
+            results.add(r.isAccepted() ? EventResult.accepted(i, eventId, r.topic(), r.partition(), r.offset())
+                    : EventResult.failed(i, eventId, r.answer(), r.error()));
+        }
+        return results;
+    }
+
+    private List<EventResult> allFailed(ParsedBody.Events events, Throwable err) {
+        List<EventResult> results = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            results.add(failed(i, events.eventIds().get(i), err));
+        }
+        return results;
+    }
+
+    /** One {@code sluice.produce} request per event, in body order; each one's future always succeeds with its result. */
+    private Future<List<EventResult>> produceEach(ParsedBody.Events events, DeliveryOptions opts) {
         List<Future<EventResult>> futures = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             int index = i;
@@ -165,9 +215,7 @@ public final class IngestVerticle extends VerticleBase {
         return Future.all(futures).map(all -> {
             List<EventResult> results = new ArrayList<>(futures.size());
             for (Future<EventResult> f : futures) {
-                EventResult r = f.result();
-                eventCounters.get(r.answer()).increment();
-                results.add(r);
+                results.add(f.result());
             }
             return results;
         });

@@ -168,8 +168,41 @@ public final class EventValidator {
                 + ", requireTimestamp=" + requireTimestamp + "}";
     }
 
+    /**
+     * Validates raw bytes like {@link #validate(Buffer)}, with the same result, but without building the event
+     * object when it can: one strict pass over plain JSON (see {@link AsciiJsonScanner}; malformed JSON is still
+     * found) that keeps only the checked top-level fields. The producer's hot path for events that arrive
+     * encoded (HTTP ingest, batches of Buffers). A {@link ValidationResult.Valid} from it has no {@code event};
+     * anything not plainly valid (a rejection, escapes, non-ASCII text, comments) is decided by
+     * {@link #validate(Buffer)} itself, so rejections carry exactly its reasons and messages.
+     *
+     * @param raw the serialized event; {@code null} is {@value ValidationResult#NOT_JSON_OBJECT}
+     */
+    public ValidationResult scan(Buffer raw) {
+        return raw == null ? validate((Buffer) null) : scan(raw.getBytes());
+    }
+
+    /** {@link #scan(Buffer)} of bytes the caller already has (not copied, not changed). */
+    public ValidationResult scan(byte[] raw) {
+        if (raw != null && raw.length <= maxEventBytes) {
+            Object[] fields = new Object[4];
+            if (AsciiJsonScanner.scan(raw, fields)) {
+                ValidationResult r = validateFields(null, fields[AsciiJsonScanner.CODE], fields[AsciiJsonScanner.TRUCK_ID],
+                        fields[AsciiJsonScanner.EVENT_ID], fields[AsciiJsonScanner.TIMESTAMP]);
+                if (r.isValid()) {
+                    return r;
+                }
+            }
+        }
+        return validate(raw == null ? null : Buffer.buffer(raw));
+    }
+
     private ValidationResult validateFields(JsonObject event) {
-        Object code = event.getValue("code");
+        return validateFields(event, event.getValue("code"), event.getValue("truckId"), event.getValue("eventId"),
+                event.getValue("timestamp"));
+    }
+
+    private ValidationResult validateFields(JsonObject event, Object code, Object truckId, Object eventId, Object timestamp) {
         if (code == null) {
             return missing("code");
         }
@@ -178,7 +211,6 @@ public final class EventValidator {
             return wrongType("code", "an integer 0-" + Integer.MAX_VALUE, code);
         }
 
-        Object truckId = event.getValue("truckId");
         if (truckId == null) {
             return missing("truckId");
         }
@@ -186,7 +218,6 @@ public final class EventValidator {
             return wrongType("truckId", "a non-blank string", truckId);
         }
 
-        Object eventId = event.getValue("eventId");
         if (eventId == null) {
             if (requireEventId) {
                 return missing("eventId");
@@ -195,7 +226,6 @@ public final class EventValidator {
             return wrongType("eventId", "a non-blank string", eventId);
         }
 
-        Object timestamp = event.getValue("timestamp");
         if (timestamp == null) {
             if (requireTimestamp) {
                 return missing("timestamp");

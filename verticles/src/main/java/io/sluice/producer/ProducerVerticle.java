@@ -5,11 +5,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.bus.Addresses;
+import io.sluice.bus.LocalCodec;
 import io.sluice.kafka.AsyncProducer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -22,15 +22,19 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers {@code sluice.produce}: validates the event, routes it to its topic by code, keys it,
- * applies the token bucket and the in-flight bound, sends it with acks=all and idempotence, and
- * replies with the topic/partition/offset, or with a failure naming the class (see {@link ProduceAnswer}).
- * Invalid events go to the producer DLQ with reason headers. Every caller gets an answer.
+ * Answers {@code sluice.produce} (one event) and {@code sluice.produce.batch} (a {@link ProduceBatch}):
+ * validates each event, routes it to its topic by code, keys it, applies the in-flight bound and the token
+ * bucket (see {@link EventIntake}), sends it with acks=all and idempotence, and replies with the
+ * topic/partition/offset, or with a failure naming the class (see {@link ProduceAnswer}); a batch gets one
+ * {@link ProduceBatchReply} with every event's result. Invalid events go to the producer DLQ with reason
+ * headers. Every caller gets an answer, for every event.
  */
 public final class ProducerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerVerticle.class);
@@ -47,9 +51,15 @@ public final class ProducerVerticle extends VerticleBase {
     private final Map<ProduceAnswer, Counter> answers = new EnumMap<>(ProduceAnswer.class);
     private final Timer ackLatency;
     private TokenBucket bucket;
-    private long inFlightMessages;
-    private long inFlightBytes;
+    private EventIntake intake;
     private boolean stopping;
+
+    /** Where one event's outcome goes: a single request's reply, or a slot of a batch reply. Event loop only. */
+    private interface Outcome {
+        void accepted(RecordMetadata md);
+
+        void failed(ProduceAnswer answer, String detail);
+    }
 
     public ProducerVerticle(ProducerSettings settings, AsyncProducer producer, MeterRegistry registry) {
         this.settings = settings;
@@ -65,106 +75,177 @@ public final class ProducerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         bucket = TokenBucket.fromJson(settings.rate(), "producer.rate", System::nanoTime);
-        Gauge.builder("sluice.producer.inflight.messages", () -> inFlightMessages).register(registry);
-        Gauge.builder("sluice.producer.inflight.bytes", () -> inFlightBytes).register(registry);
+        intake = new EventIntake(settings, bucket);
+        LocalCodec.registerAll(vertx, ProduceBatch.class, ProduceBatchReply.class);
+        Gauge.builder("sluice.producer.inflight.messages", () -> intake.inFlightMessages()).register(registry);
+        Gauge.builder("sluice.producer.inflight.bytes", () -> intake.inFlightBytes()).register(registry);
         Gauge.builder("sluice.producer.rate.messages", () -> bucket.messagesPerSecond()).register(registry);
         MessageConsumer<Object> produce = vertx.eventBus().localConsumer(Addresses.PRODUCE, this::onProduce);
+        MessageConsumer<Object> batch = vertx.eventBus().localConsumer(Addresses.PRODUCE_BATCH, this::onProduceBatch);
         MessageConsumer<Object> rate = vertx.eventBus().localConsumer(Addresses.PRODUCER_RATE, this::onRate);
-        return Future.join(produce.completion(), rate.completion());
+        return Future.join(produce.completion(), batch.completion(), rate.completion());
     }
 
     private void onProduce(Message<Object> msg) {
-        if (stopping) {
-            fail(msg, ProduceAnswer.STOPPING, "the producer is shutting down");
-            return;
-        }
-        Object body = msg.body();
-        ValidationResult vr;
-        byte[] raw;
-        if (body instanceof JsonObject jo) {
-            try {
-                raw = jo.toBuffer().getBytes(); // encoded once: the record value and the size check
-                vr = settings.validator().validate(jo, raw.length);
-            } catch (RuntimeException e) {
-                raw = new byte[0];
-                vr = new ValidationResult.Invalid(ValidationResult.NOT_JSON_OBJECT, null, "the event cannot be encoded as JSON");
-            }
-        } else if (body instanceof Buffer b) {
-            raw = b.getBytes();
-            vr = settings.validator().validate(b);
-        } else if (body instanceof String s) {
-            raw = s.getBytes(StandardCharsets.UTF_8);
-            vr = settings.validator().validate(Buffer.buffer(raw));
-        } else {
-            raw = String.valueOf(body).getBytes(StandardCharsets.UTF_8);
-            vr = new ValidationResult.Invalid(ValidationResult.NOT_JSON_OBJECT, null,
-                    "body must be a JSON object or its bytes, got " + (body == null ? "null" : body.getClass().getSimpleName()));
-        }
-        String correlationId = msg.headers().get(CORRELATION_HEADER);
-        if (vr instanceof ValidationResult.Invalid inv) {
-            rejectInvalid(msg, raw, inv, correlationId);
-            return;
-        }
-        ValidationResult.Valid valid = (ValidationResult.Valid) vr;
-        var topic = settings.router().route(valid.code());
-        if (topic.isEmpty()) {
-            rejectInvalid(msg, raw, ValidationResult.Invalid.unknownCode(valid.code()), correlationId);
-            return;
-        }
-        if (inFlightMessages >= settings.maxInFlightMessages() || inFlightBytes + raw.length > settings.maxInFlightBytes()) {
-            fail(msg, ProduceAnswer.OVERLOADED, "more than " + settings.maxInFlightMessages() + " events or "
-                    + settings.maxInFlightBytes() + " bytes await acknowledgement");
-            return;
-        }
-        long waitNanos = bucket.reserve(1, raw.length);
-        if (waitNanos < 0) {
-            fail(msg, ProduceAnswer.RATE_LIMITED, "over " + bucket.messagesPerSecond() + " msg/s or "
-                    + bucket.bytesPerSecond() + " B/s beyond the allowed wait");
-            return;
-        }
-        String key = settings.keys().key(valid.code(), valid.truckId());
-        RecordHeaders headers = new RecordHeaders();
-        if (correlationId != null) {
-            headers.add(CORRELATION_HEADER, correlationId.getBytes(StandardCharsets.UTF_8));
-        }
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.get(), null, null,
-                key.getBytes(StandardCharsets.UTF_8), raw, headers);
-        inFlightMessages++;
-        inFlightBytes += raw.length;
-        if (waitNanos == 0) {
-            send(msg, record);
-        } else {
-            vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), id -> send(msg, record));
-        }
-    }
-
-    private void send(Message<Object> msg, ProducerRecord<byte[], byte[]> record) {
-        long t0 = System.nanoTime();
-        producer.send(context, record).onComplete(ar -> {
-            inFlightMessages--;
-            inFlightBytes -= record.value().length;
-            if (ar.succeeded()) {
-                RecordMetadata md = ar.result();
-                ackLatency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        Outcome outcome = new Outcome() {
+            @Override
+            public void accepted(RecordMetadata md) {
                 answers.get(ProduceAnswer.ACCEPTED).increment();
                 msg.reply(new JsonObject().put("status", ProduceAnswer.ACCEPTED.label()).put("topic", md.topic())
                         .put("partition", md.partition()).put("offset", md.offset()));
-            } else if (ar.cause() instanceof RecordTooLargeException) {
-                fail(msg, ProduceAnswer.INVALID, "too-large: " + ar.cause().getMessage());
-            } else {
-                fail(msg, ProduceAnswer.UNAVAILABLE, "Kafka did not acknowledge: " + ar.cause().toString());
             }
-        });
+
+            @Override
+            public void failed(ProduceAnswer answer, String detail) {
+                answers.get(answer).increment();
+                msg.fail(answer.failureCode(), answer.label() + ": " + detail);
+            }
+        };
+        if (stopping) {
+            outcome.failed(ProduceAnswer.STOPPING, "the producer is shutting down");
+            return;
+        }
+        String correlationId = msg.headers().get(CORRELATION_HEADER);
+        ProduceDecision d = intake.decide(msg.body(), correlationId);
+        if (d instanceof ProduceDecision.Send send) {
+            if (send.waitNanos() == 0) {
+                producer.send(context, send.record(), completion(send.record(), System.nanoTime(), outcome));
+            } else {
+                vertx.setTimer(delayMs(send.waitNanos()), id ->
+                        producer.send(context, send.record(), completion(send.record(), System.nanoTime(), outcome)));
+            }
+        } else {
+            refuse(d, correlationId, msg.headers().get(H_SOURCE), outcome);
+        }
     }
 
-    private void rejectInvalid(Message<Object> msg, byte[] raw, ValidationResult.Invalid inv, String correlationId) {
+    /**
+     * {@code sluice.produce.batch}: every event of the {@link ProduceBatch} goes through the same steps as a single
+     * one (validation, DLQ, routing, in-flight bound, token bucket, keys), in order; those to send now are handed
+     * to the sender in one go. One {@link ProduceBatchReply} answers once every event has its result.
+     */
+    private void onProduceBatch(Message<Object> msg) {
+        if (!(msg.body() instanceof ProduceBatch batch)) {
+            answers.get(ProduceAnswer.INVALID).increment();
+            msg.fail(ProduceAnswer.INVALID.failureCode(), ProduceAnswer.INVALID.label() + ": the body of "
+                    + Addresses.PRODUCE_BATCH + " must be a ProduceBatch, got "
+                    + (msg.body() == null ? "null" : msg.body().getClass().getSimpleName()));
+            return;
+        }
+        List<?> events = batch.events();
+        ProduceBatchReply.Collector reply = new ProduceBatchReply.Collector(events.size(), msg::reply);
+        String correlationId = msg.headers().get(CORRELATION_HEADER);
+        String source = msg.headers().get(H_SOURCE);
+        List<ProducerRecord<byte[], byte[]>> now = new ArrayList<>(events.size());
+        List<AsyncProducer.Completion> nowDone = new ArrayList<>(events.size());
+        long sendTime = System.nanoTime();
+        DelayedGroup delayed = null;
+        for (int i = 0; i < events.size(); i++) {
+            Outcome outcome = slot(reply, i);
+            if (stopping) {
+                outcome.failed(ProduceAnswer.STOPPING, "the producer is shutting down");
+                continue;
+            }
+            ProduceDecision d = intake.decide(events.get(i), correlationId);
+            if (!(d instanceof ProduceDecision.Send send)) {
+                refuse(d, correlationId, source, outcome);
+            } else if (send.waitNanos() == 0) {
+                now.add(send.record());
+                nowDone.add(completion(send.record(), sendTime, outcome));
+            } else { // waits only grow along the batch: one timer per distinct delay, in order
+                long ms = delayMs(send.waitNanos());
+                if (delayed == null || delayed.ms != ms) {
+                    if (delayed != null) {
+                        delayed.schedule();
+                    }
+                    delayed = new DelayedGroup(ms);
+                }
+                delayed.records.add(send.record());
+                delayed.outcomes.add(outcome);
+            }
+        }
+        if (!now.isEmpty()) {
+            producer.sendAll(context, now, nowDone);
+        }
+        if (delayed != null) {
+            delayed.schedule();
+        }
+    }
+
+    /** Events of a batch that wait the same number of milliseconds for their token-bucket slot. */
+    private final class DelayedGroup {
+        final long ms;
+        final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        final List<Outcome> outcomes = new ArrayList<>();
+
+        DelayedGroup(long ms) {
+            this.ms = ms;
+        }
+
+        void schedule() {
+            vertx.setTimer(ms, id -> {
+                long t0 = System.nanoTime();
+                List<AsyncProducer.Completion> done = new ArrayList<>(records.size());
+                for (int i = 0; i < records.size(); i++) {
+                    done.add(completion(records.get(i), t0, outcomes.get(i)));
+                }
+                producer.sendAll(context, records, done);
+            });
+        }
+    }
+
+    private Outcome slot(ProduceBatchReply.Collector reply, int index) {
+        return new Outcome() {
+            @Override
+            public void accepted(RecordMetadata md) {
+                answers.get(ProduceAnswer.ACCEPTED).increment();
+                reply.set(index, ProduceResult.accepted(md.topic(), md.partition(), md.offset()));
+            }
+
+            @Override
+            public void failed(ProduceAnswer answer, String detail) {
+                answers.get(answer).increment();
+                reply.set(index, ProduceResult.failed(answer, detail));
+            }
+        };
+    }
+
+    /** The sender's completion of a record: gives back its in-flight share and answers (on the event loop). */
+    private AsyncProducer.Completion completion(ProducerRecord<byte[], byte[]> record, long t0, Outcome outcome) {
+        return (md, err) -> {
+            intake.release(record);
+            if (err == null) {
+                ackLatency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                outcome.accepted(md);
+            } else if (err instanceof RecordTooLargeException) {
+                outcome.failed(ProduceAnswer.INVALID, "too-large: " + err.getMessage());
+            } else {
+                outcome.failed(ProduceAnswer.UNAVAILABLE, "Kafka did not acknowledge: " + err);
+            }
+        };
+    }
+
+    private void refuse(ProduceDecision d, String correlationId, String source, Outcome outcome) {
+        if (d instanceof ProduceDecision.Refuse r) {
+            outcome.failed(r.answer(), r.detail());
+        } else {
+            ProduceDecision.Reject reject = (ProduceDecision.Reject) d;
+            rejectInvalid(reject.raw(), reject.invalid(), correlationId, source, outcome);
+        }
+    }
+
+    private static long delayMs(long waitNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+    }
+
+    private void rejectInvalid(byte[] raw, ValidationResult.Invalid inv, String correlationId, String source, Outcome outcome) {
         RecordHeaders h = new RecordHeaders();
         h.add(H_REASON, utf8(inv.reason()));
         if (inv.field() != null) {
             h.add(H_FIELD, utf8(inv.field()));
         }
         h.add(H_MESSAGE, utf8(inv.message()));
-        h.add(H_SOURCE, utf8(msg.headers().get(H_SOURCE) == null ? "event-bus" : msg.headers().get(H_SOURCE)));
+        h.add(H_SOURCE, utf8(source == null ? "event-bus" : source));
         h.add(H_TIME, utf8(Long.toString(System.currentTimeMillis())));
         if (correlationId != null) {
             h.add(CORRELATION_HEADER, utf8(correlationId));
@@ -172,15 +253,13 @@ public final class ProducerVerticle extends VerticleBase {
         int max = settings.validator().maxEventBytes();
         byte[] value = raw.length > max * 4L ? java.util.Arrays.copyOf(raw, max * 4) : raw; // keep the DLQ record bounded
         String answer = inv.reason() + (inv.field() == null ? "" : " " + inv.field()) + ": " + inv.message();
-        producer.send(context, new ProducerRecord<>(settings.dlqTopic(), null, null, null, value, h))
-                .onSuccess(md -> fail(msg, ProduceAnswer.INVALID, answer))
-                .onFailure(err -> fail(msg, ProduceAnswer.UNAVAILABLE,
-                        "invalid event (" + answer + ") could not be written to the DLQ: " + err));
-    }
-
-    private void fail(Message<Object> msg, ProduceAnswer a, String detail) {
-        answers.get(a).increment();
-        msg.fail(a.failureCode(), a.label() + ": " + detail);
+        producer.send(context, new ProducerRecord<>(settings.dlqTopic(), null, null, null, value, h), (md, err) -> {
+            if (err == null) {
+                outcome.failed(ProduceAnswer.INVALID, answer);
+            } else {
+                outcome.failed(ProduceAnswer.UNAVAILABLE, "invalid event (" + answer + ") could not be written to the DLQ: " + err);
+            }
+        });
     }
 
     private void onRate(Message<Object> msg) {
@@ -225,7 +304,7 @@ public final class ProducerVerticle extends VerticleBase {
         context.runOnContext(v -> {
             AsyncProducer old = producer;
             producer = next;
-            long pending = inFlightMessages;
+            long pending = intake.inFlightMessages();
             old.flush(context)
                     .recover(err -> {
                         LOG.warn("Flushing the replaced producer failed (its callers get 'unavailable'): {}", err.toString());
@@ -246,14 +325,14 @@ public final class ProducerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         stopping = true;
-        long pendingAtStop = inFlightMessages;
+        long pendingAtStop = intake.inFlightMessages();
         long deadline = System.currentTimeMillis() + settings.flushTimeoutMs();
         Promise<Void> drained = Promise.promise();
         producer.flush(context);
         awaitAcks(deadline, drained);
         return drained.future().compose(v -> {
             LOG.info("Producer stopped: {} event(s) were awaiting acknowledgement, {} flushed, {} not acknowledged "
-                    + "(their callers got 'unavailable')", pendingAtStop, pendingAtStop - inFlightMessages, inFlightMessages);
+                    + "(their callers got 'unavailable')", pendingAtStop, pendingAtStop - intake.inFlightMessages(), intake.inFlightMessages());
             return vertx.executeBlocking(() -> {
                 producer.close(Duration.ofSeconds(1));
                 return null;
@@ -262,7 +341,7 @@ public final class ProducerVerticle extends VerticleBase {
     }
 
     private void awaitAcks(long deadline, Promise<Void> done) {
-        if (inFlightMessages == 0 || System.currentTimeMillis() >= deadline) {
+        if (intake.inFlightMessages() == 0 || System.currentTimeMillis() >= deadline) {
             done.tryComplete();
             return;
         }

@@ -39,14 +39,14 @@ public sealed interface ValidationResult permits ValidationResult.Valid, Validat
     /**
      * A valid event.
      *
-     * @param event   the event object (the parsed one, for {@link EventValidator#validate(io.vertx.core.buffer.Buffer)})
+     * @param event   the event object (the parsed one, for {@link EventValidator#validate(io.vertx.core.buffer.Buffer)});
+     *                {@code null} from {@link EventValidator#scan(io.vertx.core.buffer.Buffer)}, which does not build it
      * @param code    its business code, ≥ 0
      * @param truckId its truck id, non-blank
      */
     record Valid(JsonObject event, int code, String truckId) implements ValidationResult {
-        /** Checks that no component is null. */
+        /** Checks that the truck id is not null. */
         public Valid {
-            Objects.requireNonNull(event, "event");
             Objects.requireNonNull(truckId, "truckId");
         }
     }

@@ -33,10 +33,12 @@ import java.util.concurrent.TimeUnit;
  * defaults: acks=all, idempotence, linger 5 ms, lz4, 64 KiB batches), one after the other:
  * <ol>
  *   <li>warm-up of both (100,000 records each; the tool's warm-up rate sizes the measured runs);</li>
- *   <li>throughput: the tool, then Sluice (bounded window of 10,000 outstanding requests), the same number of
- *       records (≈ the tool's rate × duration);</li>
+ *   <li>throughput: the tool, then Sluice ({@code sluice.produce.batch} requests of 500 events sent as their JSON
+ *       bytes, encoded once up front as the tool's payload file is; bounded window of 10,000 outstanding events),
+ *       the same number of records (≈ the tool's rate × duration);</li>
  *   <li>ack latency at a steady {@code --rate} (default 13,000 msg/s) for {@code --duration} s: the tool with
- *       {@code --throughput}, then Sluice (latency from the scheduled send time, HdrHistogram).</li>
+ *       {@code --throughput}, then Sluice (one {@code sluice.produce} request per JSON-object event; latency from
+ *       the scheduled send time, HdrHistogram).</li>
  * </ol>
  * Report: {@code baseline.*}, {@code latencyMs} = Sluice's ack latency at the steady rate, extra key
  * {@code producerAckLatencyMs} with both tools' latencies, {@code producedAccepted} = Sluice's accepted events
@@ -48,6 +50,7 @@ public final class ProducerBaselineScenario implements Scenario {
     static final int PARTITIONS = 12;
     static final int RECORD_BYTES = 200;
     static final int WINDOW = 10_000;
+    static final int BATCH = 500;
     static final double DEFAULT_RATE = 13_000;
     static final double TARGET_RATIO = 0.9;
     static final double TARGET_P99_MS = 20;
@@ -88,13 +91,13 @@ public final class ProducerBaselineScenario implements Scenario {
             try (SluiceProducerHarness sluice = SluiceProducerHarness.start(cluster.bootstrapServers(), SLUICE_TOPIC, props, pool)) {
                 LOG.info("Warm-up: ProducerPerformance and Sluice, 100,000 records each ({} B JSON events)", Math.round(avgBytes));
                 ProducerPerfTool.Result warm = ProducerPerfTool.run(cluster, PERF_TOPIC, 100_000, -1, payloadFile, props, toolTimeout);
-                sluice.throughput(100_000, WINDOW);
+                sluice.throughput(100_000, WINDOW, BATCH);
                 long n = Math.max(200_000, Math.min(50_000_000, Math.round(warm.recordsPerSec() * seconds)));
 
                 LOG.info("Throughput: {} records each, ProducerPerformance first", n);
                 ProducerPerfTool.Result perf = ProducerPerfTool.run(cluster, PERF_TOPIC, n, -1, payloadFile, props, toolTimeout);
                 LOG.info("ProducerPerformance: {} records/s", perf.recordsPerSec());
-                SluiceProducerHarness.Result own = sluice.throughput(n, WINDOW);
+                SluiceProducerHarness.Result own = sluice.throughput(n, WINDOW, BATCH);
                 LOG.info("Sluice: {} records/s ({} failed)", Math.round(own.recordsPerSec()), own.failed());
                 report.baseline(Report.round(perf.recordsPerSec(), 1), null, Report.round(own.recordsPerSec(), 1));
                 report.producedAccepted(own.accepted());

@@ -1,0 +1,103 @@
+package io.sluice.producer;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The producer's per-event decisions, without I/O: encode (once), validate, route, apply the in-flight
+ * bound and the token bucket, key, and build the record. It owns the in-flight counters; not thread-safe
+ * (the producer verticle's event loop owns it).
+ *
+ * <p>Order of the checks, per event: validation and routing (→ {@link ProduceDecision.Reject}), the
+ * in-flight bound (→ {@code overloaded}), the token bucket (→ {@code rate-limited}); only a
+ * {@link ProduceDecision.Send} takes tokens and in-flight capacity.
+ */
+public final class EventIntake {
+    private static final byte[] NO_BYTES = new byte[0];
+    private final ProducerSettings settings;
+    private final TokenBucket bucket;
+    private long inFlightMessages;
+    private long inFlightBytes;
+
+    public EventIntake(ProducerSettings settings, TokenBucket bucket) {
+        this.settings = settings;
+        this.bucket = bucket;
+    }
+
+    /**
+     * Decides one event.
+     *
+     * @param body          a {@link JsonObject}, or its JSON as a {@link Buffer} or {@link String}; anything else is invalid
+     * @param correlationId becomes the record's {@code correlation-id} header when not null
+     */
+    public ProduceDecision decide(Object body, String correlationId) {
+        ValidationResult vr;
+        byte[] raw;
+        if (body instanceof JsonObject jo) {
+            try {
+                raw = jo.toBuffer().getBytes(); // encoded once: the record value and the size check
+                vr = settings.validator().validate(jo, raw.length);
+            } catch (RuntimeException e) {
+                raw = NO_BYTES;
+                vr = new ValidationResult.Invalid(ValidationResult.NOT_JSON_OBJECT, null, "the event cannot be encoded as JSON");
+            }
+        } else if (body instanceof Buffer b) {
+            raw = b.getBytes();
+            vr = settings.validator().scan(raw);
+        } else if (body instanceof String s) {
+            raw = s.getBytes(StandardCharsets.UTF_8);
+            vr = settings.validator().scan(raw);
+        } else {
+            raw = String.valueOf(body).getBytes(StandardCharsets.UTF_8);
+            vr = new ValidationResult.Invalid(ValidationResult.NOT_JSON_OBJECT, null,
+                    "body must be a JSON object or its bytes, got " + (body == null ? "null" : body.getClass().getSimpleName()));
+        }
+        if (vr instanceof ValidationResult.Invalid inv) {
+            return new ProduceDecision.Reject(raw, inv);
+        }
+        ValidationResult.Valid valid = (ValidationResult.Valid) vr;
+        String topic = settings.router().route(valid.code()).orElse(null);
+        if (topic == null) {
+            return new ProduceDecision.Reject(raw, ValidationResult.Invalid.unknownCode(valid.code()));
+        }
+        if (inFlightMessages >= settings.maxInFlightMessages() || inFlightBytes + raw.length > settings.maxInFlightBytes()) {
+            return new ProduceDecision.Refuse(ProduceAnswer.OVERLOADED, "more than " + settings.maxInFlightMessages()
+                    + " events or " + settings.maxInFlightBytes() + " bytes await acknowledgement");
+        }
+        long waitNanos = bucket.reserve(1, raw.length);
+        if (waitNanos < 0) {
+            return new ProduceDecision.Refuse(ProduceAnswer.RATE_LIMITED, "over " + bucket.messagesPerSecond()
+                    + " msg/s or " + bucket.bytesPerSecond() + " B/s beyond the allowed wait");
+        }
+        String key = settings.keys().key(valid.code(), valid.truckId());
+        RecordHeaders headers = null;
+        if (correlationId != null) {
+            headers = new RecordHeaders();
+            headers.add(ProducerVerticle.CORRELATION_HEADER, correlationId.getBytes(StandardCharsets.UTF_8));
+        }
+        inFlightMessages++;
+        inFlightBytes += raw.length;
+        return new ProduceDecision.Send(new ProducerRecord<>(topic, null, null, key.getBytes(StandardCharsets.UTF_8),
+                raw, headers), waitNanos);
+    }
+
+    /** A sent record was acknowledged or failed: gives back its in-flight share. */
+    public void release(ProducerRecord<byte[], byte[]> record) {
+        inFlightMessages--;
+        inFlightBytes -= record.value().length;
+    }
+
+    /** Events sent (or waiting for their token-bucket slot) and not yet acknowledged. */
+    public long inFlightMessages() {
+        return inFlightMessages;
+    }
+
+    /** Their bytes. */
+    public long inFlightBytes() {
+        return inFlightBytes;
+    }
+}

@@ -1,0 +1,35 @@
+package io.sluice.producer;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.util.Objects;
+
+/** What {@link EventIntake#decide} made of one event. */
+public sealed interface ProduceDecision permits ProduceDecision.Send, ProduceDecision.Refuse, ProduceDecision.Reject {
+
+    /**
+     * Send {@code record} after {@code waitNanos} (0 = now). Its token-bucket share and its in-flight share are
+     * taken; the caller must {@link EventIntake#release} the latter once the record is acknowledged or failed.
+     */
+    record Send(ProducerRecord<byte[], byte[]> record, long waitNanos) implements ProduceDecision {
+        public Send {
+            Objects.requireNonNull(record, "record");
+        }
+    }
+
+    /** Not sent, nothing taken: {@code answer} is {@link ProduceAnswer#OVERLOADED} or {@link ProduceAnswer#RATE_LIMITED}. */
+    record Refuse(ProduceAnswer answer, String detail) implements ProduceDecision {
+        public Refuse {
+            Objects.requireNonNull(answer, "answer");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /** Invalid: {@code raw} (its bytes as received) goes to the producer DLQ with {@code invalid}'s reason. */
+    record Reject(byte[] raw, ValidationResult.Invalid invalid) implements ProduceDecision {
+        public Reject {
+            Objects.requireNonNull(raw, "raw");
+            Objects.requireNonNull(invalid, "invalid");
+        }
+    }
+}
