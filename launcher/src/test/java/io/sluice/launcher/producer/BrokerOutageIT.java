@@ -1,11 +1,8 @@
 package io.sluice.launcher.producer;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.bus.Addresses;
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.launcher.Sluice;
-import io.sluice.launcher.SluiceConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -50,18 +47,12 @@ class BrokerOutageIT {
         conf.getJsonObject("producer").getJsonObject("kafka").put("delivery.timeout.ms", "8000")
                 .put("request.timeout.ms", "3000").put("max.block.ms", "5000");
         vertx = Vertx.vertx();
-        sluice = new Sluice(vertx, SluiceConfig.fromJson(conf), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        sluice.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        sluice = ProducerItSupport.startSluice(vertx, conf);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (sluice != null) {
-            sluice.stopBlocking(Duration.ofSeconds(60));
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        ProducerItSupport.stop(sluice, vertx);
     }
 
     @Test

@@ -1,10 +1,7 @@
 package io.sluice.launcher.producer;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.bus.Addresses;
 import io.sluice.launcher.Sluice;
-import io.sluice.launcher.SluiceConfig;
 import io.sluice.producer.ProduceAnswer;
 import io.sluice.producer.ProduceBatch;
 import io.sluice.producer.ProduceBatchReply;
@@ -52,18 +49,12 @@ class ProducerBatchIT {
         conf.getJsonObject("producer").put("rate", new JsonObject().put("messagesPerSecond", 200).put("burst", 1000)
                 .put("maxWaitMs", 20)).put("maxInFlightMessages", 1500);
         vertx = Vertx.vertx();
-        sluice = new Sluice(vertx, SluiceConfig.fromJson(conf), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        sluice.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        sluice = ProducerItSupport.startSluice(vertx, conf);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (sluice != null) {
-            sluice.stopBlocking(Duration.ofSeconds(60));
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        ProducerItSupport.stop(sluice, vertx);
     }
 
     @Test

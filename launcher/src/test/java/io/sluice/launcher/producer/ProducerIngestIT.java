@@ -1,9 +1,6 @@
 package io.sluice.launcher.producer;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.launcher.Sluice;
-import io.sluice.launcher.SluiceConfig;
 import io.sluice.producer.ProducerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -47,9 +44,7 @@ class ProducerIngestIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        sluice = new Sluice(vertx, SluiceConfig.fromJson(ProducerItSupport.producerOnlyConfig()),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        sluice.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        sluice = ProducerItSupport.startSluice(vertx, ProducerItSupport.producerOnlyConfig());
         assertThat(sluice.ingestPort()).isPositive();
         uri = URI.create("http://127.0.0.1:" + sluice.ingestPort() + "/v1/events");
         bootstrap = sluice.config().kafka().bootstrapServers();
@@ -58,12 +53,7 @@ class ProducerIngestIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (sluice != null) {
-            sluice.stopBlocking(Duration.ofSeconds(60));
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        ProducerItSupport.stop(sluice, vertx);
     }
 
     record Answer(int status, JsonObject body, HttpResponse<String> raw) {

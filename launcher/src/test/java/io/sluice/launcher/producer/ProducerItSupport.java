@@ -1,5 +1,11 @@
 package io.sluice.launcher.producer;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.launcher.Sluice;
+import io.sluice.launcher.SluiceConfig;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +37,23 @@ final class ProducerItSupport {
     }
 
     /** conf/local.json reduced to the producer side: embedded broker, producer, ingest on a free port. */
+    /** Starts Sluice in {@code vertx} with {@code conf} (bounded). */
+    static Sluice startSluice(Vertx vertx, JsonObject conf) throws Exception {
+        Sluice sluice = new Sluice(vertx, SluiceConfig.fromJson(conf), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        sluice.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        return sluice;
+    }
+
+    /** Stops what {@link #startSluice} started (either may be null). */
+    static void stop(Sluice sluice, Vertx vertx) throws Exception {
+        if (sluice != null) {
+            sluice.stopBlocking(Duration.ofSeconds(60));
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     static JsonObject producerOnlyConfig() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isRegularFile(p.resolve("conf/local.json"))) {

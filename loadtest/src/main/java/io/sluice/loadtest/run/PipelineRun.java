@@ -87,6 +87,7 @@ public final class PipelineRun implements RunContext {
     });
     private final List<java.util.concurrent.Future<?>> backgroundTasks = new ArrayList<>();
     private long maxLagRecords;
+    private JsonObject warmup;
     private Double maxLagSeconds;
 
     private PipelineRun(RunSpec spec, Path dir) {
@@ -153,15 +154,13 @@ public final class PipelineRun implements RunContext {
                 spec.loadSeconds);
 
         String prefix = "lt" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+        input = new InputPacer(bootstrap, topic, prefix, spec.rate / 2, spec.poisonEvery, spec.trucks, spec.inputProducerProps);
+        warmUp();
         loadStartNanos = System.nanoTime();
-        input = new InputPacer(bootstrap, topic, prefix, spec.rate, spec.poisonEvery, spec.trucks, spec.inputProducerProps);
+        input.rate(spec.rate);
         for (int second = 1; second <= spec.loadSeconds; second++) {
             sleepUntil(second);
             sample();
-            if (second == spec.warmupSeconds()) {
-                lambda.sink().resetLatency();
-                mark("warm-up over: latency measured from here");
-            }
             boolean go = true;
             for (RunSpec.Driver d : spec.drivers) {
                 go &= d.onSecond(this, second);
@@ -203,6 +202,26 @@ public final class PipelineRun implements RunContext {
         Map<String, Long> classes = new TreeMap<>();
         Set<String> dlqIds = readDlq(classes);
         return account(dlqIds, classes, drained, drainSeconds, exits);
+    }
+
+    /**
+     * The warm-up, before the measured load: the input at half the rate for {@link RunSpec#warmupSeconds}, then
+     * paused until the sink has every acknowledged event (bounded), so that the JVMs' JIT, the connections and
+     * the group are warm; its events are accounted like any other, its latencies are not measured.
+     */
+    private void warmUp() throws InterruptedException {
+        long start = System.nanoTime();
+        TimeUnit.SECONDS.sleep(spec.warmupSeconds()); // the runner's own clock, not an event loop
+        input.rate(0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && (lambda.sink().uniqueCount() < input.acceptedCount() - input.poison().cardinality()
+                || input.acceptedCount() + input.failedCount() < input.sent())) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        lambda.sink().resetLatency();
+        warmup = new JsonObject().put("seconds", spec.warmupSeconds()).put("rate", spec.rate / 2)
+                .put("events", input.acceptedCount()).put("totalSeconds", Report.round((System.nanoTime() - start) / 1e9, 1));
+        LOG.info("{}: warm-up done: {}", spec.name, warmup.encode());
     }
 
     /** Waits until the group is stable with every input partition assigned (bounded). */
@@ -287,6 +306,7 @@ public final class PipelineRun implements RunContext {
         report.extra("timeline", timeline.toJson());
         report.extra("events", timeline.eventsJson());
         report.extra("sluiceProcesses", procs);
+        report.extra("warmup", warmup);
         report.extra("setup", new JsonObject().put("brokers", spec.brokers).put("replicationFactor", spec.replication)
                 .put("partitions", spec.partitions).put("processes", spec.processes).put("ordering", spec.ordering)
                 .put("staticMembership", spec.staticMembership).put("lambdaLatencyMs", spec.lambdaLatencyMs)

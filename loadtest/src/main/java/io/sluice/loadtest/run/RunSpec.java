@@ -75,11 +75,11 @@ public final class RunSpec {
     }
 
     /**
-     * Seconds of load after which the latency histogram starts afresh (group join, JIT and connection set-up
-     * excluded from {@code latencyMs}; the timeline keeps them): a tenth of the load, 2 to 10 s.
+     * Seconds of warm-up load at half the rate before the measured load (JIT, connections; then drained): a
+     * quarter of the load, 5 to 30 s.
      */
     public int warmupSeconds() {
-        return Math.max(2, Math.min(10, loadSeconds / 10));
+        return Math.max(5, Math.min(30, loadSeconds / 4));
     }
 
     public int partitions() {

@@ -102,6 +102,11 @@ public final class EndToEndScenarios {
                 r.durationSeconds(stepSeconds);
                 r.extra("steps", stairs.steps);
                 r.extra("maxDeliveredPerSecond", Report.round(stairs.best, 1));
+                Object perf = r.toJson().getJsonObject("baseline").getValue("consumerPerfRecordsPerSec");
+                if (perf instanceof Number n && n.doubleValue() > 0) {
+                    // Sluice's whole consumer path (poll, batch, invoke, sink, commit) against the bare consumer
+                    r.extra("consumerRatio", Report.round(stairs.best / n.doubleValue(), 4));
+                }
                 r.targetRate(stairs.bestRate);
                 r.check("a step held", stairs.best > 0, stairs.best > 0
                         ? String.format("highest step held: input %.0f/s, delivered %.0f/s with a flat backlog", stairs.bestRate, stairs.best)
