@@ -88,6 +88,7 @@ public final class PipelineRun implements RunContext {
     private final List<java.util.concurrent.Future<?>> backgroundTasks = new ArrayList<>();
     private long maxLagRecords;
     private JsonObject warmup;
+    private JsonObject cpu;
     private Double maxLagSeconds;
 
     private PipelineRun(RunSpec spec, Path dir) {
@@ -199,6 +200,7 @@ public final class PipelineRun implements RunContext {
                 exits.put(p.name(), p.stop(Duration.ofSeconds(60)));
             }
         }
+        cpu = cpuUse();
         Map<String, Long> classes = new TreeMap<>();
         Set<String> dlqIds = readDlq(classes);
         return account(dlqIds, classes, drained, drainSeconds, exits);
@@ -222,6 +224,25 @@ public final class PipelineRun implements RunContext {
         warmup = new JsonObject().put("seconds", spec.warmupSeconds()).put("rate", spec.rate / 2)
                 .put("events", input.acceptedCount()).put("totalSeconds", Report.round((System.nanoTime() - start) / 1e9, 1));
         LOG.info("{}: warm-up done: {}", spec.name, warmup.encode());
+    }
+
+    /** CPU seconds so far of each Sluice process, the brokers (running ones) and this runner (rig: input, Lambda, sink). */
+    private JsonObject cpuUse() {
+        JsonObject c = new JsonObject();
+        double sluice = 0;
+        for (SluiceProcess p : processes) {
+            sluice += p.cpuSeconds();
+        }
+        c.put("sluice", Report.round(sluice, 2));
+        double brokers = 0;
+        for (int id : cluster.nodeIds()) {
+            Double s = cluster.process(id).map(h -> ProcStatus.cpuSeconds(h.pid())).orElse(null);
+            brokers += s == null ? 0 : s;
+        }
+        c.put("brokers", Report.round(brokers, 2));
+        Double self = ProcStatus.cpuSeconds(-1);
+        c.put("runner", self == null ? null : Report.round(self, 2));
+        return c;
     }
 
     /** Waits until the group is stable with every input partition assigned (bounded). */
@@ -307,6 +328,14 @@ public final class PipelineRun implements RunContext {
         report.extra("events", timeline.eventsJson());
         report.extra("sluiceProcesses", procs);
         report.extra("warmup", warmup);
+        if (cpu != null && o.accepted() > 0) {
+            JsonObject perRecord = new JsonObject();
+            cpu.forEach(e -> perRecord.put(e.getKey(), e.getValue() instanceof Number n
+                    ? Report.round(n.doubleValue() * 1e6 / o.accepted(), 1) : null));
+            report.extra("cpu", new JsonObject().put("seconds", cpu).put("microsPerEvent", perRecord)
+                    .put("note", "CPU time (user + system) of each process over the whole run, warm-up and drain included; "
+                            + "per event = over every acknowledged event"));
+        }
         report.extra("setup", new JsonObject().put("brokers", spec.brokers).put("replicationFactor", spec.replication)
                 .put("partitions", spec.partitions).put("processes", spec.processes).put("ordering", spec.ordering)
                 .put("staticMembership", spec.staticMembership).put("lambdaLatencyMs", spec.lambdaLatencyMs)

@@ -10,6 +10,23 @@ public final class ProcStatus {
     }
 
     /**
+     * CPU time (user + system) a process has used so far, in seconds, from {@code /proc/<pid>/stat} (clock ticks
+     * of 1/100 s); null when the process is gone or this is not Linux.
+     *
+     * @param pid a process id, or -1 for this process
+     */
+    public static Double cpuSeconds(long pid) {
+        Path stat = Path.of("/proc", pid < 0 ? "self" : Long.toString(pid), "stat");
+        try {
+            String line = Files.readString(stat);
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime (14), stime (15)
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * A {@code kB} field such as {@code VmHWM} (peak resident set) or {@code VmRSS}, in KiB; null when the
      * process is gone or this is not Linux.
      *

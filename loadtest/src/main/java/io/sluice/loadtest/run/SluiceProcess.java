@@ -35,6 +35,8 @@ public final class SluiceProcess implements AutoCloseable {
     private volatile double peakHeapMb;
     private volatile double peakRssMb;
     private volatile Double lagSeconds;
+    private volatile double cpuSecondsBefore;
+    private volatile double cpuSecondsLast;
     private volatile Thread sampler;
     private int starts;
 
@@ -80,6 +82,8 @@ public final class SluiceProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
+        cpuSecondsBefore += cpuSecondsLast;
+        cpuSecondsLast = 0;
         process = pb.start();
         starts++;
         startSampler();
@@ -153,6 +157,10 @@ public final class SluiceProcess implements AutoCloseable {
         if (p == null || !p.isAlive()) {
             return null;
         }
+        Double cpu = ProcStatus.cpuSeconds(p.pid());
+        if (cpu != null) {
+            cpuSecondsLast = cpu;
+        }
         Double rss = ProcStatus.kib(p.pid(), "VmHWM");
         if (rss != null) {
             peakRssMb = Math.max(peakRssMb, rss / 1024.0);
@@ -173,6 +181,11 @@ public final class SluiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** CPU seconds used by every start of this process (as last sampled for the ones that ended). */
+    public double cpuSeconds() {
+        return cpuSecondsBefore + cpuSecondsLast;
     }
 
     public double peakHeapMb() {
