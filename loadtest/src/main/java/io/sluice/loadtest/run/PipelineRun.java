@@ -352,6 +352,9 @@ public final class PipelineRun implements RunContext {
                 : o.lost() + " acknowledged events are neither at the sink nor in the DLQ, e.g. " + o.lostSample());
         report.check("drained", o.drained(), String.format("group committed to the end %s after the load (%.1f s)",
                 o.drained() ? "within the drain timeout" : "NOT within " + spec.drainTimeout.toSeconds() + " s", o.drainSeconds()));
+        report.check("Sluice stopped gracefully", o.exitCodes().values().stream().allMatch(c -> c == 0 || c == 143),
+                "exit codes after SIGTERM (143 = 128 + SIGTERM once the shutdown hook ran; processes killed by the "
+                        + "scenario are not listed): " + o.exitCodes());
         report.check("input accepted", o.accepted() > 0, o.accepted() + " events acknowledged by Kafka, " + o.inputFailed()
                 + " failed at the input producer" + (o.inputFirstFailure() == null ? "" : " (" + o.inputFirstFailure() + ")"));
     }

@@ -134,11 +134,13 @@ public final class EndToEndScenarios {
 
     static PipelineScenario lambdaOutage() {
         return new PipelineScenario("lambda-outage", "the function down for 60 s (half of --duration when shorter) "
-                + "mid-run at 13,000/s: breaker opens, consumer pauses, nothing to the DLQ, heap bounded", o -> {
+                + "mid-run at 13,000/s, Sluice with -Xmx512m: breaker opens, consumer pauses, nothing to the DLQ", o -> {
             int seconds = o.durationOr(120);
             int down = Math.min(60, seconds / 2);
             int at = Math.max(1, (seconds - down) / 3);
             RunSpec spec = base("lambda-outage", o, 13_000, seconds)
+                    // the memory target as a limit: Sluice must ride out the outage inside a 512 MB heap
+                    .jvmOptions(List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC"))
                     .driver(RunSpec.Driver.at(at, "function down", ctx -> ctx.lambdaFaults().outage(true)))
                     .driver(RunSpec.Driver.at(at + down, "function back", ctx -> ctx.lambdaFaults().outage(false)))
                     .drainTimeout(Duration.ofSeconds(300)).build();
