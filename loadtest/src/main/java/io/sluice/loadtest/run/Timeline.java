@@ -55,6 +55,27 @@ public final class Timeline {
         return samples.stream().filter(s -> s.t() >= from && s.t() < to).toList();
     }
 
+    /**
+     * The rates of a stretch of the run.
+     *
+     * @param samples            how many samples it has
+     * @param producedPerSec     {@link #producedRate}
+     * @param deliveredPerSec    {@link #deliveredRate}
+     * @param backlogSlopePerSec {@link #backlogSlope}
+     */
+    public record Window(int samples, double producedPerSec, double deliveredPerSec, double backlogSlopePerSec) {
+
+        /** Delivery kept up: at least 95% of the input delivered, the backlog growing by at most 5% of {@code rate}. */
+        public boolean keptUp(double rate) {
+            return samples >= 2 && deliveredPerSec >= 0.95 * producedPerSec && backlogSlopePerSec <= 0.05 * rate;
+        }
+    }
+
+    /** The rates over {@code samples}. */
+    public static Window window(List<Sample> samples) {
+        return new Window(samples.size(), producedRate(samples), deliveredRate(samples), backlogSlope(samples));
+    }
+
     /** Produced events per second between the first and last of {@code window} (0 for fewer than 2). */
     public static double producedRate(List<Sample> window) {
         return rate(window, true);
@@ -81,11 +102,6 @@ public final class Timeline {
      */
     public static double backlogSlope(List<Sample> window) {
         return slope(window, s -> s.produced() - s.delivered());
-    }
-
-    /** Least-squares slope of the committed lag (records per second) over the samples of {@code window} that have it. */
-    public static double lagSlope(List<Sample> window) {
-        return slope(window.stream().filter(s -> s.lagRecords() != null).toList(), Sample::lagRecords);
     }
 
     private static double slope(List<Sample> w, java.util.function.ToDoubleFunction<Sample> y) {

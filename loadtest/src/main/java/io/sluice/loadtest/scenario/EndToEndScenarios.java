@@ -276,15 +276,18 @@ public final class EndToEndScenarios {
 
     /** Checks that the delivered rate kept up with the input over {@code [from, to)} s; returns the step's numbers. */
     static JsonObject keepsUp(Report r, Timeline timeline, double from, double to, String what) {
-        List<Timeline.Sample> w = timeline.between(from, to);
-        double produced = Timeline.producedRate(w);
-        double delivered = Timeline.deliveredRate(w);
-        double slope = Timeline.backlogSlope(w);
-        boolean ok = w.size() >= 2 && delivered >= 0.95 * produced && slope <= 0.05 * Math.max(1, produced);
+        Timeline.Window w = Timeline.window(timeline.between(from, to));
+        boolean ok = w.keptUp(Math.max(1, w.producedPerSec()));
         r.check("keeps up: " + what, ok, String.format("input %.0f/s, delivered %.0f/s, backlog slope %.0f/s over t=%.0f-%.0f s",
-                produced, delivered, slope, from, to));
-        return new JsonObject().put("what", what).put("producedPerSec", Report.round(produced, 1))
-                .put("deliveredPerSec", Report.round(delivered, 1)).put("backlogSlopePerSec", Report.round(slope, 1)).put("held", ok);
+                w.producedPerSec(), w.deliveredPerSec(), w.backlogSlopePerSec(), from, to));
+        return rates(w).put("what", what).put("held", ok);
+    }
+
+    /** The rates of a window as report JSON. */
+    static JsonObject rates(Timeline.Window w) {
+        return new JsonObject().put("producedPerSec", Report.round(w.producedPerSec(), 1))
+                .put("deliveredPerSec", Report.round(w.deliveredPerSec(), 1))
+                .put("backlogSlopePerSec", Report.round(w.backlogSlopePerSec(), 1));
     }
 
     static void target(JsonArray targets, String name, double target, Number measured, boolean met, String unit) {
@@ -326,20 +329,13 @@ public final class EndToEndScenarios {
             if (second - stepStart < stepSeconds) {
                 return true;
             }
-            List<Timeline.Sample> w = ctx.timeline().between(stepStart + stepSeconds / 2.0, second + 0.5);
-            double produced = Timeline.producedRate(w);
-            double delivered = Timeline.deliveredRate(w);
-            double slope = Timeline.backlogSlope(w);
-            boolean inputReached = produced >= 0.9 * rate;
-            boolean held = inputReached && delivered >= 0.95 * produced && slope <= 0.05 * rate;
-            steps.add(new JsonObject().put("targetRate", rate).put("producedPerSec", Report.round(produced, 1))
-                    .put("deliveredPerSec", Report.round(delivered, 1)).put("backlogSlopePerSec", Report.round(slope, 1))
-                    .put("inputReached", inputReached).put("held", held));
-            if (held) {
-                if (delivered > best) {
-                    best = delivered;
-                    bestRate = rate;
-                }
+            Timeline.Window w = Timeline.window(ctx.timeline().between(stepStart + stepSeconds / 2.0, second + 0.5));
+            boolean inputReached = w.producedPerSec() >= 0.9 * rate;
+            boolean held = inputReached && w.keptUp(rate);
+            steps.add(rates(w).put("targetRate", rate).put("inputReached", inputReached).put("held", held));
+            if (held && w.deliveredPerSec() > best) {
+                best = w.deliveredPerSec();
+                bestRate = rate;
             }
             if (!held || steps.size() >= maxSteps) {
                 ctx.mark(held ? "last step held" : "step " + Math.round(rate) + "/s not held");

@@ -62,11 +62,11 @@ public final class SlowLambdaScenario implements Scenario {
             RunOptions modeOptions = new RunOptions(options.scenario(), seconds, options.rate(), options.out().resolve(mode),
                     latencyMs, mode);
             PipelineRun.Outcome out = PipelineRun.run(spec, modeOptions, target);
-            List<Timeline.Sample> half = out.timeline().between(seconds / 2.0, seconds + 0.5);
+            Timeline.Window half = Timeline.window(out.timeline().between(seconds / 2.0, seconds + 0.5));
             JsonObject r = new JsonObject().put("ordering", mode)
-                    .put("producedPerSecond", Report.round(Timeline.producedRate(half), 1))
-                    .put("deliveredPerSecond", Report.round(Timeline.deliveredRate(half), 1))
-                    .put("backlogSlopePerSecond", Report.round(Timeline.backlogSlope(half), 1))
+                    .put("producedPerSecond", Report.round(half.producedPerSec(), 1))
+                    .put("deliveredPerSecond", Report.round(half.deliveredPerSec(), 1))
+                    .put("backlogSlopePerSecond", Report.round(half.backlogSlopePerSec(), 1))
                     .put("producedAccepted", out.accepted()).put("deliveredUnique", out.deliveredUnique())
                     .put("duplicates", out.duplicates()).put("inDlq", out.inDlq()).put("lost", out.lost())
                     .put("orderViolations", out.orderViolations()).put("latencyP99Ms", out.latency().p99())

@@ -78,13 +78,12 @@ final class SluiceProducerHarness implements AutoCloseable {
 
     /**
      * Sends {@code n} events as fast as answers come back, at most {@code window} outstanding, in
-     * {@code sluice.produce.batch} requests of {@code batchSize} events (1 = one {@code sluice.produce} request each),
-     * each event as its JSON bytes (encoded once up front, as the baseline tool reads its payload file; the
+     * {@code sluice.produce.batch} requests of {@code batchSize} events (at least 1), each event as its JSON bytes (encoded once up front, as the baseline tool reads its payload file; the
      * producer still validates every event).
      */
     Result throughput(long n, int window, int batchSize) throws Exception {
-        if (batchSize <= 1) {
-            return throughput(n, window);
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
         Promise<Result> done = Promise.promise();
         driver.runOnContext(v -> new Object() {
@@ -132,43 +131,6 @@ final class SluiceProducerHarness implements AutoCloseable {
                 failed++;
                 if (firstFailure == null) {
                     firstFailure = message;
-                }
-            }
-        }.pump());
-        return await(done.future(), 3_600);
-    }
-
-    /** Sends {@code n} events as fast as answers come back, at most {@code window} outstanding, one request each. */
-    Result throughput(long n, int window) throws Exception {
-        Promise<Result> done = Promise.promise();
-        driver.runOnContext(v -> new Object() {
-            long sent;
-            long answered;
-            long accepted;
-            long failed;
-            String firstFailure;
-            final long start = System.nanoTime();
-
-            void pump() {
-                while (sent < n && sent - answered < window) {
-                    JsonObject e = pool.get((int) (sent % pool.size()));
-                    sent++;
-                    vertx.eventBus().request(Addresses.PRODUCE, e, opts).onComplete(ar -> {
-                        answered++;
-                        if (ar.succeeded()) {
-                            accepted++;
-                        } else {
-                            failed++;
-                            if (firstFailure == null) {
-                                firstFailure = ar.cause().getMessage();
-                            }
-                        }
-                        if (answered == n) {
-                            done.complete(new Result(sent, accepted, failed, firstFailure, System.nanoTime() - start, null));
-                        } else {
-                            pump();
-                        }
-                    });
                 }
             }
         }.pump());

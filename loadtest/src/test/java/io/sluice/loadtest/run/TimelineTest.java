@@ -31,10 +31,13 @@ class TimelineTest {
     }
 
     @Test
-    void lagSlopeSkipsSamplesWithoutLag() {
-        List<Timeline.Sample> w = List.of(s(0, 0, 0, 100L), s(1, 0, 0, null), s(2, 0, 0, 300L), s(4, 0, 0, 700L));
-        assertThat(Timeline.lagSlope(w)).isCloseTo(150, within(1e-9));
-        assertThat(Timeline.lagSlope(List.of(s(0, 0, 0, null)))).isZero();
+    void aWindowKeptUpWhenDeliveryMatchesTheInputAndTheBacklogIsFlat() {
+        List<Timeline.Sample> flat = List.of(s(0, 0, 0, 0L), s(1, 1000, 1000, 0L), s(2, 2000, 2000, 0L));
+        List<Timeline.Sample> behind = List.of(s(0, 0, 0, 0L), s(1, 1000, 500, 0L), s(2, 2000, 1000, 0L));
+        assertThat(Timeline.window(flat).keptUp(1000)).isTrue();
+        assertThat(Timeline.window(behind).keptUp(1000)).isFalse();
+        assertThat(Timeline.window(behind).deliveredPerSec()).isEqualTo(500.0);
+        assertThat(Timeline.window(flat.subList(0, 1)).keptUp(1000)).as("one sample says nothing").isFalse();
     }
 
     @Test
