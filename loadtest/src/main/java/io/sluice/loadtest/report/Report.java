@@ -89,6 +89,16 @@ public final class Report {
         return this;
     }
 
+    /** The peak heap set by {@link #memory}, or null. */
+    public Double peakHeapMb() {
+        return peakHeapMb;
+    }
+
+    /** The consumer baseline set by {@link #baseline}, or null. */
+    public Double consumerPerfRecordsPerSec() {
+        return consumerPerfRecordsPerSec;
+    }
+
     public boolean hasMemory() {
         return peakHeapMb != null || peakRssMb != null;
     }

@@ -102,10 +102,10 @@ public final class EndToEndScenarios {
                 r.durationSeconds(stepSeconds);
                 r.extra("steps", stairs.steps);
                 r.extra("maxDeliveredPerSecond", Report.round(stairs.best, 1));
-                Object perf = r.toJson().getJsonObject("baseline").getValue("consumerPerfRecordsPerSec");
-                if (perf instanceof Number n && n.doubleValue() > 0) {
+                Double perf = r.consumerPerfRecordsPerSec();
+                if (perf != null && perf > 0) {
                     // Sluice's whole consumer path (poll, batch, invoke, sink, commit) against the bare consumer
-                    r.extra("consumerRatio", Report.round(stairs.best / n.doubleValue(), 4));
+                    r.extra("consumerRatio", Report.round(stairs.best / perf, 4));
                 }
                 r.targetRate(stairs.bestRate);
                 r.check("a step held", stairs.best > 0, stairs.best > 0
@@ -148,7 +148,7 @@ public final class EndToEndScenarios {
                 r.extra("outageSeconds", down);
                 r.check("outage means lag, not DLQ", out.inDlq() == 0, out.inDlq() + " events in the DLQ");
                 JsonArray targets = new JsonArray();
-                double heap = maxHeap(r);
+                double heap = r.peakHeapMb() == null ? 0 : r.peakHeapMb(); // the largest over the Sluice processes
                 target(targets, "peak heap of a Sluice process <= 512 MB", 512, heap, heap <= 512, "MB");
                 r.extra("targets", targets);
             });
@@ -293,17 +293,6 @@ public final class EndToEndScenarios {
     static void target(JsonArray targets, String name, double target, Number measured, boolean met, String unit) {
         targets.add(new JsonObject().put("name", name).put("target", target).put("measured", measured).put("unit", unit)
                 .put("met", met));
-    }
-
-    private static double maxHeap(Report r) {
-        Object procs = r.toJson().getValue("sluiceProcesses");
-        double max = 0;
-        if (procs instanceof JsonArray a) {
-            for (int i = 0; i < a.size(); i++) {
-                max = Math.max(max, a.getJsonObject(i).getDouble("peakHeapMb", 0.0));
-            }
-        }
-        return max;
     }
 
     /** The {@code max} driver: raises the rate a step at a time while the previous step held. */
