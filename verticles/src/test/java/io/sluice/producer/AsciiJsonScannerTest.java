@@ -1,0 +1,66 @@
+package io.sluice.producer;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AsciiJsonScannerTest {
+
+    private static boolean ordinary(int b) {
+        return b >= 0x20 && b <= 0x7e && b != '"' && b != '\\';
+    }
+
+    @Test
+    void aWordIsPlainExactlyWhenEachOfItsEightBytesIsAnOrdinaryStringCharacter() {
+        for (int b = 0; b < 256; b++) {
+            for (int pos = 0; pos < 8; pos++) {
+                for (long filler : new long[]{'a', ' ', '~', '!', '#', '[', ']', '0'}) { // neighbours of the special bytes
+                    long w = 0;
+                    for (int k = 0; k < 8; k++) {
+                        w |= (k == pos ? b : filler) << (8 * k);
+                    }
+                    assertThat(AsciiJsonScanner.plain(w)).as("byte 0x%02x at %d among 0x%02x", b, pos, filler)
+                            .isEqualTo(ordinary(b));
+                }
+            }
+        }
+    }
+
+    @Test
+    void stringsOfEveryLengthEndAtTheirQuoteOrAreRefusedAtTheirBadByte() {
+        for (int len = 0; len < 40; len++) {
+            String text = "x".repeat(len);
+            Object[] out = new Object[4];
+            assertThat(AsciiJsonScanner.scan(utf8("{\"truckId\":\"" + text + "\",\"code\":1}"), out)).isTrue();
+            assertThat(out[AsciiJsonScanner.TRUCK_ID]).isEqualTo(text);
+            assertThat(out[AsciiJsonScanner.CODE]).isEqualTo(1L);
+            for (int at = 0; at < len; at++) {
+                for (String bad : new String[]{"\\", "\t", "\u007f", "é"}) {
+                    String spoiled = text.substring(0, at) + bad + text.substring(at + 1);
+                    assertThat(AsciiJsonScanner.scan(utf8("{\"pad\":\"" + spoiled + "\",\"code\":1}"), new Object[4]))
+                            .as("%s at %d of %d", bad, at, len).isFalse();
+                }
+            }
+            assertThat(AsciiJsonScanner.scan(utf8("{\"pad\":\"" + text), new Object[4])).as("unterminated, %d", len).isFalse();
+        }
+    }
+
+    @Test
+    void checkedIntegersKeepTheirValueUpToEighteenCharactersAndLeaveTheRestToTheDecoder() {
+        Object[] out = new Object[4];
+        assertThat(AsciiJsonScanner.scan(utf8("{\"timestamp\":999999999999999999,\"code\":-0}"), out)).isTrue();
+        assertThat(out[AsciiJsonScanner.TIMESTAMP]).isEqualTo(999_999_999_999_999_999L);
+        assertThat(out[AsciiJsonScanner.CODE]).isEqualTo(0L);
+        assertThat(AsciiJsonScanner.scan(utf8("{\"timestamp\":-99999999999999999}"), out)).isTrue();
+        assertThat(out[AsciiJsonScanner.TIMESTAMP]).isEqualTo(-99_999_999_999_999_999L);
+        for (String irregular : new String[]{"1000000000000000000", "-999999999999999999", "01", "-", "1.0", "1e3", "1E3"}) {
+            assertThat(AsciiJsonScanner.scan(utf8("{\"code\":" + irregular + "}"), new Object[4])).as(irregular).isFalse();
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
