@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,9 +24,17 @@ final class ProducerPerfTool {
     private ProducerPerfTool() {
     }
 
-    /** The tool's summary: its own throughput and its send-to-ack latencies (whole milliseconds). */
+    /** One of the tool's interim lines, printed every 5 s: records completed in the window and their rate. */
+    private static final Pattern WINDOW = Pattern.compile("^(\\d+) records sent, ([\\d.]+) records/sec \\([\\d.]+ MB/sec\\), "
+            + "[\\d.]+ ms avg latency, [\\d.]+ ms max latency\\.\\s*$", Pattern.MULTILINE);
+
+    /**
+     * The tool's summary: its own throughput and its send-to-ack latencies (whole milliseconds), and
+     * {@code steadyRecordsPerSec}: its rate over its interim 5-second windows after the first, i.e. without its
+     * fresh JVM's start (class loading, JIT compilation); the whole-run rate when it printed fewer than two windows.
+     */
     record Result(long records, double recordsPerSec, double mbPerSec, double avgMs, double maxMs, long p50Ms,
-                  long p95Ms, long p99Ms, long p999Ms, Duration elapsed) {
+                  long p95Ms, long p99Ms, long p999Ms, Duration elapsed, double steadyRecordsPerSec) {
     }
 
     /**
@@ -45,15 +54,37 @@ final class ProducerPerfTool {
 
     static Result parse(String stdout, Duration elapsed) {
         Matcher m = SUMMARY.matcher(stdout);
-        Result last = null;
+        MatchResult last = null;
         while (m.find()) {
-            last = new Result(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
-                    Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Long.parseLong(m.group(6)),
-                    Long.parseLong(m.group(7)), Long.parseLong(m.group(8)), Long.parseLong(m.group(9)), elapsed);
+            last = m.toMatchResult();
         }
         if (last == null) {
             throw new IllegalStateException("no ProducerPerformance summary line in its output:\n" + stdout);
         }
-        return last;
+        double recordsPerSec = Double.parseDouble(last.group(2));
+        return new Result(Long.parseLong(last.group(1)), recordsPerSec, Double.parseDouble(last.group(3)),
+                Double.parseDouble(last.group(4)), Double.parseDouble(last.group(5)), Long.parseLong(last.group(6)),
+                Long.parseLong(last.group(7)), Long.parseLong(last.group(8)), Long.parseLong(last.group(9)), elapsed,
+                steadyRate(stdout, recordsPerSec));
+    }
+
+    /** Records over seconds of the interim windows after the first; {@code whole} when there are fewer than two. */
+    static double steadyRate(String stdout, double whole) {
+        Matcher w = WINDOW.matcher(stdout);
+        int windows = 0;
+        double records = 0;
+        double seconds = 0;
+        while (w.find()) {
+            if (windows++ == 0) {
+                continue;
+            }
+            double n = Double.parseDouble(w.group(1));
+            double rate = Double.parseDouble(w.group(2));
+            if (rate > 0) {
+                records += n;
+                seconds += n / rate;
+            }
+        }
+        return windows >= 2 && seconds > 0 ? records / seconds : whole;
     }
 }
