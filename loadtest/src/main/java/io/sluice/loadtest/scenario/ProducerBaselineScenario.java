@@ -36,11 +36,12 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>warm-up: the tool on {@value #TOOL_WARMUP} records, Sluice on {@value #SLUICE_WARMUP} in two halves (Sluice
  *       runs in this JVM, so its JIT compilation is done here and not inside a measured run); the faster of the tool's
- *       warm-up rate and Sluice's second half × duration sizes the measured runs;</li>
+ *       steady warm-up rate and Sluice's second half × duration sizes the measured runs;</li>
  *   <li>throughput, {@value #ROUNDS} rounds, each the tool and Sluice on the same number of records one right after
  *       the other, the order alternating between rounds (Sluice: {@code sluice.produce.batch} requests of 500 events
- *       sent as their JSON bytes, encoded once up front as the tool's payload file is; bounded window of 10,000
- *       outstanding events). The tool starts a fresh JVM for every run, so its rate is taken over its interim
+ *       sent as their JSON bytes, encoded once up front as the tool's payload file is; bounded window of 50,000
+ *       outstanding events, under the producer's default in-flight bound of 100,000; the tool's bound is its
+ *       64 MiB {@code buffer.memory}). The tool starts a fresh JVM for every run, so its rate is taken over its interim
  *       5-second windows after the first (its steady rate, the stricter baseline; its whole-run rate is reported
  *       too). The round with the median ratio is the result: the two tools in one round saw the same machine, which
  *       on a shared box moves more between minutes than between adjacent runs;</li>
@@ -57,11 +58,11 @@ public final class ProducerBaselineScenario implements Scenario {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerBaselineScenario.class);
     static final int PARTITIONS = 12;
     static final int RECORD_BYTES = 200;
-    static final int WINDOW = 10_000;
+    static final int WINDOW = 50_000;
     static final int BATCH = 500;
     static final int ROUNDS = 5;
-    static final long TOOL_WARMUP = 500_000;
-    static final long SLUICE_WARMUP = 2_000_000;
+    static final long TOOL_WARMUP = 2_000_000;
+    static final long SLUICE_WARMUP = 4_000_000;
     static final double DEFAULT_RATE = 13_000;
     static final double TARGET_RATIO = 0.9;
     static final double TARGET_P99_MS = 20;
@@ -106,7 +107,7 @@ public final class ProducerBaselineScenario implements Scenario {
                 sluice.throughput(SLUICE_WARMUP / 2, WINDOW, BATCH); // Sluice's JIT compilation happens here
                 SluiceProducerHarness.Result settled = sluice.throughput(SLUICE_WARMUP / 2, WINDOW, BATCH);
                 // each run about --duration seconds long: at least two of the tool's 5 s windows past its first
-                double runRate = Math.max(warm.recordsPerSec(), settled.recordsPerSec());
+                double runRate = Math.max(warm.steadyRecordsPerSec(), settled.recordsPerSec());
                 long n = Math.max(200_000, Math.min(50_000_000, Math.round(runRate * seconds)));
 
                 List<Round> rounds = new ArrayList<>();
