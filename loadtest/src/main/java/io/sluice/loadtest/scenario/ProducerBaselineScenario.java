@@ -41,9 +41,9 @@ import java.util.concurrent.TimeUnit;
  *       the other, the order alternating between rounds (Sluice: {@code sluice.produce.batch} requests of 500 events
  *       sent as their JSON bytes, encoded once up front as the tool's payload file is; bounded window of 50,000
  *       outstanding events, under the producer's default in-flight bound of 100,000; the tool's bound is its
- *       64 MiB {@code buffer.memory}). The tool starts a fresh JVM for every run, so its rate is taken over its interim
- *       5-second windows after the first (its steady rate, the stricter baseline; its whole-run rate is reported
- *       too). The round with the median ratio is the result: the two tools in one round saw the same machine, which
+ *       64 MiB {@code buffer.memory}). The tool starts a fresh JVM for every run, so its rate is taken over its
+ *       interim 5-second windows after the first (its steady rate, the stricter baseline; its whole-run rate is
+ *       reported too). The round with the median ratio is the result: the two tools in one round saw the same machine, which
  *       on a shared box moves more between minutes than between adjacent runs;</li>
  *   <li>ack latency at a steady {@code --rate} (default 13,000 msg/s) for {@code --duration} s: the tool with
  *       {@code --throughput}, then Sluice (one {@code sluice.produce} request per JSON-object event; latency from
@@ -51,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * Report: {@code baseline.*} = the median round, extra key {@code producerRounds} with every round,
  * {@code latencyMs} = Sluice's ack latency at the steady rate, extra key {@code producerAckLatencyMs} with both
- * tools' latencies, {@code producedAccepted} = Sluice's accepted events over the throughput rounds. Fields about consumption, Lambda and lag stay null.
+ * tools' latencies, {@code producedAccepted} = Sluice's accepted events over the throughput rounds. Fields about
+ * consumption, Lambda and lag stay null.
  */
 public final class ProducerBaselineScenario implements Scenario {
     public static final String NAME = "producer-baseline";
