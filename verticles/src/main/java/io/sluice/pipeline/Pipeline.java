@@ -49,13 +49,17 @@ public final class Pipeline {
     private AsyncProducer dlqProducer;
     private ConsumerVerticle consumer;
     private BatchingVerticle batching;
-    private CircuitBreaker breaker;
+    private volatile CircuitBreaker breaker; // replaced by a restart; read by the metrics scrape
 
     public Pipeline(Vertx vertx, PipelineSettings settings, KafkaSettings kafka, MeterRegistry registry) {
         this.vertx = vertx;
         this.settings = settings;
         this.kafka = kafka;
         this.metrics = new PipelineMetrics(registry, settings.name());
+        if (settings.breaker().enabled()) {
+            // registered once: a restart (TLS rotation) makes a new breaker, and the gauge reads the current one
+            metrics.gauge("sluice.dispatch.breaker.state", this::breakerStateCode);
+        }
     }
 
     public static void registerCodecs(Vertx vertx) {
@@ -107,12 +111,20 @@ public final class Pipeline {
             LOG.info("pipeline={} circuit breaker CLOSED: resuming consumption", settings.name());
             consumer.pause(PauseState.Reason.BREAKER, false);
         });
-        metrics.gauge("sluice.dispatch.breaker.state", () -> switch (b.state()) {
+        return b;
+    }
+
+    /** The gauge's value: 0 closed, 1 half-open, 2 open, of the breaker this pipeline has now (0 before the first start). */
+    private int breakerStateCode() {
+        CircuitBreaker b = breaker;
+        if (b == null) {
+            return 0;
+        }
+        return switch (b.state()) {
             case CLOSED -> 0;
             case HALF_OPEN -> 1;
             case OPEN -> 2;
-        });
-        return b;
+        };
     }
 
     /** The breaker state ("closed", "half-open", "open"), or "disabled". */

@@ -1,0 +1,57 @@
+package io.sluice.it;
+
+import io.sluice.locallambda.FaultInjection;
+import io.sluice.pipeline.Pipeline;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code sluice.dispatch.breaker.state} follows the breaker a pipeline has now: a restarted pipeline (what a TLS
+ * rotation does) gets a new breaker, and the gauge must read that one, not the first.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class BreakerGaugeIT {
+
+    @Test
+    void theBreakerGaugeFollowsTheNewBreakerOfARestartedPipeline() throws Exception {
+        try (Harness h = new Harness()) {
+            String topic = "breaker-gauge";
+            h.createTopics(2, topic, topic + "-dlq");
+            FaultInjection faults = h.function("fn-gauge", 16);
+            Pipeline p = h.start(h.settings("gauge", topic, "fn-gauge", new JsonObject()
+                    .put("breaker", new JsonObject().put("maxFailures", 3).put("resetTimeoutMs", 5_000))));
+            DoubleSupplier gauge = () -> h.registry.find("sluice.dispatch.breaker.state").tag("pipeline", "gauge").gauge().value();
+            Harness.Pacer load = new Harness.Pacer(h, topic, "bg", 200, 50);
+            try {
+                openAndClose(p, faults, gauge); // the first breaker
+
+                p.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS); // as a TLS rotation does
+                p.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                assertThat(gauge.getAsDouble()).as("the new breaker starts closed").isZero();
+
+                openAndClose(p, faults, gauge); // the second breaker: the same gauge must read it
+            } finally {
+                load.close();
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(h.sink().missing(load.ids())).as("lost").isEmpty());
+            assertThat(p.metrics().deadLetteredCount()).as("an outage means lag, not DLQ").isZero();
+        }
+    }
+
+    /** Takes the function down until the breaker is open (gauge 2), then up until it is closed again (gauge 0). */
+    private static void openAndClose(Pipeline p, FaultInjection faults, DoubleSupplier gauge) {
+        faults.outage(true);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "open".equals(p.breakerState()) && gauge.getAsDouble() == 2.0);
+        faults.outage(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "closed".equals(p.breakerState()) && gauge.getAsDouble() == 0.0);
+    }
+}
