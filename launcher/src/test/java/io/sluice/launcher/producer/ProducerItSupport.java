@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.launcher.Sluice;
 import io.sluice.launcher.SluiceConfig;
 import io.vertx.core.Vertx;
-import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +36,6 @@ final class ProducerItSupport {
     private ProducerItSupport() {
     }
 
-    /** conf/local.json reduced to the producer side: embedded broker, producer, ingest on a free port. */
     /** Starts Sluice in {@code vertx} with {@code conf} (bounded). */
     static Sluice startSluice(Vertx vertx, JsonObject conf) throws Exception {
         Sluice sluice = new Sluice(vertx, SluiceConfig.fromJson(conf), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -54,6 +53,7 @@ final class ProducerItSupport {
         }
     }
 
+    /** conf/local.json reduced to the producer side: embedded broker, producer, ingest on a free port. */
     static JsonObject producerOnlyConfig() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isRegularFile(p.resolve("conf/local.json"))) {

@@ -107,7 +107,7 @@ public final class ProducerBaselineScenario implements Scenario {
                 ProducerPerfTool.Result warm = ProducerPerfTool.run(cluster, PERF_TOPIC, TOOL_WARMUP, -1, payloadFile, props, toolTimeout);
                 sluice.throughput(SLUICE_WARMUP / 2, WINDOW, BATCH); // Sluice's JIT compilation happens here
                 SluiceProducerHarness.Result settled = sluice.throughput(SLUICE_WARMUP / 2, WINDOW, BATCH);
-                // each run about --duration seconds long: at least two of the tool's 5 s windows past its first
+                // each run about --duration seconds long (at 20 s: two or three of the tool's 5 s windows past its first)
                 double runRate = Math.max(warm.steadyRecordsPerSec(), settled.recordsPerSec());
                 long n = Math.max(200_000, Math.min(50_000_000, Math.round(runRate * seconds)));
 
