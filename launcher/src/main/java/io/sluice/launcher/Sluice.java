@@ -48,22 +48,25 @@ public final class Sluice {
 
     private final Vertx vertx;
     private final MeterRegistry registry;
-    private SluiceConfig config;
-    private EmbeddedKafkaCluster cluster;
-    private LocalLambdaServer localLambda;
-    private String producerDeployment;
-    private String generatorDeployment;
-    private String ingestDeployment;
-    private String adminDeployment;
-    private AdminHttpVerticle admin;
-    private IngestVerticle ingest;
-    private final List<Pipeline> pipelines = new ArrayList<>();
-    private long statusTimer = -1;
-    private boolean stopped;
+    // Written during start (on Vert.x threads), read by stop() from a shutdown hook and by tests: volatile.
+    private volatile SluiceConfig config;
+    private volatile EmbeddedKafkaCluster cluster;
+    private volatile LocalLambdaServer localLambda;
+    private volatile String producerDeployment;
+    private volatile String generatorDeployment;
+    private volatile String ingestDeployment;
+    private volatile String adminDeployment;
+    private volatile AdminHttpVerticle admin;
+    private volatile IngestVerticle ingest;
+    private final List<Pipeline> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile long statusTimer = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private final Clock clock = Clock.systemUTC();
-    private ProducerVerticle producerVerticle;
-    private TlsStatus tlsStatus;
-    private TlsWatcher tlsWatcher;
+    private volatile ProducerVerticle producerVerticle;
+    private volatile TlsStatus tlsStatus;
+    private volatile TlsWatcher tlsWatcher;
+    /** The TLS rotation in progress, if any: stop() waits for it, and a rotation never starts after stop(). */
+    private Future<Void> rotation = Future.succeededFuture(); // guarded by this
 
     public Sluice(Vertx vertx, SluiceConfig config, MeterRegistry registry) {
         this.vertx = vertx;
@@ -150,6 +153,17 @@ public final class Sluice {
      * re-subscribes: duplicates possible, no loss), the admin client is replaced.
      */
     private Future<Void> rotateTls(TlsMaterialCheck.Report report) {
+        synchronized (this) {
+            if (stopped.get()) {
+                return Future.succeededFuture();
+            }
+            Future<Void> r = rotation.transform(ignored -> stopped.get() ? Future.<Void>succeededFuture() : rotateNow());
+            rotation = r.otherwise(err -> null);
+            return r;
+        }
+    }
+
+    private Future<Void> rotateNow() {
         Future<Void> chain = vertx.executeBlocking(() -> {
             TlsMaterial.materialize(config.tls());
             return null;
@@ -158,10 +172,8 @@ public final class Sluice {
             chain = chain.compose(v -> vertx.executeBlocking(this::newProducer)).compose(p -> producerVerticle.swapProducer(p));
         }
         for (Pipeline p : pipelines) {
-            chain = chain.compose(v -> {
-                LOG.info("pipeline={} restarting with the new TLS material (drain, commit, re-subscribe)", p.settings().name());
-                return p.stop().compose(x -> p.start());
-            });
+            // restart() is a no-op once the pipeline is stopped: a stop racing this rotation wins
+            chain = chain.compose(v -> p.restart("new TLS material (drain, commit, re-subscribe)"));
         }
         return chain.compose(v -> admin == null ? Future.<Void>succeededFuture() : admin.recreateKafkaClient());
     }
@@ -247,8 +259,12 @@ public final class Sluice {
         if (!config.producer().enabled()) {
             return Future.succeededFuture();
         }
-        producerVerticle = new ProducerVerticle(config.producer(), newProducer(), registry);
-        return vertx.deployVerticle(producerVerticle)
+        // The Kafka producer resolves names and loads key stores when it is built: off the event loop.
+        return vertx.executeBlocking(this::newProducer, false)
+                .compose(producer -> {
+                    producerVerticle = new ProducerVerticle(config.producer(), producer, registry);
+                    return vertx.deployVerticle(producerVerticle);
+                })
                 .map(id -> {
                     producerDeployment = id;
                     return null;
@@ -334,13 +350,21 @@ public final class Sluice {
 
     /** Graceful stop, in reverse order of start; every step bounded, failures logged and passed over. */
     public Future<Void> stop() {
-        if (stopped) {
+        if (!stopped.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
-        stopped = true;
         if (tlsWatcher != null) {
             tlsWatcher.stop();
         }
+        Future<Void> inRotation;
+        synchronized (this) {
+            inRotation = rotation;
+        }
+        // a rotation in progress finishes first (its pipeline restarts are bounded); none starts after this
+        return inRotation.otherwise(err -> null).compose(v -> stopAll());
+    }
+
+    private Future<Void> stopAll() {
         if (statusTimer >= 0) {
             vertx.cancelTimer(statusTimer);
         }

@@ -68,7 +68,6 @@ public final class AdminHttpVerticle extends VerticleBase {
     private final AdminSettings settings;
     private final Targets targets;
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
-    private final Map<String, BatchSettings> batch = new HashMap<>();
     private final CounterHistory history = new CounterHistory(HISTORY_MS);
     private LagMonitor lag;
     private KafkaProbe kafka;
@@ -84,7 +83,6 @@ public final class AdminHttpVerticle extends VerticleBase {
         this.targets = targets;
         for (Pipeline p : targets.pipelines()) {
             byName.put(p.settings().name(), p);
-            batch.put(p.settings().name(), p.settings().batch());
         }
     }
 
@@ -94,7 +92,7 @@ public final class AdminHttpVerticle extends VerticleBase {
                 System::currentTimeMillis);
         kafka = new KafkaProbe(vertx, context, targets.kafka());
         meters = new MeterReader(targets.registry(), new ArrayList<>(byName.keySet()));
-        view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka, batch,
+        view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka,
                 targets.producerEnabled(), targets.generatorEnabled(), settings.lagRefreshMs());
         return kafka.start()
                 .compose(v -> {
@@ -186,10 +184,10 @@ public final class AdminHttpVerticle extends VerticleBase {
         List<Pipeline> chosen = select(ctx, RequestBody.parse(ctx.body().buffer(), Set.of("pipeline"), false));
         List<Future<JsonObject>> answers = new ArrayList<>();
         for (Pipeline p : chosen) {
-            p.consumer().pause(PauseState.Reason.MANUAL, on);
+            Future<Set<PauseState.Reason>> reasonsNow = p.manualPause(on);
             LOG.info("pipeline={} consumer {} by admin request from {}", p.settings().name(), on ? "paused" : "resumed",
                     ctx.request().remoteAddress());
-            answers.add(onContext(p.consumer().pauseReasons().timeout(3, TimeUnit.SECONDS)).map(reasons ->
+            answers.add(onContext(reasonsNow.timeout(3, TimeUnit.SECONDS)).map(reasons ->
                     new JsonObject().put("name", p.settings().name()).put("paused", !reasons.isEmpty())
                             .put("pauseReasons", StatusView.reasonsJson(reasons))));
         }
@@ -210,7 +208,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         // validate for every chosen pipeline before changing any
         Map<Pipeline, BatchSettings> next = new LinkedHashMap<>();
         for (Pipeline p : chosen) {
-            BatchSettings cur = batch.get(p.settings().name());
+            BatchSettings cur = p.tuning().batch();
             int maxRecordsLimit = Math.min(10_000, p.settings().inFlightMaxRecords());
             next.put(p, new BatchSettings(
                     (int) b.integer("maxRecords", cur.maxRecords(), 1, maxRecordsLimit),
@@ -219,8 +217,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         }
         JsonArray arr = new JsonArray();
         next.forEach((p, s) -> {
-            batch.put(p.settings().name(), s);
-            p.batching().batchSettings(s);
+            p.batchSettings(s);
             LOG.info("pipeline={} batch settings changed to {} by admin request", p.settings().name(), s);
             arr.add(new JsonObject().put("name", p.settings().name()).put("batch", StatusView.batchJson(s)));
         });
@@ -244,7 +241,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         }
         JsonArray arr = new JsonArray();
         next.forEach((p, n) -> {
-            p.batching().maxConcurrency(n);
+            p.maxConcurrency(n);
             LOG.info("pipeline={} maxConcurrency changed to {} by admin request", p.settings().name(), n);
             arr.add(new JsonObject().put("name", p.settings().name()).put("maxConcurrency", n));
         });
@@ -363,7 +360,7 @@ public final class AdminHttpVerticle extends VerticleBase {
             next.start().compose(x -> {
                 KafkaProbe old = kafka;
                 kafka = next;
-                view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka, batch,
+                view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka,
                         targets.producerEnabled(), targets.generatorEnabled(), settings.lagRefreshMs());
                 kafka.check();
                 return old == null ? Future.<Void>succeededFuture() : old.close();

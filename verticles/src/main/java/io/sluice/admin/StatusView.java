@@ -36,13 +36,12 @@ final class StatusView {
     private final CounterHistory history;
     private final MeterReader meters;
     private final KafkaProbe kafka;
-    private final Map<String, BatchSettings> batch;
     private final boolean producerEnabled;
     private final boolean generatorEnabled;
     private final long kafkaStaleMs;
 
     StatusView(Vertx vertx, Context context, List<Pipeline> pipelines, LagMonitor lag, CounterHistory history,
-               MeterReader meters, KafkaProbe kafka, Map<String, BatchSettings> batch, boolean producerEnabled,
+               MeterReader meters, KafkaProbe kafka, boolean producerEnabled,
                boolean generatorEnabled, long refreshMs) {
         this.vertx = vertx;
         this.context = context;
@@ -51,7 +50,6 @@ final class StatusView {
         this.history = history;
         this.meters = meters;
         this.kafka = kafka;
-        this.batch = batch;
         this.producerEnabled = producerEnabled;
         this.generatorEnabled = generatorEnabled;
         this.kafkaStaleMs = Math.max(5_000, refreshMs * 3);
@@ -126,7 +124,7 @@ final class StatusView {
                 worst = pl.verdict().status().name();
             }
         }
-        BatchSettings b = batch.get(n);
+        BatchSettings b = p.tuning().batch();
         JsonObject out = new JsonObject()
                 .put("name", n)
                 .put("topics", new JsonArray(s.topics()))
@@ -134,6 +132,9 @@ final class StatusView {
                 .put("ordering", s.ordering().configName())
                 .put("lanes", s.lanes())
                 .put("breaker", p.breakerState())
+                .put("health", new JsonObject().put("state", p.health().state().name().toLowerCase(Locale.ROOT))
+                        .put("ok", p.health().ok()).put("detail", p.health().detail()))
+                .put("maxConcurrency", p.tuning().maxConcurrency())
                 .put("batch", batchJson(b))
                 .put("inFlight", new JsonObject()
                         .put("records", (long) meters.gauge("sluice.consumer.inflight.records", n))
@@ -156,12 +157,15 @@ final class StatusView {
                 .put("lag", new JsonObject().put("records", lagRecords).put("maxSeconds", round(maxLagSeconds))
                         .put("worstStatus", worst).put("sampledAtMs", view.sampledAtMs()).put("error", view.error()))
                 .put("partitions", partitions);
-        if (p.consumer() == null) {
-            return Future.succeededFuture(out.put("paused", false).put("pauseReasons", new JsonArray()));
+        var consumer = p.consumer();
+        if (consumer == null) {
+            boolean manual = p.tuning().manualPause();
+            return Future.succeededFuture(out.put("paused", manual)
+                    .put("pauseReasons", manual ? new JsonArray().add("manual") : new JsonArray()));
         }
-        return onContext(p.consumer().pauseReasons().timeout(3, TimeUnit.SECONDS))
+        return onContext(consumer.pauseReasons().timeout(3, TimeUnit.SECONDS))
                 .map(reasons -> out.put("paused", !reasons.isEmpty()).put("pauseReasons", reasonsJson(reasons)))
-                .otherwise(err -> out.put("paused", p.consumer().paused()).put("pauseReasons", new JsonArray()));
+                .otherwise(err -> out.put("paused", consumer.paused()).put("pauseReasons", new JsonArray()));
     }
 
     static JsonObject batchJson(BatchSettings b) {
@@ -218,7 +222,9 @@ final class StatusView {
         for (Pipeline p : pipelines) {
             String n = p.settings().name();
             LagMonitor.View v = lag.view(n);
-            if (!v.sampled()) {
+            if (!p.health().ok()) {
+                problems.add(Future.succeededFuture(n + ": " + p.health().detail()));
+            } else if (!v.sampled()) {
                 problems.add(Future.succeededFuture(n + ": assignment not known yet (" + v.error() + ")"));
             } else if (!v.partitions().isEmpty()) {
                 fine.add(n + ": " + v.partitions().size() + " partition(s)");

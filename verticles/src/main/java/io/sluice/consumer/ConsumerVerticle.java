@@ -35,13 +35,22 @@ import java.util.function.Supplier;
  */
 public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoop.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
+    /** Bound of the final synchronous commit. */
+    private static final long COMMIT_TIMEOUT_MS = 5_000;
+    /** Bound of closing the consumer (leaving the group). */
+    private static final long CLOSE_TIMEOUT_MS = 3_000;
 
     private final PipelineSettings settings;
     private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
     private final PipelineMetrics metrics;
+    private final EndOffsets endOffsets;
+    private final java.util.function.Consumer<Throwable> fatalHandler;
     private final OffsetTracker tracker = new OffsetTracker();
     private final PauseState pause;
+    /** End offsets last read per partition: what lag shows while Kafka cannot be asked. */
+    private final Map<TopicPartition, Long> lastEnds = new HashMap<>();
     private KafkaPollLoop loop;
+    private Promise<Void> drainWaiter;
     private boolean commitInFlight;
     private boolean commitAgain;
     private long commitTimer = -1;
@@ -49,15 +58,24 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     private volatile long pendingBytes;
     private volatile boolean pausedGauge;
 
+    /**
+     * @param consumerFactory called on the consumer's own thread
+     * @param endOffsets      end offsets for lag, asked off the consumer thread; null = only what the consumer
+     *                        knows locally (position + its last fetch's lag)
+     * @param manualPause     start paused by the operator (a restarted pipeline keeps the operator's pause)
+     * @param fatalHandler    called on this verticle's context when the consumer thread failed for good
+     */
     public ConsumerVerticle(PipelineSettings settings, Supplier<Consumer<byte[], byte[]>> consumerFactory,
-                            PipelineMetrics metrics) {
+                            PipelineMetrics metrics, EndOffsets endOffsets, boolean manualPause,
+                            java.util.function.Consumer<Throwable> fatalHandler) {
         this.settings = settings;
         this.consumerFactory = consumerFactory;
         this.metrics = metrics;
+        this.endOffsets = endOffsets;
+        this.fatalHandler = fatalHandler;
         this.pause = new PauseState(settings.inFlightMaxRecords(), settings.inFlightMaxBytes(), settings.resumeRatio());
-        metrics.gauge("sluice.consumer.inflight.records", () -> pendingRecords);
-        metrics.gauge("sluice.consumer.inflight.bytes", () -> pendingBytes);
-        metrics.gauge("sluice.consumer.paused", () -> pausedGauge ? 1 : 0);
+        this.pause.set(PauseState.Reason.MANUAL, manualPause);
+        this.pausedGauge = pause.paused();
     }
 
     @Override
@@ -65,7 +83,10 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         MessageConsumer<BatchOutcome> completions = vertx.eventBus().localConsumer(Addresses.completed(settings.name()),
                 m -> onCompleted(m.body()));
         loop = new KafkaPollLoop(consumerFactory, settings.topics(), context, this, settings.revokeTimeoutMs(),
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), Duration.ofMillis(Math.min(CLOSE_TIMEOUT_MS, Math.max(100, settings.shutdownTimeoutMs()))));
+        if (pause.paused()) {
+            loop.pauseAll(); // runs before the first poll: partitions are assigned paused
+        }
         commitTimer = vertx.setPeriodic(settings.commitIntervalMs(), id -> commit());
         return completions.completion()
                 .compose(v -> Future.fromCompletionStage(loop.start("sluice-consumer-" + settings.name()), context));
@@ -94,16 +115,21 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         updateInFlight();
     }
 
+    /**
+     * Marks a batch's records final, each under its own partition and assignment epoch: records of an earlier
+     * assignment are ignored (their partition was revoked or lost), they never move a newer tracker.
+     */
     private void onCompleted(BatchOutcome outcome) {
-        var b = outcome.batch();
-        long[] offsets = new long[b.records().size()];
-        for (int i = 0; i < offsets.length; i++) {
-            offsets[i] = b.records().get(i).offset();
+        int stale = 0;
+        for (Map.Entry<TopicPartition, Map<Long, long[]>> tp : FinalOffsets.byPartitionAndEpoch(outcome.batch().records()).entrySet()) {
+            for (Map.Entry<Long, long[]> e : tp.getValue().entrySet()) {
+                int n = tracker.complete(tp.getKey(), e.getKey(), e.getValue());
+                stale += e.getValue().length - n;
+            }
         }
-        long epoch = b.records().get(0).epoch();
-        int n = tracker.complete(new TopicPartition(b.topic(), b.partition()), epoch, offsets);
-        if (n == 0) {
-            LOG.debug("pipeline={} stale completion for {} (partition revoked or re-assigned)", settings.name(), b.range());
+        if (stale > 0) {
+            LOG.debug("pipeline={} {} stale completion(s) in {} (partition revoked or re-assigned)", settings.name(),
+                    stale, outcome.batch().range());
         }
         updateInFlight();
         commit();
@@ -112,6 +138,9 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     private void updateInFlight() {
         pendingRecords = tracker.pending();
         pendingBytes = tracker.pendingBytes();
+        if (pendingRecords == 0 && drainWaiter != null) {
+            drainWaiter.tryComplete();
+        }
         applyPause(pause.inFlight(pendingRecords, pendingBytes));
     }
 
@@ -201,39 +230,76 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     @Override
     public void onFatal(Throwable error) {
         LOG.error("pipeline={} consumer stopped: {}", settings.name(), error.toString());
+        commitInFlight = false;
+        if (drainWaiter != null) {
+            drainWaiter.tryComplete();
+        }
+        fatalHandler.accept(error);
     }
 
     /**
-     * Per-partition status: committed and end offsets (end offsets read on the consumer thread, without
-     * a network round trip when the fetcher knows them), lag in records and seconds, in-flight, paused.
+     * Per-partition status: committed and end offsets, lag in records and seconds, in-flight, paused. End
+     * offsets come from {@link EndOffsets} (never a round trip on the consumer thread); when Kafka cannot be
+     * asked, from what the consumer knows locally (position + the lag of its last fetch), else the last known.
      */
     public Future<List<PartitionStatus>> partitionStatus() {
         Promise<List<PartitionStatus>> result = Promise.promise();
+        if (context == null) {
+            return Future.succeededFuture(List.of()); // not deployed yet
+        }
         context.runOnContext(v -> {
+            if (loop == null) {
+                result.complete(List.of());
+                return;
+            }
             Set<TopicPartition> tps = Set.copyOf(tracker.assigned());
-            Future.fromCompletionStage(loop.call(c -> c.endOffsets(tps, Duration.ofSeconds(5))), context)
-                    .otherwise(err -> Map.of())
-                    .onSuccess(ends -> {
-                        long now = System.currentTimeMillis();
-                        List<PartitionStatus> out = new ArrayList<>();
-                        for (TopicPartition tp : tps) {
-                            PartitionOffsets p = tracker.get(tp);
-                            if (p == null) {
-                                continue;
-                            }
-                            Long end = ends.get(tp);
-                            long endOffset = end == null ? -1 : end;
-                            long committed = p.committed();
-                            long lag = endOffset < 0 ? 0 : Math.max(0, endOffset - Math.max(committed, 0));
-                            out.add(new PartitionStatus(tp.topic(), tp.partition(), committed, endOffset, lag,
-                                    PartitionStatus.lagSeconds(now, lag, p.oldestPendingTimestamp(), p.lastFetchedTimestamp()),
-                                    p.pending(), pause.paused()));
-                        }
-                        out.sort(java.util.Comparator.comparing(PartitionStatus::topic).thenComparing(PartitionStatus::partition));
-                        result.complete(out);
+            Future<Map<TopicPartition, Long>> remote = endOffsets == null || tps.isEmpty()
+                    ? Future.succeededFuture(Map.of())
+                    : Future.fromCompletionStage(endOffsets.latest(tps), context).otherwise(err -> {
+                        LOG.debug("pipeline={} end offsets not read: {}", settings.name(), err.toString());
+                        return Map.of();
                     });
+            remote.compose(ends -> ends.keySet().containsAll(tps) ? Future.succeededFuture(ends) : withLocal(tps, ends))
+                    .onSuccess(ends -> result.complete(statusOf(tps, ends)));
         });
         return result.future();
+    }
+
+    /** Adds the consumer's local view (no network: position known, lag from the last fetch) where {@code ends} has none. */
+    private Future<Map<TopicPartition, Long>> withLocal(Set<TopicPartition> tps, Map<TopicPartition, Long> ends) {
+        return Future.fromCompletionStage(loop.call(c -> LocalEnds.read(c, tps)), context)
+                .otherwise(err -> Map.of())
+                .map(local -> {
+                    Map<TopicPartition, Long> all = new HashMap<>(local);
+                    all.putAll(ends);
+                    return all;
+                });
+    }
+
+    private List<PartitionStatus> statusOf(Set<TopicPartition> tps, Map<TopicPartition, Long> ends) {
+        long now = System.currentTimeMillis();
+        lastEnds.keySet().retainAll(tracker.assigned());
+        List<PartitionStatus> out = new ArrayList<>();
+        for (TopicPartition tp : tps) {
+            PartitionOffsets p = tracker.get(tp);
+            if (p == null) {
+                continue;
+            }
+            Long end = ends.get(tp);
+            if (end != null) {
+                lastEnds.put(tp, end);
+            } else {
+                end = lastEnds.get(tp);
+            }
+            long endOffset = end == null ? -1 : end;
+            long committed = p.committed();
+            long lag = endOffset < 0 ? 0 : Math.max(0, endOffset - Math.max(committed, 0));
+            out.add(new PartitionStatus(tp.topic(), tp.partition(), committed, endOffset, lag,
+                    PartitionStatus.lagSeconds(now, lag, p.oldestPendingTimestamp(), p.lastFetchedTimestamp()),
+                    p.pending(), pause.paused()));
+        }
+        out.sort(java.util.Comparator.comparing(PartitionStatus::topic).thenComparing(PartitionStatus::partition));
+        return out;
     }
 
     /** Why the consumer is paused (empty when running). */
@@ -243,9 +309,14 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         return p.future();
     }
 
-    /** Records polled and not final yet. */
+    /** Records polled and not final yet (any thread). */
     public int inFlightRecords() {
         return pendingRecords;
+    }
+
+    /** Bytes (key + value) polled and not final yet (any thread). */
+    public long inFlightBytes() {
+        return pendingBytes;
     }
 
     public boolean paused() {
@@ -253,22 +324,31 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     }
 
     /**
-     * Graceful stop: pause intake, wait (bounded) for in-flight records to become final, commit
-     * synchronously on the consumer thread, close the consumer.
+     * Graceful stop within {@code shutdownTimeoutMs}: pause intake, wait for in-flight records to become final
+     * (not when the consumer thread has ended: nothing could be committed), commit synchronously on the
+     * consumer thread, close the consumer. The commit and the close have bounds of their own inside the
+     * deadline, so a dead broker cannot hold the stop.
      */
     @Override
     public Future<?> stop() {
         applyPause(pause.set(PauseState.Reason.SHUTDOWN, true));
         vertx.cancelTimer(commitTimer);
         long deadline = System.currentTimeMillis() + settings.shutdownTimeoutMs();
+        long drainUntil = deadline - Math.min(settings.shutdownTimeoutMs() / 2, COMMIT_TIMEOUT_MS + CLOSE_TIMEOUT_MS);
         Promise<Void> drained = Promise.promise();
-        awaitDrained(deadline, drained);
+        awaitDrained(drainUntil, drained);
         return drained.future()
                 .compose(v -> {
+                    if (loop.ended()) {
+                        LOG.info("pipeline={} stopping: the consumer has ended; {} record(s) in flight are not committed",
+                                settings.name(), tracker.pending());
+                        return Future.succeededFuture();
+                    }
                     Map<TopicPartition, Long> offsets = tracker.commitPositions(tracker.assigned());
                     LOG.info("pipeline={} stopping: {} record(s) still in flight; committing {}", settings.name(),
                             tracker.pending(), offsets);
-                    return Future.fromCompletionStage(loop.commitSync(offsets), context);
+                    long left = Math.max(100, Math.min(COMMIT_TIMEOUT_MS, deadline - System.currentTimeMillis()));
+                    return Future.fromCompletionStage(loop.commitSync(offsets, Duration.ofMillis(left)), context);
                 })
                 .recover(err -> {
                     LOG.warn("pipeline={} final commit failed: {}", settings.name(), err.toString());
@@ -277,11 +357,17 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
                 .compose(v -> Future.fromCompletionStage(loop.close(), context));
     }
 
+    /** Completes {@code done} once nothing is in flight, the consumer thread has ended, or at {@code deadline}. */
     private void awaitDrained(long deadline, Promise<Void> done) {
-        if (tracker.pending() == 0 || System.currentTimeMillis() >= deadline) {
+        if (tracker.pending() == 0 || loop.ended()) {
             done.tryComplete();
             return;
         }
-        vertx.setTimer(50, id -> awaitDrained(deadline, done));
+        drainWaiter = done;
+        long t = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), id -> done.tryComplete());
+        done.future().onComplete(ar -> {
+            vertx.cancelTimer(t);
+            drainWaiter = null;
+        });
     }
 }

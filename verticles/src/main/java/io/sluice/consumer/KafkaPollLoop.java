@@ -60,30 +60,47 @@ public final class KafkaPollLoop {
                          Map<TopicPartition, long[]> timestamps, Map<TopicPartition, int[]> sizes) {
     }
 
+    /**
+     * Work for the consumer thread. {@code fail} is called instead of {@code run} when the loop has ended
+     * (fatal error or closed), so whoever waits for the command always gets an answer.
+     */
+    private interface Command {
+        void run(Consumer<byte[], byte[]> consumer);
+
+        void fail(Throwable error);
+    }
+
     private final Supplier<Consumer<byte[], byte[]>> factory;
     private final Collection<String> topics;
     private final Context context;
     private final Listener listener;
     private final long revokeWaitMs;
     private final Duration pollTimeout;
-    private final ConcurrentLinkedQueue<java.util.function.Consumer<Consumer<byte[], byte[]>>> commands =
-            new ConcurrentLinkedQueue<>();
+    private final Duration closeTimeout;
+    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private volatile boolean running = true;
+    /** Set once the thread no longer runs commands (it ended, or never started): commands fail at once. */
+    private volatile Throwable dead;
     private volatile Consumer<byte[], byte[]> consumer;
     private boolean pausedAll;
     private long nextEpoch = 1;
     private Thread thread;
 
+    /**
+     * @param closeTimeout how long closing the consumer may wait (leave the group, pending commits); bounded so a
+     *                     dead broker cannot hold a stop
+     */
     public KafkaPollLoop(Supplier<Consumer<byte[], byte[]>> factory, Collection<String> topics, Context context,
-                         Listener listener, long revokeWaitMs, Duration pollTimeout) {
+                         Listener listener, long revokeWaitMs, Duration pollTimeout, Duration closeTimeout) {
         this.factory = factory;
         this.topics = List.copyOf(topics);
         this.context = context;
         this.listener = listener;
         this.revokeWaitMs = revokeWaitMs;
         this.pollTimeout = pollTimeout;
+        this.closeTimeout = closeTimeout;
     }
 
     /** Starts the thread; the returned future completes once the consumer is created and subscribed. */
@@ -102,9 +119,13 @@ public final class KafkaPollLoop {
             started.complete(null);
         } catch (RuntimeException e) {
             started.completeExceptionally(e);
-            closed.complete(null);
+            if (consumer != null) {
+                closeQuietly();
+            }
+            end(new IllegalStateException("the Kafka consumer could not start: " + e, e));
             return;
         }
+        Throwable fatal = null;
         try {
             while (running) {
                 drainCommands();
@@ -120,27 +141,73 @@ public final class KafkaPollLoop {
                 }
             }
             drainCommands();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            fatal = e;
             LOG.error("Kafka poll loop failed: {}", e.toString(), e);
-            context.runOnContext(v -> listener.onFatal(e));
         } finally {
-            try {
-                consumer.close(Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                LOG.warn("Closing the Kafka consumer failed: {}", e.toString());
+            closeQuietly();
+            end(fatal == null ? new IllegalStateException("the Kafka consumer is closed")
+                    : new IllegalStateException("the Kafka consumer failed: " + fatal, fatal));
+            if (fatal != null) {
+                Throwable cause = fatal;
+                context.runOnContext(v -> listener.onFatal(cause));
             }
-            closed.complete(null);
         }
     }
 
-    private void drainCommands() {
-        java.util.function.Consumer<Consumer<byte[], byte[]>> c;
+    private void closeQuietly() {
+        try {
+            consumer.close(closeTimeout);
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the Kafka consumer failed: {}", e.toString());
+        }
+    }
+
+    /** No command runs from now on: every queued and later one fails with {@code reason}. */
+    private void end(Throwable reason) {
+        dead = reason;
+        failQueued(reason);
+        closed.complete(null);
+    }
+
+    private void failQueued(Throwable reason) {
+        Command c;
         while ((c = commands.poll()) != null) {
             try {
-                c.accept(consumer);
+                c.fail(reason);
+            } catch (RuntimeException e) {
+                LOG.warn("A command's failure handler failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void submit(Command c) {
+        Throwable reason = dead;
+        if (reason != null) {
+            c.fail(reason);
+            return;
+        }
+        commands.add(c);
+        reason = dead;
+        if (reason != null) { // the loop ended between the check and the add
+            failQueued(reason);
+        }
+    }
+
+    /** True once the loop no longer runs commands (fatal error or closed). */
+    public boolean ended() {
+        return dead != null;
+    }
+
+    private void drainCommands() {
+        Command c;
+        while ((c = commands.poll()) != null) {
+            try {
+                c.run(consumer);
             } catch (WakeupException e) {
                 // close() woke the consumer up; the loop ends after this drain
                 LOG.debug("Command interrupted by wakeup while closing");
+                c.fail(e);
             }
         }
     }
@@ -182,52 +249,84 @@ public final class KafkaPollLoop {
 
     /** Pauses every assigned partition (and partitions assigned later) until {@link #resumeAll()}. */
     public void pauseAll() {
-        commands.add(c -> {
+        submit(action(c -> {
             pausedAll = true;
             c.pause(c.assignment());
-        });
+        }));
     }
 
     public void resumeAll() {
-        commands.add(c -> {
+        submit(action(c -> {
             pausedAll = false;
             c.resume(c.paused());
-        });
+        }));
     }
 
-    /** Asynchronous commit; the result comes back through {@link Listener#onCommitted}. */
+    /**
+     * Asynchronous commit; the result comes back through {@link Listener#onCommitted} (a failure at once when
+     * the loop has ended).
+     */
     public void commitAsync(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochsOfOffsets) {
-        commands.add(c -> c.commitAsync(toMeta(offsets), (done, err) ->
-                context.runOnContext(v -> listener.onCommitted(offsets, epochsOfOffsets, err))));
-    }
+        submit(new Command() {
+            @Override
+            public void run(Consumer<byte[], byte[]> c) {
+                c.commitAsync(toMeta(offsets), (done, err) ->
+                        context.runOnContext(v -> listener.onCommitted(offsets, epochsOfOffsets, err)));
+            }
 
-    /** Synchronous commit on the consumer thread (used at shutdown). */
-    public CompletableFuture<Void> commitSync(Map<TopicPartition, Long> offsets) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        commands.add(c -> {
-            try {
-                if (!offsets.isEmpty()) {
-                    c.commitSync(toMeta(offsets), Duration.ofSeconds(10));
-                }
-                f.complete(null);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
+            @Override
+            public void fail(Throwable error) {
+                context.runOnContext(v -> listener.onCommitted(offsets, epochsOfOffsets, error));
             }
         });
-        return f;
     }
 
-    /** End offsets and committed offsets read on the consumer thread (for lag). */
+    /** Synchronous commit on the consumer thread (used at shutdown), bounded by {@code timeout}. */
+    public CompletableFuture<Void> commitSync(Map<TopicPartition, Long> offsets, Duration timeout) {
+        return call(c -> {
+            if (!offsets.isEmpty()) {
+                c.commitSync(toMeta(offsets), timeout);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code fn} on the consumer thread; the future fails at once when the loop has ended. {@code fn}
+     * must not make network round trips: it delays the next poll.
+     */
     public <T> CompletableFuture<T> call(java.util.function.Function<Consumer<byte[], byte[]>, T> fn) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        commands.add(c -> {
-            try {
-                f.complete(fn.apply(c));
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
+        submit(new Command() {
+            @Override
+            public void run(Consumer<byte[], byte[]> c) {
+                try {
+                    f.complete(fn.apply(c));
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void fail(Throwable error) {
+                f.completeExceptionally(error);
             }
         });
         return f;
+    }
+
+    private static Command action(java.util.function.Consumer<Consumer<byte[], byte[]>> body) {
+        return new Command() {
+            @Override
+            public void run(Consumer<byte[], byte[]> c) {
+                body.accept(c);
+            }
+
+            @Override
+            public void fail(Throwable error) {
+                // nothing waits for it: a pause or resume of an ended loop has nothing to act on
+            }
+        };
     }
 
     /** Stops polling, closes the consumer (leaving the group); completes when closed. */
@@ -235,7 +334,7 @@ public final class KafkaPollLoop {
         running = false;
         wakeup();
         if (thread == null) {
-            closed.complete(null);
+            end(new IllegalStateException("the Kafka consumer was never started"));
         }
         return closed;
     }

@@ -1,101 +1,349 @@
 package io.sluice.pipeline;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.batch.BatchSettings;
 import io.sluice.batch.BatchingVerticle;
 import io.sluice.bus.LocalCodec;
 import io.sluice.consumer.ConsumerVerticle;
+import io.sluice.consumer.EndOffsets;
 import io.sluice.consumer.PauseState;
 import io.sluice.dispatch.Backoff;
 import io.sluice.dispatch.DeadLetterWriter;
 import io.sluice.dispatch.DispatchVerticle;
 import io.sluice.dispatch.KafkaEventPayload;
-import io.sluice.dispatch.LambdaClients;
 import io.sluice.kafka.AsyncProducer;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.metrics.PipelineMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.vertx.core.internal.VertxInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
- * Deploys one consumer pipeline (dispatch × n, batching, consumer) and stops it in the reverse order,
- * so in-flight batches can finish and the consumer commits before dispatch goes away.
+ * One consumer pipeline. It outlives its verticles: each {@linkplain #start() start} deploys a new
+ * incarnation (clients, dispatch × n, batching, consumer) and each stop undeploys it in reverse order, so
+ * in-flight batches can finish and the consumer commits before dispatch goes away. What outlives an
+ * incarnation: the {@link PipelineTuning} (operator changes), the meters (registered once, reading the live
+ * incarnation) and the {@link PipelineHealth}.
+ *
+ * <p>Life-cycle operations ({@link #start()}, {@link #restart(String)}, {@link #stop()}) run one at a time, in
+ * call order, from any thread. {@link #stop()} is final: a restart asked for before or after it (TLS
+ * rotation, recovery from a fatal consumer error) does not bring the pipeline back.
  */
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final Vertx vertx;
     private final PipelineSettings settings;
-    private final KafkaSettings kafka;
+    private final Supplier<PipelineClients> clients;
     private final PipelineMetrics metrics;
-    private final List<String> deployments = new ArrayList<>();
-    private LambdaAsyncClient lambda;
-    private AsyncProducer dlqProducer;
-    private ConsumerVerticle consumer;
-    private BatchingVerticle batching;
-    private volatile CircuitBreaker breaker; // replaced by a restart; read by the metrics scrape
+    private final PipelineTuning tuning;
+    /**
+     * Where life-cycle operations run: a context of no deployment, so the verticles a restart deploys are never
+     * children of a verticle being undeployed (a fatal error is reported on the consumer's own context).
+     */
+    private final Context lifecycle;
+    private final Object lock = new Object();
+    private Future<Void> ops = Future.succeededFuture(); // guarded by lock
+    private volatile boolean closed;
+    private volatile Incarnation running;
+    private volatile PipelineHealth health = new PipelineHealth(PipelineHealth.State.STOPPED, "not started");
+    private int failures; // consecutive fatal failures; confined to the ops chain
+    private long startedAtMs;
+
+    /** What one start made; released by the stop that follows it. Fields are set while it is built. */
+    private static final class Incarnation {
+        final List<String> deployments = new ArrayList<>();
+        volatile LambdaAsyncClient lambda;
+        volatile AsyncProducer dlqProducer;
+        volatile EndOffsets endOffsets;
+        volatile DeadLetterWriter dlq;
+        volatile ConsumerVerticle consumer;
+        volatile BatchingVerticle batching;
+        volatile CircuitBreaker breaker;
+    }
 
     public Pipeline(Vertx vertx, PipelineSettings settings, KafkaSettings kafka, MeterRegistry registry) {
+        this(vertx, settings, () -> new KafkaPipelineClients(settings, kafka), registry);
+    }
+
+    /** @param clients makes the clients of each incarnation (called off the event loop) */
+    public Pipeline(Vertx vertx, PipelineSettings settings, Supplier<PipelineClients> clients, MeterRegistry registry) {
         this.vertx = vertx;
         this.settings = settings;
-        this.kafka = kafka;
+        this.clients = clients;
         this.metrics = new PipelineMetrics(registry, settings.name());
+        this.tuning = new PipelineTuning(settings);
+        this.lifecycle = ((VertxInternal) vertx).createEventLoopContext();
+        // Registered once, reading whichever incarnation runs now: a restart must not leave them on the old one.
+        metrics.gauge("sluice.consumer.inflight.records", () -> consumerValue(ConsumerVerticle::inFlightRecords));
+        metrics.gauge("sluice.consumer.inflight.bytes", () -> {
+            Incarnation inc = running;
+            return inc == null || inc.consumer == null ? 0L : inc.consumer.inFlightBytes();
+        });
+        metrics.gauge("sluice.consumer.paused", () -> consumerValue(c -> c.paused() ? 1 : 0));
         if (settings.breaker().enabled()) {
-            // registered once: a restart (TLS rotation) makes a new breaker, and the gauge reads the current one
             metrics.gauge("sluice.dispatch.breaker.state", this::breakerStateCode);
         }
+        metrics.gauge("sluice.pipeline.up", () -> health.ok() ? 1 : 0);
     }
 
     public static void registerCodecs(Vertx vertx) {
         LocalCodec.registerAll(vertx, RecordChunk.class, Batch.class, BatchOutcome.class, RevokeRequest.class);
     }
 
+    // ---------------------------------------------------------------- life cycle
+
+    /** Starts an incarnation; fails (leaving nothing behind) if it cannot, or if the pipeline was stopped. */
     public Future<Void> start() {
-        registerCodecs(vertx);
-        lambda = LambdaClients.create(settings.lambda());
-        dlqProducer = new AsyncProducer(new KafkaProducer<>(kafka.clientConfig(dlqProducerDefaults(), Map.of()),
-                new ByteArraySerializer(), new ByteArraySerializer()), "sluice-dlq-" + settings.name());
-        DeadLetterWriter dlq = new DeadLetterWriter(vertx, dlqProducer, settings.dlqTopic(),
-                new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current()));
-        KafkaEventPayload payloads = new KafkaEventPayload(kafka.bootstrapServers(), null);
-        batching = new BatchingVerticle(settings);
-        consumer = new ConsumerVerticle(settings, this::newConsumer, metrics);
-        breaker = settings.breaker().enabled() ? newBreaker() : null;
-        Future<Void> chain = Future.succeededFuture();
-        for (int i = 0; i < settings.dispatchInstances(); i++) {
-            chain = chain.compose(v -> deploy(new DispatchVerticle(settings, lambda, dlq, payloads, metrics, breaker)));
-        }
-        return chain.compose(v -> deploy(batching))
-                .compose(v -> deploy(consumer))
-                .onSuccess(v -> LOG.info("pipeline={} started: topics {}, group {}, ordering {}, function {}",
-                        settings.name(), settings.topics(), settings.groupId(), settings.ordering().configName(),
-                        settings.lambda().functionName()));
+        return serialize(() -> closed ? Future.failedFuture(new IllegalStateException(
+                "pipeline " + settings.name() + " is stopped")) : startIncarnation());
     }
 
-    private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    /**
+     * Stops the running incarnation (drain, commit) and starts a new one, e.g. to pick up new TLS material.
+     * Does nothing once the pipeline is stopped.
+     */
+    public Future<Void> restart(String why) {
+        return serialize(() -> {
+            if (closed) {
+                return Future.succeededFuture();
+            }
+            LOG.info("pipeline={} restarting: {}", settings.name(), why);
+            return stopIncarnation().compose(v -> closed ? Future.succeededFuture() : startIncarnation());
+        });
+    }
+
+    /** Final stop: consumer, then batching, then dispatch; closes the clients. No restart after it. */
+    public Future<Void> stop() {
+        closed = true;
+        return serialize(() -> stopIncarnation().onComplete(ar ->
+                health = new PipelineHealth(PipelineHealth.State.STOPPED, "stopped")));
+    }
+
+    private Future<Void> serialize(Supplier<Future<Void>> op) {
+        synchronized (lock) {
+            Future<Void> next = ops.transform(ignored -> {
+                Promise<Void> done = Promise.promise();
+                lifecycle.runOnContext(v -> {
+                    try {
+                        op.get().onComplete(done);
+                    } catch (RuntimeException e) {
+                        done.fail(e);
+                    }
+                });
+                return done.future();
+            });
+            ops = next.otherwise(err -> null);
+            return next;
+        }
+    }
+
+    private Future<Void> startIncarnation() {
+        Incarnation inc = new Incarnation();
+        health = new PipelineHealth(PipelineHealth.State.STARTING, "starting");
+        registerCodecs(vertx);
+        return vertx.<PipelineClients>executeBlocking(() -> {
+            // Client construction resolves names and loads key stores: never on an event loop.
+            PipelineClients c = clients.get();
+            inc.lambda = c.lambda();
+            inc.dlqProducer = new AsyncProducer(c.dlqProducer(), "sluice-dlq-" + settings.name());
+            inc.endOffsets = c.endOffsets();
+            return c;
+        }, false).compose(c -> deployIncarnation(inc, c)).transform(ar -> {
+            if (ar.succeeded()) {
+                running = inc;
+                startedAtMs = System.currentTimeMillis();
+                health = new PipelineHealth(PipelineHealth.State.RUNNING, "running");
+                LOG.info("pipeline={} started: topics {}, group {}, ordering {}, function {}", settings.name(),
+                        settings.topics(), settings.groupId(), settings.ordering().configName(),
+                        settings.lambda().functionName());
+                return Future.<Void>succeededFuture();
+            }
+            health = new PipelineHealth(PipelineHealth.State.FAILED, "start failed: " + ar.cause());
+            return release(inc).transform(x -> Future.<Void>failedFuture(ar.cause()));
+        });
+    }
+
+    private Future<Void> deployIncarnation(Incarnation inc, PipelineClients c) {
+        inc.dlq = new DeadLetterWriter(vertx, inc.dlqProducer, settings.dlqTopic(),
+                new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current()));
+        KafkaEventPayload payloads = new KafkaEventPayload(c.bootstrapServers(), null);
+        inc.breaker = settings.breaker().enabled() ? newBreaker(inc) : null;
+        inc.batching = new BatchingVerticle(settings);
+        inc.consumer = new ConsumerVerticle(settings, c::consumer, metrics, inc.endOffsets, tuning.manualPause(),
+                err -> onFatal(inc, err));
+        running = inc; // tuning changes from now on reach its verticles (re-applied below once deployed)
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < settings.dispatchInstances(); i++) {
+            chain = chain.compose(v -> deploy(inc, new DispatchVerticle(settings, inc.lambda, inc.dlq, payloads, metrics,
+                    inc.breaker)));
+        }
+        return chain.compose(v -> deploy(inc, inc.batching))
+                .onSuccess(v -> applyTuning(inc))
+                .compose(v -> deploy(inc, inc.consumer))
+                .onSuccess(v -> inc.consumer.pause(PauseState.Reason.MANUAL, tuning.manualPause()));
+    }
+
+    /** The operator's batch settings and concurrency, on a freshly deployed batching verticle. */
+    private void applyTuning(Incarnation inc) {
+        if (!tuning.batch().equals(settings.batch())) {
+            inc.batching.batchSettings(tuning.batch());
+        }
+        if (tuning.maxConcurrency() != settings.lambda().maxConcurrency()) {
+            inc.batching.maxConcurrency(tuning.maxConcurrency());
+        }
+    }
+
+    private Future<Void> deploy(Incarnation inc, io.vertx.core.Deployable verticle) {
         return vertx.deployVerticle(verticle, new DeploymentOptions()).map(id -> {
-            deployments.add(id);
+            synchronized (inc.deployments) {
+                inc.deployments.add(id);
+            }
             return null;
         });
     }
 
-    private CircuitBreaker newBreaker() {
+    private Future<Void> stopIncarnation() {
+        Incarnation inc = running;
+        running = null;
+        return inc == null ? Future.succeededFuture() : release(inc);
+    }
+
+    /** Undeploys in reverse order (consumer first), then closes the clients off the event loop. */
+    private Future<Void> release(Incarnation inc) {
+        List<String> reversed;
+        synchronized (inc.deployments) {
+            reversed = new ArrayList<>(inc.deployments);
+            inc.deployments.clear();
+        }
+        Collections.reverse(reversed);
+        Future<Void> chain = Future.succeededFuture();
+        for (String id : reversed) {
+            chain = chain.compose(v -> vertx.undeploy(id).recover(err -> {
+                LOG.warn("pipeline={} undeploy failed: {}", settings.name(), err.toString());
+                return Future.succeededFuture();
+            }));
+        }
+        return chain.compose(v -> vertx.executeBlocking(() -> {
+            if (inc.breaker != null) {
+                inc.breaker.close();
+            }
+            if (inc.dlqProducer != null) {
+                inc.dlqProducer.close(Duration.ofSeconds(2));
+            }
+            if (inc.endOffsets != null) {
+                inc.endOffsets.close();
+            }
+            if (inc.lambda != null) {
+                inc.lambda.close();
+            }
+            return null;
+        }, false)).mapEmpty();
+    }
+
+    /**
+     * The consumer of {@code inc} failed for good (its poll loop threw). Readiness goes DOWN naming the cause;
+     * with {@code restart.policy = restart} the pipeline is restarted after a capped, doubling delay (reset once
+     * an incarnation has run for longer than the maximum delay); with {@code stop} it stays stopped.
+     */
+    private void onFatal(Incarnation inc, Throwable err) {
+        if (closed || running != inc) {
+            return; // an incarnation already being replaced
+        }
+        RestartSettings r = settings.restart();
+        if (!r.restart()) {
+            health = new PipelineHealth(PipelineHealth.State.FAILED, "consumer failed: " + err
+                    + "; stopped (restart.policy is stop)");
+            LOG.error("pipeline={} consumer failed: {}; stopped (restart.policy is stop)", settings.name(), err.toString());
+            serialize(() -> running == inc ? stopIncarnation() : Future.succeededFuture());
+            return;
+        }
+        serialize(() -> {
+            if (running != inc || closed) {
+                return Future.succeededFuture();
+            }
+            failures = System.currentTimeMillis() - startedAtMs > r.maxDelayMs() ? 1 : failures + 1;
+            return scheduleRestart(err, stopIncarnation());
+        });
+    }
+
+    private Future<Void> scheduleRestart(Throwable cause, Future<Void> stopped) {
+        long delay = settings.restart().delayMs(failures);
+        health = new PipelineHealth(PipelineHealth.State.FAILED, "consumer failed: " + cause + "; restart "
+                + failures + " in " + delay + " ms");
+        LOG.error("pipeline={} consumer failed: {}; restart {} in {} ms", settings.name(), cause.toString(), failures, delay);
+        stopped.onComplete(x -> vertx.timer(delay).onComplete(t -> serialize(() -> {
+            if (closed || running != null) {
+                return Future.succeededFuture();
+            }
+            return startIncarnation().recover(err -> {
+                failures++;
+                return scheduleRestart(err, Future.succeededFuture());
+            });
+        })));
+        return stopped;
+    }
+
+    // ---------------------------------------------------------------- tuning
+
+    /** The operator-tunable state (what is in effect, also across restarts). */
+    public PipelineTuning tuning() {
+        return tuning;
+    }
+
+    /** Changes the batch limits now and for every later incarnation. */
+    public void batchSettings(BatchSettings s) {
+        tuning.batch(s);
+        Incarnation inc = running;
+        if (inc != null && inc.batching.deploymentID() != null) {
+            inc.batching.batchSettings(s);
+        }
+    }
+
+    /** Changes the in-flight invocation limit (1..lambda.maxConcurrency) now and for every later incarnation. */
+    public void maxConcurrency(int n) {
+        tuning.maxConcurrency(n);
+        Incarnation inc = running;
+        if (inc != null && inc.batching.deploymentID() != null) {
+            inc.batching.maxConcurrency(n);
+        }
+    }
+
+    /**
+     * Pauses or resumes consumption by operator request, now and for every later incarnation; answers why the
+     * consumer is paused afterwards.
+     */
+    public Future<Set<PauseState.Reason>> manualPause(boolean on) {
+        tuning.manualPause(on);
+        Incarnation inc = running;
+        if (inc == null || inc.consumer.deploymentID() == null) {
+            return Future.succeededFuture(on ? EnumSet.of(PauseState.Reason.MANUAL) : EnumSet.noneOf(PauseState.Reason.class));
+        }
+        inc.consumer.pause(PauseState.Reason.MANUAL, on);
+        return inc.consumer.pauseReasons();
+    }
+
+    // ---------------------------------------------------------------- views
+
+    private CircuitBreaker newBreaker(Incarnation inc) {
         CircuitBreaker b = CircuitBreaker.create("sluice-" + settings.name(), vertx, new CircuitBreakerOptions()
                 .setMaxFailures(settings.breaker().maxFailures())
                 .setResetTimeout(settings.breaker().resetTimeoutMs())
@@ -104,19 +352,25 @@ public final class Pipeline {
         b.openHandler(v -> {
             LOG.warn("pipeline={} circuit breaker OPEN after {} consecutive failed invocations: pausing consumption",
                     settings.name(), settings.breaker().maxFailures());
-            consumer.pause(PauseState.Reason.BREAKER, true);
+            inc.consumer.pause(PauseState.Reason.BREAKER, true);
         });
         b.halfOpenHandler(v -> LOG.info("pipeline={} circuit breaker HALF-OPEN: probing the function", settings.name()));
         b.closeHandler(v -> {
             LOG.info("pipeline={} circuit breaker CLOSED: resuming consumption", settings.name());
-            consumer.pause(PauseState.Reason.BREAKER, false);
+            inc.consumer.pause(PauseState.Reason.BREAKER, false);
         });
         return b;
     }
 
-    /** The gauge's value: 0 closed, 1 half-open, 2 open, of the breaker this pipeline has now (0 before the first start). */
+    private int consumerValue(java.util.function.ToIntFunction<ConsumerVerticle> f) {
+        Incarnation inc = running;
+        return inc == null || inc.consumer == null ? 0 : f.applyAsInt(inc.consumer);
+    }
+
+    /** The gauge's value: 0 closed, 1 half-open, 2 open, of the breaker in use now (0 when none runs). */
     private int breakerStateCode() {
-        CircuitBreaker b = breaker;
+        Incarnation inc = running;
+        CircuitBreaker b = inc == null ? null : inc.breaker;
         if (b == null) {
             return 0;
         }
@@ -129,56 +383,17 @@ public final class Pipeline {
 
     /** The breaker state ("closed", "half-open", "open"), or "disabled". */
     public String breakerState() {
-        return breaker == null ? "disabled" : breaker.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    }
-
-    private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Map<String, Object> defaults = new HashMap<>();
-        defaults.put("group.id", settings.groupId());
-        defaults.put("enable.auto.commit", "false");
-        defaults.put("auto.offset.reset", "earliest");
-        defaults.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
-        defaults.put("max.poll.records", "1000");
-        // Partitions added to a subscribed topic are found on the next metadata refresh (Kafka's default is
-        // 5 min); 10 s lets a running consumer group pick them up quickly (they start from earliest).
-        defaults.put("metadata.max.age.ms", "10000");
-        defaults.put("client.id", "sluice-" + settings.name() + "-" + ProcessHandle.current().pid());
-        return new KafkaConsumer<>(kafka.clientConfig(defaults, settings.consumerProperties()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static Map<String, Object> dlqProducerDefaults() {
-        Map<String, Object> m = new HashMap<>();
-        m.put("acks", "all");
-        m.put("enable.idempotence", "true");
-        m.put("linger.ms", "5");
-        return m;
-    }
-
-    /** Stops consumer, then batching, then dispatch; closes the Lambda client and the DLQ producer. */
-    public Future<Void> stop() {
-        Future<Void> chain = Future.succeededFuture();
-        List<String> reversed = new ArrayList<>(deployments);
-        java.util.Collections.reverse(reversed);
-        for (String id : reversed) {
-            chain = chain.compose(v -> vertx.undeploy(id).recover(err -> {
-                LOG.warn("pipeline={} undeploy failed: {}", settings.name(), err.toString());
-                return Future.succeededFuture();
-            }));
+        Incarnation inc = running;
+        CircuitBreaker b = inc == null ? null : inc.breaker;
+        if (!settings.breaker().enabled()) {
+            return "disabled";
         }
-        deployments.clear();
-        return chain.compose(v -> vertx.executeBlocking(() -> {
-            if (breaker != null) {
-                breaker.close();
-            }
-            if (dlqProducer != null) {
-                dlqProducer.close(Duration.ofSeconds(5));
-            }
-            if (lambda != null) {
-                lambda.close();
-            }
-            return null;
-        })).mapEmpty();
+        return b == null ? "closed" : b.state().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Readiness of this pipeline: DOWN after a fatal consumer error (naming it) and once stopped. */
+    public PipelineHealth health() {
+        return health;
     }
 
     public PipelineSettings settings() {
@@ -189,11 +404,15 @@ public final class Pipeline {
         return metrics;
     }
 
+    /** The running incarnation's consumer verticle, or null between incarnations. */
     public ConsumerVerticle consumer() {
-        return consumer;
+        Incarnation inc = running;
+        return inc == null ? null : inc.consumer;
     }
 
+    /** The running incarnation's batching verticle, or null between incarnations. */
     public BatchingVerticle batching() {
-        return batching;
+        Incarnation inc = running;
+        return inc == null ? null : inc.batching;
     }
 }

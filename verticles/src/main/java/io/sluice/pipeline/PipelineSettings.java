@@ -25,12 +25,14 @@ import java.util.Map;
  * @param consumerProperties   Kafka consumer property overrides
  * @param breaker              circuit breaker around the Lambda call
  * @param validateJson         dead-letter records whose value is not a JSON object before invoking (poison records)
+ * @param restart              what happens after a fatal consumer error
  */
 public record PipelineSettings(String name, List<String> topics, String groupId, Ordering ordering, int lanes,
                                BatchSettings batch, int inFlightMaxRecords, long inFlightMaxBytes, double resumeRatio,
                                RetrySettings retry, LambdaSettings lambda, String dlqTopic, long commitIntervalMs,
                                long revokeTimeoutMs, long shutdownTimeoutMs, int dispatchInstances,
-                               Map<String, String> consumerProperties, BreakerSettings breaker, boolean validateJson) {
+                               Map<String, String> consumerProperties, BreakerSettings breaker, boolean validateJson,
+                               RestartSettings restart) {
 
     public PipelineSettings {
         topics = List.copyOf(topics);
@@ -65,18 +67,20 @@ public record PipelineSettings(String name, List<String> topics, String groupId,
         Map<String, String> props = c.properties("kafka");
         BreakerSettings breaker = BreakerSettings.from(c.child("breaker"));
         boolean validateJson = c.bool("validateJson", true);
+        RestartSettings restart = RestartSettings.from(c.child("restart"));
         c.done();
         if (maxRecords < batch.maxRecords()) {
             throw new ConfigException(c.key("inFlight.maxRecords"),
                     "must be >= batch.maxRecords (" + batch.maxRecords() + "), got " + maxRecords);
         }
         return new PipelineSettings(name, topics, group, ordering, lanes, batch, maxRecords, maxBytes, resume, retry,
-                lambda, dlq, commitInterval, revokeTimeout, shutdownTimeout, dispatchInstances, props, breaker, validateJson);
+                lambda, dlq, commitInterval, revokeTimeout, shutdownTimeout, dispatchInstances, props, breaker, validateJson,
+                restart);
     }
 
     public PipelineSettings withLambda(LambdaSettings l) {
         return new PipelineSettings(name, topics, groupId, ordering, lanes, batch, inFlightMaxRecords, inFlightMaxBytes,
                 resumeRatio, retry, l, dlqTopic, commitIntervalMs, revokeTimeoutMs, shutdownTimeoutMs,
-                dispatchInstances, consumerProperties, breaker, validateJson);
+                dispatchInstances, consumerProperties, breaker, validateJson, restart);
     }
 }

@@ -33,8 +33,7 @@ class BreakerGaugeIT {
             try {
                 openAndClose(p, faults, gauge); // the first breaker
 
-                p.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS); // as a TLS rotation does
-                p.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                p.restart("test").toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS); // as a TLS rotation does
                 assertThat(gauge.getAsDouble()).as("the new breaker starts closed").isZero();
 
                 openAndClose(p, faults, gauge); // the second breaker: the same gauge must read it
