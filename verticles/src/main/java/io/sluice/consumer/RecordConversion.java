@@ -14,12 +14,19 @@ import java.util.List;
  */
 public final class RecordConversion {
 
+    /** {@code timestampType} of a record whose producer set its timestamp (Kafka's {@code CreateTime}). */
+    public static final String CREATE_TIME = "CREATE_TIME";
+    /** {@code timestampType} of a record stamped by the broker (Kafka's {@code LogAppendTime}). */
+    public static final String LOG_APPEND_TIME = "LOG_APPEND_TIME";
+    /** {@code timestampType} of a record without a timestamp (Kafka's {@code NoTimestampType}). */
+    public static final String NO_TIMESTAMP_TYPE = "NO_TIMESTAMP_TYPE";
+
     private RecordConversion() {
     }
 
     /**
      * One fetched record as an {@link InRecord}: coordinates, timestamp, key, value and headers (in their
-     * order, duplicates and null values kept) as Kafka delivered them.
+     * order, duplicates and null values kept) as Kafka delivered them; {@code timestampType} as the AWS name.
      *
      * @param epoch assignment epoch of the record's partition when it was polled
      * @param nowMs wall-clock time the consumer received it
@@ -33,8 +40,19 @@ public final class RecordConversion {
                 r.key(), r.value(), List.copyOf(headers), epoch, nowMs);
     }
 
-    /** The {@code timestampType} written for a Kafka timestamp type. */
+    /**
+     * The name the AWS Lambda Kafka event uses for a Kafka timestamp type: {@code CREATE_TIME},
+     * {@code LOG_APPEND_TIME} or {@code NO_TIMESTAMP_TYPE} (not Kafka's display names {@code CreateTime},
+     * {@code LogAppendTime}, {@code NoTimestampType}). A missing type is {@code NO_TIMESTAMP_TYPE}.
+     */
     public static String awsTimestampType(TimestampType type) {
-        return type.name;
+        if (type == null) {
+            return NO_TIMESTAMP_TYPE;
+        }
+        return switch (type) {
+            case CREATE_TIME -> CREATE_TIME;
+            case LOG_APPEND_TIME -> LOG_APPEND_TIME;
+            case NO_TIMESTAMP_TYPE -> NO_TIMESTAMP_TYPE;
+        };
     }
 }
