@@ -9,7 +9,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,12 +226,7 @@ public final class KafkaPollLoop {
             int[] sz = new int[list.size()];
             int i = 0;
             for (ConsumerRecord<byte[], byte[]> r : list) {
-                List<InRecord.Header> headers = new ArrayList<>(2);
-                for (Header h : r.headers()) {
-                    headers.add(new InRecord.Header(h.key(), h.value()));
-                }
-                InRecord rec = new InRecord(r.topic(), r.partition(), r.offset(), r.timestamp(),
-                        r.timestampType().name, r.key(), r.value(), List.copyOf(headers), epoch, now);
+                InRecord rec = RecordConversion.toInRecord(r, epoch, now);
                 out.add(rec);
                 offs[i] = r.offset();
                 ts[i] = r.timestamp();

@@ -17,6 +17,13 @@ import java.util.List;
  * {@code {"eventSource":"SelfManagedKafka"|"aws:kafka","eventSourceArn"?:…,"bootstrapServers":…,
  * "records":{"<topic>-<partition>":[{"topic","partition","offset","timestamp","timestampType",
  * "key","value","headers":[{"name":[byte,…]}]}]}}}. Pure logic.
+ *
+ * <p>As an event source mapping writes it: {@code partition}, {@code offset} and {@code timestamp} are JSON
+ * integers; {@code timestampType} is {@code CREATE_TIME}, {@code LOG_APPEND_TIME} or {@code NO_TIMESTAMP_TYPE}
+ * (the records carry these names, see {@link io.sluice.consumer.RecordConversion}); {@code key} and {@code value}
+ * are base64 and left out when null; {@code headers} keeps Kafka's order and repeated names, one single-key
+ * object per header, its bytes as signed JSON integers (-128..127, Java's {@code byte}); a null header value is an
+ * empty array. {@code EsmPayloadIT} checks all of this against AWS's example event.
  */
 public final class KafkaEventPayload {
     private static final JsonFactory JSON = new JsonFactory();

@@ -12,9 +12,12 @@ import io.sluice.lambda.record.InvalidRecordException;
 import io.sluice.lambda.record.RecordDecoder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Timeout(10)
 class KafkaEventParserTest {
 
   private final KafkaEventParser parser = new KafkaEventParser(Dispatcher.MAPPER);
@@ -73,6 +76,26 @@ class KafkaEventParserTest {
     assertThatThrownBy(() -> parser.parse(parts[0].getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(InvalidEventException.class)
         .hasMessageContaining(parts[1]);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "CREATE_TIME,CREATE_TIME", "LOG_APPEND_TIME,LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE,NO_TIMESTAMP_TYPE",
+      "CreateTime,CREATE_TIME", "LogAppendTime,LOG_APPEND_TIME", "NoTimestampType,NO_TIMESTAMP_TYPE",
+      "SOMETHING_NEW,SOMETHING_NEW"
+  })
+  void readsTimestampTypesByTheirAwsNames(String sent, String read) {
+    String event = "{\"eventSource\":\"SelfManagedKafka\",\"records\":{\"t-0\":[{\"topic\":\"t\",\"partition\":0,"
+        + "\"offset\":1,\"timestamp\":-1,\"timestampType\":\"" + sent + "\",\"value\":\"e30=\",\"headers\":[]}]}}";
+
+    assertThat(parser.parse(event.getBytes(StandardCharsets.UTF_8)).records().get(0).timestampType()).isEqualTo(read);
+  }
+
+  @Test
+  void aRecordWithoutTimestampTypeHasNone() {
+    String event = "{\"eventSource\":\"aws:kafka\",\"records\":{\"t-0\":[{\"topic\":\"t\",\"partition\":0,\"offset\":1}]}}";
+
+    assertThat(parser.parse(event.getBytes(StandardCharsets.UTF_8)).records().get(0).timestampType()).isNull();
   }
 
   @Test

@@ -13,12 +13,16 @@ import java.util.Set;
 /**
  * Parses the AWS Lambda Kafka event (what an MSK or self-managed Kafka event source mapping sends, and what
  * Sluice sends): {@code eventSource}, {@code eventSourceArn}, {@code records} keyed {@code "<topic>-<partition>"}.
- * Offsets, partitions and timestamps are accepted as JSON numbers or numeric strings.
+ * Offsets, partitions and timestamps are accepted as JSON numbers or numeric strings; {@code timestampType} is
+ * given by its AWS name ({@link #timestampType(String)}).
  */
 public final class KafkaEventParser {
 
   /** Event sources this function accepts. */
   public static final Set<String> EVENT_SOURCES = Set.of("aws:kafka", "SelfManagedKafka");
+
+  private static final Map<String, String> KAFKA_TIMESTAMP_NAMES = Map.of(
+      "CreateTime", "CREATE_TIME", "LogAppendTime", "LOG_APPEND_TIME", "NoTimestampType", "NO_TIMESTAMP_TYPE");
 
   private final ObjectMapper mapper;
 
@@ -84,10 +88,20 @@ public final class KafkaEventParser {
         (int) partition,
         offset,
         timestamp,
-        textOrNull(r.get("timestampType")),
+        timestampType(textOrNull(r.get("timestampType"))),
         textOrNull(r.get("key")),
         textOrNull(r.get("value")),
         r.get("headers"));
+  }
+
+  /**
+   * A record's {@code timestampType} by its AWS name: {@code CREATE_TIME}, {@code LOG_APPEND_TIME} and
+   * {@code NO_TIMESTAMP_TYPE} come through as they are; Kafka's display names ({@code CreateTime},
+   * {@code LogAppendTime}, {@code NoTimestampType}, what Sluice sent before it used the AWS names) become the
+   * AWS names; anything else, or null, is kept as given (the field is informational, never a reason to reject).
+   */
+  public static String timestampType(String raw) {
+    return raw == null ? null : KAFKA_TIMESTAMP_NAMES.getOrDefault(raw, raw);
   }
 
   /** Accepts a JSON integer or a string holding one (AWS examples use both for offsets). */
