@@ -82,6 +82,10 @@ public final class Lanes {
     private record Pick(Lane lane, String reason) {
     }
 
+    /**
+     * @param laneCount          lanes per partition in key ordering (ignored in partition ordering: one lane)
+     * @param maxInFlightBatches batches in flight at most, across all lanes
+     */
     public Lanes(BatchSettings settings, Ordering ordering, int laneCount, int maxInFlightBatches) {
         this.settings = settings;
         this.ordering = ordering;
@@ -89,22 +93,27 @@ public final class Lanes {
         this.maxInFlightBatches = maxInFlightBatches;
     }
 
+    /** New batch limits; they apply to records already queued from the next {@link #ready(long)}. */
     public void settings(BatchSettings s) {
         this.settings = s;
     }
 
+    /** The batch limits in effect. */
     public BatchSettings settings() {
         return settings;
     }
 
+    /** New in-flight limit; batches already in flight over it finish, no new one goes out until under it. */
     public void maxInFlightBatches(int n) {
         this.maxInFlightBatches = n;
     }
 
+    /** The in-flight limit in effect. */
     public int maxInFlightBatches() {
         return maxInFlightBatches;
     }
 
+    /** Batches taken by {@link #ready(long)} or {@link #flush()} and not yet done or requeued. */
     public int inFlightBatches() {
         return inFlightBatches;
     }
@@ -350,6 +359,7 @@ public final class Lanes {
         return n;
     }
 
+    /** Records queued in all lanes, not yet in a batch. */
     public int queuedRecords() {
         int n = 0;
         for (Lane lane : lanes.values()) {

@@ -360,6 +360,19 @@ class BatchingVerticleTest {
         assertThat(dispatch.held()).isEqualTo(1);
     }
 
+    /** At the in-flight limit, lanes with records take turns (issue #14, defect 6), even while the first keeps records. */
+    @Test
+    void lanesTakeTurnsAtTheConcurrencyLimit() throws Exception {
+        deploy(settings(batch(1, 0).put("lambda", new JsonObject().put("maxConcurrency", 1))));
+        List<InRecord> both = new ArrayList<>(recs(P0, 0, 10, 1));
+        both.addAll(recs(P1, 0, 10, 1));
+        send(both);
+        await().atMost(Duration.ofSeconds(10)).until(() -> completed.size() == 20);
+        assertThat(dispatch.received.subList(0, 6)).extracting(Batch::partition).containsExactly(0, 1, 0, 1, 0, 1);
+        assertThat(dispatch.receivedOf(P1)).extracting(b -> b.records().get(0).offset())
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+
     @Test
     void aBatchSettingsChangeAppliesToRecordsAlreadyQueued() throws Exception {
         deploy(settings(batch(100, 20_000)));
