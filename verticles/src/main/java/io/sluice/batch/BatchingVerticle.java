@@ -39,7 +39,18 @@ public final class BatchingVerticle extends VerticleBase {
     private long timerAt = -1;
     private volatile int maxConcurrency;
 
-    private record RevokeWait(Set<TopicPartition> partitions, Message<RevokeRequest> msg, long timerId) {
+    /** A revocation waiting for in-flight batches of its partitions; answered with the records it dropped. */
+    private static final class RevokeWait {
+        final Set<TopicPartition> partitions;
+        final Message<RevokeRequest> msg;
+        long timerId = -1;
+        int dropped;
+
+        RevokeWait(Set<TopicPartition> partitions, Message<RevokeRequest> msg, int dropped) {
+            this.partitions = partitions;
+            this.msg = msg;
+            this.dropped = dropped;
+        }
     }
 
     public BatchingVerticle(PipelineSettings settings) {
@@ -57,16 +68,30 @@ public final class BatchingVerticle extends VerticleBase {
         return Future.join(records.completion(), revoke.completion());
     }
 
+    /** Monotonic milliseconds: linger deadlines do not move with the wall clock. */
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     private void onChunk(RecordChunk chunk) {
-        long now = System.currentTimeMillis();
+        long now = nowMs();
+        long staleBefore = lanes.staleDropped();
         for (InRecord r : chunk.records()) {
             lanes.add(r, now);
         }
+        logStale(lanes.staleDropped() - staleBefore, "queued or arriving late");
         pump();
     }
 
+    private void logStale(long n, String how) {
+        if (n > 0) {
+            LOG.info("pipeline={} dropped {} records of a revoked or superseded partition assignment, {} (the current "
+                    + "owner reads them from the committed offset); {} so far", settings.name(), n, how, lanes.staleDropped());
+        }
+    }
+
     private void pump() {
-        long now = System.currentTimeMillis();
+        long now = nowMs();
         for (Batch b : lanes.ready(now)) {
             dispatch(b);
         }
@@ -82,7 +107,7 @@ public final class BatchingVerticle extends VerticleBase {
             vertx.cancelTimer(timerId);
         }
         timerAt = deadline;
-        timerId = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), id -> {
+        timerId = vertx.setTimer(Math.max(1, deadline - nowMs()), id -> {
             timerId = -1;
             timerAt = -1;
             pump();
@@ -102,8 +127,8 @@ public final class BatchingVerticle extends VerticleBase {
                     // Dispatch did not take it (not deployed yet, or stopping): the records are not
                     // final; put them back in order and try again shortly.
                     LOG.warn("Dispatch of batch {} failed: {}; retrying in {} ms", b.range(), err.toString(), REDISPATCH_DELAY_MS);
-                    vertx.setTimer(REDISPATCH_DELAY_MS, id -> {
-                        lanes.requeue(b, System.currentTimeMillis());
+                    vertx.timer(REDISPATCH_DELAY_MS).onSuccess(v -> {
+                        logStale(lanes.requeue(b, nowMs()), "in a batch back from a failed hand-off");
                         checkRevokeWaits();
                         pump();
                     });
@@ -118,24 +143,25 @@ public final class BatchingVerticle extends VerticleBase {
             msg.reply(dropped);
             return;
         }
-        long t = vertx.setTimer(Math.max(1, msg.body().timeoutMs()), id -> {
-            revokeWaits.removeIf(w -> w.msg == msg);
+        RevokeWait wait = new RevokeWait(tps, msg, dropped);
+        wait.timerId = vertx.setTimer(Math.max(1, msg.body().timeoutMs()), id -> {
+            revokeWaits.remove(wait);
             LOG.warn("Revocation of {}: in-flight batches not final within {} ms; committing what is final", tps,
                     msg.body().timeoutMs());
-            msg.reply(dropped);
+            msg.reply(wait.dropped);
         });
-        revokeWaits.add(new RevokeWait(tps, msg, t));
+        revokeWaits.add(wait);
     }
 
     private void checkRevokeWaits() {
         Iterator<RevokeWait> it = revokeWaits.iterator();
         while (it.hasNext()) {
             RevokeWait w = it.next();
-            lanes.drop(w.partitions);
+            w.dropped += lanes.drop(w.partitions);
             if (lanes.busy(w.partitions) == 0) {
                 vertx.cancelTimer(w.timerId);
                 it.remove();
-                w.msg.reply(0);
+                w.msg.reply(w.dropped);
             }
         }
     }

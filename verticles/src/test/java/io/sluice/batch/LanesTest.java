@@ -17,8 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LanesTest {
     private static InRecord rec(int partition, long offset, String key, int valueBytes) {
+        return rec(partition, offset, key, valueBytes, 1);
+    }
+
+    private static InRecord rec(int partition, long offset, String key, int valueBytes, long epoch) {
         return new InRecord("t", partition, offset, 0, "CREATE_TIME",
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), new byte[valueBytes], List.of(), 1, 0);
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), new byte[valueBytes], List.of(), epoch, 0);
     }
 
     @Test
@@ -127,5 +131,213 @@ class LanesTest {
         l.requeue(p0, 0);
         Batch again = l.ready(0).stream().filter(b -> b.partition() == 0).findFirst().orElseThrow();
         assertThat(again.records()).extracting(InRecord::offset).containsExactly(0L, 1L);
+    }
+
+    // --- fairness (issue #14, defect 6) ---
+
+    /** One key per lane of a key-ordered partition, found by probing (lane = murmur3(key) mod lanes). */
+    private static String[] keyPerLane(Lanes l, int lanes) {
+        String[] keys = new String[lanes];
+        int found = 0;
+        for (int i = 0; found < lanes; i++) {
+            String k = "k" + i;
+            int lane = l.laneOf(rec(0, 0, k, 1));
+            if (keys[lane] == null) {
+                keys[lane] = k;
+                found++;
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * 12 partitions x 8 lanes under 64 in flight: every lane receives a record every round, and the
+     * in-flight batches complete after the next records have arrived (so a served lane is never empty
+     * when it frees up). Every lane must be served within ceil(96 / 64) + 1 rounds of the last time.
+     */
+    @Test
+    void everyLaneIsServedWithinABoundWhenReadyLanesOutnumberTheConcurrency() {
+        assertEveryLaneServedWithinBound(false);
+    }
+
+    /** The same with {@link Lanes#flush()} (graceful stop) instead of {@link Lanes#ready(long)}. */
+    @Test
+    void flushServesEveryLaneWithinABoundToo() {
+        assertEveryLaneServedWithinBound(true);
+    }
+
+    private static void assertEveryLaneServedWithinBound(boolean flush) {
+        int partitions = 12;
+        int lanesPerPartition = 8;
+        int concurrency = 64;
+        int laneTotal = partitions * lanesPerPartition;
+        int bound = (laneTotal + concurrency - 1) / concurrency + 1;
+        // flush ignores linger; for ready, linger 0 closes a batch as soon as a lane has a record
+        Lanes l = new Lanes(new BatchSettings(1000, 1_000_000, flush ? 60_000 : 0), Ordering.KEY, lanesPerPartition,
+                concurrency);
+        String[] keys = keyPerLane(l, lanesPerPartition);
+        Map<Lanes.LaneKey, Integer> lastServed = new HashMap<>();
+        Map<Lanes.LaneKey, Integer> longestWait = new HashMap<>();
+        List<Batch> inFlight = new ArrayList<>();
+        long now = 0;
+        long offset = 0;
+        int rounds = 60;
+        for (int round = 1; round <= rounds; round++) {
+            now += 10;
+            for (int p = 0; p < partitions; p++) {
+                for (String k : keys) {
+                    l.add(rec(p, offset++, k, 10), now);
+                }
+            }
+            inFlight.forEach(l::done);
+            inFlight.clear();
+            List<Batch> sent = flush ? l.flush() : l.ready(now);
+            assertThat(sent).hasSize(concurrency);
+            for (Batch b : sent) {
+                Lanes.LaneKey k = new Lanes.LaneKey(new TopicPartition(b.topic(), b.partition()), b.lane());
+                int waited = round - lastServed.getOrDefault(k, 0);
+                longestWait.merge(k, waited, Math::max);
+                lastServed.put(k, round);
+            }
+            inFlight.addAll(sent);
+        }
+        List<Lanes.LaneKey> neverServed = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            for (int lane = 0; lane < lanesPerPartition; lane++) {
+                Lanes.LaneKey k = new Lanes.LaneKey(new TopicPartition("t", p), lane);
+                if (!lastServed.containsKey(k)) {
+                    neverServed.add(k);
+                }
+            }
+        }
+        assertThat(neverServed).as("lanes never served in %d rounds", rounds).isEmpty();
+        for (int p = 0; p < partitions; p++) {
+            for (int lane = 0; lane < lanesPerPartition; lane++) {
+                Lanes.LaneKey k = new Lanes.LaneKey(new TopicPartition("t", p), lane);
+                int sinceLast = rounds + 1 - lastServed.get(k);
+                assertThat(Math.max(longestWait.get(k), sinceLast)).as("rounds lane %s waited at most", k)
+                        .isLessThanOrEqualTo(bound);
+            }
+        }
+    }
+
+    /** Batches that could be sent but for the in-flight limit wait for a completion, not for a timer. */
+    @Test
+    void noLingerDeadlineWhileAtTheConcurrencyLimit() {
+        Lanes l = new Lanes(new BatchSettings(1000, 1_000_000, 100), Ordering.PARTITION, 1, 1);
+        l.add(rec(0, 0, "k", 10), 0);
+        l.add(rec(1, 0, "k", 10), 0);
+        List<Batch> sent = l.ready(100);
+        assertThat(sent).hasSize(1);
+        // partition 1 is past its linger deadline but cannot go: a timer for it would fire at once, again and again
+        assertThat(l.nextDeadline()).isEqualTo(-1);
+        l.done(sent.get(0));
+        assertThat(l.nextDeadline()).isEqualTo(100);
+        assertThat(l.ready(100)).singleElement().satisfies(b -> assertThat(b.partition()).isEqualTo(1));
+    }
+
+    // --- epochs (issue #14, defect 7) ---
+
+    private static void assertNoBatchMixesEpochs(List<Batch> batches) {
+        for (Batch b : batches) {
+            assertThat(b.records()).as("epochs of batch %s", b.range()).extracting(InRecord::epoch).containsOnly(
+                    b.records().get(0).epoch());
+        }
+    }
+
+    private static List<Batch> drain(Lanes l, long now) {
+        List<Batch> all = new ArrayList<>();
+        for (int i = 0; i < 100 && l.queuedRecords() > 0; i++) {
+            List<Batch> r = l.ready(now);
+            all.addAll(r);
+            r.forEach(l::done);
+        }
+        return all;
+    }
+
+    /**
+     * The consumer's {@code onLost} path: a batch of epoch 1 is in flight, the partition is lost (revoke
+     * with timeout 0 drops the queue), re-assigned under epoch 2, its records re-read; then the epoch-1
+     * batch fails its hand-off to dispatch and is requeued. It must not go out again, nor share a batch
+     * with epoch 2.
+     */
+    @Test
+    void aStaleBatchRequeuedAfterANewerAssignmentIsDroppedNotMixed() {
+        Lanes l = new Lanes(new BatchSettings(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
+        TopicPartition tp = new TopicPartition("t", 0);
+        for (int i = 0; i < 4; i++) {
+            l.add(rec(0, i, "k", 10, 1), 0);
+        }
+        Batch stale = l.ready(0).get(0);
+        assertThat(l.drop(Set.of(tp))).isZero();
+        for (int i = 0; i < 6; i++) {
+            l.add(rec(0, i, "k", 10, 2), 0);
+        }
+        int droppedByRequeue = l.requeue(stale, 0);
+        List<Batch> out = drain(l, 0);
+        assertNoBatchMixesEpochs(out);
+        assertThat(out).flatExtracting(Batch::records).extracting(InRecord::epoch).containsOnly(2L);
+        assertThat(out).flatExtracting(Batch::records).extracting(InRecord::offset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(droppedByRequeue).as("stale records dropped by requeue").isEqualTo(4);
+        assertThat(l.staleDropped()).isEqualTo(4);
+        assertThat(l.inFlightBatches()).isZero();
+        assertThat(l.busy(Set.of(tp))).isZero();
+    }
+
+    /** Without a revoke in between (no drop): records of a newer epoch replace the queued older ones. */
+    @Test
+    void aNewerEpochDropsQueuedRecordsOfTheOlderOne() {
+        Lanes l = new Lanes(new BatchSettings(10, 1_000_000, 1000), Ordering.KEY, 4, 10);
+        for (int i = 0; i < 8; i++) {
+            l.add(rec(0, i, "k" + i, 10, 1), 0);
+            l.add(rec(1, i, "k" + i, 10, 1), 0);
+        }
+        for (int i = 0; i < 3; i++) {
+            l.add(rec(0, i, "k" + i, 10, 2), 0);
+        }
+        assertThat(l.staleDropped()).isEqualTo(8);
+        assertThat(l.queuedRecords()).isEqualTo(8 + 3);
+        List<Batch> out = drain(l, 1000);
+        assertNoBatchMixesEpochs(out);
+        assertThat(out).filteredOn(b -> b.partition() == 0).flatExtracting(Batch::records)
+                .extracting(InRecord::epoch).containsOnly(2L);
+        assertThat(out).filteredOn(b -> b.partition() == 1).flatExtracting(Batch::records).hasSize(8);
+    }
+
+    /** A record of an older epoch arriving after a newer one (a late chunk) is dropped on add. */
+    @Test
+    void aRecordOfAnOlderEpochThanTheNewestSeenIsDroppedOnAdd() {
+        Lanes l = new Lanes(new BatchSettings(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
+        l.add(rec(0, 5, "k", 10, 3), 0);
+        l.add(rec(0, 4, "k", 10, 2), 0);
+        l.add(rec(0, 6, "k", 10, 3), 0);
+        List<Batch> out = drain(l, 0);
+        assertThat(out).flatExtracting(Batch::records).extracting(InRecord::offset).containsExactly(5L, 6L);
+        assertThat(l.staleDropped()).isEqualTo(1);
+    }
+
+    /**
+     * onLost with no re-assignment yet: the in-flight batch of the revoked partition fails its hand-off
+     * and is requeued. The partition is not ours any more; its records must not be dispatched again
+     * (the next owner re-reads them from the committed offset), and its lane must not stay busy.
+     */
+    @Test
+    void aBatchOfARevokedPartitionRequeuedAfterTheRevokeIsDropped() {
+        Lanes l = new Lanes(new BatchSettings(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
+        TopicPartition tp = new TopicPartition("t", 0);
+        l.add(rec(0, 0, "k", 10, 1), 0);
+        l.add(rec(0, 1, "k", 10, 1), 0);
+        Batch inFlight = l.ready(0).get(0);
+        l.drop(Set.of(tp));
+        int droppedByRequeue = l.requeue(inFlight, 0);
+        assertThat(l.ready(0)).as("batches sent again for a revoked partition").isEmpty();
+        assertThat(droppedByRequeue).isEqualTo(2);
+        assertThat(l.busy(Set.of(tp))).isZero();
+        assertThat(l.inFlightBatches()).isZero();
+        assertThat(l.staleDropped()).isEqualTo(2);
+        // a later assignment (higher epoch) of the same partition is batched as usual
+        l.add(rec(0, 0, "k", 10, 2), 0);
+        assertThat(l.ready(0)).singleElement().satisfies(b -> assertThat(b.records()).extracting(InRecord::epoch)
+                .containsExactly(2L));
     }
 }
