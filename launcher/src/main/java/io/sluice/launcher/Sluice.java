@@ -371,10 +371,17 @@ public final class Sluice {
         // intake first: the ingest answers 503 to new requests and waits (bounded) for those in progress
         Future<Void> chain = undeploy(adminDeployment).compose(v -> undeploy(ingestDeployment))
                 .compose(v -> undeploy(generatorDeployment))
-                .compose(v -> undeploy(producerDeployment));
-        for (Pipeline p : pipelines) {
-            chain = chain.compose(v -> p.stop().recover(this::logged));
-        }
+                .compose(v -> {
+                    // The producer's flush and the pipelines' drains are independent: side by side, so the
+                    // whole stop is bounded by the longest of them, not their sum (a dead broker makes each
+                    // wait its full bound).
+                    List<Future<Void>> parallel = new ArrayList<>();
+                    parallel.add(undeploy(producerDeployment));
+                    for (Pipeline p : pipelines) {
+                        parallel.add(p.stop().recover(this::logged));
+                    }
+                    return Future.join(parallel).<Void>mapEmpty().recover(this::logged);
+                });
         return chain
                 .compose(v -> localLambda == null ? Future.<Void>succeededFuture() : localLambda.close().recover(this::logged))
                 .compose(v -> cluster == null ? Future.<Void>succeededFuture() : vertx.<Void>executeBlocking(() -> {
