@@ -75,12 +75,13 @@ class BrokerLossIT {
                         downMs, failed, down.get().getJsonObject("checks").getJsonObject("kafka").getString("detail"));
 
                 long termAt = System.nanoTime();
-                sluice.process.destroy(); // SIGTERM
+                sluice.process.toHandle().destroy(); // SIGTERM (Process#destroy would also close our end of its output)
                 boolean exited = sluice.process.waitFor(SHUTDOWN_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
                 long exitMs = (System.nanoTime() - termAt) / 1_000_000;
                 System.out.printf("[BrokerLossIT] SIGTERM to exit: %d ms (bound %d ms), exit code %s%n", exitMs,
                         SHUTDOWN_TIMEOUT_MS + 5_000, exited ? sluice.process.exitValue() : "none");
-                assertThat(exited).as("exited within shutdownTimeoutMs + 5 s; last output: %s",
+                Files.write(Path.of("target", "broker-loss-sluice.log"), sluice.stdout);
+                assertThat(exited).as("exited within shutdownTimeoutMs + 5 s; output in target/broker-loss-sluice.log; last: %s",
                         tail(sluice.stdout)).isTrue();
                 assertThat(String.join("\n", sluice.stdout)).contains("Sluice stopped");
             }
