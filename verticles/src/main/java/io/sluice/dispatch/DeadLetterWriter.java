@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * <p>While the DLQ topic is unavailable the log stays bounded: one WARN when the outage starts, then at most
  * one summary WARN per {@value #SUMMARY_INTERVAL_MS} ms ("DLQ topic X unavailable for N s: K record(s)
  * waiting, last error …"), and one INFO when every waiting record is written; single attempts are logged at
- * DEBUG. {@link #health()} tells readiness whether the topic is available. Thread-safe: one writer serves
+ * DEBUG. Once the producer is closed (the pipeline stops) a waiting write fails instead of retrying: its
+ * record stays not final, its batch is not answered as done. {@link #health()} tells readiness whether the topic is available. Thread-safe: one writer serves
  * all the dispatch instances of a pipeline.
  */
 public final class DeadLetterWriter {
@@ -101,9 +102,16 @@ public final class DeadLetterWriter {
         return send(ctx, r, f).transform(ar -> {
             if (ar.succeeded()) {
                 if (attempt > 1) {
-                    log(outage.writtenAfterRetry(clock.getAsLong()), r);
+                    log(outage.settled(clock.getAsLong(), true), r);
                 }
                 return Future.succeededFuture();
+            }
+            if (producer.isClosed()) { // the pipeline is stopping: it will never succeed; the record stays not final
+                if (attempt > 1) {
+                    log(outage.settled(clock.getAsLong(), false), r);
+                }
+                return Future.failedFuture(new IllegalStateException("DLQ producer closed: " + r.coordinates()
+                        + " not written to " + topic, ar.cause()));
             }
             String error = ar.cause().toString();
             long delay = Math.max(1, backoff.delayMs(attempt));
@@ -133,8 +141,16 @@ public final class DeadLetterWriter {
                     backoff.ceilingMs(Integer.MAX_VALUE), summaryIntervalMs / 1000.0);
             case ONGOING -> LOG.warn("DLQ topic {} unavailable for {} s: {} record(s) waiting, last error {}", topic,
                     rep.unavailableForMs() / 1000, rep.waitingRecords(), rep.lastError());
-            case RECOVERED -> LOG.info("DLQ topic {} available again after {} s: {} record(s) written after retries", topic,
-                    rep.unavailableForMs() / 1000, rep.writtenAfterRetry());
+            case RECOVERED -> {
+                if (rep.givenUp() == 0) {
+                    LOG.info("DLQ topic {} available again after {} s: {} record(s) written after retries", topic,
+                            rep.unavailableForMs() / 1000, rep.writtenAfterRetry());
+                } else {
+                    LOG.info("DLQ topic {}: no record waits any more after {} s: {} written after retries, {} not written "
+                            + "(the producer closed; they stay not final)", topic, rep.unavailableForMs() / 1000,
+                            rep.writtenAfterRetry(), rep.givenUp());
+                }
+            }
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Invokes the pipeline's Lambda function for each batch and answers only when every record of the
@@ -50,6 +51,7 @@ public final class DispatchVerticle extends VerticleBase {
     private final PipelineMetrics metrics;
     private final Backoff backoff;
     private final CircuitBreaker breaker;
+    private boolean stopped; // on this verticle's context, as are the runs
 
     /** The function answered with {@code X-Amz-Function-Error}: a failure for the breaker, with the answer. */
     private static final class FunctionError extends RuntimeException {
@@ -89,6 +91,16 @@ public final class DispatchVerticle extends VerticleBase {
     public Future<?> start() {
         MessageConsumer<Batch> c = vertx.eventBus().localConsumer(Addresses.dispatch(settings.name()), this::onBatch);
         return c.completion();
+    }
+
+    /**
+     * Ends the runs waiting for a retry timer (Vert.x does not cancel {@code vertx.timer} with the verticle): each
+     * fails "dispatch stopped" when its timer fires, its records not final. Invocations in flight finish.
+     */
+    @Override
+    public Future<?> stop() {
+        stopped = true;
+        return Future.succeededFuture();
     }
 
     private void onBatch(Message<Batch> msg) {
@@ -189,8 +201,7 @@ public final class DispatchVerticle extends VerticleBase {
                 }
                 if (err instanceof OpenCircuitException) {
                     // Nothing was sent: wait for the breaker's probe window, spend no attempt.
-                    return vertx.timer(Math.max(50, settings.breaker().resetTimeoutMs() / 2))
-                            .compose(v -> attempt(records, attempt));
+                    return later(Math.max(50, settings.breaker().resetTimeoutMs() / 2), () -> attempt(records, attempt));
                 }
                 invocations++;
                 if (err instanceof FunctionError fe) {
@@ -252,8 +263,14 @@ public final class DispatchVerticle extends VerticleBase {
             LOG.debug("pipeline={} {} attempt {} failed ({}: {}); retry in {} ms", settings.name(), batch.range(), attempt,
                     errorClass, message, delay);
             metrics.retry();
-            // a throw in the next attempt fails this future (compose), so the batch still gets an answer
-            return vertx.timer(Math.max(1, delay)).compose(v -> attempt(records, attempt + 1));
+            return later(Math.max(1, delay), () -> attempt(records, attempt + 1));
+        }
+
+        /** {@code next} after {@code delayMs}; a throw in it fails the returned future (compose), as does a stop. */
+        private Future<Void> later(long delayMs, Supplier<Future<Void>> next) {
+            return vertx.timer(delayMs).compose(v -> stopped
+                    ? Future.failedFuture(new IllegalStateException("dispatch stopped: " + batch.range() + " not final"))
+                    : next.get());
         }
 
         private Future<Void> split(List<InRecord> records, int attempt) {

@@ -11,7 +11,7 @@ package io.sluice.dispatch;
  */
 final class DlqOutage {
     /** What to log, decided under the lock and logged outside it. */
-    record Report(Kind kind, int waitingRecords, long unavailableForMs, int writtenAfterRetry, String lastError) {
+    record Report(Kind kind, int waitingRecords, long unavailableForMs, int writtenAfterRetry, int givenUp, String lastError) {
     }
 
     enum Kind {
@@ -19,7 +19,7 @@ final class DlqOutage {
         STARTED,
         /** The outage goes on. */
         ONGOING,
-        /** Nothing waits any more. */
+        /** Nothing waits any more ({@code givenUp} records were abandoned: the producer closed). */
         RECOVERED
     }
 
@@ -30,6 +30,7 @@ final class DlqOutage {
     private long lastWarnMs = Long.MIN_VALUE;
     private boolean reported;
     private int writtenAfterRetry;
+    private int givenUp;
 
     DlqOutage(long summaryIntervalMs) {
         this.summaryIntervalMs = summaryIntervalMs;
@@ -46,6 +47,7 @@ final class DlqOutage {
                 sinceMs = nowMs;
                 reported = false;
                 writtenAfterRetry = 0;
+                givenUp = 0;
             }
         }
         if (lastWarnMs != Long.MIN_VALUE && nowMs - lastWarnMs < summaryIntervalMs) {
@@ -54,19 +56,26 @@ final class DlqOutage {
         lastWarnMs = nowMs;
         Kind kind = reported ? Kind.ONGOING : Kind.STARTED;
         reported = true;
-        return new Report(kind, waiting, nowMs - sinceMs, writtenAfterRetry, error);
+        return new Report(kind, waiting, nowMs - sinceMs, writtenAfterRetry, givenUp, error);
     }
 
-    /** A record that was waiting is written at {@code nowMs}. Returns what to log, or null. */
-    synchronized Report writtenAfterRetry(long nowMs) {
+    /**
+     * A record that was waiting is written ({@code written}) or given up at {@code nowMs}. Returns what to log,
+     * or null.
+     */
+    synchronized Report settled(long nowMs, boolean written) {
         if (waiting == 0) {
             return null; // not counted as waiting (cannot happen)
         }
-        writtenAfterRetry++;
+        if (written) {
+            writtenAfterRetry++;
+        } else {
+            givenUp++;
+        }
         if (--waiting > 0) {
             return null;
         }
-        Report r = reported ? new Report(Kind.RECOVERED, 0, nowMs - sinceMs, writtenAfterRetry, lastError) : null;
+        Report r = reported ? new Report(Kind.RECOVERED, 0, nowMs - sinceMs, writtenAfterRetry, givenUp, lastError) : null;
         sinceMs = -1;
         lastError = null;
         reported = false;

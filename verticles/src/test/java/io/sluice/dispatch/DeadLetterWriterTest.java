@@ -206,4 +206,23 @@ class DeadLetterWriterTest {
         assertThat(events(Level.INFO)).isEmpty();
         assertThat(w.health().available()).isTrue();
     }
+
+    /** A closed producer never comes back: waiting writes fail (their records stay not final) instead of retrying forever. */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void writesWaitingWhenTheProducerClosesFail() throws Exception {
+        DeadLetterWriter w = new DeadLetterWriter(vertx, producer, DLQ, new Backoff(1, 5, new Random(7)));
+        Context ctx = vertx.getOrCreateContext();
+        Future<Void> done = writeOn(ctx, w, records(0, 2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mock.failures.get() >= 20);
+        producer.close(Duration.ofSeconds(1));
+        try {
+            done.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            throw new AssertionError("expected the write to fail once the producer is closed");
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).hasMessageContaining("DLQ producer closed");
+        }
+        assertThat(mock.history()).isEmpty();
+        assertThat(w.health()).isEqualTo(new DeadLetterWriter.Health(true, 0, -1, null));
+    }
 }

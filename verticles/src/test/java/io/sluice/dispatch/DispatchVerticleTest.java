@@ -83,9 +83,14 @@ class DispatchVerticleTest {
     }
 
     private static PipelineSettings settings(int maxAttempts, boolean breaker) {
+        return settings(maxAttempts, 5, 20, breaker);
+    }
+
+    private static PipelineSettings settings(int maxAttempts, long baseDelayMs, long maxDelayMs, boolean breaker) {
         JsonObject json = new JsonObject()
                 .put("name", NAME).put("topics", List.of(TOPIC)).put("groupId", "g")
-                .put("retry", new JsonObject().put("maxAttempts", maxAttempts).put("baseDelayMs", 5).put("maxDelayMs", 20))
+                .put("retry", new JsonObject().put("maxAttempts", maxAttempts).put("baseDelayMs", baseDelayMs)
+                        .put("maxDelayMs", maxDelayMs))
                 .put("lambda", new JsonObject().put("functionName", "fn"))
                 .put("breaker", new JsonObject().put("enabled", breaker))
                 .put("dlqTopic", DLQ);
@@ -94,7 +99,10 @@ class DispatchVerticleTest {
 
     /** Deploys one dispatch verticle with {@code script} as the function; the breaker is off. */
     private PipelineSettings deploy(int maxAttempts, BiFunction<Integer, List<Long>, Answer> script) throws Exception {
-        PipelineSettings s = settings(maxAttempts, false);
+        return deploy(settings(maxAttempts, false), script);
+    }
+
+    private PipelineSettings deploy(PipelineSettings s, BiFunction<Integer, List<Long>, Answer> script) throws Exception {
         lambda = new FakeLambda(script);
         DeadLetterWriter dlq = new DeadLetterWriter(vertx, producer, DLQ,
                 new Backoff(s.retry().baseDelayMs(), s.retry().maxDelayMs(), new java.util.Random(1)));
@@ -366,6 +374,30 @@ class DispatchVerticleTest {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("the batch got no answer within 5 s (promise left pending)", e);
         }
+    }
+
+    /**
+     * Retry timers outlive an undeployment ({@code vertx.timer} is not cancelled with the verticle): a run must end
+     * when its verticle stops, not go on invoking a closed client and dead-lettering after the stop.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void undeployWhileRetryingEndsTheRunWithoutFurtherInvocations() throws Exception {
+        // 100 attempts 20-50 ms apart: the run is still retrying when the verticle stops
+        deploy(settings(100, 20, 50, false), (n, offs) -> FakeLambda.functionError());
+        Batch b = batch(90, 2);
+        var reply = send(b).toCompletionStage().toCompletableFuture();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !lambda.calls.isEmpty());
+        vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        int callsAtStop = lambda.calls.size();
+        try {
+            BatchOutcome o = reply.get(5, TimeUnit.SECONDS).body();
+            throw new AssertionError("expected a failure after the stop, got " + o);
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(ReplyException.class).hasMessageContaining("dispatch stopped");
+        }
+        assertThat(lambda.calls).hasSize(callsAtStop);
+        assertThat(mock.history()).isEmpty();
     }
 
     @Test
