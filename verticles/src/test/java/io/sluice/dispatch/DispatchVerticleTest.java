@@ -10,6 +10,9 @@ import io.sluice.pipeline.BatchOutcome;
 import io.sluice.pipeline.InRecord;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSettings;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -103,11 +106,22 @@ class DispatchVerticleTest {
     }
 
     private PipelineSettings deploy(PipelineSettings s, BiFunction<Integer, List<Long>, Answer> script) throws Exception {
+        return deploy(s, script, null);
+    }
+
+    /** A breaker as the pipeline makes it (no timeout of its own, no event-bus notifications). */
+    private CircuitBreaker breaker(int maxFailures, long resetTimeoutMs) {
+        return CircuitBreaker.create("test", vertx, new CircuitBreakerOptions().setMaxFailures(maxFailures)
+                .setResetTimeout(resetTimeoutMs).setTimeout(-1).setNotificationAddress(null));
+    }
+
+    private PipelineSettings deploy(PipelineSettings s, BiFunction<Integer, List<Long>, Answer> script,
+                                    CircuitBreaker breaker) throws Exception {
         lambda = new FakeLambda(script);
         DeadLetterWriter dlq = new DeadLetterWriter(vertx, producer, DLQ,
                 new Backoff(s.retry().baseDelayMs(), s.retry().maxDelayMs(), new java.util.Random(1)));
         DispatchVerticle v = new DispatchVerticle(s, lambda, dlq, new KafkaEventPayload("localhost:9092", null),
-                new PipelineMetrics(registry, NAME), null);
+                new PipelineMetrics(registry, NAME), breaker);
         deployment = vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return s;
     }
@@ -178,6 +192,7 @@ class DispatchVerticleTest {
         assertThat(lambda.calls).isNotEmpty().allSatisfy(c -> {
             assertThat(c.context()).isNotNull();
             assertThat(c.context().isEventLoopContext()).isTrue();
+            assertThat(c.onEventLoopThread()).isTrue();
             assertThat(c.context().deploymentID()).isEqualTo(deployment);
             assertThat(c.thread()).startsWith("vert.x-eventloop-thread");
         });
@@ -358,6 +373,39 @@ class DispatchVerticleTest {
         deploy(3, (n, offs) -> new FakeLambda.Throws(new IllegalStateException("client broken")));
         Batch b = batch(80, 2);
         Throwable err = answerFailure(b);
+        assertThat(err).isInstanceOf(ReplyException.class).hasMessageContaining("client broken");
+        assertThat(lambda.calls).hasSize(1);
+        assertThat(mock.history()).isEmpty();
+    }
+
+    /**
+     * Behind the breaker: two throttled invocations open it; while it is open nothing is sent and no attempt is
+     * spent (waits on timers), the failed probe spends none either; the batch is delivered, not dead-lettered,
+     * although the failures outnumber maxAttempts.
+     */
+    @Test
+    void openBreakerWaitsWithoutSpendingAttempts() throws Exception {
+        CircuitBreaker cb = breaker(2, 150);
+        deploy(settings(3, true), (n, offs) -> n <= 3
+                ? new FakeLambda.Fails(TooManyRequestsException.builder().statusCode(429).message("Rate exceeded").build())
+                : FakeLambda.ok(), cb);
+        Batch b = batch(100, 3);
+        BatchOutcome o = dispatch(b);
+        assertThat(o.delivered()).isEqualTo(3);
+        assertThat(lambda.calls).hasSize(4);
+        assertThat(mock.history()).isEmpty();
+        assertThat(cb.state()).isEqualTo(CircuitBreakerState.CLOSED);
+        assertAccounted(b, o);
+        assertOnVerticleContext();
+    }
+
+    /** Behind the breaker too, a client that throws ends the run with a failure instead of a retry or the DLQ. */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void invocationThatThrowsBehindTheBreakerStillAnswersTheBatch() throws Exception {
+        deploy(settings(3, true), (n, offs) -> new FakeLambda.Throws(new IllegalStateException("client broken")),
+                breaker(5, 1_000));
+        Throwable err = answerFailure(batch(110, 2));
         assertThat(err).isInstanceOf(ReplyException.class).hasMessageContaining("client broken");
         assertThat(lambda.calls).hasSize(1);
         assertThat(mock.history()).isEmpty();

@@ -52,7 +52,7 @@ final class FakeLambda implements LambdaAsyncClient {
     }
 
     /** One invocation as the fake saw it. */
-    record Call(int number, List<Long> offsets, Context context, String thread) {
+    record Call(int number, List<Long> offsets, Context context, boolean onEventLoopThread, String thread) {
     }
 
     static Answer ok() {
@@ -94,7 +94,8 @@ final class FakeLambda implements LambdaAsyncClient {
         int n;
         synchronized (calls) {
             n = calls.size() + 1;
-            calls.add(new Call(n, offsets, Vertx.currentContext(), Thread.currentThread().getName()));
+            calls.add(new Call(n, offsets, Vertx.currentContext(), Context.isOnEventLoopThread(),
+                    Thread.currentThread().getName()));
         }
         Answer a = script.apply(n, offsets);
         if (a instanceof Throws t) {
