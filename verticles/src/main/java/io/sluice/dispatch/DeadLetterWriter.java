@@ -27,8 +27,8 @@ import java.util.function.LongSupplier;
  * one summary WARN per {@value #SUMMARY_INTERVAL_MS} ms ("DLQ topic X unavailable for N s: K record(s)
  * waiting, last error …"), and one INFO when every waiting record is written; single attempts are logged at
  * DEBUG. Once the producer is closed (the pipeline stops) a waiting write fails instead of retrying: its
- * record stays not final, its batch is not answered as done. {@link #health()} tells readiness whether the topic is available. Thread-safe: one writer serves
- * all the dispatch instances of a pipeline.
+ * record stays not final, its batch is not answered as done. {@link #health()} tells readiness whether the
+ * topic is available. Thread-safe: one writer serves all the dispatch instances of a pipeline.
  */
 public final class DeadLetterWriter {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
@@ -138,7 +138,7 @@ public final class DeadLetterWriter {
         switch (rep.kind()) {
             case STARTED -> LOG.warn("DLQ topic {} unavailable: the write of {} failed: {}; retrying with backoff up to {} ms "
                     + "(records stay not final; a summary at most every {} s)", topic, r.coordinates(), rep.lastError(),
-                    backoff.ceilingMs(Integer.MAX_VALUE), summaryIntervalMs / 1000.0);
+                    backoff.ceilingMs(Integer.MAX_VALUE), summaryIntervalMs / 1000);
             case ONGOING -> LOG.warn("DLQ topic {} unavailable for {} s: {} record(s) waiting, last error {}", topic,
                     rep.unavailableForMs() / 1000, rep.waitingRecords(), rep.lastError());
             case RECOVERED -> {
