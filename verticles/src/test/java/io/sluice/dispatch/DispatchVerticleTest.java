@@ -95,7 +95,7 @@ class DispatchVerticleTest {
                 .put("retry", new JsonObject().put("maxAttempts", maxAttempts).put("baseDelayMs", baseDelayMs)
                         .put("maxDelayMs", maxDelayMs))
                 .put("lambda", new JsonObject().put("functionName", "fn"))
-                .put("breaker", new JsonObject().put("enabled", breaker))
+                .put("breaker", new JsonObject().put("enabled", breaker).put("maxFailures", 2).put("resetTimeoutMs", 150))
                 .put("dlqTopic", DLQ);
         return PipelineSettings.from(new Cfg(json, "pipeline"));
     }
@@ -109,10 +109,10 @@ class DispatchVerticleTest {
         return deploy(s, script, null);
     }
 
-    /** A breaker as the pipeline makes it (no timeout of its own, no event-bus notifications). */
-    private CircuitBreaker breaker(int maxFailures, long resetTimeoutMs) {
-        return CircuitBreaker.create("test", vertx, new CircuitBreakerOptions().setMaxFailures(maxFailures)
-                .setResetTimeout(resetTimeoutMs).setTimeout(-1).setNotificationAddress(null));
+    /** A breaker as the pipeline makes it from {@code s} (no timeout of its own, no event-bus notifications). */
+    private CircuitBreaker breaker(PipelineSettings s) {
+        return CircuitBreaker.create("test", vertx, new CircuitBreakerOptions().setMaxFailures(s.breaker().maxFailures())
+                .setResetTimeout(s.breaker().resetTimeoutMs()).setTimeout(-1).setNotificationAddress(null));
     }
 
     private PipelineSettings deploy(PipelineSettings s, BiFunction<Integer, List<Long>, Answer> script,
@@ -385,8 +385,9 @@ class DispatchVerticleTest {
      */
     @Test
     void openBreakerWaitsWithoutSpendingAttempts() throws Exception {
-        CircuitBreaker cb = breaker(2, 150);
-        deploy(settings(3, true), (n, offs) -> n <= 3
+        PipelineSettings s = settings(3, true); // opens after 2 failures, half-open after 150 ms
+        CircuitBreaker cb = breaker(s);
+        deploy(s, (n, offs) -> n <= 3
                 ? new FakeLambda.Fails(TooManyRequestsException.builder().statusCode(429).message("Rate exceeded").build())
                 : FakeLambda.ok(), cb);
         Batch b = batch(100, 3);
@@ -403,8 +404,8 @@ class DispatchVerticleTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void invocationThatThrowsBehindTheBreakerStillAnswersTheBatch() throws Exception {
-        deploy(settings(3, true), (n, offs) -> new FakeLambda.Throws(new IllegalStateException("client broken")),
-                breaker(5, 1_000));
+        PipelineSettings s = settings(3, true);
+        deploy(s, (n, offs) -> new FakeLambda.Throws(new IllegalStateException("client broken")), breaker(s));
         Throwable err = answerFailure(batch(110, 2));
         assertThat(err).isInstanceOf(ReplyException.class).hasMessageContaining("client broken");
         assertThat(lambda.calls).hasSize(1);
