@@ -113,7 +113,11 @@ public final class DispatchVerticle extends VerticleBase {
             run = Future.failedFuture(new RunDefect("dispatching the batch", e));
         }
         run.onSuccess(msg::reply).onFailure(err -> {
-            LOG.error("Batch {} of pipeline {} ended without an outcome: {}", b.range(), settings.name(), err.toString(), err);
+            if (stopped) { // expected at a stop: the records are not final, the next owner reads them again
+                LOG.info("pipeline={} batch {} not final at stop: {}", settings.name(), b.range(), err.toString());
+            } else {
+                LOG.error("Batch {} of pipeline {} ended without an outcome: {}", b.range(), settings.name(), err.toString(), err);
+            }
             msg.fail(500, err.toString());
         });
     }
