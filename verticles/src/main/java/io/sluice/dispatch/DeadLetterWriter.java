@@ -4,7 +4,6 @@ import io.sluice.kafka.AsyncProducer;
 import io.sluice.pipeline.InRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -14,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Writes records that cannot be delivered to the DLQ topic: original key, value and headers, plus
@@ -21,6 +22,13 @@ import java.util.List;
  * {@code sluice-error-class}, {@code sluice-error-message}, {@code sluice-attempts},
  * {@code sluice-first-failure-ms}, {@code sluice-last-failure-ms}. A failed write is retried with
  * capped backoff until it succeeds: a record never becomes final before it is in the DLQ.
+ *
+ * <p>While the DLQ topic is unavailable the log stays bounded: one WARN when the outage starts, then at most
+ * one summary WARN per {@value #SUMMARY_INTERVAL_MS} ms ("DLQ topic X unavailable for N s: K record(s)
+ * waiting, last error …"), and one INFO when every waiting record is written; single attempts are logged at
+ * DEBUG. Once the producer is closed (the pipeline stops) a waiting write fails instead of retrying: its
+ * record stays not final, its batch is not answered as done. {@link #health()} tells readiness whether the
+ * topic is available. Thread-safe: one writer serves all the dispatch instances of a pipeline.
  */
 public final class DeadLetterWriter {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
@@ -37,16 +45,48 @@ public final class DeadLetterWriter {
     private final AsyncProducer producer;
     private final String topic;
     private final Backoff backoff;
+    private final LongSupplier clock;
+    private final long summaryIntervalMs;
+    private final DlqOutage outage;
+
+    /** The least time between two WARN lines of one writer about an unavailable DLQ topic. */
+    public static final long SUMMARY_INTERVAL_MS = 30_000;
 
     /** Why a record is dead-lettered. */
     public record Failure(String errorClass, String message, int attempts, long firstFailureMs, long lastFailureMs) {
     }
 
+    /**
+     * The DLQ topic as this writer sees it, for readiness.
+     *
+     * @param available          no record is waiting for a failed write to be retried
+     * @param waitingRecords     records whose last write failed, to be retried (not final: their batches wait)
+     * @param unavailableSinceMs wall-clock time of the first failure of the current outage; -1 when available
+     * @param lastError          the last write error of the current outage; null when available
+     */
+    public record Health(boolean available, int waitingRecords, long unavailableSinceMs, String lastError) {
+    }
+
+    /** @param backoff between the attempts of one record's write (its cap bounds the wait) */
     public DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff) {
+        this(vertx, producer, topic, backoff, SUMMARY_INTERVAL_MS, System::currentTimeMillis);
+    }
+
+    /** For tests: another summary interval, and the clock it is measured on. */
+    DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff, long summaryIntervalMs,
+                     LongSupplier clock) {
         this.vertx = vertx;
         this.producer = producer;
         this.topic = topic;
         this.backoff = backoff;
+        this.clock = clock;
+        this.summaryIntervalMs = summaryIntervalMs;
+        this.outage = new DlqOutage(summaryIntervalMs);
+    }
+
+    /** Whether the DLQ topic is available, how many records wait for it, since when and why. Thread-safe. */
+    public Health health() {
+        return outage.health();
     }
 
     /** Completes (on {@code ctx}) once every record is acknowledged by the DLQ topic. */
@@ -59,14 +99,59 @@ public final class DeadLetterWriter {
     }
 
     private Future<Void> writeOne(Context ctx, InRecord r, Failure f, int attempt) {
-        return producer.send(ctx, toDlq(r, f)).<Void>mapEmpty().recover(err -> {
-            long delay = backoff.delayMs(Math.min(attempt, 10));
-            LOG.warn("DLQ write of {} to {} failed (attempt {}): {}; retrying in {} ms", r.coordinates(), topic, attempt,
-                    err.toString(), delay);
-            Promise<Void> p = Promise.promise();
-            vertx.setTimer(Math.max(1, delay), id -> writeOne(ctx, r, f, attempt + 1).onComplete(p));
-            return p.future();
+        return send(ctx, r, f).transform(ar -> {
+            if (ar.succeeded()) {
+                if (attempt > 1) {
+                    log(outage.settled(clock.getAsLong(), true), r);
+                }
+                return Future.succeededFuture();
+            }
+            if (producer.isClosed()) { // the pipeline is stopping: it will never succeed; the record stays not final
+                if (attempt > 1) {
+                    log(outage.settled(clock.getAsLong(), false), r);
+                }
+                return Future.failedFuture(new IllegalStateException("DLQ producer closed: " + r.coordinates()
+                        + " not written to " + topic, ar.cause()));
+            }
+            String error = ar.cause().toString();
+            long delay = Math.max(1, backoff.delayMs(attempt));
+            log(outage.failed(clock.getAsLong(), attempt == 1, error), r);
+            LOG.debug("DLQ write of {} to {} failed (attempt {}): {}; retrying in {} ms", r.coordinates(), topic, attempt,
+                    error, delay);
+            // on ctx (the failed send completes there), so the retry's timer and completion are ctx's too
+            return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> writeOne(ctx, r, f, attempt + 1));
         });
+    }
+
+    private Future<Void> send(Context ctx, InRecord r, Failure f) {
+        try {
+            return producer.send(ctx, toDlq(r, f)).mapEmpty();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private void log(DlqOutage.Report rep, InRecord r) {
+        if (rep == null) {
+            return;
+        }
+        switch (rep.kind()) {
+            case STARTED -> LOG.warn("DLQ topic {} unavailable: the write of {} failed: {}; retrying with backoff up to {} ms "
+                    + "(records stay not final; a summary at most every {} s)", topic, r.coordinates(), rep.lastError(),
+                    backoff.ceilingMs(Integer.MAX_VALUE), summaryIntervalMs / 1000);
+            case ONGOING -> LOG.warn("DLQ topic {} unavailable for {} s: {} record(s) waiting, last error {}", topic,
+                    rep.unavailableForMs() / 1000, rep.waitingRecords(), rep.lastError());
+            case RECOVERED -> {
+                if (rep.givenUp() == 0) {
+                    LOG.info("DLQ topic {} available again after {} s: {} record(s) written after retries", topic,
+                            rep.unavailableForMs() / 1000, rep.writtenAfterRetry());
+                } else {
+                    LOG.info("DLQ topic {}: no record waits any more after {} s: {} written after retries, {} not written "
+                            + "(the producer closed; they stay not final)", topic, rep.unavailableForMs() / 1000,
+                            rep.writtenAfterRetry(), rep.givenUp());
+                }
+            }
+        }
     }
 
     private ProducerRecord<byte[], byte[]> toDlq(InRecord r, Failure f) {

@@ -10,7 +10,6 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -26,12 +25,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Invokes the pipeline's Lambda function for each batch and answers only when every record of the
  * batch is final: delivered, or written to the DLQ. Retries failed invocations (and the records a
  * partial failure names) with exponential backoff and full jitter on timers, up to the configured
  * attempts; splits a batch the service rejects as too large; dead-letters what is left.
+ *
+ * <p>Every batch gets an answer. A run that throws (the payload builder, the SDK client's {@code invoke} or
+ * any step of the run throwing instead of failing a future: a defect, not a property of the records) ends
+ * with a failure: the batch is answered {@code fail(500)}, and the batching verticle requeues it and
+ * dispatches it again after a delay. Such a throw spends no attempt and dead-letters nothing; the batch's
+ * records stay not final, so nothing is committed past them (no loss). Records the failed run had already
+ * delivered or dead-lettered may be delivered or dead-lettered again (at least once). The run answers only
+ * once all its branches (poison records' DLQ write, invocations) have ended.
  */
 public final class DispatchVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
@@ -43,6 +51,7 @@ public final class DispatchVerticle extends VerticleBase {
     private final PipelineMetrics metrics;
     private final Backoff backoff;
     private final CircuitBreaker breaker;
+    private boolean stopped; // on this verticle's context, as are the runs
 
     /** The function answered with {@code X-Amz-Function-Error}: a failure for the breaker, with the answer. */
     private static final class FunctionError extends RuntimeException {
@@ -52,6 +61,15 @@ public final class DispatchVerticle extends VerticleBase {
         FunctionError(InvokeResponse response) {
             super("function error: " + response.functionError(), null, false, false);
             this.response = response;
+        }
+    }
+
+    /** A step of the run threw instead of failing its future: ends the run (see the class comment). */
+    private static final class RunDefect extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RunDefect(String what, RuntimeException cause) {
+            super(what + " threw " + cause, cause);
         }
     }
 
@@ -75,11 +93,31 @@ public final class DispatchVerticle extends VerticleBase {
         return c.completion();
     }
 
+    /**
+     * Ends the runs waiting for a retry timer (Vert.x does not cancel {@code vertx.timer} with the verticle): each
+     * fails "dispatch stopped" when its timer fires, its records not final. Invocations in flight finish.
+     */
+    @Override
+    public Future<?> stop() {
+        stopped = true;
+        return Future.succeededFuture();
+    }
+
     private void onBatch(Message<Batch> msg) {
         Batch b = msg.body();
         metrics.batch(b.records().size(), b.payloadBytes(), b.closeReason(), !"too-large".equals(b.closeReason()));
-        new Run(b).start().onSuccess(msg::reply).onFailure(err -> {
-            LOG.error("Batch {} of pipeline {} ended without an outcome: {}", b.range(), settings.name(), err.toString(), err);
+        Future<BatchOutcome> run;
+        try {
+            run = new Run(b).start();
+        } catch (RuntimeException e) {
+            run = Future.failedFuture(new RunDefect("dispatching the batch", e));
+        }
+        run.onSuccess(msg::reply).onFailure(err -> {
+            if (stopped) { // expected at a stop: the records are not final, the next owner reads them again
+                LOG.info("pipeline={} batch {} not final at stop: {}", settings.name(), b.range(), err.toString());
+            } else {
+                LOG.error("Batch {} of pipeline {} ended without an outcome: {}", b.range(), settings.name(), err.toString(), err);
+            }
             msg.fail(500, err.toString());
         });
     }
@@ -118,40 +156,56 @@ public final class DispatchVerticle extends VerticleBase {
             }
             Future<Void> dead = poison.isEmpty() ? Future.succeededFuture() : deadLetter(poison, "poison", poisonReason, 0);
             Future<Void> sent = valid.isEmpty() ? Future.succeededFuture() : attempt(valid, 1);
-            return Future.all(dead, sent).map(v -> outcome());
+            // join, not all: a failed branch answers only once the other has ended too
+            return Future.join(dead, sent).map(v -> outcome());
         }
 
         private BatchOutcome outcome() {
             return new BatchOutcome(batch, delivered, deadLettered, invocations);
         }
 
-        private Future<InvokeResponse> invoke(List<InRecord> records) {
+        private InvokeRequest request(List<InRecord> records) {
             byte[] payload = payloads.build(batch.topic(), batch.partition(), records);
-            InvokeRequest req = InvokeRequest.builder()
+            return InvokeRequest.builder()
                     .functionName(settings.lambda().functionName())
                     .invocationType(InvocationType.REQUEST_RESPONSE)
                     .payload(SdkBytes.fromByteArrayUnsafe(payload))
                     .build();
-            return Future.fromCompletionStage(lambda.invoke(req), context).compose(resp -> resp.functionError() == null
+        }
+
+        private Future<InvokeResponse> invoke(InvokeRequest req) {
+            Future<InvokeResponse> call;
+            try {
+                call = Future.fromCompletionStage(lambda.invoke(req), context);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new RunDefect("the Lambda client's invoke", e));
+            }
+            return call.compose(resp -> resp.functionError() == null
                     ? Future.succeededFuture(resp) : Future.failedFuture(new FunctionError(resp)));
         }
 
         private Future<Void> attempt(List<InRecord> records, int attempt) {
+            InvokeRequest req;
+            try {
+                req = request(records);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new RunDefect("building the payload", e));
+            }
             boolean probe = breaker != null && breaker.state() != CircuitBreakerState.CLOSED;
             long t0 = System.nanoTime();
-            Future<InvokeResponse> call = breaker == null ? invoke(records) : breaker.execute(() -> invoke(records));
+            Future<InvokeResponse> call = breaker == null ? invoke(req) : breaker.execute(() -> invoke(req));
             return call.transform(ar -> {
                 if (ar.succeeded()) {
                     invocations++;
                     return onAnswer(records, attempt, ar.result(), t0);
                 }
                 Throwable err = ar.cause();
+                if (err instanceof RunDefect) {
+                    return Future.failedFuture(err);
+                }
                 if (err instanceof OpenCircuitException) {
                     // Nothing was sent: wait for the breaker's probe window, spend no attempt.
-                    Promise<Void> p = Promise.promise();
-                    vertx.setTimer(Math.max(50, settings.breaker().resetTimeoutMs() / 2),
-                            id -> attempt(records, attempt).onComplete(p));
-                    return p.future();
+                    return later(Math.max(50, settings.breaker().resetTimeoutMs() / 2), () -> attempt(records, attempt));
                 }
                 invocations++;
                 if (err instanceof FunctionError fe) {
@@ -213,9 +267,14 @@ public final class DispatchVerticle extends VerticleBase {
             LOG.debug("pipeline={} {} attempt {} failed ({}: {}); retry in {} ms", settings.name(), batch.range(), attempt,
                     errorClass, message, delay);
             metrics.retry();
-            Promise<Void> p = Promise.promise();
-            vertx.setTimer(Math.max(1, delay), id -> attempt(records, attempt + 1).onComplete(p));
-            return p.future();
+            return later(Math.max(1, delay), () -> attempt(records, attempt + 1));
+        }
+
+        /** {@code next} after {@code delayMs}; a throw in it fails the returned future (compose), as does a stop. */
+        private Future<Void> later(long delayMs, Supplier<Future<Void>> next) {
+            return vertx.timer(delayMs).compose(v -> stopped
+                    ? Future.failedFuture(new IllegalStateException("dispatch stopped: " + batch.range() + " not final"))
+                    : next.get());
         }
 
         private Future<Void> split(List<InRecord> records, int attempt) {

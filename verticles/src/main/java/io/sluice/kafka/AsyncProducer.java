@@ -141,6 +141,11 @@ public final class AsyncProducer implements AutoCloseable {
         return p.future();
     }
 
+    /** True once {@link #close} has begun: every send from then on is answered "producer closed". */
+    public boolean isClosed() {
+        return sender.isShutdown();
+    }
+
     /** Closes the producer, waiting up to {@code timeout} for unsent records; blocking: call off the event loop. */
     public void close(Duration timeout) {
         sender.shutdown();
