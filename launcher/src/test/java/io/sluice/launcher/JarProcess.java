@@ -1,5 +1,7 @@
 package io.sluice.launcher;
 
+import io.sluice.testsupport.BlockedThreadOutput;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,17 +11,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
-/** Runs the fat jar as a user would (a child JVM), collecting its output lines. */
+/**
+ * Runs the fat jar as a user would (a child JVM), collecting its output lines. {@link #close()} fails the test
+ * when that output holds a Vert.x blocked-thread warning ({@link BlockedThreadOutput#assertNone}).
+ */
 final class JarProcess implements AutoCloseable {
     final Process process;
     final List<String> stdout = new CopyOnWriteArrayList<>();
     final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final List<Thread> pumps;
 
     private JarProcess(Process p) {
         this.process = p;
-        pump(p.getInputStream(), stdout);
-        pump(p.getErrorStream(), stderr);
+        this.pumps = List.of(pump(p.getInputStream(), stdout), pump(p.getErrorStream(), stderr));
     }
 
     static Path jar() {
@@ -42,7 +48,7 @@ final class JarProcess implements AutoCloseable {
         return new JarProcess(pb.start());
     }
 
-    private static void pump(java.io.InputStream in, List<String> sink) {
+    private static Thread pump(java.io.InputStream in, List<String> sink) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -55,11 +61,23 @@ final class JarProcess implements AutoCloseable {
         });
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            for (Thread t : pumps) {
+                t.join(5_000); // the rest of its output, up to the end of the streams
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<String> output = new ArrayList<>(stdout);
+        output.addAll(stderr);
+        BlockedThreadOutput.assertNone("the fat jar's JVM (pid " + process.pid() + ")", output);
     }
 }

@@ -1,15 +1,19 @@
 package io.sluice.launcher.scale;
 
+import io.sluice.testsupport.BlockedThreadOutput;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The fat jar as a child JVM, as an operator starts another instance: {@code java -jar sluice.jar --config FILE}
- * with {@code SLUICE_*} environment overrides; output goes to {@code <workDir>/<name>.log}.
+ * with {@code SLUICE_*} environment overrides; output goes to {@code <workDir>/<name>.log}. {@link #close()} fails
+ * the test when that log holds a Vert.x blocked-thread warning ({@link BlockedThreadOutput#assertNone}).
  */
 final class SluiceProcess implements AutoCloseable {
     final Process process;
@@ -55,5 +59,17 @@ final class SluiceProcess implements AutoCloseable {
     public void close() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<String> output;
+        try {
+            output = Files.readAllLines(log);
+        } catch (IOException e) {
+            output = List.of();
+        }
+        BlockedThreadOutput.assertNone("Sluice process " + log.getFileName(), output);
     }
 }
