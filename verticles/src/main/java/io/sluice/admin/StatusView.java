@@ -194,6 +194,7 @@ final class StatusView {
         }
         checks.put("breaker", check(breakerOpen.isEmpty(), breakerOpen.isEmpty()
                 ? "no circuit breaker is open" : "circuit breaker open in pipeline(s) " + breakerOpen));
+        checks.put("dlq", dlqCheck());
         if (producerEnabled) {
             double failed = history.delta("producer.unavailable", PRODUCER_FAILURE_SPAN_MS);
             double ok = history.delta("produced", PRODUCER_FAILURE_SPAN_MS);
@@ -214,6 +215,21 @@ final class StatusView {
             });
             return new JsonObject().put("status", failed.isEmpty() ? "UP" : "DOWN").put("failed", failed).put("checks", checks);
         });
+    }
+
+    /** DOWN while a pipeline's DLQ writes fail (its records wait, not final: nothing is committed past them). */
+    private JsonObject dlqCheck() {
+        List<String> down = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (Pipeline p : pipelines) {
+            var h = p.dlqHealth();
+            if (!h.available()) {
+                down.add(p.settings().name() + ": DLQ topic " + p.settings().dlqTopic() + " unavailable for "
+                        + Math.max(0, now - h.unavailableSinceMs()) / 1000 + " s, " + h.waitingRecords()
+                        + " record(s) waiting (last error: " + h.lastError() + ")");
+            }
+        }
+        return down.isEmpty() ? check(true, "DLQ writes succeed") : check(false, String.join("; ", down));
     }
 
     private Future<JsonObject> consumers() {

@@ -379,6 +379,13 @@ public final class KafkaPollLoop {
                 return;
             }
             Set<TopicPartition> revoked = Set.copyOf(partitions);
+            if (!running) {
+                // Closing: the stop already committed the final offsets (or could not: the broker is gone, and
+                // trying again here would only hold the close for the commit's whole timeout).
+                revoked.forEach(epochs::remove);
+                LOG.debug("Closing: released {} without another commit", revoked);
+                return;
+            }
             CompletableFuture<Map<TopicPartition, Long>> finalOffsets = new CompletableFuture<>();
             context.runOnContext(v -> listener.onRevoking(revoked, finalOffsets));
             Map<TopicPartition, Long> offsets;

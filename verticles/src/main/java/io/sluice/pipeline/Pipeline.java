@@ -391,6 +391,13 @@ public final class Pipeline {
         return b == null ? "closed" : b.state().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** Whether the running incarnation's DLQ writes go through (available when none runs). */
+    public DeadLetterWriter.Health dlqHealth() {
+        Incarnation inc = running;
+        DeadLetterWriter w = inc == null ? null : inc.dlq;
+        return w == null ? new DeadLetterWriter.Health(true, 0, -1, null) : w.health();
+    }
+
     /** Readiness of this pipeline: DOWN after a fatal consumer error (naming it) and once stopped. */
     public PipelineHealth health() {
         return health;

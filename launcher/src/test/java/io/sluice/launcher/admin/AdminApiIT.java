@@ -59,7 +59,7 @@ class AdminApiIT {
             JsonObject body = new JsonObject(ready.body());
             assertThat(body.getString("status")).isEqualTo("UP");
             assertThat(body.getJsonArray("failed")).isEmpty();
-            assertThat(body.getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("kafka", "consumer", "breaker", "producer");
+            assertThat(body.getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("kafka", "consumer", "breaker", "dlq", "producer");
             assertThat(body.getJsonObject("checks").getJsonObject("consumer").getString("detail")).contains("16 partition(s)");
         });
     }
