@@ -1,5 +1,7 @@
 package io.sluice.batch;
 
+import io.sluice.hash.Murmur3;
+
 import io.sluice.pipeline.Batch;
 import io.sluice.pipeline.InRecord;
 import io.sluice.pipeline.Ordering;
@@ -35,6 +37,8 @@ import java.util.Set;
  * {@link #nextDeadline()}. Confined to one thread.
  */
 public final class Lanes {
+    /** Seed of the key hash that picks a record's lane (kept: changing it would move keys between lanes). */
+    private static final int LANE_SEED = 0x9747b28c;
     /** Bytes of the event envelope around the records (eventSource, bootstrapServers, record map keys). */
     public static final int ENVELOPE_BYTES = 512;
 
@@ -131,7 +135,7 @@ public final class Lanes {
         if (r.key() == null) {
             return (int) (r.offset() % laneCount);
         }
-        return Math.floorMod(LaneHash.murmur3(r.key()), laneCount);
+        return Math.floorMod(Murmur3.hash32(r.key(), LANE_SEED), laneCount);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.sluice.producer;
 
+import io.sluice.hash.Murmur3;
+
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 
@@ -159,49 +161,8 @@ public final class KeyResolver {
      * MurmurHash3 x86 32-bit with seed 0 over the UTF-8 bytes of {@code s}; the same value in every JVM
      * and in any other MurmurHash3 implementation (e.g. {@code "hello"} → {@code 0x248bfa47}).
      */
-    @SuppressWarnings("fallthrough")
     public static int stableHash(String s) {
-        byte[] data = s.getBytes(StandardCharsets.UTF_8);
-        final int c1 = 0xcc9e2d51;
-        final int c2 = 0x1b873593;
-        int h = 0;
-        int blocks = data.length / 4;
-        for (int i = 0; i < blocks; i++) {
-            int j = i * 4;
-            int k = (data[j] & 0xff) | (data[j + 1] & 0xff) << 8 | (data[j + 2] & 0xff) << 16 | (data[j + 3] & 0xff) << 24;
-            k *= c1;
-            k = Integer.rotateLeft(k, 15);
-            k *= c2;
-            h ^= k;
-            h = Integer.rotateLeft(h, 13);
-            h = h * 5 + 0xe6546b64;
-        }
-        int tail = blocks * 4;
-        int k = 0;
-        switch (data.length & 3) {
-            case 3:
-                k ^= (data[tail + 2] & 0xff) << 16;
-                // fall through
-            case 2:
-                k ^= (data[tail + 1] & 0xff) << 8;
-                // fall through
-            case 1:
-                k ^= data[tail] & 0xff;
-                k *= c1;
-                k = Integer.rotateLeft(k, 15);
-                k *= c2;
-                h ^= k;
-                break;
-            default:
-                break;
-        }
-        h ^= data.length;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+        return Murmur3.hash32(s.getBytes(StandardCharsets.UTF_8), 0);
     }
 
     @Override
