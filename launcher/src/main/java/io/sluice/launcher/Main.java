@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Entry point: {@code java -jar sluice.jar [--config conf/local.json]} (or {@code SLUICE_CONFIG}).
  * A bad configuration prints one line naming the key and exits 2; a failed start exits 1; SIGTERM
- * and Ctrl-C stop gracefully (the embedded broker included).
+ * and Ctrl-C stop gracefully and exit 143 and 130 (128 + the signal). The embedded broker runs in a
+ * session of its own, so a terminal's Ctrl-C reaches only this JVM: the broker serves the final
+ * commits and is stopped last.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -61,7 +61,7 @@ final class BrokerNode {
                 "kafka.Kafka", List.of(spec.serverProperties().toAbsolutePath().toString()));
         OutputStream log = openLog();
         try {
-            process = ChildJvm.launchMerged(command, spec.dir());
+            process = ChildJvm.launchMerged(ChildJvm.detached(command), spec.dir());
         } catch (RuntimeException e) {
             classpath.publish(cds.dump(), false);
             closeQuietly(log);
@@ -126,7 +126,9 @@ final class BrokerNode {
                 if (kill) {
                     p.destroyForcibly();
                 } else {
-                    p.destroy();
+                    // SIGTERM through the handle: Process.destroy() would also close the pipes, so the
+                    // watchdog would race the signal and the node's shutdown log would be cut off
+                    p.toHandle().destroy();
                     if (!p.waitFor(gracefulTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                         LOG.log(System.Logger.Level.WARNING, "Kafka node {0} did not stop within {1,number,#} ms; killing it",
                                 spec.nodeId(), gracefulTimeout.toMillis());

@@ -1,13 +1,16 @@
 package io.sluice.embedded;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The child's stdin is a pipe the parent keeps open and never writes: it closes when the parent dies.
  */
 final class ChildJvm {
+
+    private static final Optional<Path> SETSID = findSetsid();
 
     private ChildJvm() {
     }
@@ -38,6 +43,52 @@ final class ChildJvm {
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * The command of a child that must outlive a Ctrl-C in the parent's terminal: a terminal sends
+     * SIGINT (and SIGHUP when it closes) to its whole foreground process group, which would stop the
+     * broker at the same moment as the parent, before the parent's last commit. With {@code setsid}
+     * (util-linux) on the PATH the child runs in a session of its own, out of reach of the terminal;
+     * {@code setsid} execs (it only forks when called by a process group leader, which a freshly
+     * spawned child never is), so the pid stays the JVM's and {@link Process} handles keep working.
+     * Without it the child's {@link ParentWatchdogMain} ignores SIGINT and SIGHUP instead. Either way
+     * the parent stops the child itself (SIGTERM), and the stdin-pipe watchdog still ends it if the
+     * parent dies.
+     */
+    static List<String> detached(List<String> command) {
+        return detached(command, SETSID);
+    }
+
+    /** {@link #detached(List)} with the {@code setsid} executable given, or absent. */
+    static List<String> detached(List<String> command, Optional<Path> setsid) {
+        List<String> cmd = new ArrayList<>(command.size() + 1);
+        if (setsid.isPresent()) {
+            cmd.add(setsid.get().toString());
+            cmd.addAll(command);
+        } else {
+            cmd.addAll(command);
+            cmd.add(1, "-D" + ParentWatchdogMain.IGNORE_TERMINAL_SIGNALS_PROPERTY + "=true");
+        }
+        return cmd;
+    }
+
+    /** @return an executable {@code setsid} on the PATH (never on Windows) */
+    static Optional<Path> findSetsid() {
+        String path = System.getenv("PATH");
+        if (isWindows() || path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, "setsid");
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Starts the child with stderr merged into stdout. The caller must keep the stdin pipe open. */

@@ -17,6 +17,11 @@ import java.util.Arrays;
  * shutdown hooks run (Kafka's stops the broker cleanly); if those hooks do not finish within
  * {@code sluice.watchdog.haltAfterMs} milliseconds (default 20000) the JVM is halted.
  *
+ * <p>With {@code -Dsluice.watchdog.ignoreTerminalSignals=true} the child also ignores SIGINT and
+ * SIGHUP, the signals a terminal sends to its whole foreground process group on Ctrl-C and when it
+ * closes: the parent handles them and stops the child itself, after its own last use of it. (The
+ * parent sets this when it cannot start the child in a session of its own with {@code setsid}.)
+ *
  * <p>This class is copied as raw bytes into a bootstrap directory on the child's class path, so it
  * must stay self-contained: JDK only, no nested or anonymous classes (lambdas are fine).
  */
@@ -24,6 +29,9 @@ public final class ParentWatchdogMain {
 
     /** System property: milliseconds to wait for shutdown hooks after the parent died. */
     public static final String HALT_AFTER_PROPERTY = "sluice.watchdog.haltAfterMs";
+
+    /** System property: {@code true} to ignore SIGINT and SIGHUP (the terminal's signals). */
+    public static final String IGNORE_TERMINAL_SIGNALS_PROPERTY = "sluice.watchdog.ignoreTerminalSignals";
 
     private ParentWatchdogMain() {
     }
@@ -40,6 +48,9 @@ public final class ParentWatchdogMain {
             System.err.println("usage: ParentWatchdogMain <mainClass> [args...]");
             System.exit(2);
         }
+        if (Boolean.getBoolean(IGNORE_TERMINAL_SIGNALS_PROPERTY)) {
+            ignoreTerminalSignals();
+        }
         Thread watchdog = new Thread(ParentWatchdogMain::watchParent, "sluice-parent-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
@@ -49,6 +60,22 @@ public final class ParentWatchdogMain {
             main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * A handler rather than {@code SIG_IGN}: a main class that installs its own handler later (Kafka
+     * logs the signal, then calls the handler it replaced) then ends up here instead of at the JVM's
+     * default handler, which would exit.
+     */
+    private static void ignoreTerminalSignals() {
+        for (String name : new String[] {"INT", "HUP"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> System.err.println(
+                        "[sluice-parent-watchdog] ignoring SIG" + signal.getName() + "; the parent stops this process"));
+            } catch (IllegalArgumentException e) {
+                System.err.println("[sluice-parent-watchdog] cannot ignore SIG" + name + ": " + e.getMessage());
+            }
         }
     }
 

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A broker must not outlive a parent JVM killed with SIGKILL (no shutdown hook runs then). */
+/**
+ * A broker must not outlive a parent JVM killed with SIGKILL (no shutdown hook runs then), although it
+ * runs in a session of its own (out of reach of the parent's terminal's Ctrl-C).
+ */
 class OrphanIT {
 
     @Test
@@ -47,6 +50,13 @@ class OrphanIT {
             broker = ProcessHandle.of(pid);
             assertThat(broker).isPresent();
             assertThat(broker.get().isAlive()).isTrue();
+            if (ChildJvm.findSetsid().isPresent()) {
+                // detached from the parent's terminal (ChildJvm.detached), yet still watched through its stdin
+                assertThat(broker.get().info().command()).as("setsid exec'd the JVM: same pid")
+                        .hasValueSatisfying(c -> assertThat(c).endsWith("java"));
+                assertThat(TestSupport.session(pid)).as("the broker's session").isNotEqualTo(TestSupport.session(parent.pid()))
+                        .isEqualTo(pid);
+            }
 
             parent.destroyForcibly();
             assertThat(parent.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,17 @@ class SmallPartsTest {
         assertThat(o.keepDataDir()).isFalse();
         assertThat(o.jvmOptions()).containsExactly("-Xms256m", "-Xmx512m", "-XX:+UseG1GC");
         assertThatThrownBy(() -> EmbeddedKafkaOptions.builder().nodes(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void brokerCommandRunsUnderSetsidOrAsksTheWatchdogToIgnoreTheTerminalsSignals() {
+        List<String> command = List.of("/jdk/bin/java", "-Xmx512m", "-cp", "x", ParentWatchdogMain.class.getName(), "kafka.Kafka");
+        assertThat(ChildJvm.detached(command, Optional.of(Path.of("/usr/bin/setsid"))))
+                .containsExactly("/usr/bin/setsid", "/jdk/bin/java", "-Xmx512m", "-cp", "x",
+                        ParentWatchdogMain.class.getName(), "kafka.Kafka");
+        assertThat(ChildJvm.detached(command, Optional.empty()))
+                .containsExactly("/jdk/bin/java", "-Dsluice.watchdog.ignoreTerminalSignals=true", "-Xmx512m", "-cp", "x",
+                        ParentWatchdogMain.class.getName(), "kafka.Kafka");
     }
 
     @Test

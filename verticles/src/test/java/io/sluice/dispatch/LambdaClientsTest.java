@@ -1,0 +1,41 @@
+package io.sluice.dispatch;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LambdaClientsTest {
+
+    /**
+     * A pipeline closes its Lambda client on every stop (Ctrl-C, SIGTERM, TLS rotation): with an event-loop
+     * group of its own, the SDK's close waits out Netty's 2 s quiet period, a fixed 2 s on every stop.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void closingAClientDoesNotWaitOutAQuietPeriod() {
+        LambdaSettings settings = new LambdaSettings("dispatcher", "us-east-1", URI.create("http://127.0.0.1:9"), 5_000, 4);
+        List<Long> closeMs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            LambdaAsyncClient client = LambdaClients.create(settings);
+            long t0 = System.nanoTime();
+            client.close();
+            closeMs.add((System.nanoTime() - t0) / 1_000_000);
+        }
+        // a client built after others were closed still works: its invocation reaches the (closed) port
+        try (LambdaAsyncClient client = LambdaClients.create(settings)) {
+            assertThat(client.invoke(b -> b.functionName("dispatcher")))
+                    .failsWithin(Duration.ofSeconds(10))
+                    .withThrowableThat().havingRootCause().isInstanceOf(ConnectException.class);
+        }
+        assertThat(closeMs).as("ms to close each client").allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
+    }
+}
