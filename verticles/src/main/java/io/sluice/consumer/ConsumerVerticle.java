@@ -37,6 +37,8 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
     /** Bound of the final synchronous commit. */
     private static final long COMMIT_TIMEOUT_MS = 5_000;
+    /** At most one WARN per this interval while commits keep failing. */
+    private static final long COMMIT_SUMMARY_MS = 30_000;
     /** Bound of closing the consumer (leaving the group). */
     private static final long CLOSE_TIMEOUT_MS = 3_000;
 
@@ -46,6 +48,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     private final EndOffsets endOffsets;
     private final java.util.function.Consumer<Throwable> fatalHandler;
     private final OffsetTracker tracker = new OffsetTracker();
+    private final CommitFailures commitFailures = new CommitFailures(COMMIT_SUMMARY_MS);
     private final PauseState pause;
     /** End offsets last read per partition: what lag shows while Kafka cannot be asked. */
     private final Map<TopicPartition, Long> lastEnds = new HashMap<>();
@@ -185,9 +188,23 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     public void onCommitted(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochs, Throwable failure) {
         commitInFlight = false;
         metrics.commits(failure == null);
+        long now = System.currentTimeMillis();
         if (failure != null) {
-            LOG.warn("pipeline={} commit of {} failed: {} (will retry)", settings.name(), offsets, failure.toString());
+            switch (commitFailures.failed(now)) {
+                case FIRST_FAILURE -> LOG.warn("pipeline={} commit of {} failed: {} (retried on every completion and "
+                        + "interval; the next summary in {} s at most)", settings.name(), offsets, failure.toString(),
+                        COMMIT_SUMMARY_MS / 1000);
+                case STILL_FAILING -> LOG.warn("pipeline={} commits failing for {} s ({} attempts), last: {}",
+                        settings.name(), commitFailures.failingForMs(now) / 1000, commitFailures.failures(), failure.toString());
+                default -> LOG.debug("pipeline={} commit of {} failed: {}", settings.name(), offsets, failure.toString());
+            }
         } else {
+            long failedFor = commitFailures.failingForMs(now);
+            int failed = commitFailures.failures();
+            if (commitFailures.succeeded() == CommitFailures.Say.RECOVERED) {
+                LOG.info("pipeline={} commits succeed again after {} s ({} failed attempts)", settings.name(),
+                        failedFor / 1000, failed);
+            }
             offsets.forEach((tp, off) -> {
                 PartitionOffsets p = tracker.get(tp);
                 if (p != null && p.epoch() == epochs.get(tp)) {
