@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -59,16 +58,6 @@ public final class KafkaPollLoop {
                          Map<TopicPartition, long[]> timestamps, Map<TopicPartition, int[]> sizes) {
     }
 
-    /**
-     * Work for the consumer thread. {@code fail} is called instead of {@code run} when the loop has ended
-     * (fatal error or closed), so whoever waits for the command always gets an answer.
-     */
-    private interface Command {
-        void run(Consumer<byte[], byte[]> consumer);
-
-        void fail(Throwable error);
-    }
-
     private final Supplier<Consumer<byte[], byte[]>> factory;
     private final Collection<String> topics;
     private final Context context;
@@ -76,12 +65,10 @@ public final class KafkaPollLoop {
     private final long revokeWaitMs;
     private final Duration pollTimeout;
     private final Duration closeTimeout;
-    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
+    private final CommandQueue<Consumer<byte[], byte[]>> commands = new CommandQueue<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private volatile boolean running = true;
-    /** Set once the thread no longer runs commands (it ended, or never started): commands fail at once. */
-    private volatile Throwable dead;
     private volatile Consumer<byte[], byte[]> consumer;
     private boolean pausedAll;
     private long nextEpoch = 1;
@@ -164,51 +151,21 @@ public final class KafkaPollLoop {
 
     /** No command runs from now on: every queued and later one fails with {@code reason}. */
     private void end(Throwable reason) {
-        dead = reason;
-        failQueued(reason);
+        commands.end(reason);
         closed.complete(null);
     }
 
-    private void failQueued(Throwable reason) {
-        Command c;
-        while ((c = commands.poll()) != null) {
-            try {
-                c.fail(reason);
-            } catch (RuntimeException e) {
-                LOG.warn("A command's failure handler failed: {}", e.toString());
-            }
-        }
-    }
-
-    private void submit(Command c) {
-        Throwable reason = dead;
-        if (reason != null) {
-            c.fail(reason);
-            return;
-        }
-        commands.add(c);
-        reason = dead;
-        if (reason != null) { // the loop ended between the check and the add
-            failQueued(reason);
-        }
+    private void submit(CommandQueue.Command<Consumer<byte[], byte[]>> c) {
+        commands.submit(c);
     }
 
     /** True once the loop no longer runs commands (fatal error or closed). */
     public boolean ended() {
-        return dead != null;
+        return commands.ended();
     }
 
     private void drainCommands() {
-        Command c;
-        while ((c = commands.poll()) != null) {
-            try {
-                c.run(consumer);
-            } catch (WakeupException e) {
-                // close() woke the consumer up; the loop ends after this drain
-                LOG.debug("Command interrupted by wakeup while closing");
-                c.fail(e);
-            }
-        }
+        commands.runAll(consumer, WakeupException.class); // close() woke the consumer up: the loop ends after this drain
     }
 
     private Polled convert(ConsumerRecords<byte[], byte[]> records) {
@@ -261,7 +218,7 @@ public final class KafkaPollLoop {
      * the loop has ended).
      */
     public void commitAsync(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochsOfOffsets) {
-        submit(new Command() {
+        submit(new CommandQueue.Command<>() {
             @Override
             public void run(Consumer<byte[], byte[]> c) {
                 c.commitAsync(toMeta(offsets), (done, err) ->
@@ -291,7 +248,7 @@ public final class KafkaPollLoop {
      */
     public <T> CompletableFuture<T> call(java.util.function.Function<Consumer<byte[], byte[]>, T> fn) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        submit(new Command() {
+        submit(new CommandQueue.Command<>() {
             @Override
             public void run(Consumer<byte[], byte[]> c) {
                 try {
@@ -309,8 +266,8 @@ public final class KafkaPollLoop {
         return f;
     }
 
-    private static Command action(java.util.function.Consumer<Consumer<byte[], byte[]>> body) {
-        return new Command() {
+    private static CommandQueue.Command<Consumer<byte[], byte[]>> action(java.util.function.Consumer<Consumer<byte[], byte[]>> body) {
+        return new CommandQueue.Command<>() {
             @Override
             public void run(Consumer<byte[], byte[]> c) {
                 body.accept(c);

@@ -15,7 +15,6 @@ import io.sluice.kafka.AsyncProducer;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.metrics.PipelineMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -31,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -344,22 +342,7 @@ public final class Pipeline {
     // ---------------------------------------------------------------- views
 
     private CircuitBreaker newBreaker(Incarnation inc) {
-        CircuitBreaker b = CircuitBreaker.create("sluice-" + settings.name(), vertx, new CircuitBreakerOptions()
-                .setMaxFailures(settings.breaker().maxFailures())
-                .setResetTimeout(settings.breaker().resetTimeoutMs())
-                .setTimeout(-1)
-                .setNotificationAddress(null));
-        b.openHandler(v -> {
-            LOG.warn("pipeline={} circuit breaker OPEN after {} consecutive failed invocations: pausing consumption",
-                    settings.name(), settings.breaker().maxFailures());
-            inc.consumer.pause(PauseState.Reason.BREAKER, true);
-        });
-        b.halfOpenHandler(v -> LOG.info("pipeline={} circuit breaker HALF-OPEN: probing the function", settings.name()));
-        b.closeHandler(v -> {
-            LOG.info("pipeline={} circuit breaker CLOSED: resuming consumption", settings.name());
-            inc.consumer.pause(PauseState.Reason.BREAKER, false);
-        });
-        return b;
+        return PipelineBreaker.create(vertx, settings, open -> inc.consumer.pause(PauseState.Reason.BREAKER, open));
     }
 
     private int consumerValue(java.util.function.ToIntFunction<ConsumerVerticle> f) {
@@ -370,25 +353,13 @@ public final class Pipeline {
     /** The gauge's value: 0 closed, 1 half-open, 2 open, of the breaker in use now (0 when none runs). */
     private int breakerStateCode() {
         Incarnation inc = running;
-        CircuitBreaker b = inc == null ? null : inc.breaker;
-        if (b == null) {
-            return 0;
-        }
-        return switch (b.state()) {
-            case CLOSED -> 0;
-            case HALF_OPEN -> 1;
-            case OPEN -> 2;
-        };
+        return PipelineBreaker.code(inc == null ? null : inc.breaker);
     }
 
     /** The breaker state ("closed", "half-open", "open"), or "disabled". */
     public String breakerState() {
         Incarnation inc = running;
-        CircuitBreaker b = inc == null ? null : inc.breaker;
-        if (!settings.breaker().enabled()) {
-            return "disabled";
-        }
-        return b == null ? "closed" : b.state().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return settings.breaker().enabled() ? PipelineBreaker.name(inc == null ? null : inc.breaker) : "disabled";
     }
 
     /** Whether the running incarnation's DLQ writes go through (available when none runs). */
