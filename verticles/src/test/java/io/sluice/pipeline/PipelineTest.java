@@ -217,6 +217,26 @@ class PipelineTest {
         assertThat(vertx.deploymentIDs()).isEmpty();
     }
 
+    @Test
+    void aDlqThatCannotBeWrittenShowsInHealthAndHoldsTheCommitUntilItRecovers(Vertx vertx) throws Exception {
+        Pipeline p = start(vertx, new JsonObject());
+        assertThat(p.dlqHealth().available()).isTrue();
+        fake.dlq.sendException = new org.apache.kafka.common.errors.TimeoutException("DLQ topic not in metadata");
+        PacedConsumer c = fake.latest();
+        c.assignOnNextPoll(List.of(TP));
+        c.addOnNextPoll(List.of(new org.apache.kafka.clients.consumer.ConsumerRecord<>(TP.topic(), 0, 0L,
+                "k".getBytes(java.nio.charset.StandardCharsets.UTF_8), "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+        await().atMost(AWAIT).until(() -> !p.dlqHealth().available());
+        assertThat(p.dlqHealth().waitingRecords()).isEqualTo(1);
+        assertThat(p.dlqHealth().lastError()).contains("DLQ topic not in metadata");
+        assertThat(c.lastCommitted.getOrDefault(TP, 0L)).as("nothing committed past a record not yet in the DLQ").isZero();
+
+        fake.dlq.sendException = null;
+        await().atMost(AWAIT).until(() -> p.dlqHealth().available() && c.lastCommitted.getOrDefault(TP, 0L) == 1L);
+        assertThat(fake.dlq.history()).singleElement().satisfies(r -> assertThat(r.topic()).isEqualTo("t-dlq"));
+    }
+
     private static <T> T join(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
