@@ -175,7 +175,7 @@ public final class Sluice {
             // restart() is a no-op once the pipeline is stopped: a stop racing this rotation wins
             chain = chain.compose(v -> p.restart("new TLS material (drain, commit, re-subscribe)"));
         }
-        return chain.compose(v -> admin == null ? Future.<Void>succeededFuture() : admin.recreateKafkaClient());
+        return chain.compose(v -> admin == null || stopped.get() ? Future.<Void>succeededFuture() : admin.recreateKafkaClient());
     }
 
     private AsyncProducer newProducer() {

@@ -131,6 +131,27 @@ class TlsPipelineIT {
         assertThat(new JsonObject(ready.body()).getJsonObject("checks").getJsonObject("kafka").getBoolean("ok")).isTrue();
     }
 
+    /**
+     * A stop that arrives while a rotation is restarting the pipeline wins: the rotation finishes or is cut short,
+     * and nothing of Sluice runs afterwards (before the fix the rotation's restart could start the pipeline again
+     * after the stop).
+     */
+    @Test
+    @Order(7)
+    void aStopDuringARotationLeavesNothingRunning() throws Exception {
+        assertThat(sluice).as("started by the first test").isNotNull();
+        io.sluice.pipeline.Pipeline p = sluice.pipelines().get(0);
+        clientKeystore("client.p12", TestPki.leaf(ca, "sluice-client-rotated-again", 300));
+        // the rotation's restart has begun once the running incarnation is gone
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> p.consumer() == null);
+        sluice.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        sluice = null;
+
+        assertThat(p.consumer()).as("no pipeline incarnation after the stop").isNull();
+        assertThat(p.health().state()).isEqualTo(io.sluice.pipeline.PipelineHealth.State.STOPPED);
+        assertThat(vertx.deploymentIDs()).as("verticles still deployed after the stop").isEmpty();
+    }
+
     @Test
     @Order(3)
     void expiredClientCertificateFailsTheStartAtOnce() {
