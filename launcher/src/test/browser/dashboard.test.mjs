@@ -44,6 +44,8 @@ try {
   const first = { produced: await num('produced-rate'), delivered: await num('delivered-rate'), lag: await num('lag-total') };
   const updates0 = await page.$eval('body', (b) => Number(b.dataset.updates || 0));
   log('rates', first);
+  // every pipeline serving: the health pill says so (it names a failed pipeline and its cause otherwise)
+  await page.waitForFunction(() => document.getElementById('pipeline-health').textContent === 'pipelines: running');
 
   // lag table has partitions with end offsets
   await page.waitForFunction(() => document.querySelectorAll('#partitions tbody tr').length > 0);
