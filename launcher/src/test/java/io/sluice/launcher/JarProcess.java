@@ -2,10 +2,7 @@ package io.sluice.launcher;
 
 import io.sluice.testsupport.BlockedThreadOutput;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +22,8 @@ final class JarProcess implements AutoCloseable {
 
     private JarProcess(Process p) {
         this.process = p;
-        this.pumps = List.of(pump(p.getInputStream(), stdout), pump(p.getErrorStream(), stderr));
+        this.pumps = List.of(OutputPump.start(p.getInputStream(), stdout, "JarProcess"),
+                OutputPump.start(p.getErrorStream(), stderr, "JarProcess"));
     }
 
     static Path jar() {
@@ -46,22 +44,6 @@ final class JarProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
         return new JarProcess(pb.start());
-    }
-
-    private static Thread pump(java.io.InputStream in, List<String> sink) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    sink.add(line);
-                }
-            } catch (IOException e) {
-                sink.add("[JarProcess] output reader stopped: " + e);
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     @Override

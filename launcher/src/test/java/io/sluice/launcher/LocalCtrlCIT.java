@@ -4,12 +4,8 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +52,7 @@ class LocalCtrlCIT {
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
         Process sluice = pb.start();
         List<String> out = new CopyOnWriteArrayList<>();
-        Thread reader = pump(sluice.getInputStream(), out);
+        Thread reader = OutputPump.start(sluice.getInputStream(), out, "LocalCtrlCIT");
         List<ProcessHandle> children = List.of();
         try {
             // setsid without --fork execs: the handle is the JVM's, and it leads a new group, like a terminal's job
@@ -147,22 +143,6 @@ class LocalCtrlCIT {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static Thread pump(InputStream in, List<String> sink) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    sink.add(line);
-                }
-            } catch (IOException e) {
-                sink.add("[LocalCtrlCIT] output reader stopped: " + e);
-            }
-        }, "sluice-output");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private static long[] lastStatus(List<String> lines) {

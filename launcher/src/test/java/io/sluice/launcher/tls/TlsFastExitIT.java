@@ -1,5 +1,6 @@
 package io.sluice.launcher.tls;
 
+import io.sluice.launcher.OutputPump;
 import io.sluice.tls.TestPki;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -12,11 +13,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -152,8 +149,8 @@ class TlsFastExitIT {
         long t0 = System.nanoTime();
         Process p = pb.start();
         List<String> err = new CopyOnWriteArrayList<>();
-        Thread errPump = pump(p.getErrorStream(), err);
-        pump(p.getInputStream(), new CopyOnWriteArrayList<>());
+        Thread errPump = OutputPump.start(p.getErrorStream(), err, "TlsFastExitIT");
+        OutputPump.start(p.getInputStream(), new CopyOnWriteArrayList<>(), "TlsFastExitIT");
         try {
             assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("exits").isTrue();
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -175,19 +172,4 @@ class TlsFastExitIT {
         return jar;
     }
 
-    private static Thread pump(InputStream in, List<String> sink) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    sink.add(line);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
 }
