@@ -45,8 +45,8 @@ public final class EndToEndScenarios {
     }
 
     static PipelineScenario steady() {
-        return new PipelineScenario("steady", "13,000 msg/s of 80/20-keyed events for 120 s (--rate, --duration): latency, lag, "
-                + "invocations per million, memory", o -> {
+        return new PipelineScenario("steady", "13,000 msg/s of 80/20-keyed events for 120 s (--rate, --duration; "
+                + "--lambda-latency-ms 120 for the function's normal latency): latency, lag, invocations per million, memory", o -> {
             RunSpec spec = base("steady", o, 13_000, 120).build();
             return new PipelineScenario.Prepared(spec, (s, out, r) -> {
                 keepsUp(r, out.timeline(), s.loadSeconds() / 2.0, s.loadSeconds() + 0.5, "second half");
