@@ -1,6 +1,7 @@
 package io.sluice.loadtest;
 
 import io.sluice.loadtest.scenario.EndToEndScenarios;
+import io.sluice.loadtest.scenario.HotKeyScenarios;
 import io.sluice.loadtest.scenario.ProducerBaselineScenario;
 import io.sluice.loadtest.scenario.SlowLambdaScenario;
 
@@ -17,6 +18,7 @@ public final class Scenarios {
         register(ProducerBaselineScenario.NAME, ProducerBaselineScenario::new);
         register(SlowLambdaScenario.NAME, SlowLambdaScenario::new);
         EndToEndScenarios.all().forEach(s -> register(s.name(), () -> s));
+        HotKeyScenarios.all().forEach(s -> register(s.name(), () -> s));
     }
 
     private Scenarios() {

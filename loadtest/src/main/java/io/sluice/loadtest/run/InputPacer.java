@@ -23,22 +23,27 @@ import java.util.concurrent.atomic.AtomicReference;
  * on the pipeline under test. Event {@code n} (1-based) has id {@code <prefix>-n}, also in the
  * header {@value #ID_HEADER} (so an event whose value is not JSON can still be named in the DLQ). Every
  * {@code poisonEvery}-th event (0 = none) is sent with a value that is not JSON. Which events Kafka
- * acknowledged is kept exactly ({@link #accepted}).
+ * acknowledged is kept exactly ({@link #accepted}). The keys come from a {@link KeyDraw} (80/20 unless the
+ * run asks for a hot key); with {@code trackKeys} the pacer also keeps, per event, whether it has the hot key
+ * ({@link #hot}) and its create time ({@link #createdAtMs}), for the per-key latency split.
  */
 public final class InputPacer implements AutoCloseable {
     public static final String ID_HEADER = "loadtest-event-id";
     private static final int TICK_MS = 5;
-    /** The codes and their cumulative weights (70/20/10%). */
-    static final int[] CODES = {400, 300, 500};
-    private static final double[] CUMULATIVE = {0.7, 0.9, 1.0};
+    /** The codes (70/20/10%). */
+    static final int[] CODES = KeyDraw.CODES;
     private static final String PAD = "x".repeat(30); // ~200-byte events
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final String prefix;
     private final int poisonEvery;
-    private final int trucks;
+    private final KeyDraw keys;
     private final long[][] seq;
+    private final boolean trackKeys;
+    private final BitSet hot = new BitSet();
+    private int[] createdOffsetMs = new int[0];
+    private long createdBaseMs = -1;
     private final SplittableRandom rnd = new SplittableRandom(42);
     private final BitSet accepted = new BitSet();
     private final BitSet poison = new BitSet();
@@ -57,6 +62,17 @@ public final class InputPacer implements AutoCloseable {
      */
     public InputPacer(String bootstrap, String topic, String prefix, double rate, int poisonEvery, int trucks,
                       Map<String, String> producerProps) {
+        this(bootstrap, topic, prefix, rate, poisonEvery, KeyDraw.eightyTwenty(trucks), false, producerProps);
+    }
+
+    /**
+     * Starts sending at once, keys from {@code keys}.
+     *
+     * @param trackKeys     keep per event its hot-key flag and create time ({@link #hot}, {@link #createdAtMs})
+     * @param producerProps extra producer properties (e.g. {@code metadata.max.age.ms})
+     */
+    public InputPacer(String bootstrap, String topic, String prefix, double rate, int poisonEvery, KeyDraw keys,
+                      boolean trackKeys, Map<String, String> producerProps) {
         // the Sluice producer's own defaults (acks=all, idempotence, linger 5 ms, lz4, 64 KiB batches), with
         // longer timeouts: through a broker kill the input waits rather than fails
         Map<String, Object> props = new HashMap<>(ProducerSettings.defaultKafkaProperties());
@@ -71,8 +87,9 @@ public final class InputPacer implements AutoCloseable {
         this.prefix = prefix;
         this.poisonEvery = poisonEvery;
         this.rate = rate;
-        this.trucks = trucks;
-        this.seq = new long[CODES.length][trucks];
+        this.keys = keys;
+        this.trackKeys = trackKeys;
+        this.seq = new long[CODES.length][keys.trucks()];
         this.thread = new Thread(this::loop, "loadtest-input");
         thread.start();
     }
@@ -116,28 +133,30 @@ public final class InputPacer implements AutoCloseable {
     }
 
     static String truckId(int index) {
-        String digits = Integer.toString(index + 1);
-        return "T-" + "00000".substring(Math.min(5, digits.length())) + digits;
+        return KeyDraw.truckId(index);
     }
 
     /** 80/20: 80% of the draws from the first fifth of the trucks, 20% from the rest, uniform within each. */
     static int truck(SplittableRandom rnd, int trucks) {
-        int hot = Math.max(1, trucks / 5);
-        return rnd.nextDouble() < 0.8 || hot == trucks ? rnd.nextInt(hot) : hot + rnd.nextInt(trucks - hot);
+        return KeyDraw.truck(rnd, trucks);
     }
 
     private void send() {
         long n = sent + 1;
-        double c = rnd.nextDouble();
-        int ci = c < CUMULATIVE[0] ? 0 : c < CUMULATIVE[1] ? 1 : 2;
-        int t = truck(rnd, trucks);
+        int k = keys.draw(rnd);
+        int ci = keys.codeIndex(k);
+        int t = keys.truckIndex(k);
         long s = ++seq[ci][t];
+        long now = System.currentTimeMillis();
+        if (trackKeys) {
+            track((int) n, keys.isHot(k), now);
+        }
         String truck = truckId(t);
         String id = id(n);
         byte[] key = (CODES[ci] + ":" + truck).getBytes(StandardCharsets.UTF_8);
         boolean bad = poisonEvery > 0 && n % poisonEvery == 0;
         String json = "{\"eventId\":\"" + id + "\",\"code\":" + CODES[ci] + ",\"truckId\":\"" + truck + "\",\"timestamp\":"
-                + System.currentTimeMillis() + ",\"seq\":" + s + ",\"speedKmh\":" + (40 + rnd.nextInt(60))
+                + now + ",\"seq\":" + s + ",\"speedKmh\":" + (40 + rnd.nextInt(60))
                 + ".5,\"lat\":-23.5505,\"lon\":-46.6333,\"fuelPct\":61.2,\"pad\":\"" + PAD + "\"}";
         byte[] value = (bad ? "not json {" + id : json).getBytes(StandardCharsets.UTF_8);
         RecordHeaders headers = new RecordHeaders();
@@ -164,6 +183,41 @@ public final class InputPacer implements AutoCloseable {
             firstFailure.compareAndSet(null, e.toString());
         }
         sent = n;
+    }
+
+    private void track(int n, boolean isHot, long now) {
+        if (createdBaseMs < 0) {
+            createdBaseMs = now;
+        }
+        if (n >= createdOffsetMs.length) {
+            createdOffsetMs = java.util.Arrays.copyOf(createdOffsetMs, Math.max(1 << 16, Math.max(n + 1, createdOffsetMs.length * 2)));
+        }
+        createdOffsetMs[n] = (int) (now - createdBaseMs);
+        if (isHot) {
+            synchronized (hot) {
+                hot.set(n);
+            }
+        }
+    }
+
+    /** The key draw of this input. */
+    public KeyDraw keys() {
+        return keys;
+    }
+
+    /** A copy of the numbers of the events sent with the hot key (empty unless {@code trackKeys}). */
+    public BitSet hot() {
+        synchronized (hot) {
+            return (BitSet) hot.clone();
+        }
+    }
+
+    /**
+     * The create time (epoch ms, the event's {@code timestamp}) of event {@code n}, or -1 when not tracked;
+     * read only after {@link #stop} (the pacer thread writes it).
+     */
+    public long createdAtMs(int n) {
+        return !trackKeys || n <= 0 || n > sent || n >= createdOffsetMs.length ? -1 : createdBaseMs + createdOffsetMs[n];
     }
 
     /** Events handed to the producer so far. */

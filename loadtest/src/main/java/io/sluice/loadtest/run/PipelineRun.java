@@ -5,6 +5,7 @@ import io.sluice.embedded.EmbeddedKafkaOptions;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
 import io.sluice.loadtest.RunOptions;
+import io.sluice.loadtest.report.KeyLatencySplit;
 import io.sluice.loadtest.report.LatencySummary;
 import io.sluice.loadtest.report.Report;
 import io.sluice.locallambda.FaultInjection;
@@ -54,12 +55,16 @@ public final class PipelineRun implements RunContext {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
     private static final String FUNCTION = "dispatcher";
 
-    /** What the run found; scenarios add their own checks from it. */
+    /**
+     * What the run found; scenarios add their own checks from it. {@code keySplit} is the latency of the hot key
+     * and of the other keys apart, when the spec has a hot key ({@link RunSpec#hotKeyShare}), else null.
+     */
     public record Outcome(long accepted, long deliveredUnique, long duplicates, long inDlq, long lost, long inBoth,
                           List<String> lostSample, Set<String> dlqIds, Map<String, Long> dlqErrorClasses,
                           long poisonAccepted, long poisonInDlq, long inputFailed, String inputFirstFailure,
                           boolean drained, double drainSeconds, long orderViolations, long invocations,
-                          LatencySummary latency, Timeline timeline, Map<String, Integer> exitCodes) {
+                          LatencySummary latency, Timeline timeline, Map<String, Integer> exitCodes,
+                          KeyLatencySplit keySplit) {
 
         /** Lambda invocations per million delivered events, or null when nothing was delivered. */
         public Double invocationsPerMillion() {
@@ -87,6 +92,8 @@ public final class PipelineRun implements RunContext {
     });
     private final List<java.util.concurrent.Future<?>> backgroundTasks = new ArrayList<>();
     private long maxLagRecords;
+    /** The first event number of the measured load (after the warm-up). */
+    private int firstMeasured = 1;
     private JsonObject warmup;
     private JsonObject cpu;
     private Double maxLagSeconds;
@@ -155,7 +162,8 @@ public final class PipelineRun implements RunContext {
                 spec.loadSeconds);
 
         String prefix = "lt" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
-        input = new InputPacer(bootstrap, topic, prefix, spec.rate / 2, spec.poisonEvery, spec.trucks, spec.inputProducerProps);
+        input = new InputPacer(bootstrap, topic, prefix, spec.rate / 2, spec.poisonEvery, spec.keyDraw(),
+                spec.hotKeyShare != null, spec.inputProducerProps);
         warmUp();
         loadStartNanos = System.nanoTime();
         input.rate(spec.rate);
@@ -221,6 +229,7 @@ public final class PipelineRun implements RunContext {
             TimeUnit.MILLISECONDS.sleep(200);
         }
         lambda.sink().resetLatency();
+        firstMeasured = (int) input.sent() + 1;
         warmup = new JsonObject().put("seconds", spec.warmupSeconds()).put("rate", spec.rate / 2)
                 .put("events", input.acceptedCount()).put("totalSeconds", Report.round((System.nanoTime() - start) / 1e9, 1));
         LOG.info("{}: warm-up done: {}", spec.name, warmup.encode());
@@ -301,7 +310,9 @@ public final class PipelineRun implements RunContext {
         }
         return new Outcome(acked.cardinality(), delivered, sink.duplicates(), inDlq, lost, both, lostSample, dlqIds, classes,
                 poisonAccepted, poisonInDlq, input.failedCount(), input.firstFailure(), drained, drainSeconds,
-                sink.orderViolations(), lambda.invocations(FUNCTION), LatencySummary.fromMillis(sink.latencyCopy()), timeline, exits);
+                sink.orderViolations(), lambda.invocations(FUNCTION), LatencySummary.fromMillis(sink.latencyCopy()), timeline, exits,
+                spec.hotKeyShare == null ? null : KeyLatencySplit.compute(acked, input.hot(), poison, firstMeasured,
+                        input::createdAtMs, n -> sink.firstArrivalMs(input.id(n))));
     }
 
     private void fill(Report report, Outcome o) {
@@ -340,7 +351,8 @@ public final class PipelineRun implements RunContext {
                 .put("partitions", spec.partitions).put("processes", spec.processes).put("ordering", spec.ordering)
                 .put("staticMembership", spec.staticMembership).put("lambdaLatencyMs", spec.lambdaLatencyMs)
                 .put("lambdaErrorRate", spec.errorRate).put("lambdaThrottleRate", spec.throttleRate)
-                .put("poisonEvery", spec.poisonEvery).put("trucks", spec.trucks).put("loadSeconds", spec.loadSeconds)
+                .put("poisonEvery", spec.poisonEvery).put("trucks", spec.trucks).put("hotKeyShare", spec.hotKeyShare)
+                .put("loadSeconds", spec.loadSeconds)
                 .put("pipeline", pipelineJson("<endpoint>", 0)));
         report.extra("accounting", new JsonObject().put("inputFailed", o.inputFailed())
                 .put("inputFirstFailure", o.inputFirstFailure()).put("inSinkAndDlq", o.inBoth())

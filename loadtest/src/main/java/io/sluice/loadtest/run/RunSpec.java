@@ -28,6 +28,7 @@ public final class RunSpec {
     final double throttleRate;
     final int poisonEvery;
     final int trucks;
+    final Double hotKeyShare;
     final JsonObject pipelineOverrides;
     final List<Driver> drivers;
     final Duration drainTimeout;
@@ -50,6 +51,7 @@ public final class RunSpec {
         throttleRate = b.throttleRate;
         poisonEvery = b.poisonEvery;
         trucks = b.trucks;
+        hotKeyShare = b.hotKeyShare;
         pipelineOverrides = b.pipelineOverrides.copy();
         drivers = List.copyOf(b.drivers);
         drainTimeout = b.drainTimeout;
@@ -84,6 +86,21 @@ public final class RunSpec {
 
     public int partitions() {
         return partitions;
+    }
+
+    /** The latency the local function adds per invocation (ms). */
+    public long lambdaLatencyMs() {
+        return lambdaLatencyMs;
+    }
+
+    /** The hot key's share of the input ({@link KeyDraw#withHotKey}), or null for the plain 80/20 input. */
+    public Double hotKeyShare() {
+        return hotKeyShare;
+    }
+
+    /** The input's key draw. */
+    public KeyDraw keyDraw() {
+        return hotKeyShare == null ? KeyDraw.eightyTwenty(trucks) : KeyDraw.withHotKey(trucks, hotKeyShare);
     }
 
     /**
@@ -128,6 +145,7 @@ public final class RunSpec {
         private double throttleRate;
         private int poisonEvery;
         private int trucks = 5_000;
+        private Double hotKeyShare;
         private JsonObject pipelineOverrides = new JsonObject();
         private final List<Driver> drivers = new ArrayList<>();
         private Duration drainTimeout = Duration.ofSeconds(180);
@@ -157,6 +175,11 @@ public final class RunSpec {
         /** Every {@code n}-th event is not JSON (0 = none). */
         public Builder poisonEvery(int n) { poisonEvery = n; return this; }
         public Builder trucks(int n) { trucks = n; return this; }
+        /**
+         * The hot key {@code 400:T-00001} carries {@code share} of the input (1 = the only key), the rest is 80/20;
+         * the run then reports the latency of the hot key and of all other keys apart ({@code PipelineRun.Outcome.keySplit}).
+         */
+        public Builder hotKeyShare(double share) { hotKeyShare = share; return this; }
         /** Merged into the pipeline's config object (e.g. {@code batch}, {@code retry}). */
         public Builder pipeline(JsonObject overrides) { pipelineOverrides = pipelineOverrides.mergeIn(overrides, true); return this; }
         public Builder driver(Driver d) { drivers.add(d); return this; }
