@@ -49,6 +49,8 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     private final java.util.function.Consumer<Throwable> fatalHandler;
     private final OffsetTracker tracker = new OffsetTracker();
     private final CommitFailures commitFailures = new CommitFailures(COMMIT_SUMMARY_MS);
+    private final PartitionShares shares;
+    private volatile int pausedPartitions;
     private final PauseState pause;
     /** End offsets last read per partition: what lag shows while Kafka cannot be asked. */
     private final Map<TopicPartition, Long> lastEnds = new HashMap<>();
@@ -78,6 +80,8 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         this.fatalHandler = fatalHandler;
         this.pause = new PauseState(settings.inFlightMaxRecords(), settings.inFlightMaxBytes(), settings.resumeRatio());
         this.pause.set(PauseState.Reason.MANUAL, manualPause);
+        this.shares = new PartitionShares(settings.inFlightMaxRecords(), settings.inFlightMaxBytes(), settings.resumeRatio(),
+                settings.batch().maxRecords());
         this.pausedGauge = pause.paused();
     }
 
@@ -144,7 +148,34 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         if (pendingRecords == 0 && drainWaiter != null) {
             drainWaiter.tryComplete();
         }
-        applyPause(pause.inFlight(pendingRecords, pendingBytes));
+        PartitionShares.Change c = partitionShares();
+        applyPause(pause.inFlight(c.effectiveRecords(), c.effectiveBytes()));
+        applyShares(c);
+    }
+
+    private PartitionShares.Change partitionShares() {
+        Map<TopicPartition, PartitionShares.Load> loads = new HashMap<>();
+        for (TopicPartition tp : tracker.assigned()) {
+            PartitionOffsets p = tracker.get(tp);
+            loads.put(tp, new PartitionShares.Load(p.pending(), p.pendingBytes()));
+        }
+        return shares.update(loads);
+    }
+
+    /** Pauses the partitions over their share of the in-flight bound, resumes those back under it. */
+    private void applyShares(PartitionShares.Change c) {
+        pausedPartitions = shares.over().size();
+        if (c.isEmpty() || loop == null) {
+            return;
+        }
+        if (!c.pause().isEmpty()) {
+            LOG.debug("pipeline={} pausing {} (over their share of the in-flight bound)", settings.name(), c.pause());
+            loop.pausePartitions(c.pause());
+        }
+        if (!c.resume().isEmpty()) {
+            LOG.debug("pipeline={} resuming {} (back under their share)", settings.name(), c.resume());
+            loop.resumePartitions(c.resume());
+        }
     }
 
     private void applyPause(boolean changed) {
@@ -295,6 +326,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
 
     private List<PartitionStatus> statusOf(Set<TopicPartition> tps, Map<TopicPartition, Long> ends) {
         long now = System.currentTimeMillis();
+        Set<TopicPartition> partitionsOver = shares.over();
         lastEnds.keySet().retainAll(tracker.assigned());
         List<PartitionStatus> out = new ArrayList<>();
         for (TopicPartition tp : tps) {
@@ -313,7 +345,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
             long lag = endOffset < 0 ? 0 : Math.max(0, endOffset - Math.max(committed, 0));
             out.add(new PartitionStatus(tp.topic(), tp.partition(), committed, endOffset, lag,
                     PartitionStatus.lagSeconds(now, lag, p.oldestPendingTimestamp(), p.lastFetchedTimestamp()),
-                    p.pending(), pause.paused()));
+                    p.pending(), pause.paused() || partitionsOver.contains(tp)));
         }
         out.sort(java.util.Comparator.comparing(PartitionStatus::topic).thenComparing(PartitionStatus::partition));
         return out;
@@ -329,6 +361,11 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     /** Records polled and not final yet (any thread). */
     public int inFlightRecords() {
         return pendingRecords;
+    }
+
+    /** Partitions paused for holding more than their share of the in-flight bound (any thread). */
+    public int pausedPartitions() {
+        return pausedPartitions;
     }
 
     /** Bytes (key + value) polled and not final yet (any thread). */

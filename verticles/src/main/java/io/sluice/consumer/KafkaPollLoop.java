@@ -71,6 +71,8 @@ public final class KafkaPollLoop {
     private volatile boolean running = true;
     private volatile Consumer<byte[], byte[]> consumer;
     private boolean pausedAll;
+    /** Partitions paused one by one (over their in-flight share); consumer thread only. */
+    private final Set<TopicPartition> pausedOnes = new HashSet<>();
     private long nextEpoch = 1;
     private Thread thread;
 
@@ -206,11 +208,40 @@ public final class KafkaPollLoop {
         }));
     }
 
+    /** Resumes what {@link #pauseAll()} paused; partitions paused one by one stay paused. */
     public void resumeAll() {
         submit(action(c -> {
             pausedAll = false;
-            c.resume(c.paused());
+            Set<TopicPartition> resume = new HashSet<>(c.paused());
+            resume.removeAll(pausedOnes);
+            c.resume(resume);
         }));
+    }
+
+    /** Pauses these partitions (those still assigned) until {@link #resumePartitions}, whatever pauseAll does. */
+    public void pausePartitions(Set<TopicPartition> partitions) {
+        Set<TopicPartition> tps = Set.copyOf(partitions);
+        submit(action(c -> {
+            pausedOnes.addAll(tps);
+            c.pause(assignedOf(c, tps));
+        }));
+    }
+
+    /** Resumes partitions paused by {@link #pausePartitions} (unless everything is paused). */
+    public void resumePartitions(Set<TopicPartition> partitions) {
+        Set<TopicPartition> tps = Set.copyOf(partitions);
+        submit(action(c -> {
+            pausedOnes.removeAll(tps);
+            if (!pausedAll) {
+                c.resume(assignedOf(c, tps));
+            }
+        }));
+    }
+
+    private static Set<TopicPartition> assignedOf(Consumer<byte[], byte[]> c, Set<TopicPartition> tps) {
+        Set<TopicPartition> out = new HashSet<>(tps);
+        out.retainAll(c.assignment());
+        return out;
     }
 
     /**
@@ -362,6 +393,7 @@ public final class KafkaPollLoop {
                 LOG.warn("Commit on revocation of {} failed: {} (records will be redelivered)", revoked, e.toString());
             }
             revoked.forEach(epochs::remove);
+            pausedOnes.removeAll(revoked);
         }
 
         @Override
@@ -371,6 +403,7 @@ public final class KafkaPollLoop {
             }
             Set<TopicPartition> lost = Set.copyOf(partitions);
             lost.forEach(epochs::remove);
+            pausedOnes.removeAll(lost);
             LOG.warn("Lost {} (no commit possible)", lost);
             context.runOnContext(v -> listener.onLost(lost));
         }

@@ -97,6 +97,7 @@ public final class Pipeline {
             return inc == null || inc.consumer == null ? 0L : inc.consumer.inFlightBytes();
         });
         metrics.gauge("sluice.consumer.paused", () -> consumerValue(c -> c.paused() ? 1 : 0));
+        metrics.gauge("sluice.consumer.paused.partitions", () -> consumerValue(ConsumerVerticle::pausedPartitions));
         if (settings.breaker().enabled()) {
             metrics.gauge("sluice.dispatch.breaker.state", this::breakerStateCode);
         }

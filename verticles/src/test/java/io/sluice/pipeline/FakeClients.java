@@ -46,6 +46,8 @@ final class FakeClients implements PipelineClients {
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     /** While set, invocations get no answer until {@link #release()}. */
     volatile boolean hold;
+    /** While set, invocations carrying records of this "topic-partition" get no answer until {@link #release()}. */
+    volatile String holdPartition;
     private final List<CompletableFuture<InvokeResponse>> held = new CopyOnWriteArrayList<>();
     volatile EndOffsets endOffsets;
 
@@ -70,7 +72,7 @@ final class FakeClients implements PipelineClients {
                 }
                 batchSizes.add(n);
                 CompletableFuture<InvokeResponse> f = new CompletableFuture<>();
-                if (hold) {
+                if (hold || holdPartition != null && event.getJsonObject("records").containsKey(holdPartition)) {
                     held.add(f);
                 } else {
                     f.complete(ok());
@@ -109,6 +111,7 @@ final class FakeClients implements PipelineClients {
     /** Answers every held invocation and stops holding. */
     void release() {
         hold = false;
+        holdPartition = null;
         held.forEach(f -> f.complete(ok()));
         held.clear();
     }

@@ -237,6 +237,36 @@ class PipelineTest {
         assertThat(fake.dlq.history()).singleElement().satisfies(r -> assertThat(r.topic()).isEqualTo("t-dlq"));
     }
 
+    /**
+     * A partition whose records pile up (its function calls never answer) is paused alone once it holds its share
+     * of the in-flight bound; the other partition keeps flowing and committing (before: the whole consumer paused
+     * at the global bound, starving the cold partition).
+     */
+    @Test
+    void aPartitionOverItsShareIsPausedAloneAndTheOthersKeepFlowing(Vertx vertx) throws Exception {
+        TopicPartition cold = new TopicPartition(FakeClients.TOPIC, 1);
+        Pipeline p = start(vertx, new JsonObject().put("inFlight", new JsonObject().put("maxRecords", 1_000))
+                .put("batch", new JsonObject().put("maxRecords", 50).put("lingerMs", 5)));
+        fake.holdPartition = TP.toString();
+        PacedConsumer c = fake.latest();
+        c.assignOnNextPoll(List.of(TP, cold));
+        c.addOnNextPoll(FakeClients.records(TP, 0, 600));
+        await().atMost(AWAIT).until(() -> c.paused().contains(TP));
+        assertThat(gauge("sluice.consumer.paused.partitions")).isEqualTo(1.0);
+
+        for (int i = 0; i < 5; i++) { // 1,000 records on the cold partition: as many as the whole bound
+            c.addOnNextPoll(FakeClients.records(cold, i * 200L, 200));
+        }
+        await().atMost(AWAIT).until(() -> c.lastCommitted.getOrDefault(cold, 0L) == 1_000L);
+        assertThat(c.paused()).containsExactly(TP);
+        assertThat(p.consumer().paused()).as("the consumer as a whole is not paused").isFalse();
+        assertThat(gauge("sluice.consumer.paused")).isZero();
+
+        fake.release();
+        await().atMost(AWAIT).until(() -> c.paused().isEmpty());
+        assertThat(gauge("sluice.consumer.paused.partitions")).isZero();
+    }
+
     private static <T> T join(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
