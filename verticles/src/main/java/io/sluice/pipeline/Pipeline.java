@@ -167,8 +167,7 @@ public final class Pipeline {
             inc.endOffsets = c.endOffsets();
             return c;
         }, false).compose(c -> deployIncarnation(inc, c)).transform(ar -> {
-            if (ar.succeeded()) {
-                running = inc;
+            if (ar.succeeded()) { // running was set to inc when its verticles were built
                 startedAtMs = System.currentTimeMillis();
                 health = new PipelineHealth(PipelineHealth.State.RUNNING, "running");
                 LOG.info("pipeline={} started: topics {}, group {}, ordering {}, function {}", settings.name(),
@@ -177,6 +176,9 @@ public final class Pipeline {
                 return Future.<Void>succeededFuture();
             }
             health = new PipelineHealth(PipelineHealth.State.FAILED, "start failed: " + ar.cause());
+            if (running == inc) {
+                running = null; // a failed incarnation is not running: a scheduled restart must try again
+            }
             return release(inc).transform(x -> Future.<Void>failedFuture(ar.cause()));
         });
     }

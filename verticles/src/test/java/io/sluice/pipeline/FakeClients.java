@@ -51,8 +51,14 @@ final class FakeClients implements PipelineClients {
     private final List<CompletableFuture<InvokeResponse>> held = new CopyOnWriteArrayList<>();
     volatile EndOffsets endOffsets;
 
+    /** How many of the next consumers fail to be created (as a bad bootstrap address would). */
+    final AtomicInteger failingConsumers = new AtomicInteger();
+
     @Override
     public Consumer<byte[], byte[]> consumer() {
+        if (failingConsumers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new org.apache.kafka.common.KafkaException("no resolvable bootstrap urls");
+        }
         PacedConsumer c = new PacedConsumer();
         consumers.add(c);
         return c;

@@ -94,6 +94,23 @@ class PipelineTest {
                 && second.committed(Set.of(TP)).get(TP).offset() == 15);
     }
 
+    /** A restart that fails to start (the consumer cannot be created) is retried with backoff until one succeeds. */
+    @Test
+    void aRestartThatFailsToStartIsRetriedUntilThePipelineRunsAgain(Vertx vertx) throws Exception {
+        Pipeline p = start(vertx, new JsonObject());
+        feed(0, 3);
+        await().atMost(AWAIT).until(() -> fake.invocations.get() >= 1);
+        fake.failingConsumers.set(2);
+
+        fake.latest().setPollException(new KafkaException("fenced"));
+
+        await().atMost(AWAIT).until(() -> fake.failingConsumers.get() == 0 && p.health().state() == PipelineHealth.State.RUNNING
+                && p.consumer() != null);
+        assertThat(fake.consumers).hasSize(2); // the first and the one created after two failed restarts
+        PacedConsumer again = feed(3, 4);
+        await().atMost(AWAIT).until(() -> again.lastCommitted.getOrDefault(TP, 0L) == 7L);
+    }
+
     @Test
     void withRestartPolicyStopAFailedPipelineStaysStoppedAndDown(Vertx vertx) throws Exception {
         Pipeline p = start(vertx, new JsonObject().put("restart", new JsonObject().put("policy", "stop")));
