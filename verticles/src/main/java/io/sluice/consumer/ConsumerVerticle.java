@@ -142,29 +142,30 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         commit();
     }
 
+    /** After every poll and completion: in-flight totals, the global pause, the partitions over their share. */
     private void updateInFlight() {
-        pendingRecords = tracker.pending();
-        pendingBytes = tracker.pendingBytes();
-        if (pendingRecords == 0 && drainWaiter != null) {
+        Map<TopicPartition, PartitionShares.Load> loads = new HashMap<>();
+        int records = 0;
+        long bytes = 0;
+        for (TopicPartition tp : tracker.assigned()) {
+            PartitionOffsets p = tracker.get(tp);
+            loads.put(tp, new PartitionShares.Load(p.pending(), p.pendingBytes()));
+            records += p.pending();
+            bytes += p.pendingBytes();
+        }
+        pendingRecords = records;
+        pendingBytes = bytes;
+        if (records == 0 && drainWaiter != null) {
             drainWaiter.tryComplete();
         }
-        PartitionShares.Change c = partitionShares();
+        PartitionShares.Change c = shares.update(loads);
         applyPause(pause.inFlight(c.effectiveRecords(), c.effectiveBytes()));
         applyShares(c);
     }
 
-    private PartitionShares.Change partitionShares() {
-        Map<TopicPartition, PartitionShares.Load> loads = new HashMap<>();
-        for (TopicPartition tp : tracker.assigned()) {
-            PartitionOffsets p = tracker.get(tp);
-            loads.put(tp, new PartitionShares.Load(p.pending(), p.pendingBytes()));
-        }
-        return shares.update(loads);
-    }
-
     /** Pauses the partitions over their share of the in-flight bound, resumes those back under it. */
     private void applyShares(PartitionShares.Change c) {
-        pausedPartitions = shares.over().size();
+        pausedPartitions = shares.overCount();
         if (c.isEmpty() || loop == null) {
             return;
         }

@@ -157,10 +157,6 @@ public final class KafkaPollLoop {
         closed.complete(null);
     }
 
-    private void submit(CommandQueue.Command<Consumer<byte[], byte[]>> c) {
-        commands.submit(c);
-    }
-
     /** True once the loop no longer runs commands (fatal error or closed). */
     public boolean ended() {
         return commands.ended();
@@ -202,7 +198,7 @@ public final class KafkaPollLoop {
 
     /** Pauses every assigned partition (and partitions assigned later) until {@link #resumeAll()}. */
     public void pauseAll() {
-        submit(action(c -> {
+        commands.submit(action(c -> {
             pausedAll = true;
             c.pause(c.assignment());
         }));
@@ -210,7 +206,7 @@ public final class KafkaPollLoop {
 
     /** Resumes what {@link #pauseAll()} paused; partitions paused one by one stay paused. */
     public void resumeAll() {
-        submit(action(c -> {
+        commands.submit(action(c -> {
             pausedAll = false;
             Set<TopicPartition> resume = new HashSet<>(c.paused());
             resume.removeAll(pausedOnes);
@@ -221,7 +217,7 @@ public final class KafkaPollLoop {
     /** Pauses these partitions (those still assigned) until {@link #resumePartitions}, whatever pauseAll does. */
     public void pausePartitions(Set<TopicPartition> partitions) {
         Set<TopicPartition> tps = Set.copyOf(partitions);
-        submit(action(c -> {
+        commands.submit(action(c -> {
             pausedOnes.addAll(tps);
             c.pause(assignedOf(c, tps));
         }));
@@ -230,7 +226,7 @@ public final class KafkaPollLoop {
     /** Resumes partitions paused by {@link #pausePartitions} (unless everything is paused). */
     public void resumePartitions(Set<TopicPartition> partitions) {
         Set<TopicPartition> tps = Set.copyOf(partitions);
-        submit(action(c -> {
+        commands.submit(action(c -> {
             pausedOnes.removeAll(tps);
             if (!pausedAll) {
                 c.resume(assignedOf(c, tps));
@@ -249,7 +245,7 @@ public final class KafkaPollLoop {
      * the loop has ended).
      */
     public void commitAsync(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochsOfOffsets) {
-        submit(new CommandQueue.Command<>() {
+        commands.submit(new CommandQueue.Command<>() {
             @Override
             public void run(Consumer<byte[], byte[]> c) {
                 c.commitAsync(toMeta(offsets), (done, err) ->
@@ -279,7 +275,7 @@ public final class KafkaPollLoop {
      */
     public <T> CompletableFuture<T> call(java.util.function.Function<Consumer<byte[], byte[]>, T> fn) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        submit(new CommandQueue.Command<>() {
+        commands.submit(new CommandQueue.Command<>() {
             @Override
             public void run(Consumer<byte[], byte[]> c) {
                 try {

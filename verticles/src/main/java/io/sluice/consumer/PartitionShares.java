@@ -71,6 +71,11 @@ final class PartitionShares {
         return new Change(pause, resume, effRecords, effBytes);
     }
 
+    /** How many partitions are paused for being over their share. */
+    int overCount() {
+        return over.size();
+    }
+
     /** Partitions paused for being over their share. */
     Set<TopicPartition> over() {
         return Set.copyOf(over);

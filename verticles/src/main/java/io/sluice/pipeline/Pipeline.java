@@ -92,10 +92,7 @@ public final class Pipeline {
         this.lifecycle = ((VertxInternal) vertx).createEventLoopContext();
         // Registered once, reading whichever incarnation runs now: a restart must not leave them on the old one.
         metrics.gauge("sluice.consumer.inflight.records", () -> consumerValue(ConsumerVerticle::inFlightRecords));
-        metrics.gauge("sluice.consumer.inflight.bytes", () -> {
-            Incarnation inc = running;
-            return inc == null || inc.consumer == null ? 0L : inc.consumer.inFlightBytes();
-        });
+        metrics.gauge("sluice.consumer.inflight.bytes", () -> consumerValue(ConsumerVerticle::inFlightBytes));
         metrics.gauge("sluice.consumer.paused", () -> consumerValue(c -> c.paused() ? 1 : 0));
         metrics.gauge("sluice.consumer.paused.partitions", () -> consumerValue(ConsumerVerticle::pausedPartitions));
         if (settings.breaker().enabled()) {
@@ -348,9 +345,10 @@ public final class Pipeline {
         return PipelineBreaker.create(vertx, settings, open -> inc.consumer.pause(PauseState.Reason.BREAKER, open));
     }
 
-    private int consumerValue(java.util.function.ToIntFunction<ConsumerVerticle> f) {
+    /** {@code f} of the running incarnation's consumer, 0 when none runs. */
+    private Number consumerValue(java.util.function.Function<ConsumerVerticle, Number> f) {
         Incarnation inc = running;
-        return inc == null || inc.consumer == null ? 0 : f.applyAsInt(inc.consumer);
+        return inc == null || inc.consumer == null ? 0 : f.apply(inc.consumer);
     }
 
     /** The gauge's value: 0 closed, 1 half-open, 2 open, of the breaker in use now (0 when none runs). */
