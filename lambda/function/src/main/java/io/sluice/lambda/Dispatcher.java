@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,27 @@ import org.slf4j.LoggerFactory;
  * The function's logic, no Lambda types: parse the Kafka event, then per record decode, validate, transform
  * and route by code; one call per target with all its records, every target concurrently; answer which
  * records failed (retryable) and which are invalid (permanent). Thread-safe; build once per container.
+ *
+ * <p><b>Per-key order fence.</b> An invocation may carry several partitions ({@code "t-0"}, {@code "t-3"}…)
+ * and many keys. Once a record of a key has failed, every later record of that key in the invocation is
+ * reported in {@code batchItemFailures} too (never in {@code invalidRecords}), so the answer is right both for
+ * a caller that re-sends exactly the listed records and for one that resumes the key's lane from the lowest
+ * failed offset: no later record of the key is ever acknowledged ahead of an earlier failed one. A key is the
+ * topic-partition plus the Kafka record key bytes; records without a key are fenced together per
+ * topic-partition ({@link OrderFence}).
+ * <ul>
+ *   <li>A forced failure (fault injection, {@code forcedFailure}) fences at once: the later records of its key
+ *       are not decoded and reach no target.</li>
+ *   <li>A failed target call fails all records of that call. Every record of a key routed to a target is in
+ *       that target's one call, in event order, and the call succeeds or fails as a whole; so a target never
+ *       receives a key's later record while its earlier one to that same target failed. Routing is by
+ *       {@code code} and Sluice keys are {@code <code>:<truck>}, so all records of a key go to the same
+ *       targets and a failed call fails them all. When they do not (a key whose records carry different codes,
+ *       or a record whose targets were all skipped by the dedupe store), the later record may have reached its
+ *       other targets already; it is still reported failed (the fence is applied after the calls), so it is
+ *       sent again and the dedupe store skips the targets it reached. No target sees a key out of order, at
+ *       the price of that re-send.</li>
+ * </ul>
  */
 public final class Dispatcher {
 
@@ -99,15 +121,34 @@ public final class Dispatcher {
    * @throws io.sluice.lambda.event.InvalidEventException the payload is not a Lambda Kafka event
    */
   public DispatchResponse dispatch(byte[] payload, Set<RecordId> forcedFailures, long deadlineEpochMs) {
+    return dispatch(payload, forcedFailures::contains, deadlineEpochMs);
+  }
+
+  /**
+   * Same as {@link #dispatch(byte[], Set, long)} with the forced failures given as a test, asked at most once
+   * per record, in event order (a record held by the order fence is not asked): lets a caller fail records at
+   * random without parsing the event itself.
+   *
+   * @param forcedFailure true for a record to report as failed without calling any target (fault injection)
+   */
+  public DispatchResponse dispatch(byte[] payload, Predicate<RecordId> forcedFailure, long deadlineEpochMs) {
     KafkaEventBatch batch = parser.parse(payload);
     Set<RecordId> failed = new HashSet<>();
     List<InvalidRecord> invalid = new ArrayList<>();
     Map<String, List<Pending>> perTarget = new LinkedHashMap<>();
+    OrderFence fence = new OrderFence();
 
     for (KafkaEventRecord rec : batch.records()) {
       RecordId id = rec.id();
-      if (forcedFailures.contains(id)) {
+      if (fence.holds(rec)) {
         failed.add(id);
+        LOG.debug("held back after an earlier failure of its key topic={} partition={} offset={}", rec.topic(),
+            rec.partition(), rec.offset());
+        continue;
+      }
+      if (forcedFailure.test(id)) {
+        failed.add(id);
+        fence.fail(rec);
         continue;
       }
       RoutedRecord routed;
@@ -165,17 +206,37 @@ public final class Dispatcher {
       }
     });
 
-    List<RecordId> failures = new ArrayList<>();
-    Set<RecordId> emitted = new HashSet<>();
-    for (KafkaEventRecord rec : batch.records()) {
-      RecordId id = rec.id();
-      if (failed.contains(id) && emitted.add(id)) {
-        failures.add(id);
-      }
+    List<RecordId> failures = failuresInEventOrder(batch.records(), failed);
+    if (!failures.isEmpty() && !invalid.isEmpty()) {
+      Set<RecordId> reported = new HashSet<>(failures); // a held record is reported failed, never invalid
+      invalid.removeIf(r -> reported.contains(r.id()));
     }
     LOG.debug("dispatched records={} targets={} failed={} invalid={}", batch.records().size(), calls.size(),
         failures.size(), invalid.size());
     return new DispatchResponse(failures, invalid);
+  }
+
+  /**
+   * The failed records in event order, each once, plus (the order fence applied after the target calls)
+   * every record that follows a failed record of its key.
+   */
+  private static List<RecordId> failuresInEventOrder(List<KafkaEventRecord> records, Set<RecordId> failed) {
+    List<RecordId> failures = new ArrayList<>();
+    if (failed.isEmpty()) {
+      return failures;
+    }
+    Set<RecordId> emitted = new HashSet<>();
+    OrderFence fence = new OrderFence();
+    for (KafkaEventRecord rec : records) {
+      RecordId id = rec.id();
+      if (failed.contains(id) || fence.holds(rec)) {
+        fence.fail(rec);
+        if (emitted.add(id)) {
+          failures.add(id);
+        }
+      }
+    }
+    return failures;
   }
 
   private static CompletableFuture<Void> call(Target target, List<Pending> pending) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * AWS Lambda entry point: {@code io.sluice.lambda.DispatcherHandler::handleRequest} (Java 17 runtime).
@@ -51,8 +52,16 @@ public final class DispatcherHandler implements RequestStreamHandler {
    * @return the response JSON
    */
   public byte[] handle(byte[] payload, Set<RecordId> forcedFailures, long deadlineEpochMs) {
+    return handle(payload, forcedFailures::contains, deadlineEpochMs);
+  }
+
+  /**
+   * Same as {@link #handle(byte[], Set, long)} with the forced failures given as a test (asked at most once per
+   * record, see {@link Dispatcher#dispatch(byte[], Predicate, long)}).
+   */
+  public byte[] handle(byte[] payload, Predicate<RecordId> forcedFailure, long deadlineEpochMs) {
     long stopAt = deadlineEpochMs > 0 ? deadlineEpochMs - deadlineMarginMs : 0L;
-    return dispatcher.dispatch(payload, forcedFailures, stopAt).toJson();
+    return dispatcher.dispatch(payload, forcedFailure, stopAt).toJson();
   }
 
   /** Lazily built once per container (class init = Lambda init phase). */

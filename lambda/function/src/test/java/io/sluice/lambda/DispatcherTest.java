@@ -101,9 +101,10 @@ class DispatcherTest {
     DispatchResponse response = dispatcher(DedupeStore.none())
         .dispatch(BATCH, Set.of(new RecordId("mt-c300-0", 15), new RecordId("mt-c300-0", 17)), 0L);
 
-    assertThat(response.batchItemFailures()).containsExactly(new RecordId("mt-c300-0", 15), new RecordId("mt-c300-0", 17));
+    assertThat(response.batchItemFailures()).as("18 has the key of the failed 17: held back by the order fence")
+        .containsExactly(new RecordId("mt-c300-0", 15), new RecordId("mt-c300-0", 17), new RecordId("mt-c300-0", 18));
     assertThat(sink.calls.get(0)).extracting(RoutedRecord::eventId).containsExactly("e-2");
-    assertThat(response.invalidRecords()).hasSize(5);
+    assertThat(response.invalidRecords()).hasSize(4);
   }
 
   @Test

@@ -51,6 +51,20 @@ class KafkaEventParserTest {
   }
 
   @Test
+  void anEventWithSeveralPartitionsAndTopicsKeepsEachGroupInOrder() {
+    String event = "{\"eventSource\":\"SelfManagedKafka\",\"records\":{"
+        + "\"t-3\":[{\"topic\":\"t\",\"partition\":3,\"offset\":7,\"value\":\"e30=\"},"
+        + "{\"topic\":\"t\",\"partition\":3,\"offset\":8,\"value\":\"e30=\"}],"
+        + "\"t-0\":[{\"topic\":\"t\",\"partition\":0,\"offset\":\"100\",\"value\":\"e30=\"}],"
+        + "\"u-3\":[{\"topic\":\"u\",\"partition\":3,\"offset\":1,\"value\":\"e30=\"}]}}";
+
+    KafkaEventBatch batch = parser.parse(event.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(batch.records()).extracting(KafkaEventRecord::id).containsExactly(new RecordId("t-3", 7),
+        new RecordId("t-3", 8), new RecordId("t-0", 100), new RecordId("u-3", 1));
+  }
+
+  @Test
   void decodesSignedAndBase64HeaderValues() throws InvalidRecordException {
     String event = "{\"eventSource\":\"aws:kafka\",\"records\":{\"t-0\":[{\"topic\":\"t\",\"partition\":0,\"offset\":1,"
         + "\"value\":\"e30=\",\"headers\":[{\"a\":[-61,-87]},{\"b\":\"aGk=\"},{\"a\":[195,169,33]}]}]}}";
