@@ -11,10 +11,15 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * The dispatcher handler from {@code lambda/function} adapted to {@link LambdaFunction}: it reads the deadline
- * and the {@code failOffsets} fault from the invocation headers.
+ * and the {@code failOffsets} and {@code partialFailureRate} faults from the invocation headers. A record is
+ * forced to fail when it is in {@code failOffsets} or when its own draw ({@link ThreadLocalRandom}, one per
+ * record, independent) is under {@code partialFailureRate}; the dispatcher's order fence then holds back the
+ * later records of its key. The invocation may carry records of several partitions.
  */
 public final class DispatcherFunction implements LambdaFunction {
 
@@ -34,8 +39,20 @@ public final class DispatcherFunction implements LambdaFunction {
   @Override
   public byte[] invoke(byte[] payload, Map<String, String> headers) throws Exception {
     String deadline = headers.get(DEADLINE_MS);
-    return handler.handle(payload, failOffsets(headers.get(FAIL_OFFSETS)),
-        deadline == null ? 0L : Long.parseLong(deadline));
+    return handler.handle(payload, forcedFailure(failOffsets(headers.get(FAIL_OFFSETS)),
+        partialFailureRate(headers.get(PARTIAL_FAILURE_RATE))), deadline == null ? 0L : Long.parseLong(deadline));
+  }
+
+  /** Listed records fail; every other record fails with probability {@code rate} (0 = never, 1 = always). */
+  static Predicate<RecordId> forcedFailure(Set<RecordId> listed, double rate) {
+    if (rate <= 0) {
+      return listed::contains;
+    }
+    return id -> listed.contains(id) || ThreadLocalRandom.current().nextDouble() < rate;
+  }
+
+  private static double partialFailureRate(String header) {
+    return header == null || header.isEmpty() ? 0 : Double.parseDouble(header);
   }
 
   private static Set<RecordId> failOffsets(String json) throws Exception {

@@ -55,6 +55,14 @@ public final class FaultInjection {
     return update(s -> s.withThrottleRate(rate));
   }
 
+  /**
+   * On each invocation that runs without error, each record is forced to fail with this probability (0..1),
+   * in addition to {@link #failOffsets}; see {@link FaultSettings}.
+   */
+  public FaultInjection partialFailureRate(double rate) {
+    return update(s -> s.withPartialFailureRate(rate));
+  }
+
   public FaultInjection outage(boolean on) {
     return update(s -> s.withOutage(on));
   }

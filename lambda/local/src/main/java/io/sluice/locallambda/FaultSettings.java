@@ -18,10 +18,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *  "latencyP99Ms": null,        //   1..900000, p99 >= median
  *  "errorRate": 0.0,            // 0..1: handler error -> 200 + X-Amz-Function-Error: Unhandled
  *  "throttleRate": 0.0,         // 0..1: 429 TooManyRequestsException
+ *  "partialFailureRate": 0.0,   // 0..1: on an invocation that runs without error, each record is reported
+ *                               //   failed (batchItemFailures, target not called) with this probability
  *  "outage": false,             // true: every invoke fails (see outageMode)
  *  "outageMode": "serviceException", // serviceException (500 ServiceException) | closeConnection
  *  "failOffsets": [{"topic-partition": "t-0", "offset": 15}]}  // reported as failed, target not called
  * }</pre>
+ * {@code partialFailureRate} and {@code failOffsets} add up: a record is forced to fail when it is listed or
+ * when its independent draw ({@link ThreadLocalRandom}) is under the rate; either way the dispatcher's per-key
+ * order fence then reports the later records of its key as failed too. Both reach only the dispatcher function
+ * ({@link DispatcherFunction}, through invocation headers); other hosted functions ignore them.
  */
 public record FaultSettings(
     long latencyMs,
@@ -29,6 +35,7 @@ public record FaultSettings(
     Long latencyP99Ms,
     double errorRate,
     double throttleRate,
+    double partialFailureRate,
     boolean outage,
     OutageMode outageMode,
     Set<RecordId> failOffsets) {
@@ -43,10 +50,10 @@ public record FaultSettings(
 
   public static final long MAX_LATENCY_MS = 900_000L;
   public static final FaultSettings NONE =
-      new FaultSettings(0, null, null, 0, 0, false, OutageMode.SERVICE_EXCEPTION, Set.of());
+      new FaultSettings(0, null, null, 0, 0, 0, false, OutageMode.SERVICE_EXCEPTION, Set.of());
 
   private static final List<String> FIELDS = List.of("latencyMs", "latencyMedianMs", "latencyP99Ms", "errorRate",
-      "throttleRate", "outage", "outageMode", "failOffsets");
+      "throttleRate", "partialFailureRate", "outage", "outageMode", "failOffsets");
   /** z-score of the 99th percentile of the standard normal distribution. */
   private static final double Z99 = 2.3263478740408408;
 
@@ -61,6 +68,7 @@ public record FaultSettings(
     }
     rate("errorRate", errorRate);
     rate("throttleRate", throttleRate);
+    rate("partialFailureRate", partialFailureRate);
     if (outageMode == null) {
       throw new IllegalArgumentException("outageMode must be one of serviceException, closeConnection");
     }
@@ -68,32 +76,45 @@ public record FaultSettings(
   }
 
   public FaultSettings withLatencyMs(long ms) {
-    return new FaultSettings(ms, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, outage, outageMode, failOffsets);
+    return new FaultSettings(ms, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate, outage,
+        outageMode, failOffsets);
   }
 
   /** Log-normal added latency with this median and 99th percentile; nulls remove it. */
   public FaultSettings withLatencyDistribution(Long medianMs, Long p99Ms) {
-    return new FaultSettings(latencyMs, medianMs, p99Ms, errorRate, throttleRate, outage, outageMode, failOffsets);
+    return new FaultSettings(latencyMs, medianMs, p99Ms, errorRate, throttleRate, partialFailureRate, outage,
+        outageMode, failOffsets);
   }
 
   public FaultSettings withErrorRate(double rate) {
-    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, rate, throttleRate, outage, outageMode, failOffsets);
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, rate, throttleRate, partialFailureRate, outage,
+        outageMode, failOffsets);
   }
 
   public FaultSettings withThrottleRate(double rate) {
-    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, rate, outage, outageMode, failOffsets);
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, rate, partialFailureRate, outage,
+        outageMode, failOffsets);
+  }
+
+  /** Each record of an invocation that runs without error is forced to fail with this probability (0..1). */
+  public FaultSettings withPartialFailureRate(double rate) {
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, rate, outage,
+        outageMode, failOffsets);
   }
 
   public FaultSettings withOutage(boolean on) {
-    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, on, outageMode, failOffsets);
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate, on,
+        outageMode, failOffsets);
   }
 
   public FaultSettings withOutageMode(OutageMode mode) {
-    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, outage, mode, failOffsets);
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate, outage,
+        mode, failOffsets);
   }
 
   public FaultSettings withFailOffsets(Set<RecordId> ids) {
-    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, outage, outageMode, ids);
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate, outage,
+        outageMode, ids);
   }
 
   /** Added latency for one invocation: the fixed part plus a log-normal sample when configured. */
@@ -124,6 +145,7 @@ public record FaultSettings(
         .put("latencyP99Ms", latencyP99Ms)
         .put("errorRate", errorRate)
         .put("throttleRate", throttleRate)
+        .put("partialFailureRate", partialFailureRate)
         .put("outage", outage)
         .put("outageMode", outageMode == OutageMode.SERVICE_EXCEPTION ? "serviceException" : "closeConnection")
         .put("failOffsets", offsets);
@@ -155,6 +177,10 @@ public record FaultSettings(
     }
     if (patch.containsKey("throttleRate")) {
       s = s.withThrottleRate(patch.getValue("throttleRate") == null ? 0 : number(patch, "throttleRate"));
+    }
+    if (patch.containsKey("partialFailureRate")) {
+      s = s.withPartialFailureRate(patch.getValue("partialFailureRate") == null ? 0
+          : number(patch, "partialFailureRate"));
     }
     if (patch.containsKey("outage")) {
       Object v = patch.getValue("outage");

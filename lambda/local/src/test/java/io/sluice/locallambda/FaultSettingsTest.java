@@ -7,11 +7,15 @@ import io.sluice.lambda.RecordId;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Timeout(30)
 class FaultSettingsTest {
 
   @Test
@@ -39,6 +43,9 @@ class FaultSettingsTest {
       "{\"errorRate\":1.5}|errorRate must be in 0..1",
       "{\"throttleRate\":-0.1}|throttleRate must be in 0..1",
       "{\"throttleRate\":\"high\"}|throttleRate must be a number in 0..1",
+      "{\"partialFailureRate\":1.01}|partialFailureRate must be in 0..1 but was 1.01",
+      "{\"partialFailureRate\":-0.5}|partialFailureRate must be in 0..1 but was -0.5",
+      "{\"partialFailureRate\":true}|partialFailureRate must be a number in 0..1 but was true",
       "{\"latencyMs\":-1}|latencyMs must be in 0..900000",
       "{\"latencyMs\":1.5}|latencyMs must be an integer in 0..900000",
       "{\"latencyMedianMs\":10}|latencyMedianMs and latencyP99Ms must be given together",
@@ -54,6 +61,41 @@ class FaultSettingsTest {
     assertThatThrownBy(() -> FaultSettings.NONE.merge(new JsonObject(parts[0])))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(parts[1]);
+  }
+
+  @Test
+  void partialFailureRateRoundTripsThroughJsonAndResets() {
+    FaultSettings s = FaultSettings.NONE.merge(new JsonObject("{\"partialFailureRate\":0.05,\"errorRate\":0.2,"
+        + "\"failOffsets\":[{\"topic-partition\":\"t-3\",\"offset\":9}]}"));
+
+    assertThat(s.partialFailureRate()).isEqualTo(0.05);
+    assertThat(s.active()).isTrue();
+    assertThat(s.toJson().getDouble("partialFailureRate")).isEqualTo(0.05);
+    assertThat(FaultSettings.NONE.merge(s.toJson())).as("toJson is a complete patch").isEqualTo(s);
+    assertThat(FaultSettings.NONE.toJson().getDouble("partialFailureRate")).isZero();
+    assertThat(s.merge(new JsonObject("{\"partialFailureRate\":null}")).partialFailureRate()).isZero();
+    assertThat(FaultSettings.NONE.withPartialFailureRate(0.3).active()).isTrue();
+
+    FaultInjection f = new FaultInjection().partialFailureRate(0.25);
+    assertThat(f.get().partialFailureRate()).isEqualTo(0.25);
+    assertThatThrownBy(() -> f.partialFailureRate(1.5)).hasMessage("partialFailureRate must be in 0..1 but was 1.5");
+    assertThat(f.get().partialFailureRate()).isEqualTo(0.25);
+    assertThat(f.reset().get().partialFailureRate()).isZero();
+  }
+
+  @Test
+  void forcedFailuresAreTheListedRecordsPlusAnIndependentDrawPerRecord() {
+    Set<RecordId> listed = Set.of(new RecordId("t-0", 5));
+    Predicate<RecordId> none = DispatcherFunction.forcedFailure(listed, 0.0);
+    Predicate<RecordId> all = DispatcherFunction.forcedFailure(listed, 1.0);
+    Predicate<RecordId> some = DispatcherFunction.forcedFailure(listed, 0.2);
+
+    assertThat(none.test(new RecordId("t-0", 5))).isTrue();
+    assertThat(LongStream.range(0, 1_000).filter(o -> none.test(new RecordId("t-1", o)))).isEmpty();
+    assertThat(LongStream.range(0, 1_000).filter(o -> all.test(new RecordId("t-1", o)))).hasSize(1_000);
+    long drawn = LongStream.range(0, 20_000).filter(o -> some.test(new RecordId("t-1", o))).count();
+    assertThat(drawn).as("about 20 percent of 20,000 (5 sigma: +-283)").isBetween(3_700L, 4_300L);
+    assertThat(some.test(new RecordId("t-0", 5))).isTrue();
   }
 
   @Test

@@ -317,6 +317,46 @@ class LocalLambdaServerIT {
   }
 
   @Test
+  void partialFailureRateOneFailsEveryRecordOfAMultiPartitionInvocationAndZeroNone() throws Exception {
+    HttpResponse<String> bad = put("/local/functions/dispatcher/faults", "{\"partialFailureRate\":2}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getString("message")).isEqualTo("partialFailureRate must be in 0..1 but was 2.0");
+    assertThat(put("/local/functions/dispatcher/faults", "{\"partialFailureRate\":1.0}").statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(get("/local/functions/dispatcher/faults").body()).getDouble("partialFailureRate"))
+        .isEqualTo(1.0);
+    List<JsonObject> all = new ArrayList<>();
+    byte[] event = multiPartitionEvent("pf", 3, 4, all);
+
+    JsonObject failed = new JsonObject(invoke("dispatcher", event).join().payload().asUtf8String());
+
+    assertThat(failed.getJsonArray("batchItemFailures").stream().map(f -> ((JsonObject) f).getJsonObject("itemIdentifier")))
+        .as("every record of the three partitions, in event order").containsExactlyElementsOf(all);
+    assertThat(failed.getJsonArray("invalidRecords")).isEmpty();
+    assertThat(server.sink().totalReceived()).isZero();
+
+    assertThat(put("/local/functions/dispatcher/faults", "{\"partialFailureRate\":0.0}").statusCode()).isEqualTo(200);
+    JsonObject ok = new JsonObject(invoke("dispatcher", event).join().payload().asUtf8String());
+
+    assertThat(ok.getJsonArray("batchItemFailures")).isEmpty();
+    assertThat(server.sink().uniqueCount()).isEqualTo(12);
+  }
+
+  @Test
+  void aFailedOffsetHoldsBackTheLaterRecordsOfItsKeyInItsPartitionOnly() {
+    // offsets 0..3 of each partition carry trucks T-0, T-1, T-0, T-1
+    server.faults("dispatcher").failOffsets(List.of(new RecordId("pk-1", 0)));
+    byte[] event = multiPartitionEvent("pk", 2, 4, new ArrayList<>());
+
+    JsonObject body = new JsonObject(invoke("dispatcher", event).join().payload().asUtf8String());
+
+    assertThat(body.getJsonArray("batchItemFailures").stream().map(f -> ((JsonObject) f).getJsonObject("itemIdentifier")))
+        .containsExactly(id("pk-1", 0), id("pk-1", 2));
+    assertThat(server.sink().uniqueCount()).isEqualTo(6);
+    assertThat(server.sink().contains("pk-1-2")).as("T-0's later record of partition 1 is held back").isFalse();
+    assertThat(server.sink().contains("pk-0-2")).as("T-0 in partition 0 goes on").isTrue();
+  }
+
+  @Test
   void aSinkOutageFailsEveryRoutedRecord() {
     server.sinkFaults().outage(true);
 
@@ -401,6 +441,36 @@ class LocalLambdaServerIT {
     }
     return new JsonObject().put("eventSource", "aws:kafka").put("eventSourceArn", "arn:aws:kafka:local")
         .put("records", new JsonObject().put("mt-c300-0", records)).encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static JsonObject id(String topicPartition, long offset) {
+    return new JsonObject().put("topic-partition", topicPartition).put("offset", offset);
+  }
+
+  /**
+   * A Lambda Kafka event over partitions 0..partitions-1 of {@code topic}, {@code perPartition} records each
+   * (event id {@code <topic>-<partition>-<offset>}, key {@code 301:T-<offset % 2>}); the item identifiers of
+   * its records are added to {@code ids} in event order.
+   */
+  static byte[] multiPartitionEvent(String topic, int partitions, int perPartition, List<JsonObject> ids) {
+    JsonObject groups = new JsonObject();
+    for (int p = 0; p < partitions; p++) {
+      JsonArray records = new JsonArray();
+      for (int o = 0; o < perPartition; o++) {
+        String key = "301:T-" + (o % 2);
+        String value = new JsonObject().put("eventId", topic + "-" + p + "-" + o).put("code", 301)
+            .put("truckId", "T-" + (o % 2)).put("timestamp", System.currentTimeMillis()).put("seq", o).encode();
+        records.add(new JsonObject()
+            .put("topic", topic).put("partition", p).put("offset", o)
+            .put("timestamp", System.currentTimeMillis()).put("timestampType", "CREATE_TIME")
+            .put("key", Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)))
+            .put("value", Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+        ids.add(id(topic + "-" + p, o));
+      }
+      groups.put(topic + "-" + p, records);
+    }
+    return new JsonObject().put("eventSource", "aws:kafka").put("records", groups).encode()
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Full function ARN as callers may pass it. */

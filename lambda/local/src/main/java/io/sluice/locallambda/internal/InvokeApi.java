@@ -162,6 +162,9 @@ public final class InvokeApi {
       JsonArray offsets = faults.toJson().getJsonArray("failOffsets");
       h.put(LambdaFunction.FAIL_OFFSETS, offsets.encode());
     }
+    if (faults.partialFailureRate() > 0) {
+      h.put(LambdaFunction.PARTIAL_FAILURE_RATE, Double.toString(faults.partialFailureRate()));
+    }
     return Map.copyOf(h);
   }
 
