@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  *       targets and a failed call fails them all. When they do not (a key whose records carry different codes,
  *       or a record whose targets were all skipped by the dedupe store), the later record may have reached its
  *       other targets already; it is still reported failed (the fence is applied after the calls), so it is
- *       sent again and the dedupe store skips the targets it reached. No target sees a key out of order, at
- *       the price of that re-send.</li>
+ *       sent again and the dedupe store skips the targets it reached (a duplicate when the store is off or the
+ *       retry lands in another container, which at-least-once delivery allows). No target sees a key out of
+ *       order, at the price of that re-send.</li>
  * </ul>
  */
 public final class Dispatcher {

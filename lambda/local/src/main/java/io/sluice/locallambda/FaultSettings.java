@@ -103,18 +103,18 @@ public record FaultSettings(
   }
 
   public FaultSettings withOutage(boolean on) {
-    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate, on,
-        outageMode, failOffsets);
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate,
+        on, outageMode, failOffsets);
   }
 
   public FaultSettings withOutageMode(OutageMode mode) {
-    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate, outage,
-        mode, failOffsets);
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate,
+        outage, mode, failOffsets);
   }
 
   public FaultSettings withFailOffsets(Set<RecordId> ids) {
-    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate, outage,
-        outageMode, ids);
+    return new FaultSettings(latencyMs, latencyMedianMs, latencyP99Ms, errorRate, throttleRate, partialFailureRate,
+        outage, outageMode, ids);
   }
 
   /** Added latency for one invocation: the fixed part plus a log-normal sample when configured. */
