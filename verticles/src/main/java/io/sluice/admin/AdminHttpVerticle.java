@@ -199,21 +199,41 @@ public final class AdminHttpVerticle extends VerticleBase {
     }
 
     private void batchSettings(RoutingContext ctx) {
-        RequestBody b = RequestBody.parse(ctx.body().buffer(),
-                Set.of("pipeline", "maxRecords", "maxBytes", "lingerMs"), false);
-        if (!b.has("maxRecords") && !b.has("maxBytes") && !b.has("lingerMs")) {
-            throw new BadRequest(null, "body: at least one of lingerMs, maxBytes, maxRecords is required");
+        Set<String> keys = Set.of("mode", "maxRecords", "maxBytes", "lingerMs", "maxWaitMs");
+        RequestBody b = RequestBody.parse(ctx.body().buffer(), Set.of("pipeline", "mode", "maxRecords", "maxBytes",
+                "lingerMs", "maxWaitMs"), false);
+        if (keys.stream().noneMatch(b::has)) {
+            throw new BadRequest(null, "body: at least one of " + String.join(", ", new java.util.TreeSet<>(keys))
+                    + " is required");
+        }
+        BatchSettings.Mode mode = null;
+        if (b.has("mode")) {
+            Object m = b.json().getValue("mode");
+            mode = m instanceof String str ? BatchSettings.Mode.byConfigName().get(str) : null;
+            if (mode == null) {
+                throw new BadRequest("mode", "must be one of " + String.join(", ", BatchSettings.Mode.byConfigName().keySet()));
+            }
         }
         List<Pipeline> chosen = select(ctx, b);
         // validate for every chosen pipeline before changing any
         Map<Pipeline, BatchSettings> next = new LinkedHashMap<>();
         for (Pipeline p : chosen) {
             BatchSettings cur = p.tuning().batch();
-            int maxRecordsLimit = Math.min(10_000, p.settings().inFlightMaxRecords());
-            next.put(p, new BatchSettings(
-                    (int) b.integer("maxRecords", cur.maxRecords(), 1, maxRecordsLimit),
-                    (int) b.integer("maxBytes", cur.maxBytes(), 1024, BatchSettings.LAMBDA_SYNC_PAYLOAD_LIMIT - 64 * 1024),
-                    b.integer("lingerMs", cur.lingerMs(), 0, 60_000)));
+            BatchSettings.Mode m = mode == null ? cur.mode() : mode;
+            if (b.has("lingerMs") && m != BatchSettings.Mode.FIXED) {
+                throw new BadRequest("lingerMs", "applies to mode fixed only; pipeline " + p.settings().name()
+                        + " runs adaptive (send \"mode\":\"fixed\" with it, or use maxWaitMs)");
+            }
+            if (b.has("maxWaitMs") && m != BatchSettings.Mode.ADAPTIVE) {
+                throw new BadRequest("maxWaitMs", "applies to mode adaptive only; pipeline " + p.settings().name()
+                        + " runs fixed (send \"mode\":\"adaptive\" with it, or use lingerMs)");
+            }
+            int maxRecordsLimit = Math.min(BatchSettings.MAX_RECORDS_LIMIT, p.settings().inFlightMaxRecords());
+            next.put(p, new BatchSettings(m,
+                    (int) b.integer("maxRecords", Math.min(cur.maxRecords(), maxRecordsLimit), 1, maxRecordsLimit),
+                    (int) b.integer("maxBytes", cur.maxBytes(), 1024, BatchSettings.MAX_BYTES_LIMIT),
+                    b.integer("lingerMs", cur.lingerMs(), 0, BatchSettings.MAX_TIME_MS),
+                    b.integer("maxWaitMs", cur.maxWaitMs(), 0, BatchSettings.MAX_TIME_MS)));
         }
         JsonArray arr = new JsonArray();
         next.forEach((p, s) -> {

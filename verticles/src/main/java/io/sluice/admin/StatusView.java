@@ -136,6 +136,7 @@ final class StatusView {
                         .put("ok", p.health().ok()).put("detail", p.health().detail()))
                 .put("maxConcurrency", p.tuning().maxConcurrency())
                 .put("batch", batchJson(b))
+                .put("batching", batchingJson(p.batchingStats()))
                 .put("inFlight", new JsonObject()
                         .put("records", (long) meters.gauge("sluice.consumer.inflight.records", n))
                         .put("bytes", (long) meters.gauge("sluice.consumer.inflight.bytes", n))
@@ -169,7 +170,28 @@ final class StatusView {
     }
 
     static JsonObject batchJson(BatchSettings b) {
-        return new JsonObject().put("maxRecords", b.maxRecords()).put("maxBytes", b.maxBytes()).put("lingerMs", b.lingerMs());
+        return new JsonObject().put("mode", b.mode().configName()).put("maxRecords", b.maxRecords())
+                .put("maxBytes", b.maxBytes()).put("lingerMs", b.lingerMs()).put("maxWaitMs", b.maxWaitMs());
+    }
+
+    /** The effective batching of the last window: what the adaptive policy chose, and where records wait. */
+    static JsonObject batchingJson(io.sluice.batch.BatchStats.Snapshot st) {
+        JsonArray lanes = new JsonArray();
+        for (io.sluice.batch.Lanes.Backlog l : st.largestBacklogs()) {
+            lanes.add(new JsonObject().put("topicPartition", l.topicPartition()).put("lane", l.lane())
+                    .put("queued", l.queued()).put("inFlight", l.inFlight()).put("oldestWaitMs", l.oldestWaitMs()));
+        }
+        return new JsonObject().put("mode", st.mode())
+                .put("batchesPerSecond", round(st.batchesPerSecond()))
+                .put("meanRecords", round(st.meanRecords()))
+                .put("meanPartitions", round(st.meanPartitions()))
+                .put("meanLanes", round(st.meanLanes()))
+                .put("meanFillMs", round(st.meanFillMs()))
+                .put("maxFillMs", st.maxFillMs())
+                .put("shareFull", round(st.shareFull()))
+                .put("queuedRecords", st.queuedRecords())
+                .put("inFlightBatches", st.inFlightBatches())
+                .put("largestBacklogs", lanes);
     }
 
     static JsonArray reasonsJson(Set<PauseState.Reason> reasons) {

@@ -31,6 +31,9 @@ public final class BatchingVerticle extends VerticleBase {
     /** Dispatch answers only when every record is final; retries and DLQ writes can take long. */
     private static final long DISPATCH_REPLY_TIMEOUT_MS = 24L * 3600 * 1000;
     private static final long REDISPATCH_DELAY_MS = 500;
+    /** The window of the batching figures in status. */
+    private static final long STATS_WINDOW_MS = 2_000;
+    private static final int STATUS_LANES = 5;
 
     private final PipelineSettings settings;
     private final Lanes lanes;
@@ -38,6 +41,9 @@ public final class BatchingVerticle extends VerticleBase {
     private long timerId = -1;
     private long timerAt = -1;
     private volatile int maxConcurrency;
+    private final BatchStats stats = new BatchStats(nowMs());
+    private volatile BatchStats.Snapshot snapshot;
+    private long statsTimer = -1;
 
     /** A revocation waiting for in-flight batches of its partitions; answered with the records it dropped. */
     private static final class RevokeWait {
@@ -57,6 +63,7 @@ public final class BatchingVerticle extends VerticleBase {
         this.settings = settings;
         this.lanes = new Lanes(settings.batch(), settings.ordering(), settings.lanes(), settings.lambda().maxConcurrency());
         this.maxConcurrency = settings.lambda().maxConcurrency();
+        this.snapshot = BatchStats.Snapshot.empty(settings.batch().mode().configName());
     }
 
     @Override
@@ -65,7 +72,16 @@ public final class BatchingVerticle extends VerticleBase {
                 m -> onChunk(m.body()));
         MessageConsumer<RevokeRequest> revoke = vertx.eventBus().localConsumer(Addresses.batchRevoke(settings.name()),
                 this::onRevoke);
-        return Future.join(records.completion(), revoke.completion());
+        MessageConsumer<BatchOutcome> progress = vertx.eventBus().localConsumer(Addresses.batchProgress(settings.name()),
+                m -> onFinal(m.body()));
+        statsTimer = vertx.setPeriodic(STATS_WINDOW_MS, id -> snapshot = stats.snapshot(nowMs(), lanes, STATUS_LANES));
+        return Future.join(records.completion(), revoke.completion(), progress.completion());
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(statsTimer);
+        return Future.succeededFuture();
     }
 
     /** Monotonic milliseconds: linger deadlines do not move with the wall clock. */
@@ -115,14 +131,10 @@ public final class BatchingVerticle extends VerticleBase {
     }
 
     private void dispatch(Batch b) {
+        stats.sent(b);
         DeliveryOptions opts = new DeliveryOptions().setSendTimeout(DISPATCH_REPLY_TIMEOUT_MS);
         vertx.eventBus().<BatchOutcome>request(Addresses.dispatch(settings.name()), b, opts)
-                .onSuccess(reply -> {
-                    lanes.done(b);
-                    vertx.eventBus().send(Addresses.completed(settings.name()), reply.body());
-                    checkRevokeWaits();
-                    pump();
-                })
+                .onSuccess(reply -> onFinal(reply.body()))
                 .onFailure(err -> {
                     // Dispatch did not take it (not deployed yet, or stopping): the records are not
                     // final; put them back in order and try again shortly.
@@ -133,6 +145,14 @@ public final class BatchingVerticle extends VerticleBase {
                         pump();
                     });
                 });
+    }
+
+    /** Slices of a batch are final (a progress report, or the answer): their lanes free, the consumer commits them. */
+    private void onFinal(BatchOutcome outcome) {
+        lanes.done(outcome.batch(), outcome.slices());
+        vertx.eventBus().send(Addresses.completed(settings.name()), outcome);
+        checkRevokeWaits();
+        pump();
     }
 
     private void onRevoke(Message<RevokeRequest> msg) {
@@ -185,6 +205,14 @@ public final class BatchingVerticle extends VerticleBase {
     /** The in-flight invocation limit in effect (or about to be: set from another thread). */
     public int maxConcurrency() {
         return maxConcurrency;
+    }
+
+    /**
+     * Batching over the last window of {@value #STATS_WINDOW_MS} ms: batches per second, mean size and fill time,
+     * the lanes with the largest backlog (any thread).
+     */
+    public BatchStats.Snapshot stats() {
+        return snapshot;
     }
 
     /** Runtime tuning of batch limits (admin API). */

@@ -9,19 +9,22 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
- * Per-lane record queues and the decision of when a batch closes. A lane is a partition (partition
- * ordering) or a key-hash slice of a partition (key ordering). At most one batch per lane is in flight,
- * so records of one lane — and so of one key — reach the function in offset order. A batch closes on
- * count, on bytes (estimated Lambda payload), or when its first record has waited {@code lingerMs};
- * at most {@code maxInFlightBatches} batches are in flight across all lanes.
+ * Per-lane record queues, and batches taken from them as {@link BatchPolicy} decides. A lane is a partition
+ * (partition ordering) or a key-hash slice of a partition (key ordering). A lane is in at most one batch in
+ * flight, so records of one lane — and so of one key — reach the function in offset order. In adaptive mode a
+ * batch takes the records of every free lane (across partitions, up to the ceilings); in fixed mode one lane's.
+ * At most {@code maxInFlightBatches} batches are in flight across all lanes. A batch's lanes free one by one as
+ * dispatch reports their slices final ({@link #done(Batch, java.util.Collection)}).
  *
  * <p>Fair service: lanes are kept in service order, least recently served first, and a lane that gets a
  * batch moves to the end. When more lanes are ready than the in-flight limit allows, every ready lane
@@ -47,7 +50,9 @@ public final class Lanes {
     /** Service order: least recently served first; a served lane is moved to the end. */
     private final Map<LaneKey, Lane> lanes = new LinkedHashMap<>();
     private final Map<TopicPartition, Assignment> assignments = new HashMap<>();
-    private BatchSettings settings;
+    /** Batches in flight, by id. */
+    private final Map<Long, OpenBatch> open = new HashMap<>();
+    private BatchPolicy policy;
     private int maxInFlightBatches;
     private int inFlightBatches;
     private long nextBatchId = 1;
@@ -63,6 +68,8 @@ public final class Lanes {
         long queuedPayloadBytes;
         long firstQueuedAt = -1;
         boolean busy;
+        /** The batch it is in while busy. */
+        long inFlight;
 
         Lane(LaneKey key) {
             this.key = key;
@@ -86,12 +93,23 @@ public final class Lanes {
     private record Pick(Lane lane, String reason) {
     }
 
+    /** Which slices of a batch in flight are done. */
+    private static final class OpenBatch {
+        final boolean[] done;
+        int left;
+
+        OpenBatch(int slices) {
+            done = new boolean[slices];
+            left = slices;
+        }
+    }
+
     /**
      * @param laneCount          lanes per partition in key ordering (ignored in partition ordering: one lane)
      * @param maxInFlightBatches batches in flight at most, across all lanes
      */
     public Lanes(BatchSettings settings, Ordering ordering, int laneCount, int maxInFlightBatches) {
-        this.settings = settings;
+        this.policy = new BatchPolicy(settings);
         this.ordering = ordering;
         this.laneCount = ordering == Ordering.KEY ? laneCount : 1;
         this.maxInFlightBatches = maxInFlightBatches;
@@ -99,12 +117,12 @@ public final class Lanes {
 
     /** New batch limits; they apply to records already queued from the next {@link #ready(long)}. */
     public void settings(BatchSettings s) {
-        this.settings = s;
+        this.policy = new BatchPolicy(s);
     }
 
     /** The batch limits in effect. */
     public BatchSettings settings() {
-        return settings;
+        return policy.settings();
     }
 
     /** New in-flight limit; batches already in flight over it finish, no new one goes out until under it. */
@@ -181,9 +199,17 @@ public final class Lanes {
     }
 
     private List<Batch> serve(long nowMs, boolean flush) {
+        List<Batch> out = new ArrayList<>();
+        if (policy.spansLanes()) {
+            Batch b;
+            while (inFlightBatches < maxInFlightBatches && (b = takeAcrossLanes(nowMs, flush)) != null) {
+                out.add(b);
+            }
+            return out;
+        }
         int free = maxInFlightBatches - inFlightBatches;
         if (free <= 0) {
-            return List.of();
+            return out;
         }
         List<Pick> picks = new ArrayList<>();
         for (Lane lane : lanes.values()) {
@@ -193,65 +219,146 @@ public final class Lanes {
             if (lane.busy || lane.queue.isEmpty()) {
                 continue;
             }
-            String reason = flush ? "flush" : closeReason(lane, nowMs);
+            String reason = flush ? "flush"
+                    : policy.closeReason(lane.queue.size(), lane.queuedPayloadBytes + ENVELOPE_BYTES, lane.firstQueuedAt, nowMs);
             if (reason != null) {
                 picks.add(new Pick(lane, reason));
             }
         }
-        List<Batch> out = new ArrayList<>(picks.size());
         for (Pick p : picks) {
-            out.add(take(p.lane, p.reason));
+            int[] bytes = {ENVELOPE_BYTES};
+            String[] reason = {p.reason};
+            long waited = Math.max(0, nowMs - p.lane.firstQueuedAt);
+            Batch.Slice slice = takeSlice(p.lane, 0, bytes, reason);
+            out.add(open(List.of(slice), bytes[0], reason[0], flush ? 0 : waited));
             lanes.remove(p.lane.key);
             lanes.put(p.lane.key, p.lane); // to the end of the service order
         }
         return out;
     }
 
-    private String closeReason(Lane lane, long nowMs) {
-        if (lane.queue.size() >= settings.maxRecords()) {
-            return "count";
+    /**
+     * Adaptive: one batch of the free lanes' records, least recently served lanes first, when the policy says
+     * they should go; null when nothing should. A record too large to ever send goes alone, as "too-large".
+     */
+    private Batch takeAcrossLanes(long nowMs, boolean flush) {
+        long records = 0;
+        long bytes = ENVELOPE_BYTES;
+        long oldest = Long.MAX_VALUE;
+        for (Lane lane : lanes.values()) {
+            if (!lane.busy && !lane.queue.isEmpty()) {
+                records += lane.queue.size();
+                bytes += lane.queuedPayloadBytes;
+                oldest = Math.min(oldest, lane.firstQueuedAt);
+            }
         }
-        if (lane.queuedPayloadBytes + ENVELOPE_BYTES >= settings.maxBytes()) {
-            return "bytes";
+        String reason = records == 0 ? null : flush ? "flush" : policy.closeReason(records, bytes, oldest, nowMs);
+        if (reason == null) {
+            return null;
         }
-        if (nowMs - lane.firstQueuedAt >= settings.lingerMs()) {
-            return "linger";
+        List<Batch.Slice> slices = new ArrayList<>();
+        List<Lane> served = new ArrayList<>();
+        int[] size = {ENVELOPE_BYTES};
+        String[] why = {reason};
+        int taken = 0;
+        for (Lane lane : lanes.values()) {
+            if (lane.busy || lane.queue.isEmpty()) {
+                continue;
+            }
+            InRecord head = lane.queue.peekFirst();
+            if (policy.tooLarge(head.payloadBytes(), ENVELOPE_BYTES)) {
+                if (!slices.isEmpty()) {
+                    continue; // it goes alone, in a batch of its own
+                }
+                served.add(lane);
+                slices.add(takeSlice(lane, 0, size, why));
+                break;
+            }
+            if (!policy.fits(taken, size[0], head.payloadBytes())) {
+                break;
+            }
+            Batch.Slice slice = takeSlice(lane, taken, size, why);
+            taken += slice.records().size();
+            slices.add(slice);
+            served.add(lane);
         }
-        return null;
+        for (Lane lane : served) {
+            lanes.remove(lane.key);
+            lanes.put(lane.key, lane); // to the end of the service order
+        }
+        return open(slices, size[0], why[0], flush ? 0 : Math.max(0, nowMs - oldest));
     }
 
-    private Batch take(Lane lane, String reason) {
-        List<InRecord> records = new ArrayList<>(Math.min(lane.queue.size(), settings.maxRecords()));
+    /**
+     * The next records of {@code lane} (one epoch) that fit beside {@code already} records and {@code bytes[0]}
+     * payload bytes; adds theirs to {@code bytes[0]}; the lane becomes busy. A head record too large for any batch
+     * is taken alone and {@code reason[0]} becomes "too-large".
+     */
+    private Batch.Slice takeSlice(Lane lane, int already, int[] bytes, String[] reason) {
+        List<InRecord> records = new ArrayList<>(Math.min(lane.queue.size(), policy.settings().maxRecords()));
         InRecord head = lane.queue.peekFirst();
-        int bytes = ENVELOPE_BYTES;
-        if (head.payloadBytes() + ENVELOPE_BYTES > settings.maxBytes()) {
+        int before = bytes[0];
+        if (policy.tooLarge(head.payloadBytes(), ENVELOPE_BYTES)) {
             records.add(lane.queue.pollFirst());
-            bytes += head.payloadBytes();
-            reason = "too-large";
+            bytes[0] += head.payloadBytes();
+            reason[0] = "too-large";
         } else {
-            while (!lane.queue.isEmpty() && records.size() < settings.maxRecords()) {
+            while (!lane.queue.isEmpty()) {
                 InRecord r = lane.queue.peekFirst();
-                if (bytes + r.payloadBytes() > settings.maxBytes() || r.epoch() != head.epoch()) {
+                if (!policy.fits(already + records.size(), bytes[0], r.payloadBytes()) || r.epoch() != head.epoch()) {
                     break;
                 }
                 records.add(lane.queue.pollFirst());
-                bytes += r.payloadBytes();
+                bytes[0] += r.payloadBytes();
             }
         }
-        lane.queuedPayloadBytes -= bytes - ENVELOPE_BYTES;
+        lane.queuedPayloadBytes -= bytes[0] - before;
         lane.firstQueuedAt = lane.queue.isEmpty() ? -1 : lane.firstQueuedAt;
         lane.busy = true;
-        inFlightBatches++;
-        return new Batch(nextBatchId++, lane.key.tp().topic(), lane.key.tp().partition(), lane.key.lane(), records,
-                bytes, reason);
+        lane.inFlight = nextBatchId; // the id open() gives the batch
+        return new Batch.Slice(lane.key.tp().topic(), lane.key.tp().partition(), lane.key.lane(), records);
     }
 
-    /** The batch's lane is free again. */
+    private Batch open(List<Batch.Slice> slices, int bytes, String reason, long waitedMs) {
+        Batch b = Batch.of(nextBatchId++, slices, bytes, reason, waitedMs);
+        inFlightBatches++;
+        open.put(b.id(), new OpenBatch(slices.size()));
+        return b;
+    }
+
+    /** Every lane of the batch is free again. */
     public void done(Batch b) {
-        Lane lane = lanes.get(laneKey(b));
-        inFlightBatches--;
-        if (lane != null) {
+        done(b, IntStream.range(0, b.slices().size()).boxed().toList());
+    }
+
+    /**
+     * These slices of the batch are final: their lanes are free again. The batch stops counting against the
+     * in-flight limit when its last slice is done. Slices already done (or of a batch no longer open) are ignored.
+     */
+    public void done(Batch b, Collection<Integer> sliceIndexes) {
+        OpenBatch ob = open.get(b.id());
+        if (ob == null) {
+            return;
+        }
+        for (int i : sliceIndexes) {
+            if (ob.done[i]) {
+                continue;
+            }
+            ob.done[i] = true;
+            ob.left--;
+            free(b.id(), b.slices().get(i));
+        }
+        if (ob.left == 0) {
+            open.remove(b.id());
+            inFlightBatches--;
+        }
+    }
+
+    private void free(long batchId, Batch.Slice s) {
+        Lane lane = lanes.get(laneKey(s));
+        if (lane != null && lane.busy && lane.inFlight == batchId) {
             lane.busy = false;
+            lane.inFlight = 0;
             if (lane.queue.isEmpty()) {
                 lanes.remove(lane.key);
             }
@@ -266,16 +373,30 @@ public final class Lanes {
      * @return how many of its records were dropped as stale
      */
     public int requeue(Batch b, long nowMs) {
-        LaneKey k = laneKey(b);
+        OpenBatch ob = open.remove(b.id());
+        if (ob == null) {
+            return 0;
+        }
         inFlightBatches--;
+        int dropped = 0;
+        for (int i = 0; i < b.slices().size(); i++) {
+            if (!ob.done[i]) {
+                dropped += requeueSlice(b.id(), b.slices().get(i), nowMs);
+            }
+        }
+        return dropped;
+    }
+
+    private int requeueSlice(long batchId, Batch.Slice s, long nowMs) {
+        LaneKey k = laneKey(s);
         Assignment a = assignments.get(k.tp());
-        List<InRecord> keep = new ArrayList<>(b.records().size());
-        for (InRecord r : b.records()) {
+        List<InRecord> keep = new ArrayList<>(s.records().size());
+        for (InRecord r : s.records()) {
             if (a == null || !a.isStale(r.epoch())) {
                 keep.add(r);
             }
         }
-        int dropped = b.records().size() - keep.size();
+        int dropped = s.records().size() - keep.size();
         staleDropped += dropped;
         Lane lane = lanes.get(k);
         if (lane == null) {
@@ -284,14 +405,18 @@ public final class Lanes {
             }
             lane = new Lane(k);
             lanes.put(k, lane);
+        } else if (!lane.busy || lane.inFlight != batchId) {
+            // not this batch's lane any more (revoked and re-assigned meanwhile): its records are stale
+            return dropped;
         }
         lane.busy = false;
+        lane.inFlight = 0;
         for (int i = keep.size() - 1; i >= 0; i--) {
             lane.queue.addFirst(keep.get(i));
             lane.queuedPayloadBytes += keep.get(i).payloadBytes();
         }
         if (!keep.isEmpty()) {
-            long due = nowMs - settings.lingerMs();
+            long due = nowMs - policy.settings().waitMs();
             lane.firstQueuedAt = lane.firstQueuedAt < 0 ? due : Math.min(lane.firstQueuedAt, due);
         }
         if (lane.queue.isEmpty()) {
@@ -311,7 +436,7 @@ public final class Lanes {
         long min = -1;
         for (Lane lane : lanes.values()) {
             if (!lane.busy && !lane.queue.isEmpty()) {
-                long d = lane.firstQueuedAt + settings.lingerMs();
+                long d = policy.dueAt(lane.firstQueuedAt);
                 if (min < 0 || d < min) {
                     min = d;
                 }
@@ -363,6 +488,27 @@ public final class Lanes {
         return n;
     }
 
+    /** A lane's backlog, for status: records queued, whether a batch of it is in flight, its oldest record's wait. */
+    public record Backlog(String topicPartition, int lane, int queued, boolean inFlight, long oldestWaitMs) {
+    }
+
+    /** The {@code n} lanes with the most records queued, most first (lanes with none left out). */
+    public List<Backlog> largestBacklogs(int n, long nowMs) {
+        List<Lane> top = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (!lane.queue.isEmpty()) {
+                top.add(lane);
+            }
+        }
+        top.sort((a, b) -> Integer.compare(b.queue.size(), a.queue.size()));
+        List<Backlog> out = new ArrayList<>(Math.min(n, top.size()));
+        for (Lane lane : top.subList(0, Math.min(n, top.size()))) {
+            out.add(new Backlog(lane.key.tp().topic() + "-" + lane.key.tp().partition(), lane.key.lane(),
+                    lane.queue.size(), lane.busy, Math.max(0, nowMs - lane.firstQueuedAt)));
+        }
+        return out;
+    }
+
     /** Records queued in all lanes, not yet in a batch. */
     public int queuedRecords() {
         int n = 0;
@@ -372,7 +518,7 @@ public final class Lanes {
         return n;
     }
 
-    private static LaneKey laneKey(Batch b) {
-        return new LaneKey(new TopicPartition(b.topic(), b.partition()), b.lane());
+    private static LaneKey laneKey(Batch.Slice s) {
+        return new LaneKey(new TopicPartition(s.topic(), s.partition()), s.lane());
     }
 }

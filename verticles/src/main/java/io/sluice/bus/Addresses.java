@@ -24,7 +24,9 @@ package io.sluice.bus;
  *   <tr><td>{@code sluice.<pipeline>.batch.revoke}</td><td>request, local</td>
  *       <td>{@code RevokeRequest}</td><td>when in-flight batches of those partitions are done (or the bound passed)</td></tr>
  *   <tr><td>{@code sluice.<pipeline>.dispatch}</td><td>request, local</td><td>{@code Batch}</td>
- *       <td>{@code BatchOutcome}: every record final (delivered or in the DLQ)</td></tr>
+ *       <td>{@code BatchOutcome}: every record of the slices not yet reported final (delivered or in the DLQ)</td></tr>
+ *   <tr><td>{@code sluice.<pipeline>.batch.progress}</td><td>send, local</td><td>{@code BatchOutcome}: some slices of
+ *       a batch final while others still retry (their lanes free at once)</td><td>none</td></tr>
  *   <tr><td>{@code sluice.<pipeline>.consumer.completed}</td><td>send, local</td><td>{@code BatchOutcome}</td><td>none</td></tr>
  * </table>
  */
@@ -46,6 +48,10 @@ public final class Addresses {
 
     public static String dispatch(String pipeline) {
         return "sluice." + pipeline + ".dispatch";
+    }
+
+    public static String batchProgress(String pipeline) {
+        return "sluice." + pipeline + ".batch.progress";
     }
 
     public static String completed(String pipeline) {

@@ -80,8 +80,9 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         this.fatalHandler = fatalHandler;
         this.pause = new PauseState(settings.inFlightMaxRecords(), settings.inFlightMaxBytes(), settings.resumeRatio());
         this.pause.set(PauseState.Reason.MANUAL, manualPause);
+        // a partition's floor: one full batch in flight and the next one filling behind it
         this.shares = new PartitionShares(settings.inFlightMaxRecords(), settings.inFlightMaxBytes(), settings.resumeRatio(),
-                settings.batch().maxRecords());
+                2L * settings.batch().maxRecords());
         this.pausedGauge = pause.paused();
     }
 
@@ -128,7 +129,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
      */
     private void onCompleted(BatchOutcome outcome) {
         int stale = 0;
-        for (Map.Entry<TopicPartition, Map<Long, long[]>> tp : FinalOffsets.byPartitionAndEpoch(outcome.batch().records()).entrySet()) {
+        for (Map.Entry<TopicPartition, Map<Long, long[]>> tp : FinalOffsets.byPartitionAndEpoch(outcome.records()).entrySet()) {
             for (Map.Entry<Long, long[]> e : tp.getValue().entrySet()) {
                 int n = tracker.complete(tp.getKey(), e.getKey(), e.getValue());
                 stale += e.getValue().length - n;

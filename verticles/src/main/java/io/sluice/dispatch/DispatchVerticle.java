@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -122,9 +123,24 @@ public final class DispatchVerticle extends VerticleBase {
         });
     }
 
-    /** The life of one batch: attempts, partial retries, splits, DLQ. Runs on this verticle's context. */
+    /**
+     * The life of one batch: attempts, partial retries, splits, DLQ. Runs on this verticle's context. Tracks which
+     * records of each slice are not final yet; when slices become final while others still retry it reports them
+     * on {@link Addresses#batchProgress} so their lanes free and their offsets commit; the answer covers the rest.
+     *
+     * <p>Partial failures keep lane order (the event source mapping's checkpoint rule, per lane): for each lane, the
+     * lowest record the function names in {@code batchItemFailures} and every later record of that lane in the
+     * invocation are sent again (in order, whatever the function said of the later ones); the lane's records
+     * before it, and other lanes, are delivered. So a later record of a key (of a partition, in partition ordering)
+     * never counts as delivered before an earlier one that failed, even when the function answers only the first
+     * failure of a key and skips the rest, as ordered consumers are advised to.
+     */
     private final class Run {
         private final Batch batch;
+        private final IdentityHashMap<InRecord, Integer> sliceOf;
+        private final int[] pending;
+        private final List<Integer> finalSlices = new ArrayList<>();
+        private int reported; // slices reported final in progress messages
         private int delivered;
         private int deadLettered;
         private int invocations;
@@ -132,6 +148,15 @@ public final class DispatchVerticle extends VerticleBase {
 
         Run(Batch batch) {
             this.batch = batch;
+            this.pending = new int[batch.slices().size()];
+            this.sliceOf = new IdentityHashMap<>(batch.records().size() * 2);
+            for (int i = 0; i < pending.length; i++) {
+                List<InRecord> rs = batch.slices().get(i).records();
+                pending[i] = rs.size();
+                for (InRecord r : rs) {
+                    sliceOf.put(r, i);
+                }
+            }
         }
 
         Future<BatchOutcome> start() {
@@ -160,12 +185,38 @@ public final class DispatchVerticle extends VerticleBase {
             return Future.join(dead, sent).map(v -> outcome());
         }
 
+        /** The answer: the slices not reported in a progress message. */
         private BatchOutcome outcome() {
-            return new BatchOutcome(batch, delivered, deadLettered, invocations);
+            List<Integer> rest = new ArrayList<>(finalSlices.subList(reported, finalSlices.size()));
+            return new BatchOutcome(batch, rest, delivered, deadLettered, invocations);
+        }
+
+        /** These records are final; slices with none left pending are reported, unless the batch is all final. */
+        private void finalized(List<InRecord> records, boolean wereDelivered) {
+            if (wereDelivered) {
+                delivered += records.size();
+            } else {
+                deadLettered += records.size();
+            }
+            for (InRecord r : records) {
+                int i = sliceOf.get(r);
+                if (--pending[i] == 0) {
+                    finalSlices.add(i);
+                }
+            }
+            if (finalSlices.size() > reported && finalSlices.size() < pending.length) {
+                BatchOutcome progress = new BatchOutcome(batch, finalSlices.subList(reported, finalSlices.size()),
+                        delivered, deadLettered, invocations);
+                reported = finalSlices.size();
+                delivered = 0;
+                deadLettered = 0;
+                invocations = 0;
+                vertx.eventBus().send(Addresses.batchProgress(settings.name()), progress);
+            }
         }
 
         private InvokeRequest request(List<InRecord> records) {
-            byte[] payload = payloads.build(batch.topic(), batch.partition(), records);
+            byte[] payload = payloads.build(records);
             return InvokeRequest.builder()
                     .functionName(settings.lambda().functionName())
                     .invocationType(InvocationType.REQUEST_RESPONSE)
@@ -224,34 +275,52 @@ public final class DispatchVerticle extends VerticleBase {
 
         private Future<Void> onAnswer(List<InRecord> records, int attempt, InvokeResponse resp, long t0) {
             byte[] body = resp.payload() == null ? null : resp.payload().asByteArrayUnsafe();
-            InvokeVerdict v = InvokeVerdict.of(resp.functionError(), body, batch.topicPartition(), records);
+            InvokeVerdict v = InvokeVerdict.of(resp.functionError(), body, records);
             if (v.retryAll()) {
                 String cls = resp.functionError() != null ? FailureClass.FUNCTION_ERROR.label() : FailureClass.PARTIAL_FAILURE.label();
                 metrics.invocation(cls, System.nanoTime() - t0);
                 return retryOrDeadLetter(records, attempt, cls, v.reason());
             }
             metrics.invocation(v.retry().isEmpty() ? "success" : FailureClass.PARTIAL_FAILURE.label(), System.nanoTime() - t0);
-            List<InRecord> retry = new ArrayList<>();
-            List<InRecord> invalid = new ArrayList<>();
-            int ok = 0;
-            for (InRecord r : records) {
-                if (v.retry().contains(r.offset())) {
-                    retry.add(r);
-                } else if (v.invalid().containsKey(r.offset())) {
-                    invalid.add(r);
-                } else {
-                    ok++;
-                }
+            LaneSplit split = LaneSplit.of(records, sliceOf, v);
+            if (split.resentForOrder() > 0) {
+                metrics.resentForOrder(split.resentForOrder());
             }
-            delivered += ok;
-            metrics.delivered(ok);
-            Future<Void> inv = invalid.isEmpty() ? Future.succeededFuture()
-                    : deadLetter(invalid, FailureClass.INVALID_RECORD.label(), firstReason(v.invalid()), attempt);
-            if (retry.isEmpty()) {
+            metrics.delivered(split.delivered().size());
+            finalized(split.delivered(), true);
+            Future<Void> inv = split.invalid().isEmpty() ? Future.succeededFuture()
+                    : deadLetter(split.invalid(), FailureClass.INVALID_RECORD.label(), firstReason(v.invalid()), attempt);
+            if (split.retry().isEmpty()) {
                 return inv;
             }
-            return inv.compose(x -> retryOrDeadLetter(retry, attempt, FailureClass.PARTIAL_FAILURE.label(),
-                    "function reported " + retry.size() + " record(s) in batchItemFailures"));
+            return inv.compose(x -> retryPartial(split.retry(), attempt, "function reported " + v.retry().size()
+                    + " record(s) in batchItemFailures; " + split.retry().size() + " sent again from each lane's first failure"));
+        }
+
+        /**
+         * Records to send again after a partial failure, each lane's from its first failure on. Out of attempts,
+         * only each lane's first failure — the record that failed itself — goes to the DLQ; the records behind it
+         * (the function may have failed them only to keep their key's order) go again with fresh attempts, after it.
+         */
+        private Future<Void> retryPartial(List<InRecord> retry, int attempt, String message) {
+            String cls = FailureClass.PARTIAL_FAILURE.label();
+            if (attempt < settings.retry().maxAttempts()) {
+                return retryOrDeadLetter(retry, attempt, cls, message);
+            }
+            List<InRecord> heads = new ArrayList<>();
+            List<InRecord> rest = new ArrayList<>();
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (InRecord r : retry) {
+                (seen.add(sliceOf.get(r)) ? heads : rest).add(r);
+            }
+            if (firstFailureMs < 0) {
+                firstFailureMs = System.currentTimeMillis();
+            }
+            LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); each lane's first failure to the DLQ ({} record(s)), "
+                    + "{} record(s) behind them sent again", settings.name(), batch.range(), attempt, cls, message,
+                    heads.size(), rest.size());
+            return deadLetter(heads, cls, message, attempt).compose(v -> rest.isEmpty() ? Future.succeededFuture()
+                    : attempt(rest, 1));
         }
 
         private Future<Void> retryOrDeadLetter(List<InRecord> records, int attempt, String errorClass, String message) {
@@ -293,13 +362,13 @@ public final class DispatchVerticle extends VerticleBase {
             DeadLetterWriter.Failure f = new DeadLetterWriter.Failure(errorClass, message, attempts,
                     firstFailureMs < 0 ? now : firstFailureMs, now);
             return dlq.write(context, records, f).onSuccess(v -> {
-                deadLettered += records.size();
                 metrics.deadLettered(errorClass, records.size());
+                finalized(records, false);
             });
         }
     }
 
-    private static String firstReason(Map<Long, String> invalid) {
+    private static String firstReason(Map<InvokeVerdict.Ref, String> invalid) {
         return invalid.values().stream().findFirst().orElse("invalid");
     }
 }

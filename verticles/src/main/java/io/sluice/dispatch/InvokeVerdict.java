@@ -17,12 +17,23 @@ import java.util.Set;
  * names no record of the batch fails the whole batch; any other answer (or none) means all delivered.
  * Sluice's dispatcher also answers {@code invalidRecords} (permanently invalid: DLQ at once).
  *
+ * <p>Records are named as the event names them: {@code "<topic>-<partition>"} and offset ({@link Ref}); one
+ * invocation may carry records of several partitions.
+ *
  * @param retryAll    the whole batch must be retried (function error, or a malformed failure list)
- * @param retry       offsets to retry
- * @param invalid     offset → reason, to dead-letter at once
+ * @param retry       records to retry
+ * @param invalid     record → reason, to dead-letter at once
  * @param reason      why (for retryAll)
  */
-public record InvokeVerdict(boolean retryAll, Set<Long> retry, Map<Long, String> invalid, String reason) {
+public record InvokeVerdict(boolean retryAll, Set<Ref> retry, Map<Ref, String> invalid, String reason) {
+
+    /** A record as the event and the answer name it. */
+    public record Ref(String topicPartition, long offset) {
+        public static Ref of(InRecord r) {
+            return new Ref(r.topic() + "-" + r.partition(), r.offset());
+        }
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public static InvokeVerdict allDelivered() {
@@ -36,9 +47,9 @@ public record InvokeVerdict(boolean retryAll, Set<Long> retry, Map<Long, String>
     /**
      * @param functionError the {@code X-Amz-Function-Error} value, or null
      * @param payload       the function's answer
-     * @param records       the batch (all of one topic-partition)
+     * @param records       the records of the invocation
      */
-    public static InvokeVerdict of(String functionError, byte[] payload, String topicPartition, List<InRecord> records) {
+    public static InvokeVerdict of(String functionError, byte[] payload, List<InRecord> records) {
         if (functionError != null) {
             return retryAll("function error (" + functionError + "): " + errorMessage(payload));
         }
@@ -54,29 +65,34 @@ public record InvokeVerdict(boolean retryAll, Set<Long> retry, Map<Long, String>
         if (root == null || !root.isObject()) {
             return allDelivered();
         }
-        Set<Long> offsets = new HashSet<>(records.size() * 2);
-        for (InRecord r : records) {
-            offsets.add(r.offset());
-        }
-        Set<Long> retry = new HashSet<>();
         JsonNode failures = root.get("batchItemFailures");
-        if (failures != null && !failures.isNull()) {
+        JsonNode inv = root.get("invalidRecords");
+        boolean anyFailure = failures != null && !failures.isNull() && !(failures.isArray() && failures.isEmpty());
+        boolean anyInvalid = inv != null && inv.isArray() && !inv.isEmpty();
+        if (!anyFailure && !anyInvalid) {
+            return allDelivered();
+        }
+        Set<Ref> known = new HashSet<>(records.size() * 2);
+        for (InRecord r : records) {
+            known.add(Ref.of(r));
+        }
+        Set<Ref> retry = new HashSet<>();
+        if (anyFailure) {
             if (!failures.isArray()) {
                 return retryAll("batchItemFailures is not an array");
             }
             for (JsonNode f : failures) {
-                Long off = identifiedOffset(f, topicPartition, offsets);
-                if (off == null) {
+                Ref ref = identified(f, known);
+                if (ref == null) {
                     return retryAll("batchItemFailures names a record not in the batch: " + f);
                 }
-                retry.add(off);
+                retry.add(ref);
             }
         }
-        Map<Long, String> invalid = new HashMap<>();
-        JsonNode inv = root.get("invalidRecords");
-        if (inv != null && inv.isArray()) {
+        Map<Ref, String> invalid = new HashMap<>();
+        if (anyInvalid) {
             for (JsonNode f : inv) {
-                Long off = identifiedOffset(f, topicPartition, offsets);
+                Ref off = identified(f, known);
                 if (off != null && !retry.contains(off)) {
                     JsonNode reason = f.get("reason");
                     invalid.put(off, reason == null ? "invalid" : reason.asText());
@@ -86,14 +102,14 @@ public record InvokeVerdict(boolean retryAll, Set<Long> retry, Map<Long, String>
         return new InvokeVerdict(false, retry, invalid, retry.isEmpty() ? null : "partial failure");
     }
 
-    private static Long identifiedOffset(JsonNode f, String topicPartition, Set<Long> offsets) {
+    private static Ref identified(JsonNode f, Set<Ref> known) {
         JsonNode id = f == null ? null : f.get("itemIdentifier");
         if (id == null || !id.isObject()) {
             return null;
         }
         JsonNode tp = id.get("topic-partition");
         JsonNode off = id.get("offset");
-        if (tp == null || !topicPartition.equals(tp.asText()) || off == null) {
+        if (tp == null || !tp.isTextual() || off == null) {
             return null;
         }
         long o;
@@ -104,7 +120,8 @@ public record InvokeVerdict(boolean retryAll, Set<Long> retry, Map<Long, String>
         } else {
             return null;
         }
-        return offsets.contains(o) ? o : null;
+        Ref ref = new Ref(tp.asText(), o);
+        return known.contains(ref) ? ref : null;
     }
 
     private static String errorMessage(byte[] payload) {

@@ -24,6 +24,8 @@ public final class PipelineMetrics {
     private final DistributionSummary batchRecords;
     private final DistributionSummary batchBytes;
     private final Timer invokeLatency;
+    private final DistributionSummary batchPartitions;
+    private final DistributionSummary batchLanes;
     private final Map<String, Counter> byTag = new ConcurrentHashMap<>();
 
     public PipelineMetrics(MeterRegistry registry, String pipeline) {
@@ -37,6 +39,9 @@ public final class PipelineMetrics {
                 .publishPercentileHistogram().register(registry);
         this.batchBytes = DistributionSummary.builder("sluice.batch.bytes").baseUnit("bytes").tag("pipeline", pipeline)
                 .register(registry);
+        this.batchPartitions = DistributionSummary.builder("sluice.batch.partitions").tag("pipeline", pipeline)
+                .register(registry);
+        this.batchLanes = DistributionSummary.builder("sluice.batch.lanes").tag("pipeline", pipeline).register(registry);
         this.invokeLatency = Timer.builder("sluice.dispatch.invoke.latency").tag("pipeline", pipeline)
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
@@ -71,6 +76,20 @@ public final class PipelineMetrics {
 
     public void retry() {
         retries.increment();
+    }
+
+    /**
+     * Records sent again only to keep lane order: they followed a failed record of their lane in the invocation
+     * (the function may have processed them; the event source mapping's checkpoint rule re-sends them too).
+     */
+    public void resentForOrder(int n) {
+        tagged("sluice.dispatch.records.resent", "why", "order").increment(n);
+    }
+
+    /** Partitions and lanes one invocation carried. */
+    public void batchSpan(int partitions, int lanes) {
+        batchPartitions.record(partitions);
+        batchLanes.record(lanes);
     }
 
     /** A closed batch; its size is recorded only when it is {@code invoked} (a too-large record is not). */

@@ -303,6 +303,13 @@ public final class Pipeline {
     // ---------------------------------------------------------------- tuning
 
     /** The operator-tunable state (what is in effect, also across restarts). */
+    /** Batching over its last window (see {@link BatchingVerticle#stats()}); empty while no incarnation runs. */
+    public io.sluice.batch.BatchStats.Snapshot batchingStats() {
+        Incarnation inc = running;
+        return inc == null || inc.batching == null ? io.sluice.batch.BatchStats.Snapshot.empty(tuning.batch().mode().configName())
+                : inc.batching.stats();
+    }
+
     public PipelineTuning tuning() {
         return tuning;
     }

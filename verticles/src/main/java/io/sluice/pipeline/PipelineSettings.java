@@ -53,7 +53,7 @@ public record PipelineSettings(String name, List<String> topics, String groupId,
         int lanes = c.intIn("lanes", 8, 1, 1024);
         BatchSettings batch = BatchSettings.from(c.child("batch"));
         Cfg inflight = c.child("inFlight");
-        int maxRecords = inflight.intIn("maxRecords", 20_000, 1, 10_000_000);
+        int maxRecords = inflight.intIn("maxRecords", 50_000, 1, 10_000_000);
         long maxBytes = inflight.longIn("maxBytes", 64L * 1024 * 1024, 1024, 8L * 1024 * 1024 * 1024);
         double resume = inflight.doubleIn("resumeRatio", 0.5, 0.0, 1.0);
         inflight.done();

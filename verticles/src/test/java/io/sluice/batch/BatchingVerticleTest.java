@@ -94,7 +94,7 @@ class BatchingVerticleTest {
         private synchronized void reply(Message<Batch> m) {
             Batch b = m.body();
             answered(b);
-            m.reply(new BatchOutcome(b, b.records().size(), 0, 1));
+            m.reply(BatchOutcome.whole(b, b.records().size(), 0, 1));
         }
 
         private void answered(Batch b) {
@@ -129,12 +129,12 @@ class BatchingVerticleTest {
         }
 
         List<Batch> receivedOf(TopicPartition tp) {
-            return received.stream().filter(b -> b.partition() == tp.partition()).toList();
+            return received.stream().filter(b -> b.slices().get(0).partition() == tp.partition()).toList();
         }
     }
 
     private static Lanes.LaneKey key(Batch b) {
-        return new Lanes.LaneKey(new TopicPartition(b.topic(), b.partition()), b.lane());
+        return new Lanes.LaneKey(new TopicPartition(b.slices().get(0).topic(), b.slices().get(0).partition()), b.slices().get(0).lane());
     }
 
     @BeforeEach
@@ -151,7 +151,7 @@ class BatchingVerticleTest {
     private static PipelineSettings settings(JsonObject overrides) {
         JsonObject json = new JsonObject()
                 .put("name", NAME).put("topics", List.of("t")).put("groupId", "g-" + NAME)
-                .put("batch", new JsonObject().put("maxRecords", 500).put("lingerMs", 50))
+                .put("batch", new JsonObject().put("mode", "fixed").put("maxRecords", 500).put("lingerMs", 50))
                 .put("retry", new JsonObject().put("maxAttempts", 5).put("baseDelayMs", 20).put("maxDelayMs", 500))
                 .put("lambda", new JsonObject().put("functionName", "fn").put("endpointOverride", "http://127.0.0.1:9"))
                 .put("dlqTopic", "t-dlq")
@@ -161,7 +161,7 @@ class BatchingVerticleTest {
     }
 
     private static JsonObject batch(int maxRecords, long lingerMs) {
-        return new JsonObject().put("batch", new JsonObject().put("maxRecords", maxRecords).put("lingerMs", lingerMs));
+        return new JsonObject().put("batch", new JsonObject().put("mode", "fixed").put("maxRecords", maxRecords).put("lingerMs", lingerMs));
     }
 
     private void deploy(PipelineSettings s) throws Exception {
@@ -287,9 +287,9 @@ class BatchingVerticleTest {
         send(recs(P1, 0, 2, 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> dispatch.held() == 2);
         CompletableFuture<Message<Object>> answer = revoke(Set.of(P0), 10_000);
-        dispatch.release(b -> b.partition() == 1, false); // another partition's batch is no reason to answer
+        dispatch.release(b -> b.slices().get(0).partition() == 1, false); // another partition's batch is no reason to answer
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !answer.isDone());
-        dispatch.release(b -> b.partition() == 0, false);
+        dispatch.release(b -> b.slices().get(0).partition() == 0, false);
         Message<Object> reply = answer.get(5, TimeUnit.SECONDS);
         assertThat(reply.body()).as("queued records dropped").isEqualTo(3);
         // the dropped records of P0 are not sent later: a batch of P1 sent after the answer arrives alone
@@ -297,7 +297,7 @@ class BatchingVerticleTest {
         send(recs(P1, 2, 4, 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> dispatch.receivedOf(P1).size() == 2);
         assertThat(dispatch.receivedOf(P0)).hasSize(1);
-        assertThat(completed).extracting(o -> o.batch().partition()).contains(0, 1);
+        assertThat(completed).extracting(o -> o.batch().slices().get(0).partition()).contains(0, 1);
     }
 
     @Test
@@ -368,7 +368,7 @@ class BatchingVerticleTest {
         both.addAll(recs(P1, 0, 10, 1));
         send(both);
         await().atMost(Duration.ofSeconds(10)).until(() -> completed.size() == 20);
-        assertThat(dispatch.received.subList(0, 6)).extracting(Batch::partition).containsExactly(0, 1, 0, 1, 0, 1);
+        assertThat(dispatch.received.subList(0, 6)).extracting(b -> b.slices().get(0).partition()).containsExactly(0, 1, 0, 1, 0, 1);
         assertThat(dispatch.receivedOf(P1)).extracting(b -> b.records().get(0).offset())
                 .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
@@ -378,7 +378,7 @@ class BatchingVerticleTest {
         deploy(settings(batch(100, 20_000)));
         send(recs(P0, 0, 6, 1));
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> dispatch.received.isEmpty());
-        batching.batchSettings(new BatchSettings(3, 1_000_000, 20_000));
+        batching.batchSettings(BatchSettings.fixed(3, 1_000_000, 20_000));
         await().atMost(Duration.ofSeconds(10)).until(() -> dispatch.received.size() == 2);
         assertThat(dispatch.received).extracting(Batch::closeReason).containsExactly("count", "count");
         assertThat(dispatch.received).extracting(BatchingVerticleTest::offsets)

@@ -27,7 +27,7 @@ class LanesTest {
 
     @Test
     void closesOnCountFirst() {
-        Lanes l = new Lanes(new BatchSettings(3, 1_000_000, 10_000), Ordering.PARTITION, 1, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(3, 1_000_000, 10_000), Ordering.PARTITION, 1, 10);
         for (int i = 0; i < 7; i++) {
             l.add(rec(0, i, "k", 10), 0);
         }
@@ -42,7 +42,7 @@ class LanesTest {
 
     @Test
     void closesOnLingerAndReportsTheDeadline() {
-        Lanes l = new Lanes(new BatchSettings(500, 1_000_000, 1000), Ordering.PARTITION, 1, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(500, 1_000_000, 1000), Ordering.PARTITION, 1, 10);
         l.add(rec(0, 0, "k", 10), 100);
         assertThat(l.ready(500)).isEmpty();
         assertThat(l.nextDeadline()).isEqualTo(1100);
@@ -54,7 +54,7 @@ class LanesTest {
     @Test
     void splitsByPayloadBytesAfterBase64Growth() {
         int max = 10_000;
-        Lanes l = new Lanes(new BatchSettings(500, max, 0), Ordering.PARTITION, 1, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(500, max, 0), Ordering.PARTITION, 1, 10);
         for (int i = 0; i < 20; i++) {
             l.add(rec(0, i, "k", 1000), 0); // ~1,340 payload bytes each after base64
         }
@@ -71,7 +71,7 @@ class LanesTest {
 
     @Test
     void aRecordOverTheCapIsItsOwnTooLargeBatch() {
-        Lanes l = new Lanes(new BatchSettings(500, 4096, 0), Ordering.PARTITION, 1, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(500, 4096, 0), Ordering.PARTITION, 1, 10);
         l.add(rec(0, 0, "k", 10), 0);
         l.add(rec(0, 1, "k", 10_000), 0);
         Batch first = l.ready(0).get(0);
@@ -84,7 +84,7 @@ class LanesTest {
 
     @Test
     void keyOrderingRunsLanesConcurrentlyAndKeepsEachKeyInOneLane() {
-        Lanes l = new Lanes(new BatchSettings(1000, 1_000_000, 0), Ordering.KEY, 8, 100);
+        Lanes l = new Lanes(BatchSettings.fixed(1000, 1_000_000, 0), Ordering.KEY, 8, 100);
         Map<String, Integer> laneOfKey = new HashMap<>();
         for (int i = 0; i < 400; i++) {
             String key = "300:T-" + (i % 40);
@@ -105,7 +105,7 @@ class LanesTest {
 
     @Test
     void globalConcurrencyLimitCapsInFlightBatches() {
-        Lanes l = new Lanes(new BatchSettings(1, 1_000_000, 0), Ordering.PARTITION, 1, 2);
+        Lanes l = new Lanes(BatchSettings.fixed(1, 1_000_000, 0), Ordering.PARTITION, 1, 2);
         for (int p = 0; p < 5; p++) {
             l.add(rec(p, 0, "k", 10), 0);
         }
@@ -118,7 +118,7 @@ class LanesTest {
 
     @Test
     void dropRemovesQueuedRecordsOfRevokedPartitionsAndRequeueRestoresOrder() {
-        Lanes l = new Lanes(new BatchSettings(2, 1_000_000, 0), Ordering.PARTITION, 1, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(2, 1_000_000, 0), Ordering.PARTITION, 1, 10);
         for (int i = 0; i < 4; i++) {
             l.add(rec(0, i, "k", 10), 0);
             l.add(rec(1, i, "k", 10), 0);
@@ -127,9 +127,9 @@ class LanesTest {
         assertThat(ready).hasSize(2);
         assertThat(l.drop(Set.of(new TopicPartition("t", 1)))).isEqualTo(2);
         assertThat(l.busy(Set.of(new TopicPartition("t", 1)))).isEqualTo(1);
-        Batch p0 = ready.stream().filter(b -> b.partition() == 0).findFirst().orElseThrow();
+        Batch p0 = ready.stream().filter(b -> b.slices().get(0).partition() == 0).findFirst().orElseThrow();
         l.requeue(p0, 0);
-        Batch again = l.ready(0).stream().filter(b -> b.partition() == 0).findFirst().orElseThrow();
+        Batch again = l.ready(0).stream().filter(b -> b.slices().get(0).partition() == 0).findFirst().orElseThrow();
         assertThat(again.records()).extracting(InRecord::offset).containsExactly(0L, 1L);
     }
 
@@ -173,7 +173,7 @@ class LanesTest {
         int laneTotal = partitions * lanesPerPartition;
         int bound = (laneTotal + concurrency - 1) / concurrency + 1;
         // flush ignores linger; for ready, linger 0 closes a batch as soon as a lane has a record
-        Lanes l = new Lanes(new BatchSettings(1000, 1_000_000, flush ? 60_000 : 0), Ordering.KEY, lanesPerPartition,
+        Lanes l = new Lanes(BatchSettings.fixed(1000, 1_000_000, flush ? 60_000 : 0), Ordering.KEY, lanesPerPartition,
                 concurrency);
         String[] keys = keyPerLane(l, lanesPerPartition);
         Map<Lanes.LaneKey, Integer> lastServed = new HashMap<>();
@@ -194,7 +194,7 @@ class LanesTest {
             List<Batch> sent = flush ? l.flush() : l.ready(now);
             assertThat(sent).hasSize(concurrency);
             for (Batch b : sent) {
-                Lanes.LaneKey k = new Lanes.LaneKey(new TopicPartition(b.topic(), b.partition()), b.lane());
+                Lanes.LaneKey k = new Lanes.LaneKey(new TopicPartition(b.slices().get(0).topic(), b.slices().get(0).partition()), b.slices().get(0).lane());
                 int waited = round - lastServed.getOrDefault(k, 0);
                 longestWait.merge(k, waited, Math::max);
                 lastServed.put(k, round);
@@ -224,7 +224,7 @@ class LanesTest {
     /** Batches that could be sent but for the in-flight limit wait for a completion, not for a timer. */
     @Test
     void noLingerDeadlineWhileAtTheConcurrencyLimit() {
-        Lanes l = new Lanes(new BatchSettings(1000, 1_000_000, 100), Ordering.PARTITION, 1, 1);
+        Lanes l = new Lanes(BatchSettings.fixed(1000, 1_000_000, 100), Ordering.PARTITION, 1, 1);
         l.add(rec(0, 0, "k", 10), 0);
         l.add(rec(1, 0, "k", 10), 0);
         List<Batch> sent = l.ready(100);
@@ -233,7 +233,7 @@ class LanesTest {
         assertThat(l.nextDeadline()).isEqualTo(-1);
         l.done(sent.get(0));
         assertThat(l.nextDeadline()).isEqualTo(100);
-        assertThat(l.ready(100)).singleElement().satisfies(b -> assertThat(b.partition()).isEqualTo(1));
+        assertThat(l.ready(100)).singleElement().satisfies(b -> assertThat(b.slices().get(0).partition()).isEqualTo(1));
     }
 
     // --- epochs (issue #14, defect 7) ---
@@ -263,7 +263,7 @@ class LanesTest {
      */
     @Test
     void aStaleBatchRequeuedAfterANewerAssignmentIsDroppedNotMixed() {
-        Lanes l = new Lanes(new BatchSettings(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
         TopicPartition tp = new TopicPartition("t", 0);
         for (int i = 0; i < 4; i++) {
             l.add(rec(0, i, "k", 10, 1), 0);
@@ -287,7 +287,7 @@ class LanesTest {
     /** Without a revoke in between (no drop): records of a newer epoch replace the queued older ones. */
     @Test
     void aNewerEpochDropsQueuedRecordsOfTheOlderOne() {
-        Lanes l = new Lanes(new BatchSettings(10, 1_000_000, 1000), Ordering.KEY, 4, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(10, 1_000_000, 1000), Ordering.KEY, 4, 10);
         for (int i = 0; i < 8; i++) {
             l.add(rec(0, i, "k" + i, 10, 1), 0);
             l.add(rec(1, i, "k" + i, 10, 1), 0);
@@ -299,15 +299,15 @@ class LanesTest {
         assertThat(l.queuedRecords()).isEqualTo(8 + 3);
         List<Batch> out = drain(l, 1000);
         assertNoBatchMixesEpochs(out);
-        assertThat(out).filteredOn(b -> b.partition() == 0).flatExtracting(Batch::records)
+        assertThat(out).filteredOn(b -> b.slices().get(0).partition() == 0).flatExtracting(Batch::records)
                 .extracting(InRecord::epoch).containsOnly(2L);
-        assertThat(out).filteredOn(b -> b.partition() == 1).flatExtracting(Batch::records).hasSize(8);
+        assertThat(out).filteredOn(b -> b.slices().get(0).partition() == 1).flatExtracting(Batch::records).hasSize(8);
     }
 
     /** A record of an older epoch arriving after a newer one (a late chunk) is dropped on add. */
     @Test
     void aRecordOfAnOlderEpochThanTheNewestSeenIsDroppedOnAdd() {
-        Lanes l = new Lanes(new BatchSettings(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
         l.add(rec(0, 5, "k", 10, 3), 0);
         l.add(rec(0, 4, "k", 10, 2), 0);
         l.add(rec(0, 6, "k", 10, 3), 0);
@@ -323,7 +323,7 @@ class LanesTest {
      */
     @Test
     void aBatchOfARevokedPartitionRequeuedAfterTheRevokeIsDropped() {
-        Lanes l = new Lanes(new BatchSettings(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
+        Lanes l = new Lanes(BatchSettings.fixed(10, 1_000_000, 0), Ordering.PARTITION, 1, 10);
         TopicPartition tp = new TopicPartition("t", 0);
         l.add(rec(0, 0, "k", 10, 1), 0);
         l.add(rec(0, 1, "k", 10, 1), 0);
@@ -339,5 +339,103 @@ class LanesTest {
         l.add(rec(0, 0, "k", 10, 2), 0);
         assertThat(l.ready(0)).singleElement().satisfies(b -> assertThat(b.records()).extracting(InRecord::epoch)
                 .containsExactly(2L));
+    }
+
+    // --- adaptive mode (issue #15) ---
+
+    private static Lanes adaptive(int maxRecords, long maxWaitMs, Ordering ordering, int lanes, int slots) {
+        return new Lanes(BatchSettings.adaptive(maxRecords, 5_000_000, maxWaitMs), ordering, lanes, slots);
+    }
+
+    @Test
+    void adaptiveTakesEveryFreeLaneOfEveryPartitionInOneBatchOnceTheOldestHasWaited() {
+        Lanes l = adaptive(10_000, 100, Ordering.PARTITION, 1, 4);
+        for (int p = 0; p < 6; p++) {
+            l.add(rec(p, 0, "k" + p, 10), 1_000 + p);
+        }
+        assertThat(l.ready(1_099)).as("the oldest has waited 99 ms").isEmpty();
+        assertThat(l.nextDeadline()).isEqualTo(1_100);
+        List<Batch> out = l.ready(1_100);
+        assertThat(out).singleElement().satisfies(b -> {
+            assertThat(b.closeReason()).isEqualTo("wait");
+            assertThat(b.slices()).hasSize(6);
+            assertThat(b.partitionCount()).isEqualTo(6);
+            assertThat(b.waitedMs()).isEqualTo(100);
+        });
+        assertThat(l.inFlightBatches()).isEqualTo(1);
+    }
+
+    @Test
+    void aBusyLaneIsNeverInTwoBatchesItsRecordsWaitAndGoTogetherWhenItFrees() {
+        Lanes l = adaptive(10_000, 10, Ordering.PARTITION, 1, 8);
+        l.add(rec(0, 0, "k", 10), 0);
+        Batch first = l.ready(10).get(0);
+        for (int i = 1; i <= 50; i++) {
+            l.add(rec(0, i, "k", 10), 10 + i);
+            l.add(rec(1, i, "j", 10), 10 + i);
+        }
+        List<Batch> meanwhile = l.ready(200);
+        assertThat(meanwhile).singleElement().satisfies(b -> assertThat(b.slices()).extracting(Batch.Slice::partition)
+                .as("partition 0 is in flight: only partition 1 goes").containsExactly(1));
+        assertThat(l.ready(10_000)).isEmpty();
+        l.done(first);
+        Batch next = l.ready(300).get(0);
+        assertThat(next.slices()).singleElement().satisfies(s -> {
+            assertThat(s.partition()).isZero();
+            assertThat(s.records()).extracting(InRecord::offset).as("the whole backlog, in order")
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+        });
+    }
+
+    @Test
+    void aBacklogGrowsTheNextBatchUpToTheCeilingAndTheRestFollowsAtOnce() {
+        Lanes l = adaptive(1_000, 50, Ordering.KEY, 8, 4);
+        for (int i = 0; i < 2_500; i++) {
+            l.add(rec(0, i, "truck-" + (i % 40), 10), 0);
+        }
+        List<Batch> out = l.ready(0);
+        assertThat(out).as("2,500 queued: full batches go without waiting").hasSize(2);
+        assertThat(out).allSatisfy(b -> {
+            assertThat(b.closeReason()).isEqualTo("count");
+            assertThat(b.records()).hasSizeLessThanOrEqualTo(1_000);
+        });
+        Set<Lanes.LaneKey> seen = new java.util.HashSet<>();
+        for (Batch b : out) {
+            for (Batch.Slice s : b.slices()) {
+                assertThat(seen.add(new Lanes.LaneKey(new TopicPartition(s.topic(), s.partition()), s.lane())))
+                        .as("lane %s in one batch only", s.lane()).isTrue();
+            }
+        }
+        int taken = out.stream().mapToInt(b -> b.records().size()).sum();
+        assertThat(taken + l.queuedRecords()).isEqualTo(2_500);
+        assertThat(l.ready(0)).as("the remainder waits for its target: every lane with records left is busy or "
+                + "the rest is below the ceiling").allSatisfy(b -> assertThat(b.records()).isNotEmpty());
+    }
+
+    @Test
+    void adaptiveKeepsEachKeysOrderAcrossBatchesAndPartialDone() {
+        Lanes l = adaptive(7, 0, Ordering.KEY, 4, 3);
+        Map<String, Long> last = new HashMap<>();
+        long offset = 0;
+        List<Batch> inFlight = new ArrayList<>();
+        for (int round = 0; round < 200; round++) {
+            for (int i = 0; i < 5; i++) {
+                l.add(rec(round % 3, offset++, "key-" + (offset % 11), 10), round);
+            }
+            inFlight.addAll(l.ready(round));
+            // complete the oldest batch slice by slice
+            if (!inFlight.isEmpty() && round % 2 == 0) {
+                Batch b = inFlight.remove(0);
+                for (int s = b.slices().size() - 1; s >= 0; s--) {
+                    for (InRecord r : b.slices().get(s).records()) {
+                        String k = r.partition() + "/" + r.keyString();
+                        Long prev = last.put(k, r.offset());
+                        assertThat(prev == null || prev < r.offset()).as("key %s order", k).isTrue();
+                    }
+                    l.done(b, List.of(s));
+                }
+            }
+        }
+        assertThat(l.inFlightBatches()).isEqualTo(inFlight.size());
     }
 }

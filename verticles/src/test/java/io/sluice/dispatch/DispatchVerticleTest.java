@@ -142,7 +142,7 @@ class DispatchVerticleTest {
 
     private static Batch batch(List<InRecord> rs) {
         int bytes = rs.stream().mapToInt(InRecord::payloadBytes).sum();
-        return new Batch(BATCH_IDS.incrementAndGet(), TOPIC, 0, 0, rs, bytes, "count");
+        return Batch.single(BATCH_IDS.incrementAndGet(), TOPIC, 0, 0, rs, bytes, "count");
     }
 
     private Future<Message<BatchOutcome>> send(Batch b) {
@@ -252,16 +252,45 @@ class DispatchVerticleTest {
     }
 
     @Test
-    void partialFailureRetriesOnlyTheNamedRecords() throws Exception {
+    void aPartialFailureResendsTheLaneFromItsFirstFailedRecord() throws Exception {
+        // issue #15: before, only the named records (11, 13) went again, so 12 and 14 counted as delivered ahead of
+        // 11 and 13; a function that reports only a key's first failure and skips the rest would even lose them
         deploy(3, (n, offs) -> n == 1 ? FakeLambda.partial(TP, 11, 13) : FakeLambda.ok());
         Batch b = batch(10, 5);
         BatchOutcome o = dispatch(b);
         assertThat(lambda.calls).hasSize(2);
         assertThat(lambda.calls.get(0).offsets()).containsExactly(10L, 11L, 12L, 13L, 14L);
-        assertThat(lambda.calls.get(1).offsets()).containsExactly(11L, 13L);
+        assertThat(lambda.calls.get(1).offsets()).containsExactly(11L, 12L, 13L, 14L);
         assertThat(o.delivered()).isEqualTo(5);
-        assertAccounted(b, o);
+        assertThat(o.deadLettered()).isZero();
+        assertThat(o.slices()).containsExactly(0);
+        assertThat(counter("sluice.dispatch.records.resent", "why", "order")).isEqualTo(2.0);
+        assertThat(mock.history()).isEmpty();
         assertOnVerticleContext();
+    }
+
+    @Test
+    void aFailingLaneHoldsOnlyItselfTheOtherLanesAreReportedFinalAtOnce() throws Exception {
+        List<InRecord> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        vertx.eventBus().<BatchOutcome>localConsumer(Addresses.batchProgress(NAME), m -> progress.addAll(m.body().records()));
+        // partition 0 lane: 10..12, partition 3 lane: 10..11; t-3@10 fails once
+        deploy(3, (n, offs) -> n == 1 ? FakeLambda.partial(TOPIC + "-3", 10) : FakeLambda.ok());
+        List<InRecord> p0 = List.of(record(10, "{}"), record(11, "{}"), record(12, "{}"));
+        List<InRecord> p3 = List.of(recordOf(3, 10), recordOf(3, 11));
+        Batch b = Batch.of(BATCH_IDS.incrementAndGet(), List.of(new Batch.Slice(TOPIC, 0, 0, p0),
+                new Batch.Slice(TOPIC, 3, 0, p3)), 4096, "wait", 0);
+        BatchOutcome o = dispatch(b);
+        assertThat(lambda.calls).hasSize(2);
+        assertThat(lambda.calls.get(1).offsets()).as("only the failing lane goes again").containsExactly(10L, 11L);
+        assertThat(progress).as("partition 0's lane reported final while partition 3's retried").containsExactlyElementsOf(p0);
+        assertThat(o.slices()).containsExactly(1);
+        assertThat(o.records()).containsExactlyElementsOf(p3);
+        assertThat(o.delivered()).isEqualTo(2);
+    }
+
+    private static InRecord recordOf(int partition, long offset) {
+        return new InRecord(TOPIC, partition, offset, 1_000 + offset, "CREATE_TIME", ("k" + offset).getBytes(StandardCharsets.UTF_8),
+                "{}".getBytes(StandardCharsets.UTF_8), List.of(), 1, 0);
     }
 
     @Test
@@ -295,15 +324,17 @@ class DispatchVerticleTest {
     }
 
     @Test
-    void partialFailureExhaustedDeadLettersOnlyTheNamedRecords() throws Exception {
-        deploy(2, (n, offs) -> FakeLambda.partial(TP, 31));
+    void outOfAttemptsOnlyEachLanesFirstFailureIsDeadLetteredTheRecordsBehindItGoAgain() throws Exception {
+        // 31 always fails; 32 is sent again with it (lane order) and, once 31 is in the DLQ, delivered
+        deploy(2, (n, offs) -> offs.contains(31L) ? FakeLambda.partial(TP, 31) : FakeLambda.ok());
         Batch b = batch(30, 3);
         BatchOutcome o = dispatch(b);
+        assertThat(lambda.calls).extracting(FakeLambda.Call::offsets)
+                .containsExactly(List.of(30L, 31L, 32L), List.of(31L, 32L), List.of(32L));
         assertThat(o.delivered()).isEqualTo(2);
         assertThat(o.deadLettered()).isEqualTo(1);
         assertThat(dlqByOffset().keySet()).containsExactly(31L);
         assertThat(header(dlqByOffset().get(31L), DeadLetterWriter.H_ERROR_CLASS)).isEqualTo("partial-failure");
-        assertAccounted(b, o);
     }
 
     @Test

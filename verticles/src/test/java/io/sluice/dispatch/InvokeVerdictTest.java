@@ -20,14 +20,14 @@ class InvokeVerdictTest {
 
     @Test
     void noAnswerOrAnyOtherAnswerMeansDelivered() {
-        assertThat(InvokeVerdict.of(null, null, "t-0", BATCH).retryAll()).isFalse();
-        assertThat(InvokeVerdict.of(null, json("\"ok\""), "t-0", BATCH).retry()).isEmpty();
-        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[]}"), "t-0", BATCH).retry()).isEmpty();
+        assertThat(InvokeVerdict.of(null, null, BATCH).retryAll()).isFalse();
+        assertThat(InvokeVerdict.of(null, json("\"ok\""), BATCH).retry()).isEmpty();
+        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[]}"), BATCH).retry()).isEmpty();
     }
 
     @Test
     void functionErrorRetriesTheWholeBatchWithItsMessage() {
-        InvokeVerdict v = InvokeVerdict.of("Unhandled", json("{\"errorMessage\":\"boom\",\"errorType\":\"java.lang.RuntimeException\"}"), "t-0", BATCH);
+        InvokeVerdict v = InvokeVerdict.of("Unhandled", json("{\"errorMessage\":\"boom\",\"errorType\":\"java.lang.RuntimeException\"}"), BATCH);
         assertThat(v.retryAll()).isTrue();
         assertThat(v.reason()).contains("boom").contains("Unhandled");
     }
@@ -35,26 +35,38 @@ class InvokeVerdictTest {
     @Test
     void batchItemFailuresNameTheRecordsToRetryWithNumberOrStringOffsets() {
         InvokeVerdict v = InvokeVerdict.of(null, json("{\"batchItemFailures\":[{\"itemIdentifier\":{\"topic-partition\":\"t-0\",\"offset\":15}},"
-                + "{\"itemIdentifier\":{\"topic-partition\":\"t-0\",\"offset\":\"17\"}}]}"), "t-0", BATCH);
+                + "{\"itemIdentifier\":{\"topic-partition\":\"t-0\",\"offset\":\"17\"}}]}"), BATCH);
         assertThat(v.retryAll()).isFalse();
-        assertThat(v.retry()).containsExactlyInAnyOrder(15L, 17L);
+        assertThat(v.retry()).containsExactlyInAnyOrder(new InvokeVerdict.Ref("t-0", 15), new InvokeVerdict.Ref("t-0", 17));
     }
 
     @Test
     void anIdentifierNamingNoRecordOfTheBatchFailsTheWholeBatch() {
         assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[{\"itemIdentifier\":{\"topic-partition\":\"t-0\",\"offset\":99}}]}"),
-                "t-0", BATCH).retryAll()).isTrue();
+                BATCH).retryAll()).isTrue();
         assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[{\"itemIdentifier\":{\"topic-partition\":\"x-0\",\"offset\":15}}]}"),
-                "t-0", BATCH).retryAll()).isTrue();
-        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[{}]}"), "t-0", BATCH).retryAll()).isTrue();
+                BATCH).retryAll()).isTrue();
+        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[{}]}"), BATCH).retryAll()).isTrue();
     }
 
     @Test
     void invalidRecordsAreDeadLetteredWithTheirReason() {
         InvokeVerdict v = InvokeVerdict.of(null, json("{\"batchItemFailures\":[],\"invalidRecords\":[{\"itemIdentifier\":"
-                + "{\"topic-partition\":\"t-0\",\"offset\":12},\"reason\":\"missing-field truckId\"}]}"), "t-0", BATCH);
-        assertThat(v.invalid()).containsEntry(12L, "missing-field truckId");
+                + "{\"topic-partition\":\"t-0\",\"offset\":12},\"reason\":\"missing-field truckId\"}]}"), BATCH);
+        assertThat(v.invalid()).containsEntry(new InvokeVerdict.Ref("t-0", 12), "missing-field truckId");
         assertThat(v.retry()).isEmpty();
+    }
+
+    @Test
+    void recordsOfSeveralPartitionsAreNamedByTheirOwnTopicPartition() {
+        List<InRecord> two = List.of(new InRecord("t", 0, 15, 0, "CREATE_TIME", null, new byte[1], List.of(), 1, 0),
+                new InRecord("t", 3, 15, 0, "CREATE_TIME", null, new byte[1], List.of(), 1, 0));
+        InvokeVerdict v = InvokeVerdict.of(null, json("{\"batchItemFailures\":[{\"itemIdentifier\":{\"topic-partition\":"
+                + "\"t-3\",\"offset\":15}}]}"), two);
+        assertThat(v.retryAll()).isFalse();
+        assertThat(v.retry()).containsExactly(new InvokeVerdict.Ref("t-3", 15));
+        assertThat(InvokeVerdict.of(null, json("{\"batchItemFailures\":[{\"itemIdentifier\":{\"topic-partition\":"
+                + "\"t-1\",\"offset\":15}}]}"), two).retryAll()).as("a partition the invocation did not carry").isTrue();
     }
 
     @Test

@@ -166,7 +166,7 @@ class DeliveryFaultsIT {
             prod.flush();
         }
         Pipeline p = h.start(h.settings("big", topic, "fn-big", new JsonObject()
-                .put("batch", new JsonObject().put("maxRecords", 500).put("maxBytes", 20_000).put("lingerMs", 200))));
+                .put("batch", new JsonObject().put("maxRecords", 500).put("maxBytes", 20_000).put("maxWaitMs", 200))));
         awaitCommittedToEnd("g-big", topic, Duration.ofSeconds(60));
 
         assertThat(h.sink().missing(ids)).isEmpty();

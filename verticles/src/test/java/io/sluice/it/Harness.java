@@ -80,7 +80,7 @@ final class Harness implements AutoCloseable {
     PipelineSettings settings(String name, String topic, String function, JsonObject overrides) {
         JsonObject json = new JsonObject()
                 .put("name", name).put("topics", List.of(topic)).put("groupId", "g-" + name)
-                .put("batch", new JsonObject().put("maxRecords", 500).put("lingerMs", 50))
+                .put("batch", new JsonObject().put("maxRecords", 500).put("maxWaitMs", 50))
                 .put("retry", new JsonObject().put("maxAttempts", 5).put("baseDelayMs", 20).put("maxDelayMs", 500))
                 .put("lambda", new JsonObject().put("functionName", function).put("endpointOverride", lambda.endpoint()))
                 .put("dlqTopic", topic + "-dlq")

@@ -153,7 +153,7 @@ class KeyOrderingIT {
 
         Pipeline p = h.start(h.settings("key-order", topic, "fn-key-order", new JsonObject()
                 .put("ordering", "key").put("lanes", LANES)
-                .put("batch", new JsonObject().put("maxRecords", 500).put("lingerMs", 50))
+                .put("batch", new JsonObject().put("maxRecords", 500).put("maxWaitMs", 50))
                 .put("retry", new JsonObject().put("maxAttempts", 50).put("baseDelayMs", 10).put("maxDelayMs", 200))
                 .put("breaker", new JsonObject().put("maxFailures", 1_000))
                 .put("lambda", new JsonObject().put("maxConcurrency", PARTITIONS * LANES))));

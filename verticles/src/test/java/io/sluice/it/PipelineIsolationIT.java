@@ -58,12 +58,12 @@ class PipelineIsolationIT {
         var standardFaults = h.function("fn-standard", 32);
         h.function("fn-priority", 8);
         Pipeline standard = h.start(h.settings("iso-standard", "iso-standard", "fn-standard", new JsonObject()
-                .put("batch", new JsonObject().put("maxRecords", 500).put("lingerMs", 200))
+                .put("batch", new JsonObject().put("maxRecords", 500).put("maxWaitMs", 200))
                 .put("retry", new JsonObject().put("maxAttempts", 100).put("baseDelayMs", 50).put("maxDelayMs", 1_000))
                 .put("breaker", new JsonObject().put("maxFailures", 5).put("resetTimeoutMs", 1_000))
                 .put("lambda", new JsonObject().put("maxConcurrency", 32))));
         Pipeline priority = h.start(h.settings("iso-priority", "iso-priority", "fn-priority", new JsonObject()
-                .put("batch", new JsonObject().put("maxRecords", 100).put("lingerMs", 20))
+                .put("batch", new JsonObject().put("maxRecords", 100).put("maxWaitMs", 20))
                 .put("lambda", new JsonObject().put("maxConcurrency", 8))));
 
         Harness.Pacer std = new Harness.Pacer(h, "iso-standard", "std", 500, 500);

@@ -158,7 +158,7 @@ final class FakeClients implements PipelineClients {
     static PipelineSettings settings(String name, JsonObject overrides) {
         JsonObject json = new JsonObject()
                 .put("name", name).put("topics", List.of(TOPIC)).put("groupId", "g-" + name)
-                .put("batch", new JsonObject().put("maxRecords", 100).put("lingerMs", 10))
+                .put("batch", new JsonObject().put("maxRecords", 100).put("maxWaitMs", 10))
                 .put("retry", new JsonObject().put("maxAttempts", 3).put("baseDelayMs", 10).put("maxDelayMs", 50))
                 .put("lambda", new JsonObject().put("functionName", "f").put("maxConcurrency", 8))
                 .put("dlqTopic", TOPIC + "-dlq")

@@ -147,13 +147,13 @@ class PipelineTest {
     @Test
     void operatorTuningAndManualPauseSurviveARestart(Vertx vertx) throws Exception {
         Pipeline p = start(vertx, new JsonObject());
-        p.batchSettings(new BatchSettings(7, 1024 * 1024, 5));
+        p.batchSettings(BatchSettings.fixed(7, 1024 * 1024, 5));
         p.maxConcurrency(3);
         assertThat(join(p.manualPause(true))).contains(PauseState.Reason.MANUAL);
 
         join(p.restart("test"));
 
-        assertThat(p.tuning().batch()).isEqualTo(new BatchSettings(7, 1024 * 1024, 5));
+        assertThat(p.tuning().batch()).isEqualTo(BatchSettings.fixed(7, 1024 * 1024, 5));
         await().atMost(AWAIT).until(() -> p.batching().maxConcurrency() == 3);
         assertThat(join(p.consumer().pauseReasons())).containsExactly(PauseState.Reason.MANUAL);
         PacedConsumer c = feed(0, 20);
@@ -263,7 +263,7 @@ class PipelineTest {
     void aPartitionOverItsShareIsPausedAloneAndTheOthersKeepFlowing(Vertx vertx) throws Exception {
         TopicPartition cold = new TopicPartition(FakeClients.TOPIC, 1);
         Pipeline p = start(vertx, new JsonObject().put("inFlight", new JsonObject().put("maxRecords", 1_000))
-                .put("batch", new JsonObject().put("maxRecords", 50).put("lingerMs", 5)));
+                .put("batch", new JsonObject().put("maxRecords", 50).put("maxWaitMs", 5)));
         fake.holdPartition = TP.toString();
         PacedConsumer c = fake.latest();
         c.assignOnNextPoll(List.of(TP, cold));

@@ -1,0 +1,78 @@
+package io.sluice.batch;
+
+/**
+ * When waiting records go to the function, and how many one invocation takes. Pure decisions, no state: the
+ * caller ({@link Lanes}) passes what waits and the clock.
+ *
+ * <p><b>Adaptive</b> ({@link BatchSettings.Mode#ADAPTIVE}): the unit is every lane with no batch in flight (a
+ * lane is a partition, or a key lane of one), across partitions. Their records go together, in one invocation,
+ * as soon as a slot is free and
+ * <ul>
+ *   <li>they fill a batch: {@code maxRecords} records or {@code maxBytes} of payload ("count", "bytes"), or</li>
+ *   <li>the oldest of them has waited {@code maxWaitMs} ("wait"): the latency target.</li>
+ * </ul>
+ * Nothing else is tuned: the load decides the size. A fast function frees its lanes quickly, so batches leave
+ * every {@code maxWaitMs} with what arrived meanwhile (small when the input is light, never more invocations
+ * than one per {@code maxWaitMs} per free slot). A slow function (or a concurrency limit) keeps lanes busy;
+ * their records accumulate, and when a lane frees its backlog has waited past the target and leaves at once,
+ * as large as the ceilings allow: throughput per key rises with the backlog instead of being fixed at
+ * {@code maxRecords / latency}. A lane is never in two batches at once, so per-key (or per-partition) order is
+ * that of the offsets.
+ *
+ * <p><b>Fixed</b> ({@link BatchSettings.Mode#FIXED}): the first milestone's rule, kept to compare: a batch is one
+ * lane's records, closed on {@code maxRecords}, {@code maxBytes} or {@code lingerMs} after its first record.
+ */
+public final class BatchPolicy {
+    private final BatchSettings settings;
+
+    public BatchPolicy(BatchSettings settings) {
+        this.settings = settings;
+    }
+
+    public BatchSettings settings() {
+        return settings;
+    }
+
+    /** Whether one batch takes the records of several lanes (and partitions). */
+    public boolean spansLanes() {
+        return settings.mode() == BatchSettings.Mode.ADAPTIVE;
+    }
+
+    /**
+     * Why records that wait should go now, or null to keep waiting.
+     *
+     * @param records        records waiting (in one lane in fixed mode, in every free lane in adaptive mode)
+     * @param payloadBytes   their Lambda payload bytes, envelope included
+     * @param oldestQueuedAt when the oldest of them was queued (ms, the caller's clock)
+     */
+    public String closeReason(long records, long payloadBytes, long oldestQueuedAt, long nowMs) {
+        if (records <= 0) {
+            return null;
+        }
+        if (records >= settings.maxRecords()) {
+            return "count";
+        }
+        if (payloadBytes >= settings.maxBytes()) {
+            return "bytes";
+        }
+        if (nowMs >= dueAt(oldestQueuedAt)) {
+            return spansLanes() ? "wait" : "linger";
+        }
+        return null;
+    }
+
+    /** When records queued at {@code oldestQueuedAt} are due whatever the fill. */
+    public long dueAt(long oldestQueuedAt) {
+        return oldestQueuedAt + settings.waitMs();
+    }
+
+    /** Whether one more record of {@code recordBytes} fits a batch holding {@code records} and {@code bytes}. */
+    public boolean fits(int records, long bytes, int recordBytes) {
+        return records < settings.maxRecords() && bytes + recordBytes <= settings.maxBytes();
+    }
+
+    /** A record that alone exceeds {@code maxBytes} (with the envelope): it can never be sent. */
+    public boolean tooLarge(int recordBytes, int envelopeBytes) {
+        return recordBytes + envelopeBytes > settings.maxBytes();
+    }
+}
