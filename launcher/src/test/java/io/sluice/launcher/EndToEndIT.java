@@ -48,7 +48,7 @@ class EndToEndIT {
     static void start() throws Exception {
         JsonObject conf = TestConfigs.local();
         conf.getJsonObject("generator").put("enabled", false);
-        conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch").put("lingerMs", 100);
+        conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch").put("maxWaitMs", 100);
         vertx = Vertx.vertx();
         sluice = new Sluice(vertx, SluiceConfig.fromJson(conf), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         sluice.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

@@ -17,7 +17,8 @@ class SluiceConfigTest {
         SluiceConfig c = SluiceConfig.fromJson(TestConfigs.local());
         assertThat(c.embedded().enabled()).isTrue();
         assertThat(c.pipelines()).singleElement().satisfies(p -> {
-            assertThat(p.batch().maxRecords()).isEqualTo(1000);
+            assertThat(p.batch().mode()).isEqualTo(io.sluice.batch.BatchSettings.Mode.ADAPTIVE);
+            assertThat(p.batch().maxRecords()).isEqualTo(10_000);
             assertThat(p.ordering()).isEqualTo(Ordering.PARTITION);
         });
         assertThat(c.producer().router().route(301)).contains("mt-c300");
@@ -49,16 +50,27 @@ class SluiceConfigTest {
     }
 
     @Test
+    void aBatchKeyOfTheOtherModeIsNamedAsSuch() {
+        JsonObject conf = TestConfigs.local();
+        conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch").put("lingerMs", 200);
+        assertThatThrownBy(() -> SluiceConfig.fromJson(conf)).hasMessage("pipelines[0].batch.lingerMs: applies to "
+                + "batch.mode \"fixed\" only; this pipeline's mode is \"adaptive\" (use maxWaitMs, or set \"mode\": \"fixed\")");
+        conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch").remove("maxWaitMs");
+        conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch").put("mode", "fixed");
+        assertThat(SluiceConfig.fromJson(conf).pipelines().get(0).batch().lingerMs()).isEqualTo(200);
+    }
+
+    @Test
     void environmentAndSystemPropertyOverridesReachNestedKeys() {
         JsonObject base = TestConfigs.local();
         JsonObject out = ConfigOverrides.apply(base,
                 Map.of("SLUICE_GENERATOR__RATE", "2500", "SLUICE_PIPELINES__0__LAMBDA__FUNCTION_NAME", "prod-fn",
                         "PATH", "/usr/bin"),
-                Map.of("sluice.pipelines.0.batch.lingerMs", "250", "java.version", "17"));
+                Map.of("sluice.pipelines.0.batch.maxWaitMs", "250", "java.version", "17"));
         SluiceConfig c = SluiceConfig.fromJson(out);
         assertThat(c.generator().rate()).isEqualTo(2500);
         assertThat(c.pipelines().get(0).lambda().functionName()).isEqualTo("prod-fn");
-        assertThat(c.pipelines().get(0).batch().lingerMs()).isEqualTo(250);
+        assertThat(c.pipelines().get(0).batch().maxWaitMs()).isEqualTo(250);
         assertThat(base.getJsonObject("generator").getInteger("rate")).as("base untouched").isEqualTo(1000);
     }
 

@@ -44,7 +44,7 @@ class AdminApiIT {
         s.authed("POST", "/api/consumer/resume", null);
         s.authed("PUT", "/api/producer/rate", "{\"messagesPerSecond\":0,\"bytesPerSecond\":0}");
         s.authed("PUT", "/api/generator", "{\"rate\":1000}");
-        s.authed("PUT", "/api/batch", "{\"maxRecords\":500,\"maxBytes\":5242880,\"lingerMs\":100}");
+        s.authed("PUT", "/api/batch", "{\"maxRecords\":500,\"maxBytes\":5242880,\"maxWaitMs\":100}");
     }
 
     @Test
@@ -120,7 +120,8 @@ class AdminApiIT {
             assertThat(p.getString("breaker")).isEqualTo("closed");
             assertThat(p.getBoolean("paused")).isFalse();
             assertThat(p.getJsonObject("batch").getInteger("maxRecords")).isEqualTo(500);
-            assertThat(p.getJsonObject("batch").getLong("lingerMs")).isEqualTo(100);
+            assertThat(p.getJsonObject("batch").getLong("maxWaitMs")).isEqualTo(100);
+            assertThat(p.getJsonObject("batch").getString("mode")).isEqualTo("adaptive");
             assertThat(p.getJsonObject("inFlight").containsKey("records")).isTrue();
             assertThat(p.getJsonObject("inFlight").containsKey("bytes")).isTrue();
             assertThat(p.getJsonObject("rates").getDouble("deliveredPerSecond")).isGreaterThan(100);
@@ -175,7 +176,10 @@ class AdminApiIT {
         assertBad("PUT", "/api/producer/rate", "not json", null, "not valid JSON");
         assertBad("PUT", "/api/batch", "{\"maxRecords\":0}", "maxRecords", "between 1 and 10000");
         assertBad("PUT", "/api/batch", "{\"maxBytes\":10}", "maxBytes", "between 1024 and");
-        assertBad("PUT", "/api/batch", "{\"lingerMs\":60001}", "lingerMs", "between 0 and 60000");
+        assertBad("PUT", "/api/batch", "{\"maxWaitMs\":60001}", "maxWaitMs", "between 0 and 60000");
+        assertBad("PUT", "/api/batch", "{\"lingerMs\":100}", "lingerMs", "applies to mode fixed only");
+        assertBad("PUT", "/api/batch", "{\"mode\":\"fast\"}", "mode", "must be one of adaptive, fixed");
+        assertBad("PUT", "/api/batch", "{\"mode\":\"fixed\",\"maxWaitMs\":5}", "maxWaitMs", "applies to mode adaptive only");
         assertBad("PUT", "/api/batch", "{\"maxRecords\":2.5}", "maxRecords", "whole number");
         assertBad("PUT", "/api/batch", "{\"pipeline\":\"nope\",\"maxRecords\":5}", "pipeline", "unknown pipeline 'nope'");
         assertBad("PUT", "/api/generator", "{\"rate\":-5}", "rate", "between 0 and 10000000");
@@ -296,7 +300,7 @@ class AdminApiIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonObject b = new JsonObject(r.body()).getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch");
         assertThat(b.getInteger("maxRecords")).isEqualTo(2);
-        assertThat(b.getLong("lingerMs")).as("unchanged fields keep their value").isEqualTo(100);
+        assertThat(b.getLong("maxWaitMs")).as("unchanged fields keep their value").isEqualTo(100);
         assertThat(s.pipelineStatus().getJsonObject("batch").getInteger("maxRecords")).isEqualTo(2);
 
         // batches closed from now on hold at most 2 records on average

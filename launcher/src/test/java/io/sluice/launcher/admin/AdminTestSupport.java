@@ -51,7 +51,7 @@ final class AdminTestSupport implements AutoCloseable {
         }
         c.getJsonObject("generator").put("rate", generatorRate);
         JsonObject p = c.getJsonArray("pipelines").getJsonObject(0);
-        p.getJsonObject("batch").put("lingerMs", 100);
+        p.getJsonObject("batch").put("maxWaitMs", 100);
         p.put("commitIntervalMs", 500);
         c.put("admin", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", 0)
                 .put("token", TOKEN).put("lagRefreshMs", lagRefreshMs).put("lagWindowSamples", lagWindow));

@@ -75,7 +75,7 @@ final class TlsTestSupport {
             c.getJsonObject("admin").put("port", 0);
             c.getJsonObject("status").put("intervalMs", 0);
             JsonArray ps = c.getJsonArray("pipelines");
-            ps.getJsonObject(0).getJsonObject("batch").put("lingerMs", 100);
+            ps.getJsonObject(0).getJsonObject("batch").put("maxWaitMs", 100);
             ps.getJsonObject(0).put("commitIntervalMs", 500);
             return c;
         } catch (IOException e) {
