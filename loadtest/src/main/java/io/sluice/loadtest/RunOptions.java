@@ -1,6 +1,8 @@
 package io.sluice.loadtest;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -14,6 +16,12 @@ import java.util.Objects;
  * --out DIR                 where report.json (and anything else) is written; default target/loadtest/&lt;scenario&gt;
  * --lambda-latency-ms MS    latency the local Lambda adds per invocation (scenarios with a consumer)
  * --ordering partition|key  consumer ordering mode (scenarios with a consumer)
+ * --batch-mode fixed|adaptive|both
+ *                           the pipeline's {@code batch.mode} (scenarios with a consumer); {@code both} runs the
+ *                           scenario twice, fixed then adaptive, each a full run of its own, and reports them side
+ *                           by side. When absent, {@code steady}, {@code hot-key}, {@code single-key} and
+ *                           {@code slow-lambda} run both; every other scenario runs once with the engine's default
+ *                           (adaptive) and writes no {@code batch.mode} at all; given, every scenario passes it on
  * </pre>
  *
  * @param scenario        scenario name
@@ -22,16 +30,35 @@ import java.util.Objects;
  * @param out             output directory
  * @param lambdaLatencyMs extra Lambda latency, or null
  * @param ordering        ordering mode, or null
+ * @param batchMode       {@code fixed}, {@code adaptive} or {@code both}, or null for the scenario's default
  */
 public record RunOptions(String scenario, Integer duration, Double rate, Path out, Long lambdaLatencyMs,
-                         String ordering) {
+                         String ordering, String batchMode) {
+
+    /** The batch mode of today's engine: batches close on {@code batch.maxRecords} or {@code batch.lingerMs}. */
+    public static final String FIXED = "fixed";
+    /** The batch mode of issue #15 (the engine's default): batches adapt to load under {@code batch.maxWaitMs}. */
+    public static final String ADAPTIVE = "adaptive";
+    /** {@code --batch-mode both}: fixed, then adaptive. */
+    public static final String BOTH = "both";
+    /** The order in which {@code both} runs the modes. */
+    public static final List<String> BOTH_MODES = List.of(FIXED, ADAPTIVE);
 
     public static final String USAGE = "usage: java -jar sluice-loadtest.jar --scenario NAME [--duration SECONDS] "
-            + "[--rate MSG_PER_SEC] [--out DIR] [--lambda-latency-ms MS] [--ordering partition|key]  (--list: scenarios)";
+            + "[--rate MSG_PER_SEC] [--out DIR] [--lambda-latency-ms MS] [--ordering partition|key] "
+            + "[--batch-mode fixed|adaptive|both]  (--list: scenarios)";
 
     public RunOptions {
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(out, "out");
+        if (batchMode != null && !FIXED.equals(batchMode) && !ADAPTIVE.equals(batchMode) && !BOTH.equals(batchMode)) {
+            throw new IllegalArgumentException("--batch-mode: must be fixed, adaptive or both, got '" + batchMode + "'");
+        }
+    }
+
+    /** Options without {@code --batch-mode}. */
+    public RunOptions(String scenario, Integer duration, Double rate, Path out, Long lambdaLatencyMs, String ordering) {
+        this(scenario, duration, rate, out, lambdaLatencyMs, ordering, null);
     }
 
     /** The duration given, or 60. */
@@ -46,7 +73,34 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
 
     /** The same options with another duration (a scenario's short version). */
     public RunOptions withDuration(int seconds) {
-        return new RunOptions(scenario, seconds, rate, out, lambdaLatencyMs, ordering);
+        return new RunOptions(scenario, seconds, rate, out, lambdaLatencyMs, ordering, batchMode);
+    }
+
+    /** The same options writing to {@code dir} (one variant of a side-by-side run). */
+    public RunOptions withOut(Path dir) {
+        return new RunOptions(scenario, duration, rate, dir, lambdaLatencyMs, ordering, batchMode);
+    }
+
+    /** The same options with another ordering (null: the scenario's). */
+    public RunOptions withOrdering(String mode) {
+        return new RunOptions(scenario, duration, rate, out, lambdaLatencyMs, mode, batchMode);
+    }
+
+    /** The same options with one batch mode ({@code fixed}, {@code adaptive}, or null for the engine default). */
+    public RunOptions withBatchMode(String mode) {
+        return new RunOptions(scenario, duration, rate, out, lambdaLatencyMs, ordering, mode);
+    }
+
+    /**
+     * The batch modes to run, in order: {@code [fixed, adaptive]} for {@code both}, the one given, or, when
+     * {@code --batch-mode} is absent, {@code [fixed, adaptive]} if the scenario runs them side by side by default
+     * and otherwise a single {@code null} (the engine's default, no {@code batch.mode} written).
+     */
+    public List<String> batchModes(boolean sideBySideByDefault) {
+        if (batchMode == null) {
+            return sideBySideByDefault ? BOTH_MODES : Arrays.asList((String) null);
+        }
+        return BOTH.equals(batchMode) ? BOTH_MODES : List.of(batchMode);
     }
 
     /** The rate, or {@code def} when none was given. */
@@ -66,6 +120,7 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
         Path out = null;
         Long lambdaLatency = null;
         String ordering = null;
+        String batchMode = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -92,6 +147,12 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
                         throw new IllegalArgumentException("--ordering: must be partition or key, got '" + value + "'");
                     }
                 }
+                case "--batch-mode" -> {
+                    batchMode = value.trim().toLowerCase(Locale.ROOT);
+                    if (!batchMode.equals(FIXED) && !batchMode.equals(ADAPTIVE) && !batchMode.equals(BOTH)) {
+                        throw new IllegalArgumentException("--batch-mode: must be fixed, adaptive or both, got '" + value + "'");
+                    }
+                }
                 default -> throw new IllegalArgumentException(name + ": unknown option");
             }
         }
@@ -101,7 +162,7 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
         if (out == null) {
             out = Path.of("target", "loadtest", scenario);
         }
-        return new RunOptions(scenario, duration, rate, out, lambdaLatency, ordering);
+        return new RunOptions(scenario, duration, rate, out, lambdaLatency, ordering, batchMode);
     }
 
     private static long longIn(String name, String v, long min, long max) {

@@ -35,6 +35,41 @@ class RunOptionsTest {
     }
 
     @Test
+    void batchModeIsParsedAndResolvedPerScenarioDefault() {
+        assertThat(RunOptions.parse(new String[]{"--scenario", "s", "--batch-mode", "FIXED"}).batchMode()).isEqualTo("fixed");
+        assertThat(RunOptions.parse(new String[]{"--scenario", "s", "--batch-mode=adaptive"}).batchMode()).isEqualTo("adaptive");
+        RunOptions both = RunOptions.parse(new String[]{"--scenario", "s", "--batch-mode", "both"});
+        assertThat(both.batchModes(false)).as("given, every scenario passes it on").containsExactly("fixed", "adaptive");
+        assertThat(both.batchModes(true)).containsExactly("fixed", "adaptive");
+
+        RunOptions absent = RunOptions.parse(new String[]{"--scenario", "s"});
+        assertThat(absent.batchMode()).isNull();
+        assertThat(absent.batchModes(true)).as("side-by-side scenarios: fixed then adaptive").containsExactly("fixed", "adaptive");
+        assertThat(absent.batchModes(false)).as("others: the engine's default, no batch.mode").containsExactly((String) null);
+
+        RunOptions one = RunOptions.parse(new String[]{"--scenario", "s", "--batch-mode", "fixed"});
+        assertThat(one.batchModes(true)).containsExactly("fixed");
+        assertThat(one.batchModes(false)).containsExactly("fixed");
+        assertThat(one.withBatchMode("adaptive").batchMode()).isEqualTo("adaptive");
+        assertThat(one.withOut(Path.of("o")).batchMode()).as("the narrowing keeps the rest").isEqualTo("fixed");
+    }
+
+    @Test
+    void aBadBatchModeIsOneLineNamingTheOption() {
+        assertThatThrownBy(() -> RunOptions.parse(new String[]{"--scenario", "s", "--batch-mode", "dynamic"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--batch-mode: must be fixed, adaptive or both, got 'dynamic'");
+        assertThatThrownBy(() -> RunOptions.parse(new String[]{"--scenario", "s", "--batch-mode"})).hasMessage("--batch-mode: needs a value");
+        assertThatThrownBy(() -> new RunOptions("s", null, null, Path.of("o"), null, null, "x"))
+                .hasMessageStartingWith("--batch-mode").hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void usageNamesTheBatchModeOption() {
+        assertThat(RunOptions.USAGE).contains("[--batch-mode fixed|adaptive|both]").doesNotContain("\n");
+    }
+
+    @Test
     void producerBaselineIsRegistered() {
         assertThat(Scenarios.byName("producer-baseline")).isPresent();
         assertThat(Scenarios.byName("nope")).isEmpty();

@@ -98,7 +98,7 @@ public final class PipelineRun implements RunContext {
     private JsonObject cpu;
     private Double maxLagSeconds;
 
-    private PipelineRun(RunSpec spec, Path dir) {
+    PipelineRun(RunSpec spec, Path dir) { // package-private for PipelineRunTest (pipelineJson)
         this.spec = spec;
         this.dir = dir;
         this.topic = "lt-" + spec.name;
@@ -349,6 +349,7 @@ public final class PipelineRun implements RunContext {
         }
         report.extra("setup", new JsonObject().put("brokers", spec.brokers).put("replicationFactor", spec.replication)
                 .put("partitions", spec.partitions).put("processes", spec.processes).put("ordering", spec.ordering)
+                .put("batchMode", spec.batchMode)
                 .put("staticMembership", spec.staticMembership).put("lambdaLatencyMs", spec.lambdaLatencyMs)
                 .put("lambdaErrorRate", spec.errorRate).put("lambdaThrottleRate", spec.throttleRate)
                 .put("poisonEvery", spec.poisonEvery).put("trucks", spec.trucks).put("hotKeyShare", spec.hotKeyShare)
@@ -391,7 +392,12 @@ public final class PipelineRun implements RunContext {
                 .put("pipelines", new JsonArray().add(pipelineJson(lambda.endpoint(), index)));
     }
 
-    private JsonObject pipelineJson(String endpoint, int index) {
+    /**
+     * The pipeline object of the Sluice config: the run's topic, group, ordering, function and endpoint, the
+     * spec's overrides merged in, and {@code batch.mode} when the spec sets one ({@link RunSpec#batchMode}; absent
+     * otherwise, so the engine's default applies).
+     */
+    JsonObject pipelineJson(String endpoint, int index) {
         // a dead member's partitions move after the session timeout: 10 s (a common production setting) for
         // dynamic members; static members keep theirs for 45 s so a restart does not rebalance
         JsonObject kafka = new JsonObject().put("session.timeout.ms", "10000").put("heartbeat.interval.ms", "3000");
@@ -402,7 +408,12 @@ public final class PipelineRun implements RunContext {
                 .put("ordering", spec.ordering).put("dlqTopic", dlqTopic)
                 .put("lambda", new JsonObject().put("functionName", FUNCTION).put("endpointOverride", endpoint).put("maxConcurrency", 64))
                 .put("kafka", kafka);
-        return p.mergeIn(spec.pipelineOverrides.copy(), true);
+        p.mergeIn(spec.pipelineOverrides.copy(), true);
+        if (spec.batchMode != null) {
+            JsonObject batch = p.getJsonObject("batch");
+            p.put("batch", (batch == null ? new JsonObject() : batch).put("mode", spec.batchMode));
+        }
+        return p;
     }
 
     private Timeline.Sample sample() {

@@ -23,6 +23,7 @@ public final class RunSpec {
     final int processes;
     final boolean staticMembership;
     final String ordering;
+    final String batchMode;
     final long lambdaLatencyMs;
     final double errorRate;
     final double throttleRate;
@@ -46,6 +47,7 @@ public final class RunSpec {
         processes = b.processes;
         staticMembership = b.staticMembership;
         ordering = b.ordering;
+        batchMode = b.batchMode;
         lambdaLatencyMs = b.lambdaLatencyMs;
         errorRate = b.errorRate;
         throttleRate = b.throttleRate;
@@ -88,6 +90,19 @@ public final class RunSpec {
         return partitions;
     }
 
+    /** The consumer's ordering mode ({@code partition} or {@code key}). */
+    public String ordering() {
+        return ordering;
+    }
+
+    /**
+     * The pipeline's {@code batch.mode} ({@code fixed} or {@code adaptive}), or null when the run leaves it to the
+     * engine's default (the key is then not written at all).
+     */
+    public String batchMode() {
+        return batchMode;
+    }
+
     /** The latency the local function adds per invocation (ms). */
     public long lambdaLatencyMs() {
         return lambdaLatencyMs;
@@ -96,6 +111,11 @@ public final class RunSpec {
     /** The hot key's share of the input ({@link KeyDraw#withHotKey}), or null for the plain 80/20 input. */
     public Double hotKeyShare() {
         return hotKeyShare;
+    }
+
+    /** A copy of what is merged into the pipeline's config object ({@link Builder#pipeline}). */
+    public JsonObject pipelineOverrides() {
+        return pipelineOverrides.copy();
     }
 
     /** The input's key draw. */
@@ -140,6 +160,7 @@ public final class RunSpec {
         private int processes = 1;
         private boolean staticMembership;
         private String ordering = "partition";
+        private String batchMode;
         private long lambdaLatencyMs;
         private double errorRate;
         private double throttleRate;
@@ -170,6 +191,19 @@ public final class RunSpec {
         public Builder processes(int n) { processes = n; return this; }
         public Builder staticMembership(boolean on) { staticMembership = on; return this; }
         public Builder ordering(String mode) { ordering = mode == null ? ordering : mode; return this; }
+        /**
+         * The pipeline's {@code batch.mode}: {@code fixed}, {@code adaptive}, or null (the default) to write no
+         * {@code batch.mode} and run the engine's default.
+         */
+        public Builder batchMode(String mode) {
+            if (mode != null && !mode.equals("fixed") && !mode.equals("adaptive")) {
+                throw new IllegalArgumentException("batch mode must be fixed or adaptive (or null for the engine's default), got '"
+                        + mode + "'");
+            }
+            batchMode = mode;
+            return this;
+        }
+
         public Builder lambdaLatencyMs(long ms) { lambdaLatencyMs = ms; return this; }
         public Builder errors(double errors, double throttles) { errorRate = errors; throttleRate = throttles; return this; }
         /** Every {@code n}-th event is not JSON (0 = none). */

@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The end-to-end scenarios (Sluice as child processes, see {@link PipelineRun}). {@code --duration} is the
  * load time; faults are placed at fractions of it, so a short run ({@code --duration 20}) is the same story
  * compressed. {@code --rate}, {@code --lambda-latency-ms} and {@code --ordering} override each default.
+ * {@code steady} runs the fixed batch mode beside the adaptive one (one full run each, see {@link SideBySide});
+ * the others run once at the engine's default batch mode, or at the one {@code --batch-mode} names
+ * ({@code both}: side by side too).
  */
 public final class EndToEndScenarios {
     /** The pipeline's default batch linger (ms), the "linger" of the steady latency target. */
@@ -41,12 +44,13 @@ public final class EndToEndScenarios {
 
     static RunSpec.Builder base(String name, RunOptions o, double rate, int seconds) {
         return RunSpec.builder(name).rate(o.rateOr(rate)).loadSeconds(o.durationOr(seconds)).ordering(o.ordering())
-                .lambdaLatencyMs(o.lambdaLatencyMs() == null ? 0 : o.lambdaLatencyMs());
+                .batchMode(o.batchMode()).lambdaLatencyMs(o.lambdaLatencyMs() == null ? 0 : o.lambdaLatencyMs());
     }
 
     static PipelineScenario steady() {
         return new PipelineScenario("steady", "13,000 msg/s of 80/20-keyed events for 120 s (--rate, --duration; "
-                + "--lambda-latency-ms 120 for the function's normal latency): latency, lag, invocations per million, memory", o -> {
+                + "--lambda-latency-ms 120 for the function's normal latency): latency, lag, invocations per million, memory; "
+                + "fixed then adaptive batch mode side by side (--batch-mode for one)", o -> {
             RunSpec spec = base("steady", o, 13_000, 120).build();
             return new PipelineScenario.Prepared(spec, (s, out, r) -> {
                 keepsUp(r, out.timeline(), s.loadSeconds() / 2.0, s.loadSeconds() + 0.5, "second half");
@@ -63,7 +67,7 @@ public final class EndToEndScenarios {
                 r.extra("targets", targets);
                 r.extra("lambdaLatencyMs", s.lambdaLatencyMs());
             });
-        });
+        }, true);
     }
 
     static PipelineScenario ramp() {
@@ -102,6 +106,7 @@ public final class EndToEndScenarios {
             int maxSteps = (int) Math.max(1, Math.min(20, Math.floor(200_000 / first)));
             Staircase stairs = new Staircase(first, stepSeconds, maxSteps);
             RunSpec spec = RunSpec.builder("max").rate(first).loadSeconds(stepSeconds * maxSteps).ordering(o.ordering())
+                    .batchMode(o.batchMode())
                     .lambdaLatencyMs(o.lambdaLatencyMs() == null ? 0 : o.lambdaLatencyMs()).consumerPerfBaseline(true)
                     .drainTimeout(Duration.ofSeconds(300)).driver(stairs).build();
             return new PipelineScenario.Prepared(spec, (s, out, r) -> {

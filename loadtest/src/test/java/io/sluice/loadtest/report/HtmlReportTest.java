@@ -109,6 +109,38 @@ class HtmlReportTest {
     }
 
     @Test
+    void theModesOfASideBySideRunAreOneTableWithTheRatios() {
+        JsonObject r = new Report("hot-key", 60).check("a", true, "ok").toJson()
+                .put("modes", new JsonArray()
+                        .add(new JsonObject().put("mode", "fixed").put("ordering", "key").put("deliveredPerSecond", 4_485.2)
+                                .put("latencyP99Ms", 192_000.0).put("invocationsPerMillion", 2_441.0).put("lost", 0)
+                                .put("duplicates", 0).put("orderViolations", 3).put("backlogSlopePerSecond", 9_522.0)
+                                .put("hotKeyP99Ms", 192_000.0).put("otherKeysP99Ms", 159_600.0).put("passed", false))
+                        .add(new JsonObject().put("mode", "adaptive").put("ordering", "key").put("deliveredPerSecond", 12_990.0)
+                                .put("latencyP99Ms", 2_400.0).put("invocationsPerMillion", 300.0).put("lost", 0)
+                                .put("duplicates", 0).put("orderViolations", 0).put("backlogSlopePerSecond", -3.0)
+                                .put("hotKeyP99Ms", 2_900.0).putNull("otherKeysP99Ms").put("passed", true)))
+                .put("modesBasis", "one run <each>")
+                .put("ratios", new JsonObject().put("delivered", 2.896).put("p99", 0.0125).putNull("invocationsPerMillion"));
+        String html = HtmlReport.render(r);
+
+        assertThat(html).contains("Batch modes side by side", "one run &lt;each&gt;", "Hot key p99 (ms)", "Other keys p99 (ms)");
+        assertThat(html).contains("<td>fixed</td><td>key</td><td class=\"num\">4,485.2</td>", "<td>adaptive</td>");
+        assertThat(html).contains("<td class=\"num bad\">3</td>", "159,600", "✗ fail");
+        assertThat(html).contains("Adaptive / fixed", "<td>key</td><td class=\"num\">2.896 ×</td><td class=\"num\">0.013 ×</td>"
+                + "<td class=\"num\">" + HtmlReport.DASH + "</td>");
+        assertThat(html).as("shown as a table, not again under Details").doesNotContain("<h3>modes</h3>", "<h3>ratios</h3>");
+    }
+
+    @Test
+    void withoutModesThereIsNoModesTableAndRowsWithoutAHotKeyHaveNoHotColumns() {
+        assertThat(HtmlReport.render(sample())).doesNotContain("Batch modes side by side");
+        String html = HtmlReport.render(new Report("steady", 60).toJson().put("modes", new JsonArray()
+                .add(new JsonObject().put("mode", "fixed").put("ordering", "partition").put("deliveredPerSecond", 13_000))));
+        assertThat(html).contains("Batch modes side by side").doesNotContain("Hot key p99", "Adaptive / fixed");
+    }
+
+    @Test
     void niceStepIsOneTwoOrFiveTimesAPowerOfTen() {
         assertThat(SvgChart.niceStep(100, 5)).isEqualTo(20);
         assertThat(SvgChart.niceStep(120, 8)).isEqualTo(20);

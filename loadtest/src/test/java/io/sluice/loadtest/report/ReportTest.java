@@ -42,6 +42,18 @@ class ReportTest {
     }
 
     @Test
+    void aTargetCheckCountsAndSaysSoInItsJson() {
+        Report r = new Report("s", 1).check("lost = 0", true, "").targetCheck("p99 <= 300 ms", false, "p99 1,211 ms");
+        assertThat(r.passed()).as("a target check fails the run it belongs to").isFalse();
+        assertThat(r.checks().get(1).target()).isTrue();
+        JsonObject plain = r.toJson().getJsonArray("checks").getJsonObject(0);
+        JsonObject target = r.toJson().getJsonArray("checks").getJsonObject(1);
+        assertThat(plain.fieldNames()).containsExactly("name", "passed", "detail");
+        assertThat(target.fieldNames()).containsExactly("name", "passed", "detail", "target");
+        assertThat(target.getBoolean("target")).isTrue();
+    }
+
+    @Test
     void extraKeysCannotShadowTheContract() {
         Report r = new Report("s", 1).extra("producerAckLatencyMs", new JsonObject().put("p99", 3));
         assertThat(r.toJson().getJsonObject("producerAckLatencyMs").getInteger("p99")).isEqualTo(3);
