@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -224,27 +225,33 @@ public final class DispatchVerticle extends VerticleBase {
                     .build();
         }
 
-        private Future<InvokeResponse> invoke(InvokeRequest req) {
-            Future<InvokeResponse> call;
-            try {
-                call = Future.fromCompletionStage(lambda.invoke(req), context);
-            } catch (RuntimeException e) {
-                return Future.failedFuture(new RunDefect("the Lambda client's invoke", e));
-            }
+        /**
+         * One invocation. Building the payload (up to {@code batch.maxBytes} of JSON) and handing it to the SDK (which
+         * signs it, hashing the payload on the calling thread) run on a worker thread, not on the event loop; the
+         * answer comes back on this verticle's context.
+         */
+        private Future<InvokeResponse> invoke(List<InRecord> records) {
+            Future<InvokeResponse> call = vertx.<CompletableFuture<InvokeResponse>>executeBlocking(() -> {
+                InvokeRequest req;
+                try {
+                    req = request(records);
+                } catch (RuntimeException e) {
+                    throw new RunDefect("building the payload", e);
+                }
+                try {
+                    return lambda.invoke(req);
+                } catch (RuntimeException e) {
+                    throw new RunDefect("the Lambda client's invoke", e);
+                }
+            }, false).compose(cf -> Future.fromCompletionStage(cf, context));
             return call.compose(resp -> resp.functionError() == null
                     ? Future.succeededFuture(resp) : Future.failedFuture(new FunctionError(resp)));
         }
 
         private Future<Void> attempt(List<InRecord> records, int attempt) {
-            InvokeRequest req;
-            try {
-                req = request(records);
-            } catch (RuntimeException e) {
-                return Future.failedFuture(new RunDefect("building the payload", e));
-            }
             boolean probe = breaker != null && breaker.state() != CircuitBreakerState.CLOSED;
             long t0 = System.nanoTime();
-            Future<InvokeResponse> call = breaker == null ? invoke(req) : breaker.execute(() -> invoke(req));
+            Future<InvokeResponse> call = breaker == null ? invoke(records) : breaker.execute(() -> invoke(records));
             return call.transform(ar -> {
                 if (ar.succeeded()) {
                     invocations++;
@@ -267,8 +274,10 @@ public final class DispatchVerticle extends VerticleBase {
                 if (fc == FailureClass.TOO_LARGE) {
                     return split(records, attempt);
                 }
-                // A failed probe of an open breaker spends no attempt: an outage means lag, not DLQ.
-                int spent = probe ? attempt - 1 : attempt;
+                // A failed probe of an open breaker, or the failure that opened it, spends no attempt: an outage
+                // means lag, not DLQ (with one batch in flight its own attempts are the failures that open it).
+                boolean openNow = breaker != null && breaker.state() == CircuitBreakerState.OPEN;
+                int spent = probe || openNow ? attempt - 1 : attempt;
                 return retryOrDeadLetter(records, spent, fc.label(), ErrorClassifier.message(err));
             });
         }
@@ -282,7 +291,7 @@ public final class DispatchVerticle extends VerticleBase {
                 return retryOrDeadLetter(records, attempt, cls, v.reason());
             }
             metrics.invocation(v.retry().isEmpty() ? "success" : FailureClass.PARTIAL_FAILURE.label(), System.nanoTime() - t0);
-            LaneSplit split = LaneSplit.of(records, sliceOf, v);
+            LaneSplit split = LaneSplit.of(records, sliceOf, v, settings.retry().onPartialFailure());
             if (split.resentForOrder() > 0) {
                 metrics.resentForOrder(split.resentForOrder());
             }
@@ -298,9 +307,18 @@ public final class DispatchVerticle extends VerticleBase {
         }
 
         /**
-         * Records to send again after a partial failure, each lane's from its first failure on. Out of attempts,
-         * only each lane's first failure — the record that failed itself — goes to the DLQ; the records behind it
-         * (the function may have failed them only to keep their key's order) go again with fresh attempts, after it.
+         * What keeps order among the records sent again: their lane ({@code lane} rule), or their key in their
+         * partition ({@code named} rule: the function holds a failed key's later records back).
+         */
+        private Object orderGroup(InRecord r) {
+            return settings.retry().onPartialFailure() == RetrySettings.Resend.LANE ? sliceOf.get(r)
+                    : r.topic() + "-" + r.partition() + "/" + (r.key() == null ? "" : java.util.HexFormat.of().formatHex(r.key()));
+        }
+
+        /**
+         * Records to send again after a partial failure. Out of attempts, only the first of each order group (lane, or
+         * key) — the record that failed itself — goes to the DLQ; the records behind it (the function may have failed
+         * them only to keep their key's order) go again with fresh attempts, after it.
          */
         private Future<Void> retryPartial(List<InRecord> retry, int attempt, String message) {
             String cls = FailureClass.PARTIAL_FAILURE.label();
@@ -309,9 +327,9 @@ public final class DispatchVerticle extends VerticleBase {
             }
             List<InRecord> heads = new ArrayList<>();
             List<InRecord> rest = new ArrayList<>();
-            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            java.util.Set<Object> seen = new java.util.HashSet<>();
             for (InRecord r : retry) {
-                (seen.add(sliceOf.get(r)) ? heads : rest).add(r);
+                (seen.add(orderGroup(r)) ? heads : rest).add(r);
             }
             if (firstFailureMs < 0) {
                 firstFailureMs = System.currentTimeMillis();

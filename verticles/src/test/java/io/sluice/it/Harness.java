@@ -126,12 +126,20 @@ final class Harness implements AutoCloseable {
 
     /** Sends {@code n} events ({@code prefix-i}) with keys over {@code keys} trucks; waits for all acks. */
     List<String> produce(String topic, String prefix, int n, int keys) throws Exception {
+        return produce(topic, prefix, n, keys, "T-");
+    }
+
+    /**
+     * As {@link #produce(String, String, int, int)} with trucks named {@code truckPrefix + i}: keys no other test
+     * of the class uses, for the sink's per-key order check (shared by the class).
+     */
+    List<String> produce(String topic, String prefix, int n, int keys, String truckPrefix) throws Exception {
         List<String> ids = new ArrayList<>(n);
         Map<String, Long> seq = new HashMap<>();
         List<java.util.concurrent.Future<?>> acks = new ArrayList<>(n);
         try (KafkaProducer<byte[], byte[]> p = producer()) {
             for (int i = 0; i < n; i++) {
-                String truck = "T-" + (i % keys);
+                String truck = truckPrefix + (i % keys);
                 String key = "400:" + truck;
                 long s = seq.merge(key, 1L, Long::sum);
                 String id = prefix + "-" + i;
