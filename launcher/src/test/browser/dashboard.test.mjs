@@ -27,12 +27,19 @@ try {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(timeout);
   const consoleErrors = [];
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
   const offsite = [];
-  page.on('request', (r) => { if (!r.url().startsWith(baseUrl)) { offsite.push(r.url()); } });
+  const watch = (pg) => {
+    pg.setDefaultTimeout(timeout);
+    pg.on('pageerror', (e) => consoleErrors.push(String(e)));
+    pg.on('request', (r) => { if (!r.url().startsWith(baseUrl)) { offsite.push(r.url()); } });
+    return pg;
+  };
+
+  // escaping: a status whose strings hold markup renders it as text, never as elements (own page, status faked)
+  if (!(await escapingHolds(watch(await context.newPage())))) { failed = true; }
+
+  const page = watch(context.pages()[0] || await context.newPage());
 
   await page.goto(baseUrl + '/', { waitUntil: 'domcontentloaded' });
   log('opened', { title: await page.title() });
@@ -52,6 +59,28 @@ try {
   const partitions = await page.$$eval('#partitions tbody tr', (rows) => rows.map((r) => ({
     partition: r.dataset.partition, lag: Number(r.dataset.lag), cells: r.children.length })));
   log('partitions', { count: partitions.length, sample: partitions.slice(0, 3) });
+
+  // batching: effective batch size, partitions/lanes per invocation, fill times, invocations/s, mode and its wait
+  // setting, and the lanes with the largest backlog, once records flow
+  // the reading is taken from one render, the first where a pipeline invoked and some lane holds a backlog
+  const reading = await page.waitForFunction(() => {
+    const r = {
+      pipelines: [...document.querySelectorAll('#batching tbody tr[data-pipeline]')].map((t) => ({
+        pipeline: t.dataset.pipeline, mode: t.dataset.mode, text: t.textContent,
+        meanRecords: Number(t.dataset.meanRecords), meanPartitions: Number(t.dataset.meanPartitions),
+        meanLanes: Number(t.dataset.meanLanes), meanFillMs: Number(t.dataset.meanFillMs),
+        maxFillMs: Number(t.dataset.maxFillMs), invocationsPerSecond: Number(t.dataset.invocations) })),
+      backlogs: [...document.querySelectorAll('#backlogs tbody tr[data-tp]')].map((t) => ({
+        topicPartition: t.dataset.tp, lane: Number(t.dataset.lane), queued: Number(t.dataset.queued),
+        inFlight: t.children[3].textContent, oldestWaitMs: Number(t.dataset.oldestWaitMs) })),
+      batchCard: Number(document.getElementById('batch-size').dataset.value),
+      title: document.getElementById('partitions-title').textContent,
+    };
+    const invoked = r.pipelines.some((p) => p.meanRecords > 0 && p.invocationsPerSecond > 0);
+    return invoked && r.backlogs.length > 0 ? r : null;
+  });
+  const batching = await reading.jsonValue();
+  log('batching', batching);
 
   // values move: several more updates and a different reading of rates or lag
   await page.waitForFunction((u0) => Number(document.body.dataset.updates || 0) >= u0 + 3, updates0);
@@ -86,3 +115,41 @@ try {
   rmSync(userDataDir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
+
+/**
+ * Opens the dashboard with /api/status answered by a copy of the real status whose strings (pipeline name,
+ * ordering, mode, topic, status, reason, backlog lane) hold markup, and checks the page shows that markup as
+ * text: no element it carries exists, and the literal text is visible.
+ */
+async function escapingHolds(pg) {
+  const real = await (await fetch(baseUrl + '/api/status', { cache: 'no-store' })).json();
+  const evil = (what) => `<b data-injected="${what}">${what}</b>`;
+  const pipeline = (name) => {
+    const p = structuredClone(real.pipelines[0]);
+    p.name = evil(name);
+    p.ordering = evil('ordering');
+    p.batch.mode = evil('mode');
+    p.batching.mode = evil('batching-mode');
+    const first = p.partitions[0]
+      || { partition: 0, committedOffset: 0, endOffset: 0, lagRecords: 0, lagSeconds: 0, inFlightRecords: 0 };
+    p.partitions = [{ ...first, topic: evil('topic'), status: evil('status'), statusReason: '"' + evil('reason') }];
+    p.batching.largestBacklogs = [{ topicPartition: evil('tp'), lane: evil('lane'), queued: 3, inFlight: true, oldestWaitMs: 12 }];
+    return p;
+  };
+  const fake = { ...real, pipelines: [pipeline('one'), pipeline('two')] };
+  await pg.route('**/api/status', (route) => route.fulfill({ json: fake }));
+  await pg.goto(baseUrl + '/', { waitUntil: 'domcontentloaded' });
+  await pg.waitForFunction(() => Number(document.body.dataset.updates || 0) >= 1);
+  const result = await pg.evaluate(() => {
+    const text = (sel) => (document.querySelector(sel) || {}).textContent || '';
+    return {
+      injected: [...document.querySelectorAll('[data-injected]')].map((e) => e.dataset.injected),
+      partitionsText: text('#partitions tbody'), backlogText: text('#backlogs tbody'), batchingText: text('#batching tbody'),
+    };
+  });
+  const ok = result.injected.length === 0 && result.partitionsText.includes(evil('topic'))
+    && result.backlogText.includes(evil('tp')) && result.batchingText.includes(evil('one'));
+  log('escaping', { ok, ...result });
+  await pg.close();
+  return ok;
+}

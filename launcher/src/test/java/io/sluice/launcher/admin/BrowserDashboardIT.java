@@ -20,8 +20,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in real headless Chromium (Debian's {@code chromium}, driven by npm {@code playwright-core}
- * from {@code src/test/browser/}): rates and lag render and move, clicking Pause pauses the consumer
- * (checked in {@code /api/status} by the page and here), and a screenshot is saved to
+ * from {@code src/test/browser/}): rates and lag render and move, the batching figures (records, partitions
+ * and lanes per invocation, fill times, invocations per second, mode and its wait setting) and the lanes with
+ * the largest backlog show plausible values, strings from the API render as text (a faked status carrying
+ * markup), clicking Pause pauses the consumer (checked in {@code /api/status} by the page and here), and a
+ * screenshot is saved to
  * {@code target/screenshots/dashboard.png}. Skipped, with the reason, when Chromium, Node or the npm
  * package is not installed ({@code .ci/run} installs them).
  */
@@ -94,6 +97,10 @@ class BrowserDashboardIT {
         assertThat(rates.getDouble("produced")).isPositive();
         assertThat(rates.getDouble("delivered")).isPositive();
         assertThat(step(out, "moved")).isNotEqualTo(rates);
+        assertBatching(step(out, "batching"));
+        JsonObject escaping = step(out, "escaping");
+        assertThat(escaping.getJsonArray("injected")).as("elements injected by API strings").isEmpty();
+        assertThat(escaping.getBoolean("ok")).as(escaping.encode()).isTrue();
         assertThat(step(out, "paused").getBoolean("paused")).isTrue();
         assertThat(step(out, "done").getBoolean("ok")).isTrue();
 
@@ -103,6 +110,33 @@ class BrowserDashboardIT {
         assertThat(p.getJsonArray("pauseReasons").getList()).contains("manual");
         assertThat(shot).exists();
         assertThat(Files.size(shot)).isGreaterThan(10_000);
+    }
+
+    /** The batching panel of the one adaptive pipeline under load (local.json: 8 lanes, maxWaitMs 100 here). */
+    private static void assertBatching(JsonObject b) {
+        assertThat(b.getJsonArray("pipelines")).hasSize(1);
+        JsonObject p = b.getJsonArray("pipelines").getJsonObject(0);
+        assertThat(p.getString("pipeline")).isEqualTo("standard");
+        assertThat(p.getString("mode")).isEqualTo("adaptive");
+        assertThat(p.getString("text")).contains("mode adaptive · max wait 100 ms");
+        assertThat(p.getDouble("meanRecords")).isPositive();
+        assertThat(p.getDouble("invocationsPerSecond")).isPositive();
+        assertThat(p.getDouble("meanPartitions")).isGreaterThanOrEqualTo(1.0);
+        assertThat(p.getDouble("meanLanes")).isGreaterThanOrEqualTo(p.getDouble("meanPartitions"));
+        assertThat(p.getDouble("meanFillMs")).isGreaterThanOrEqualTo(0.0).isLessThanOrEqualTo(p.getDouble("maxFillMs"));
+        // one pipeline: the card's invocation-weighted mean is that pipeline's mean
+        assertThat(b.getDouble("batchCard")).isCloseTo(p.getDouble("meanRecords"), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(b.getString("title")).contains("standard: partition, batch mode adaptive · max wait 100 ms");
+        var backlogs = b.getJsonArray("backlogs");
+        assertThat(backlogs.size()).isBetween(1, 5);
+        for (int i = 0; i < backlogs.size(); i++) {
+            JsonObject l = backlogs.getJsonObject(i);
+            assertThat(l.getString("topicPartition")).matches("mt-c(300|400)-\\d+");
+            assertThat(l.getInteger("lane")).isBetween(0, 7);
+            assertThat(l.getInteger("queued")).isPositive();
+            assertThat(l.getString("inFlight")).isIn("yes", "no");
+            assertThat(l.getLong("oldestWaitMs")).isNotNegative();
+        }
     }
 
     private static JsonObject step(List<String> out, String name) {
