@@ -11,6 +11,8 @@ package io.sluice.batch;
  *   <li>they fill a batch: {@code maxRecords} records or {@code maxBytes} of payload ("count", "bytes"), or</li>
  *   <li>the oldest of them has waited {@code maxWaitMs} ("wait"): the latency target.</li>
  * </ul>
+ * When several slots are free, due records are spread over them ({@link #share}), never below a tenth of
+ * {@code maxRecords} per invocation: the function works on several batches at once instead of one large one.
  * Nothing else is tuned: the load decides the size. A fast function frees its lanes quickly, so batches leave
  * every {@code maxWaitMs} with what arrived meanwhile (small when the input is light, never more invocations
  * than one per {@code maxWaitMs} per free slot). A slow function (or a concurrency limit) keeps lanes busy;
@@ -59,6 +61,24 @@ public final class BatchPolicy {
             return spansLanes() ? "wait" : "linger";
         }
         return null;
+    }
+
+    /**
+     * How many of {@code records} due records one invocation takes when {@code freeSlots} invocation slots are free
+     * (adaptive mode): spread evenly over the free slots — a slow or busy function then works on several smaller
+     * invocations at once instead of one large one — but never below {@link #splitFloor()} each, so spreading never
+     * costs invocations below that size; at most {@code maxRecords}. The caller takes whole lanes until it reaches
+     * the share.
+     */
+    public long share(long records, int freeSlots) {
+        long floor = splitFloor();
+        long ways = Math.max(1, Math.min(Math.max(1, freeSlots), records / floor));
+        return Math.min(settings.maxRecords(), (records + ways - 1) / ways);
+    }
+
+    /** The smallest invocation spreading makes: a tenth of {@code maxRecords} (1,000 by default), at least 1. */
+    public long splitFloor() {
+        return Math.max(1, settings.maxRecords() / 10);
     }
 
     /** When records queued at {@code oldestQueuedAt} are due whatever the fill. */

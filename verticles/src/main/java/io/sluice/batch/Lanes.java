@@ -261,7 +261,11 @@ public final class Lanes {
         int[] size = {ENVELOPE_BYTES};
         String[] why = {reason};
         int taken = 0;
+        long share = policy.share(records, maxInFlightBatches - inFlightBatches);
         for (Lane lane : lanes.values()) {
+            if (taken >= share) {
+                break; // the rest goes in the next invocation, on another free slot
+            }
             if (lane.busy || lane.queue.isEmpty()) {
                 continue;
             }

@@ -43,4 +43,14 @@ class BatchPolicyTest {
         assertThat(FIXED.closeReason(999, 2_000, 0, 1_000)).isEqualTo("linger");
         assertThat(FIXED.closeReason(1_000, 2_000, 0, 0)).isEqualTo("count");
     }
+
+    @Test
+    void dueRecordsSpreadOverFreeSlotsButNeverBelowATenthOfTheCeiling() {
+        assertThat(ADAPTIVE.splitFloor()).isEqualTo(1_000);
+        assertThat(ADAPTIVE.share(1_900, 64)).as("under two floors: one invocation").isEqualTo(1_900);
+        assertThat(ADAPTIVE.share(3_000, 64)).isEqualTo(1_000);
+        assertThat(ADAPTIVE.share(3_000, 2)).as("two free slots").isEqualTo(1_500);
+        assertThat(ADAPTIVE.share(50_000, 2)).as("the ceiling").isEqualTo(10_000);
+        assertThat(ADAPTIVE.share(10, 0)).isEqualTo(10);
+    }
 }

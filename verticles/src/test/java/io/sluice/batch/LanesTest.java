@@ -394,10 +394,10 @@ class LanesTest {
             l.add(rec(0, i, "truck-" + (i % 40), 10), 0);
         }
         List<Batch> out = l.ready(0);
-        assertThat(out).as("2,500 queued: full batches go without waiting").hasSize(2);
+        assertThat(out).as("2,500 queued: full batches go without waiting").isNotEmpty();
         assertThat(out).allSatisfy(b -> {
             assertThat(b.closeReason()).isEqualTo("count");
-            assertThat(b.records()).hasSizeLessThanOrEqualTo(1_000);
+            assertThat(b.records()).hasSizeBetween(100, 1_000); // the split floor (a tenth) and the ceiling
         });
         Set<Lanes.LaneKey> seen = new java.util.HashSet<>();
         for (Batch b : out) {
@@ -437,5 +437,20 @@ class LanesTest {
             }
         }
         assertThat(l.inFlightBatches()).isEqualTo(inFlight.size());
+    }
+
+    @Test
+    void dueRecordsSpreadOverFreeSlotsInInvocationsOfAtLeastTheSplitFloor() {
+        Lanes l = adaptive(10_000, 100, Ordering.PARTITION, 1, 64);
+        for (int p = 0; p < 12; p++) {
+            for (int i = 0; i < 300; i++) {
+                l.add(rec(p, i, "k" + i, 10), 0);
+            }
+        }
+        List<Batch> out = l.ready(100);
+        assertThat(out).as("3,600 due records, 64 free slots, floor 1,000: three invocations").hasSize(3);
+        assertThat(out).allSatisfy(b -> assertThat(b.records()).hasSizeGreaterThanOrEqualTo(1_000));
+        assertThat(out.stream().mapToInt(b -> b.records().size()).sum()).isEqualTo(3_600);
+        assertThat(out.stream().mapToInt(Batch::partitionCount).sum()).as("each partition in one of them").isEqualTo(12);
     }
 }
