@@ -108,6 +108,7 @@ public final class DispatchVerticle extends VerticleBase {
     private void onBatch(Message<Batch> msg) {
         Batch b = msg.body();
         metrics.batch(b.records().size(), b.payloadBytes(), b.closeReason(), !"too-large".equals(b.closeReason()));
+        metrics.batchSpan(b.partitionCount(), b.slices().size());
         Future<BatchOutcome> run;
         try {
             run = new Run(b).start();

@@ -285,6 +285,8 @@ class DispatchVerticleTest {
         assertThat(o.slices()).containsExactly(1);
         assertThat(o.records()).containsExactlyElementsOf(p3);
         assertThat(o.delivered()).isEqualTo(2);
+        assertThat(registry.find("sluice.batch.partitions").tag("pipeline", NAME).summary().max())
+                .as("partitions per invocation").isEqualTo(2.0);
     }
 
     private static InRecord recordOf(int partition, long offset) {
