@@ -48,6 +48,15 @@ public final class BatchPolicy {
      * @param oldestQueuedAt when the oldest of them was queued (ms, the caller's clock)
      */
     public String closeReason(long records, long payloadBytes, long oldestQueuedAt, long nowMs) {
+        return closeReason(records, payloadBytes, oldestQueuedAt, nowMs, 0);
+    }
+
+    /**
+     * As {@link #closeReason(long, long, long, long)}, knowing how many invocations are in flight: in adaptive
+     * mode records fewer than {@link #splitFloor()} wait up to one more {@code maxWaitMs} while others are in flight,
+     * for the lanes of those to free and join them (see {@link #dueAt(long, long, int)}).
+     */
+    public String closeReason(long records, long payloadBytes, long oldestQueuedAt, long nowMs, int inFlight) {
         if (records <= 0) {
             return null;
         }
@@ -57,7 +66,7 @@ public final class BatchPolicy {
         if (payloadBytes >= settings.maxBytes()) {
             return "bytes";
         }
-        if (nowMs >= dueAt(oldestQueuedAt)) {
+        if (nowMs >= dueAt(oldestQueuedAt, records, inFlight)) {
             return spansLanes() ? "wait" : "linger";
         }
         return null;
@@ -81,9 +90,20 @@ public final class BatchPolicy {
         return Math.max(1, settings.maxRecords() / 10);
     }
 
-    /** When records queued at {@code oldestQueuedAt} are due whatever the fill. */
+    /** When records queued at {@code oldestQueuedAt} are due whatever the fill (nothing in flight to join them). */
     public long dueAt(long oldestQueuedAt) {
         return oldestQueuedAt + settings.waitMs();
+    }
+
+    /**
+     * When {@code records} queued since {@code oldestQueuedAt} are due with {@code inFlight} invocations out. In
+     * adaptive mode a group below the split floor waits one more {@code maxWaitMs} while others are in flight, so
+     * groups of lanes that split under a burst (or freed at slightly different times) merge again instead of
+     * each paying an invocation per cycle; with nothing in flight, or the floor reached, it goes at the target.
+     */
+    public long dueAt(long oldestQueuedAt, long records, int inFlight) {
+        long due = dueAt(oldestQueuedAt);
+        return spansLanes() && inFlight > 0 && records < splitFloor() ? due + settings.maxWaitMs() : due;
     }
 
     /** Whether one more record of {@code recordBytes} fits a batch holding {@code records} and {@code bytes}. */

@@ -252,7 +252,8 @@ public final class Lanes {
                 oldest = Math.min(oldest, lane.firstQueuedAt);
             }
         }
-        String reason = records == 0 ? null : flush ? "flush" : policy.closeReason(records, bytes, oldest, nowMs);
+        String reason = records == 0 ? null : flush ? "flush"
+                : policy.closeReason(records, bytes, oldest, nowMs, inFlightBatches);
         if (reason == null) {
             return null;
         }
@@ -438,16 +439,22 @@ public final class Lanes {
             return -1;
         }
         long min = -1;
+        long records = 0;
+        long oldest = Long.MAX_VALUE;
         for (Lane lane : lanes.values()) {
             if (!lane.busy && !lane.queue.isEmpty()) {
                 long d = policy.dueAt(lane.firstQueuedAt);
                 if (min < 0 || d < min) {
                     min = d;
                 }
+                records += lane.queue.size();
+                oldest = Math.min(oldest, lane.firstQueuedAt);
             }
         }
-        return min;
+        // adaptive: the free lanes go together, due as one group
+        return min < 0 || !policy.spansLanes() ? min : policy.dueAt(oldest, records, inFlightBatches);
     }
+
 
     /**
      * Drops queued records of these partitions (revoked or lost); returns how many were dropped. Their

@@ -53,4 +53,14 @@ class BatchPolicyTest {
         assertThat(ADAPTIVE.share(50_000, 2)).as("the ceiling").isEqualTo(10_000);
         assertThat(ADAPTIVE.share(10, 0)).isEqualTo(10);
     }
+
+    @Test
+    void aSmallGroupWaitsOneMoreTargetWhileOthersAreInFlightSoGroupsMergeAgain() {
+        assertThat(ADAPTIVE.closeReason(500, 200_000, 1_000, 1_100, 2)).as("500 < floor, 2 in flight").isNull();
+        assertThat(ADAPTIVE.dueAt(1_000, 500, 2)).isEqualTo(1_200);
+        assertThat(ADAPTIVE.closeReason(500, 200_000, 1_000, 1_200, 2)).isEqualTo("wait");
+        assertThat(ADAPTIVE.closeReason(500, 200_000, 1_000, 1_100, 0)).as("nothing to merge with").isEqualTo("wait");
+        assertThat(ADAPTIVE.closeReason(1_000, 400_000, 1_000, 1_100, 2)).as("the floor reached").isEqualTo("wait");
+        assertThat(FIXED.dueAt(0, 5, 3)).as("fixed: the linger only").isEqualTo(1_000);
+    }
 }
