@@ -18,7 +18,7 @@ class SluiceConfigTest {
         assertThat(c.embedded().enabled()).isTrue();
         assertThat(c.pipelines()).singleElement().satisfies(p -> {
             assertThat(p.batch().mode()).isEqualTo(io.sluice.batch.BatchSettings.Mode.ADAPTIVE);
-            assertThat(p.batch().maxRecords()).isEqualTo(10_000);
+            assertThat(p.batch().maxRecords()).isEqualTo(20_000);
             assertThat(p.ordering()).isEqualTo(Ordering.PARTITION);
         });
         assertThat(c.producer().router().route(301)).contains("mt-c300");

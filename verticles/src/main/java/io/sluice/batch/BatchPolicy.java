@@ -85,7 +85,7 @@ public final class BatchPolicy {
         return Math.min(settings.maxRecords(), (records + ways - 1) / ways);
     }
 
-    /** The smallest invocation spreading makes: a tenth of {@code maxRecords} (1,000 by default), at least 1. */
+    /** The smallest invocation spreading makes: a tenth of {@code maxRecords} (2,000 by default), at least 1. */
     public long splitFloor() {
         return Math.max(1, settings.maxRecords() / 10);
     }

@@ -28,27 +28,37 @@ public record BatchSettings(Mode mode, int maxRecords, int maxBytes, long linger
     public static final int LAMBDA_SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
     /** The largest {@code maxBytes}: the Invoke limit less room for the request around the payload. */
     public static final int MAX_BYTES_LIMIT = LAMBDA_SYNC_PAYLOAD_LIMIT - 64 * 1024;
-    /** The largest {@code maxRecords}: an event source mapping's largest batch. */
-    public static final int MAX_RECORDS_LIMIT = 10_000;
-    public static final int DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+    /** The largest {@code maxRecords} (an event source mapping's largest batch is 10,000; bytes bind first anyway). */
+    public static final int MAX_RECORDS_LIMIT = 100_000;
+    /** The fixed mode's default {@code maxBytes} (the first milestone's). */
+    public static final int DEFAULT_FIXED_MAX_BYTES = 5 * 1024 * 1024;
     public static final long DEFAULT_LINGER_MS = 1_000;
     public static final long DEFAULT_MAX_WAIT_MS = 100;
     public static final long MAX_TIME_MS = 60_000;
 
     /** How batches form. */
     public enum Mode {
-        ADAPTIVE(10_000),
-        FIXED(1_000);
+        /** Ceilings: 20,000 records and the payload limit (bytes bind first: ~15,000 records of 200 bytes). */
+        ADAPTIVE(20_000, MAX_BYTES_LIMIT),
+        /** The first milestone's: 1,000 records, 5 MiB. */
+        FIXED(1_000, DEFAULT_FIXED_MAX_BYTES);
 
         private final int defaultMaxRecords;
+        private final int defaultMaxBytes;
 
-        Mode(int defaultMaxRecords) {
+        Mode(int defaultMaxRecords, int defaultMaxBytes) {
             this.defaultMaxRecords = defaultMaxRecords;
+            this.defaultMaxBytes = defaultMaxBytes;
         }
 
         /** {@code maxRecords} when the configuration gives none. */
         public int defaultMaxRecords() {
             return defaultMaxRecords;
+        }
+
+        /** {@code maxBytes} when the configuration gives none. */
+        public int defaultMaxBytes() {
+            return defaultMaxBytes;
         }
 
         public String configName() {
@@ -95,7 +105,7 @@ public record BatchSettings(Mode mode, int maxRecords, int maxBytes, long linger
         rejectOtherModesKey(c, mode, Mode.ADAPTIVE, "maxWaitMs", "lingerMs");
         BatchSettings s = new BatchSettings(mode,
                 c.intIn("maxRecords", mode.defaultMaxRecords(), 1, MAX_RECORDS_LIMIT),
-                c.intIn("maxBytes", DEFAULT_MAX_BYTES, 1024, MAX_BYTES_LIMIT),
+                c.intIn("maxBytes", mode.defaultMaxBytes(), 1024, MAX_BYTES_LIMIT),
                 c.longIn("lingerMs", DEFAULT_LINGER_MS, 0, MAX_TIME_MS),
                 c.longIn("maxWaitMs", DEFAULT_MAX_WAIT_MS, 0, MAX_TIME_MS));
         c.done();

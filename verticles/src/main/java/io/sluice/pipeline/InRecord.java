@@ -17,11 +17,16 @@ public record InRecord(String topic, int partition, long offset, long timestamp,
     public record Header(String name, byte[] value) {
     }
 
-    /** Bytes this record adds to a Lambda Kafka-event payload (base64 key/value, header byte arrays, fields). */
+    /**
+     * Bytes this record adds to a Lambda Kafka-event payload, never fewer than it does: the field names and
+     * punctuation (128), the largest numbers (partition 10, offset and timestamp 20 digits each), the timestamp type,
+     * base64 key and value, and per header its name (quoted, each char up to 6 bytes escaped) and bytes as signed
+     * integers ("-128," = 5).
+     */
     public int payloadBytes() {
-        int n = 130 + topic.length() + base64Len(key) + base64Len(value);
+        int n = 128 + 10 + 20 + 20 + 20 + topic.length() * 6 + base64Len(key) + base64Len(value);
         for (Header h : headers) {
-            n += h.name().length() + 8 + (h.value() == null ? 0 : h.value().length * 4);
+            n += h.name().length() * 6 + 8 + (h.value() == null ? 0 : h.value().length * 5);
         }
         return n;
     }

@@ -174,7 +174,7 @@ class AdminApiIT {
         assertBad("PUT", "/api/producer/rate", "{\"messagesPerSec\":5}", "messagesPerSec", "unknown field");
         assertBad("PUT", "/api/producer/rate", "{}", null, "at least one of");
         assertBad("PUT", "/api/producer/rate", "not json", null, "not valid JSON");
-        assertBad("PUT", "/api/batch", "{\"maxRecords\":0}", "maxRecords", "between 1 and 10000");
+        assertBad("PUT", "/api/batch", "{\"maxRecords\":0}", "maxRecords", "between 1 and 50000");
         assertBad("PUT", "/api/batch", "{\"maxBytes\":10}", "maxBytes", "between 1024 and");
         assertBad("PUT", "/api/batch", "{\"maxWaitMs\":60001}", "maxWaitMs", "between 0 and 60000");
         assertBad("PUT", "/api/batch", "{\"lingerMs\":100}", "lingerMs", "applies to mode fixed only");
