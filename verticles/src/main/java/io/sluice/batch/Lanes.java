@@ -303,6 +303,7 @@ public final class Lanes {
         List<InRecord> records = new ArrayList<>(Math.min(lane.queue.size(), policy.settings().maxRecords()));
         InRecord head = lane.queue.peekFirst();
         int before = bytes[0];
+        bytes[0] += sliceBytes(lane); // its partition's "<topic>-<partition>":[...] in the event
         if (policy.tooLarge(head.payloadBytes(), ENVELOPE_BYTES)) {
             records.add(lane.queue.pollFirst());
             bytes[0] += head.payloadBytes();
@@ -317,11 +318,16 @@ public final class Lanes {
                 bytes[0] += r.payloadBytes();
             }
         }
-        lane.queuedPayloadBytes -= bytes[0] - before;
+        lane.queuedPayloadBytes -= bytes[0] - before - sliceBytes(lane);
         lane.firstQueuedAt = lane.queue.isEmpty() ? -1 : lane.firstQueuedAt;
         lane.busy = true;
         lane.inFlight = nextBatchId; // the id open() gives the batch
         return new Batch.Slice(lane.key.tp().topic(), lane.key.tp().partition(), lane.key.lane(), records);
+    }
+
+    /** Bytes a slice adds to the event besides its records: its partition's key and brackets, at most. */
+    private static int sliceBytes(Lane lane) {
+        return lane.key.tp().topic().length() + 16;
     }
 
     private Batch open(List<Batch.Slice> slices, int bytes, String reason, long waitedMs) {

@@ -19,14 +19,49 @@ public record InRecord(String topic, int partition, long offset, long timestamp,
 
     /**
      * Bytes this record adds to a Lambda Kafka-event payload, never fewer than it does: the field names and
-     * punctuation (128), the largest numbers (partition 10, offset and timestamp 20 digits each), the timestamp type,
-     * base64 key and value, and per header its name (quoted, each char up to 6 bytes escaped) and bytes as signed
-     * integers ("-128," = 5).
+     * punctuation (118, rounded up to 128), the numbers' digits, the topic (Kafka allows only ASCII letters, digits,
+     * '.', '_' and '-'), base64 key and value, and per header its name as JSON escapes it and its bytes as signed
+     * integers with commas.
      */
     public int payloadBytes() {
-        int n = 128 + 10 + 20 + 20 + 20 + topic.length() * 6 + base64Len(key) + base64Len(value);
+        int n = 128 + digits(partition) + digits(offset) + digits(timestamp) + topic.length() + base64Len(key)
+                + base64Len(value);
         for (Header h : headers) {
-            n += h.name().length() * 6 + 8 + (h.value() == null ? 0 : h.value().length * 5);
+            n += 8 + jsonStringBytes(h.name()) + signedBytesJson(h.value());
+        }
+        return n;
+    }
+
+    private static int digits(long v) {
+        if (v == Long.MIN_VALUE) {
+            return 20;
+        }
+        int n = v < 0 ? 2 : 1;
+        for (long x = Math.abs(v); x >= 10; x /= 10) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Bytes of {@code s} inside a JSON string, at most: escapes 6, other UTF-8 up to 3 per char. */
+    private static int jsonStringBytes(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x20 || c == '"' || c == '\\' ? 6 : c < 0x80 ? 1 : 3;
+        }
+        return n;
+    }
+
+    /** "1,-128,27" for a byte array: each byte's digits (and sign) and the commas between. */
+    private static int signedBytesJson(byte[] v) {
+        if (v == null || v.length == 0) {
+            return 0;
+        }
+        int n = v.length - 1;
+        for (byte b : v) {
+            int x = Math.abs((int) b);
+            n += (b < 0 ? 1 : 0) + (x < 10 ? 1 : x < 100 ? 2 : 3);
         }
         return n;
     }
