@@ -40,7 +40,7 @@ class BadConfigIT {
     void negativeBatchSize() throws Exception {
         List<String> err = runWith(c -> pipeline(c).getJsonObject("batch").put("maxRecords", -5), 2);
         assertThat(err).hasSize(1);
-        assertThat(err.get(0)).isEqualTo("sluice: invalid configuration: pipelines[0].batch.maxRecords: must be between 1 and 10000, got -5");
+        assertThat(err.get(0)).isEqualTo("sluice: invalid configuration: pipelines[0].batch.maxRecords: must be between 1 and 100000, got -5");
     }
 
     @Test
