@@ -242,18 +242,11 @@ public final class Lanes {
      * they should go; null when nothing should. A record too large to ever send goes alone, as "too-large".
      */
     private Batch takeAcrossLanes(long nowMs, boolean flush) {
-        long records = 0;
-        long bytes = ENVELOPE_BYTES;
-        long oldest = Long.MAX_VALUE;
-        for (Lane lane : lanes.values()) {
-            if (!lane.busy && !lane.queue.isEmpty()) {
-                records += lane.queue.size();
-                bytes += lane.queuedPayloadBytes;
-                oldest = Math.min(oldest, lane.firstQueuedAt);
-            }
-        }
+        FreeLanes free = freeLanes();
+        long records = free.records();
+        long oldest = free.oldestQueuedAt();
         String reason = records == 0 ? null : flush ? "flush"
-                : policy.closeReason(records, bytes, oldest, nowMs, inFlightBatches);
+                : policy.closeReason(records, free.payloadBytes(), oldest, nowMs, inFlightBatches);
         if (reason == null) {
             return null;
         }
@@ -444,23 +437,32 @@ public final class Lanes {
         if (inFlightBatches >= maxInFlightBatches) {
             return -1;
         }
-        long min = -1;
+        FreeLanes free = freeLanes();
+        if (free.records() == 0) {
+            return -1;
+        }
+        // adaptive: the free lanes go together, due as one group; fixed: each on its own, the oldest first
+        return policy.spansLanes() ? policy.dueAt(free.oldestQueuedAt(), free.records(), inFlightBatches)
+                : policy.dueAt(free.oldestQueuedAt());
+    }
+
+    /** What the lanes with nothing in flight hold: records, payload bytes (envelope included), oldest queue time. */
+    private record FreeLanes(long records, long payloadBytes, long oldestQueuedAt) {
+    }
+
+    private FreeLanes freeLanes() {
         long records = 0;
+        long bytes = ENVELOPE_BYTES;
         long oldest = Long.MAX_VALUE;
         for (Lane lane : lanes.values()) {
             if (!lane.busy && !lane.queue.isEmpty()) {
-                long d = policy.dueAt(lane.firstQueuedAt);
-                if (min < 0 || d < min) {
-                    min = d;
-                }
                 records += lane.queue.size();
+                bytes += lane.queuedPayloadBytes;
                 oldest = Math.min(oldest, lane.firstQueuedAt);
             }
         }
-        // adaptive: the free lanes go together, due as one group
-        return min < 0 || !policy.spansLanes() ? min : policy.dueAt(oldest, records, inFlightBatches);
+        return new FreeLanes(records, bytes, oldest);
     }
-
 
     /**
      * Drops queued records of these partitions (revoked or lost); returns how many were dropped. Their

@@ -22,9 +22,12 @@ import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -313,7 +316,7 @@ public final class DispatchVerticle extends VerticleBase {
          */
         private Object orderGroup(InRecord r) {
             return settings.retry().onPartialFailure() == RetrySettings.Resend.LANE ? sliceOf.get(r)
-                    : r.topic() + "-" + r.partition() + "/" + (r.key() == null ? "" : java.util.HexFormat.of().formatHex(r.key()));
+                    : r.topic() + "-" + r.partition() + "/" + (r.key() == null ? "" : HexFormat.of().formatHex(r.key()));
         }
 
         /**
@@ -328,13 +331,11 @@ public final class DispatchVerticle extends VerticleBase {
             }
             List<InRecord> heads = new ArrayList<>();
             List<InRecord> rest = new ArrayList<>();
-            java.util.Set<Object> seen = new java.util.HashSet<>();
+            Set<Object> seen = new HashSet<>();
             for (InRecord r : retry) {
                 (seen.add(orderGroup(r)) ? heads : rest).add(r);
             }
-            if (firstFailureMs < 0) {
-                firstFailureMs = System.currentTimeMillis();
-            }
+            noteFailure();
             LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); each lane's first failure to the DLQ ({} record(s)), "
                     + "{} record(s) behind them sent again", settings.name(), batch.range(), attempt, cls, message,
                     heads.size(), rest.size());
@@ -342,10 +343,15 @@ public final class DispatchVerticle extends VerticleBase {
                     : attempt(rest, 1));
         }
 
-        private Future<Void> retryOrDeadLetter(List<InRecord> records, int attempt, String errorClass, String message) {
+        /** Remembers when the run's first failure happened (the DLQ headers carry it). */
+        private void noteFailure() {
             if (firstFailureMs < 0) {
                 firstFailureMs = System.currentTimeMillis();
             }
+        }
+
+        private Future<Void> retryOrDeadLetter(List<InRecord> records, int attempt, String errorClass, String message) {
+            noteFailure();
             if (attempt >= settings.retry().maxAttempts()) {
                 LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); {} record(s) to the DLQ", settings.name(),
                         batch.range(), attempt, errorClass, message, records.size());

@@ -40,11 +40,6 @@ public final class KafkaEventPayload {
         this.eventSourceArn = eventSourceArn;
     }
 
-    /** The event for records of one topic-partition. */
-    public byte[] build(String topic, int partition, List<InRecord> records) {
-        return build(records);
-    }
-
     /**
      * The event for records of any partitions: one {@code "<topic>-<partition>"} array per partition, in the order
      * the partitions first appear, each in offset order (records of several key lanes of a partition interleave

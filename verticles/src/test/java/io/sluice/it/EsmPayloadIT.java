@@ -123,7 +123,7 @@ class EsmPayloadIT {
 
     @Test
     void createTimeRecordsMatchTheExampleFieldByField() throws IOException {
-        JsonNode event = tree(payload(CREATE_TOPIC, CREATE_PARTITION, ARN));
+        JsonNode event = tree(payload(CREATE_TOPIC, ARN));
         JsonNode example = example();
 
         EsmShape.assertEvent(event, "Sluice's event");
@@ -155,7 +155,7 @@ class EsmPayloadIT {
 
     @Test
     void logAppendTimeRecordsCarryTheBrokersTimestampAndItsAwsName() throws IOException {
-        JsonNode event = tree(payload(APPEND_TOPIC, 0, ARN));
+        JsonNode event = tree(payload(APPEND_TOPIC, ARN));
 
         EsmShape.assertEvent(event, "Sluice's event");
         JsonNode records = event.get("records").get(APPEND_TOPIC + "-0");
@@ -172,8 +172,8 @@ class EsmPayloadIT {
 
     @Test
     void theSelfManagedEventIsTheSameWithoutTheArn() throws IOException {
-        JsonNode msk = tree(payload(CREATE_TOPIC, CREATE_PARTITION, ARN));
-        JsonNode selfManaged = tree(payload(CREATE_TOPIC, CREATE_PARTITION, null));
+        JsonNode msk = tree(payload(CREATE_TOPIC, ARN));
+        JsonNode selfManaged = tree(payload(CREATE_TOPIC, null));
 
         EsmShape.assertEvent(selfManaged, "Sluice's self-managed event");
         assertThat(selfManaged.get("eventSource").textValue()).isEqualTo("SelfManagedKafka");
@@ -185,7 +185,7 @@ class EsmPayloadIT {
     void theFunctionsParserReadsThePayload() throws Exception {
         for (String topic : List.of(CREATE_TOPIC, APPEND_TOPIC)) {
             int partition = topic.equals(CREATE_TOPIC) ? CREATE_PARTITION : 0;
-            KafkaEventBatch batch = new KafkaEventParser(Dispatcher.MAPPER).parse(payload(topic, partition, ARN));
+            KafkaEventBatch batch = new KafkaEventParser(Dispatcher.MAPPER).parse(payload(topic, ARN));
 
             assertThat(batch.eventSource()).isEqualTo("aws:kafka");
             assertThat(batch.eventSourceArn()).isEqualTo(ARN);
@@ -212,7 +212,7 @@ class EsmPayloadIT {
         ObjectMapper aws = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         for (String topic : List.of(CREATE_TOPIC, APPEND_TOPIC)) {
             int partition = topic.equals(CREATE_TOPIC) ? CREATE_PARTITION : 0;
-            KafkaEvent event = aws.readValue(payload(topic, partition, ARN), KafkaEvent.class);
+            KafkaEvent event = aws.readValue(payload(topic, ARN), KafkaEvent.class);
 
             assertThat(event.getEventSource()).isEqualTo("aws:kafka");
             assertThat(event.getEventSourceArn()).isEqualTo(ARN);
@@ -264,12 +264,12 @@ class EsmPayloadIT {
         }
     }
 
-    private static byte[] payload(String topic, int partition, String arn) {
+    private static byte[] payload(String topic, String arn) {
         List<InRecord> in = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : FETCHED.get(topic)) {
             in.add(RecordConversion.toInRecord(r, 1, System.currentTimeMillis()));
         }
-        return new KafkaEventPayload(cluster.bootstrapServers(), arn).build(topic, partition, in);
+        return new KafkaEventPayload(cluster.bootstrapServers(), arn).build(in);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> fetch(TopicPartition tp) {
