@@ -5,7 +5,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
 
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -32,12 +33,21 @@ public final class RecordConversion {
      * @param nowMs wall-clock time the consumer received it
      */
     public static InRecord toInRecord(ConsumerRecord<byte[], byte[]> r, long epoch, long nowMs) {
-        List<InRecord.Header> headers = new ArrayList<>(2);
-        for (Header h : r.headers()) {
-            headers.add(new InRecord.Header(h.key(), h.value()));
+        Header[] hs = r.headers().toArray();
+        List<InRecord.Header> headers;
+        if (hs.length == 0) {
+            headers = List.of();
+        } else if (hs.length == 1) {
+            headers = List.of(new InRecord.Header(hs[0].key(), hs[0].value()));
+        } else {
+            InRecord.Header[] copy = new InRecord.Header[hs.length];
+            for (int i = 0; i < hs.length; i++) {
+                copy[i] = new InRecord.Header(hs[i].key(), hs[i].value());
+            }
+            headers = Collections.unmodifiableList(Arrays.asList(copy));
         }
         return new InRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), awsTimestampType(r.timestampType()),
-                r.key(), r.value(), List.copyOf(headers), epoch, nowMs);
+                r.key(), r.value(), headers, epoch, nowMs);
     }
 
     /**

@@ -1,19 +1,12 @@
 package io.sluice.dispatch;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.pipeline.InRecord;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds the AWS Lambda Kafka event (the payload an MSK or self-managed Kafka event source mapping
@@ -28,16 +21,35 @@ import java.util.Map;
  * are base64 and left out when null; {@code headers} keeps Kafka's order and repeated names, one single-key
  * object per header, its bytes as signed JSON integers (-128..127, Java's {@code byte}); a null header value is an
  * empty array. {@code EsmPayloadIT} checks all of this against AWS's example event.
+ *
+ * <p>Written straight into one byte array sized from {@link InRecord#payloadBytes} (an upper bound, so it never
+ * grows), base64 encoded in place: this is the dispatcher's largest per-record cost, and a general JSON generator
+ * spent most of it on bookkeeping that compact output of known shape does not need.
  */
 public final class KafkaEventPayload {
-    private static final JsonFactory JSON = new JsonFactory();
-    private final String bootstrapServers;
-    private final String eventSourceArn;
+    private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] SIGNED_BYTES = new byte[256][];
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        for (int b = -128; b < 128; b++) {
+            SIGNED_BYTES[b & 0xff] = Integer.toString(b).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private final byte[] head;
 
     /** @param eventSourceArn the MSK cluster ARN (event source "aws:kafka"), or null ("SelfManagedKafka") */
     public KafkaEventPayload(String bootstrapServers, String eventSourceArn) {
-        this.bootstrapServers = bootstrapServers;
-        this.eventSourceArn = eventSourceArn;
+        Out o = new Out(64 + 6 * (bootstrapServers.length() + (eventSourceArn == null ? 0 : eventSourceArn.length())));
+        if (eventSourceArn != null) {
+            o.ascii("{\"eventSource\":\"aws:kafka\",\"eventSourceArn\":").string(eventSourceArn);
+        } else {
+            o.ascii("{\"eventSource\":\"SelfManagedKafka\"");
+        }
+        o.ascii(",\"bootstrapServers\":").string(bootstrapServers).ascii(",\"records\":{");
+        this.head = o.bytes();
     }
 
     /**
@@ -46,68 +58,103 @@ public final class KafkaEventPayload {
      * by offset; each lane's own order is kept).
      */
     public byte[] build(List<InRecord> records) {
-        Map<String, List<InRecord>> byPartition = new LinkedHashMap<>();
-        for (InRecord r : records) {
-            byPartition.computeIfAbsent(r.topic() + "-" + r.partition(), k -> new ArrayList<>()).add(r);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + records.size() * 400);
-        Base64.Encoder b64 = Base64.getEncoder();
-        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            if (eventSourceArn != null) {
-                g.writeStringField("eventSource", "aws:kafka");
-                g.writeStringField("eventSourceArn", eventSourceArn);
-            } else {
-                g.writeStringField("eventSource", "SelfManagedKafka");
+        List<List<InRecord>> partitions = byPartition(records);
+        long bound = head.length + 2L;
+        for (List<InRecord> p : partitions) {
+            InRecord first = p.get(0);
+            bound += 16 + 6L * first.topic().length() + 11 + p.size();
+            for (InRecord r : p) {
+                bound += r.payloadBytes();
             }
-            g.writeStringField("bootstrapServers", bootstrapServers);
-            g.writeObjectFieldStart("records");
-            for (Map.Entry<String, List<InRecord>> part : byPartition.entrySet()) {
-                writePartition(g, part.getKey(), part.getValue(), b64);
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        if (bound > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("payload of " + records.size() + " records exceeds 2 GiB");
+        }
+        Out o = new Out((int) bound);
+        o.raw(head);
+        boolean firstPartition = true;
+        for (List<InRecord> p : partitions) {
+            if (!firstPartition) {
+                o.ch(',');
+            }
+            firstPartition = false;
+            writePartition(o, p);
+        }
+        o.ch('}').ch('}');
+        return o.bytes();
     }
 
-    private static void writePartition(JsonGenerator g, String key, List<InRecord> records, Base64.Encoder b64)
-            throws IOException {
+    /** The records grouped by topic-partition in first-appearance order; runs of one partition need no lookup. */
+    private static List<List<InRecord>> byPartition(List<InRecord> records) {
+        List<List<InRecord>> groups = new ArrayList<>();
+        List<InRecord> current = null;
+        for (InRecord r : records) {
+            if (current == null || !samePartition(current.get(0), r)) {
+                current = null;
+                for (List<InRecord> g : groups) { // few partitions per batch, and records come in runs
+                    if (samePartition(g.get(0), r)) {
+                        current = g;
+                        break;
+                    }
+                }
+                if (current == null) {
+                    current = new ArrayList<>();
+                    groups.add(current);
+                }
+            }
+            current.add(r);
+        }
+        return groups;
+    }
+
+    private static boolean samePartition(InRecord a, InRecord b) {
+        return a.partition() == b.partition() && a.topic().equals(b.topic());
+    }
+
+    private static void writePartition(Out o, List<InRecord> records) {
         if (!inOffsetOrder(records)) {
             records.sort(Comparator.comparingLong(InRecord::offset));
         }
-        g.writeArrayFieldStart(key);
-        for (InRecord r : records) {
-            g.writeStartObject();
-            g.writeStringField("topic", r.topic());
-            g.writeNumberField("partition", r.partition());
-            g.writeNumberField("offset", r.offset());
-            g.writeNumberField("timestamp", r.timestamp());
-            g.writeStringField("timestampType", r.timestampType());
+        InRecord first = records.get(0);
+        o.ch('"').text(first.topic()).ch('-').number(first.partition()).ascii("\":[");
+        for (int i = 0; i < records.size(); i++) {
+            InRecord r = records.get(i);
+            if (i > 0) {
+                o.ch(',');
+            }
+            o.ascii("{\"topic\":").string(r.topic())
+                    .ascii(",\"partition\":").number(r.partition())
+                    .ascii(",\"offset\":").number(r.offset())
+                    .ascii(",\"timestamp\":").number(r.timestamp())
+                    .ascii(",\"timestampType\":").string(r.timestampType());
             if (r.key() != null) {
-                g.writeStringField("key", b64.encodeToString(r.key()));
+                o.ascii(",\"key\":").base64(r.key());
             }
             if (r.value() != null) {
-                g.writeStringField("value", b64.encodeToString(r.value()));
+                o.ascii(",\"value\":").base64(r.value());
             }
-            g.writeArrayFieldStart("headers");
-            for (InRecord.Header h : r.headers()) {
-                g.writeStartObject();
-                g.writeArrayFieldStart(h.name());
-                if (h.value() != null) {
-                    for (byte b : h.value()) {
-                        g.writeNumber(b);
+            o.ascii(",\"headers\":[");
+            List<InRecord.Header> headers = r.headers();
+            for (int h = 0; h < headers.size(); h++) {
+                InRecord.Header header = headers.get(h);
+                if (h > 0) {
+                    o.ch(',');
+                }
+                o.ch('{').string(header.name()).ascii(":[");
+                byte[] v = header.value();
+                if (v != null) {
+                    for (int k = 0; k < v.length; k++) {
+                        if (k > 0) {
+                            o.ch(',');
+                        }
+                        o.raw(SIGNED_BYTES[v[k] & 0xff]);
                     }
                 }
-                g.writeEndArray();
-                g.writeEndObject();
+                o.ascii("]}");
             }
-            g.writeEndArray();
-            g.writeEndObject();
+            o.ascii("]}");
         }
-        g.writeEndArray();
+        o.ch(']');
     }
 
     private static boolean inOffsetOrder(List<InRecord> records) {
@@ -117,5 +164,143 @@ public final class KafkaEventPayload {
             }
         }
         return true;
+    }
+
+    /** Compact JSON into a byte array that grows only when its first size was not enough. */
+    private static final class Out {
+        private byte[] buf;
+        private int pos;
+
+        Out(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        private void room(int n) {
+            if (pos + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
+
+        Out ch(char c) {
+            room(1);
+            buf[pos++] = (byte) c;
+            return this;
+        }
+
+        Out raw(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+            return this;
+        }
+
+        /** ASCII text known to need no escaping (the constant parts). */
+        Out ascii(String s) {
+            int n = s.length();
+            room(n);
+            for (int i = 0; i < n; i++) {
+                buf[pos++] = (byte) s.charAt(i);
+            }
+            return this;
+        }
+
+        /** A JSON string: quotes around {@link #text}. */
+        Out string(String s) {
+            return ch('"').text(s).ch('"');
+        }
+
+        /** The inside of a JSON string: {@code "} and {@code \} escaped, control characters as {@code \\u} and four hex digits, UTF-8. */
+        Out text(String s) {
+            int n = s.length();
+            room(6 * n);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) { // rare: encode the rest as UTF-8 (String's encoder handles surrogate pairs)
+                    byte[] rest = s.substring(i).getBytes(StandardCharsets.UTF_8);
+                    for (byte b : rest) {
+                        if (b >= 0) {
+                            escaped((char) b);
+                        } else {
+                            buf[pos++] = b;
+                        }
+                    }
+                    return this;
+                }
+                escaped(c);
+            }
+            return this;
+        }
+
+        private void escaped(char c) {
+            if (c == '"' || c == '\\') {
+                buf[pos++] = '\\';
+                buf[pos++] = (byte) c;
+            } else if (c < 0x20) {
+                buf[pos++] = '\\';
+                buf[pos++] = 'u';
+                buf[pos++] = '0';
+                buf[pos++] = '0';
+                buf[pos++] = HEX[c >> 4];
+                buf[pos++] = HEX[c & 0xf];
+            } else {
+                buf[pos++] = (byte) c;
+            }
+        }
+
+        Out number(long v) {
+            if (v == Long.MIN_VALUE) {
+                return ascii("-9223372036854775808");
+            }
+            room(20);
+            if (v < 0) {
+                buf[pos++] = '-';
+                v = -v;
+            }
+            int start = pos;
+            do {
+                buf[pos++] = (byte) ('0' + (v % 10));
+                v /= 10;
+            } while (v > 0);
+            for (int i = start, j = pos - 1; i < j; i++, j--) {
+                byte t = buf[i];
+                buf[i] = buf[j];
+                buf[j] = t;
+            }
+            return this;
+        }
+
+        /** A JSON string of the standard base64 (RFC 4648, padded) of {@code b}. */
+        Out base64(byte[] b) {
+            int n = b.length;
+            room(4 * ((n + 2) / 3) + 2);
+            buf[pos++] = '"';
+            int i = 0;
+            for (; i + 3 <= n; i += 3) {
+                int bits = (b[i] & 0xff) << 16 | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff);
+                buf[pos++] = BASE64[bits >>> 18];
+                buf[pos++] = BASE64[(bits >>> 12) & 0x3f];
+                buf[pos++] = BASE64[(bits >>> 6) & 0x3f];
+                buf[pos++] = BASE64[bits & 0x3f];
+            }
+            if (n - i == 1) {
+                int bits = (b[i] & 0xff) << 16;
+                buf[pos++] = BASE64[bits >>> 18];
+                buf[pos++] = BASE64[(bits >>> 12) & 0x3f];
+                buf[pos++] = '=';
+                buf[pos++] = '=';
+            } else if (n - i == 2) {
+                int bits = (b[i] & 0xff) << 16 | (b[i + 1] & 0xff) << 8;
+                buf[pos++] = BASE64[bits >>> 18];
+                buf[pos++] = BASE64[(bits >>> 12) & 0x3f];
+                buf[pos++] = BASE64[(bits >>> 6) & 0x3f];
+                buf[pos++] = '=';
+            }
+            buf[pos++] = '"';
+            return this;
+        }
+
+        byte[] bytes() {
+            return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
+        }
     }
 }

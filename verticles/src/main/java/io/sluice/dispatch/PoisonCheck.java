@@ -3,12 +3,15 @@ package io.sluice.dispatch;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.json.AsciiJsonScanner;
 
 import java.io.IOException;
 
 /**
  * Tells whether a record value is a well-formed JSON object, without building a tree (a streaming pass).
- * Records that are not go to the DLQ at once instead of failing their batch over and over. Pure logic.
+ * Records that are not go to the DLQ at once instead of failing their batch over and over. Plain objects (printable
+ * ASCII strings without escapes, the usual telemetry) pass {@link AsciiJsonScanner#isPlainObject} without a parser;
+ * anything else is decided by Jackson's streaming parser. Pure logic.
  */
 public final class PoisonCheck {
     private static final JsonFactory JSON = new JsonFactory();
@@ -20,6 +23,9 @@ public final class PoisonCheck {
     public static String problem(byte[] value) {
         if (value == null || value.length == 0) {
             return "empty value";
+        }
+        if (AsciiJsonScanner.isPlainObject(value)) {
+            return null;
         }
         try (JsonParser p = JSON.createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {

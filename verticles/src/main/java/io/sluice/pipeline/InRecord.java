@@ -7,23 +7,36 @@ import java.util.List;
  * A record taken from Kafka, as it travels through batching and dispatch. Immutable by contract: the
  * arrays are never modified after the consumer created it.
  *
- * @param epoch     assignment epoch of its partition when it was polled (stale completions are ignored)
- * @param polledAtMs wall-clock time the consumer received it
+ * @param epoch        assignment epoch of its partition when it was polled (stale completions are ignored)
+ * @param polledAtMs   wall-clock time the consumer received it
+ * @param payloadBytes bytes this record adds to a Lambda Kafka-event payload, never fewer than it does: derived
+ *                     from the other components when the record is created (whatever is passed), since batching
+ *                     reads it several times per record
  */
 public record InRecord(String topic, int partition, long offset, long timestamp, String timestampType, byte[] key,
-                       byte[] value, List<Header> headers, long epoch, long polledAtMs) {
+                       byte[] value, List<Header> headers, long epoch, long polledAtMs, int payloadBytes) {
+
+    public InRecord {
+        payloadBytes = payloadBound(partition, offset, timestamp, topic, key, value, headers);
+    }
+
+    /** A record with its {@link #payloadBytes} derived. */
+    public InRecord(String topic, int partition, long offset, long timestamp, String timestampType, byte[] key,
+                    byte[] value, List<Header> headers, long epoch, long polledAtMs) {
+        this(topic, partition, offset, timestamp, timestampType, key, value, headers, epoch, polledAtMs, 0);
+    }
 
     /** A Kafka header. */
     public record Header(String name, byte[] value) {
     }
 
     /**
-     * Bytes this record adds to a Lambda Kafka-event payload, never fewer than it does: the field names and
-     * punctuation (118, rounded up to 128), the numbers' digits, the topic (Kafka allows only ASCII letters, digits,
-     * '.', '_' and '-'), base64 key and value, and per header its name as JSON escapes it and its bytes as signed
-     * integers with commas.
+     * The field names and punctuation (118, rounded up to 128), the numbers' digits, the topic (Kafka allows only
+     * ASCII letters, digits, '.', '_' and '-'), base64 key and value, and per header its name as JSON escapes it and
+     * its bytes as signed integers with commas.
      */
-    public int payloadBytes() {
+    private static int payloadBound(int partition, long offset, long timestamp, String topic, byte[] key, byte[] value,
+                                    List<Header> headers) {
         int n = 128 + digits(partition) + digits(offset) + digits(timestamp) + topic.length() + base64Len(key)
                 + base64Len(value);
         for (Header h : headers) {

@@ -1,6 +1,7 @@
 package io.sluice.producer;
 
 import io.sluice.config.ConfigException;
+import io.sluice.json.AsciiJsonScanner;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;

@@ -76,7 +76,7 @@ class HttpTargetTest {
 
   private static List<RoutedRecord> records() {
     return List.of(new RoutedRecord("e-1", 301, "T-1", 5L, 3L, "301:T-1", "t", 0, 15L, "e-1", "c-1",
-        Dispatcher.MAPPER.createObjectNode().put("eventId", "e-1")));
+        "{\"eventId\":\"e-1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -96,6 +96,7 @@ public final class PipelineRun implements RunContext {
     private int firstMeasured = 1;
     private JsonObject warmup;
     private JsonObject cpu;
+    private JsonObject cpuWindow;
     private Double maxLagSeconds;
 
     PipelineRun(RunSpec spec, Path dir) { // package-private for PipelineRunTest (pipelineJson)
@@ -166,6 +167,8 @@ public final class PipelineRun implements RunContext {
                 spec.hotKeyShare != null, spec.inputProducerProps);
         warmUp();
         loadStartNanos = System.nanoTime();
+        CpuWindow.Snapshot cpuStart = cpuSnapshot();
+        long ackedAtStart = input.acceptedCount();
         input.rate(spec.rate);
         for (int second = 1; second <= spec.loadSeconds; second++) {
             sleepUntil(second);
@@ -178,6 +181,8 @@ public final class PipelineRun implements RunContext {
                 break;
             }
         }
+        CpuWindow.Snapshot cpuEnd = cpuSnapshot();
+        cpuWindow = CpuWindow.between(cpuStart, cpuEnd, input.acceptedCount() - ackedAtStart, elapsedSeconds());
         input.stop();
         mark("load stopped");
         for (java.util.concurrent.Future<?> f : backgroundTasks) {
@@ -233,6 +238,13 @@ public final class PipelineRun implements RunContext {
         warmup = new JsonObject().put("seconds", spec.warmupSeconds()).put("rate", spec.rate / 2)
                 .put("events", input.acceptedCount()).put("totalSeconds", Report.round((System.nanoTime() - start) / 1e9, 1));
         LOG.info("{}: warm-up done: {}", spec.name, warmup.encode());
+    }
+
+    private CpuWindow.Snapshot cpuSnapshot() {
+        long[] sluice = processes.stream().filter(SluiceProcess::isAlive).mapToLong(SluiceProcess::pid).toArray();
+        long[] brokers = cluster.nodeIds().stream().flatMap(id -> cluster.process(id).stream())
+                .mapToLong(h -> h.pid()).toArray();
+        return CpuWindow.take(sluice, brokers);
     }
 
     /** CPU seconds so far of each Sluice process, the brokers (running ones) and this runner (rig: input, Lambda, sink). */
@@ -345,7 +357,8 @@ public final class PipelineRun implements RunContext {
                     ? Report.round(n.doubleValue() * 1e6 / o.accepted(), 1) : null));
             report.extra("cpu", new JsonObject().put("seconds", cpu).put("microsPerEvent", perRecord)
                     .put("note", "CPU time (user + system) of each process over the whole run, warm-up and drain included; "
-                            + "per event = over every acknowledged event"));
+                            + "per event = over every acknowledged event; window = the measured load only")
+                    .put("window", cpuWindow));
         }
         report.extra("setup", new JsonObject().put("brokers", spec.brokers).put("replicationFactor", spec.replication)
                 .put("partitions", spec.partitions).put("processes", spec.processes).put("ordering", spec.ordering)

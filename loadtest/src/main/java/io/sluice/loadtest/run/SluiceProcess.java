@@ -29,6 +29,8 @@ public final class SluiceProcess implements AutoCloseable {
     private final String name;
     private final Path dir;
     private final JsonObject config;
+    /** System property of the runner: JVM options added to every Sluice process (whitespace separated). */
+    public static final String EXTRA_JVM_OPTIONS_PROPERTY = "loadtest.sluiceJvmOptions";
     private final List<String> jvmOptions;
     private final int adminPort;
     private volatile Process process;
@@ -74,6 +76,10 @@ public final class SluiceProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
+        String extra = System.getProperty(EXTRA_JVM_OPTIONS_PROPERTY, "").strip(); // e.g. a profiler, for one run
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty(CLASSPATH_PROPERTY, System.getProperty("java.class.path")));
         cmd.add("io.sluice.launcher.Main");

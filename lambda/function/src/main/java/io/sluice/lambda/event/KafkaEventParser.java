@@ -1,11 +1,12 @@
 package io.sluice.lambda.event;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,68 +31,125 @@ public final class KafkaEventParser {
     this.mapper = mapper;
   }
 
+  /**
+   * One streaming pass over the event (no tree of the whole payload: it is up to 6 MB); a record's fields are
+   * read as they come, only its {@code headers} (and a field of an unexpected type) as a small tree.
+   */
   public KafkaEventBatch parse(byte[] payload) {
-    JsonNode root;
-    try {
-      root = mapper.readTree(payload);
+    String source = null;
+    String arn = null;
+    List<KafkaEventRecord> out = new ArrayList<>();
+    try (JsonParser p = mapper.getFactory().createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidEventException("payload must be a JSON object (a Lambda Kafka event)");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (name) {
+          case "eventSource" -> source = scalarText(p, v);
+          case "eventSourceArn" -> arn = scalarText(p, v);
+          case "records" -> {
+            out.clear(); // a repeated key: the last one counts, as in a tree
+            records(p, v, out);
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new InvalidEventException("payload must be one JSON object (a Lambda Kafka event): trailing content");
+      }
     } catch (JsonProcessingException e) {
       throw new InvalidEventException("payload is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new InvalidEventException("payload could not be read: " + e.getMessage(), e);
     }
-    if (root == null || !root.isObject()) {
-      throw new InvalidEventException("payload must be a JSON object (a Lambda Kafka event)");
-    }
-    String source = textOrNull(root.get("eventSource"));
     if (source == null || !EVENT_SOURCES.contains(source)) {
       throw new InvalidEventException("eventSource must be one of " + EVENT_SOURCES + " but was " + source);
     }
-    JsonNode records = root.get("records");
-    List<KafkaEventRecord> out = new ArrayList<>();
-    if (records != null && !records.isNull()) {
-      if (!records.isObject()) {
-        throw new InvalidEventException("records must be an object keyed \"<topic>-<partition>\"");
-      }
-      Iterator<Map.Entry<String, JsonNode>> it = records.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> group = it.next();
-        if (!group.getValue().isArray()) {
-          throw new InvalidEventException("records[\"" + group.getKey() + "\"] must be an array");
-        }
-        int i = 0;
-        for (JsonNode r : group.getValue()) {
-          out.add(parseRecord(group.getKey(), i++, r));
-        }
-      }
-    }
-    return new KafkaEventBatch(source, textOrNull(root.get("eventSourceArn")), out);
+    return new KafkaEventBatch(source, arn, out);
   }
 
-  private static KafkaEventRecord parseRecord(String group, int index, JsonNode r) {
-    String where = "records[\"" + group + "\"][" + index + "]";
-    if (!r.isObject()) {
+  private void records(JsonParser p, JsonToken v, List<KafkaEventRecord> out) throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
+      return;
+    }
+    if (v != JsonToken.START_OBJECT) {
+      throw new InvalidEventException("records must be an object keyed \"<topic>-<partition>\"");
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String group = p.currentName();
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        throw new InvalidEventException("records[\"" + group + "\"] must be an array");
+      }
+      int i = 0;
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        out.add(record(p, t, "records[\"" + group + "\"][" + i++ + "]"));
+      }
+    }
+  }
+
+  private KafkaEventRecord record(JsonParser p, JsonToken start, String where) throws IOException {
+    if (start != JsonToken.START_OBJECT) {
       throw new InvalidEventException(where + " must be an object");
     }
-    String topic = textOrNull(r.get("topic"));
+    String topic = null;
+    Long partition = null;
+    Long offset = null;
+    long timestamp = -1L;
+    String timestampType = null;
+    String key = null;
+    String value = null;
+    JsonNode headers = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "topic" -> topic = scalarText(p, v);
+        case "partition" -> partition = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where + ".partition");
+        case "offset" -> offset = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where + ".offset");
+        case "timestamp" -> timestamp = v == JsonToken.VALUE_NULL ? -1L : longValue(p, v, where + ".timestamp");
+        case "timestampType" -> timestampType = scalarText(p, v);
+        case "key" -> key = scalarText(p, v);
+        case "value" -> value = scalarText(p, v);
+        case "headers" -> headers = v == JsonToken.VALUE_NULL ? null : mapper.readTree(p);
+        default -> p.skipChildren();
+      }
+    }
     if (topic == null || topic.isEmpty()) {
       throw new InvalidEventException(where + ".topic must be a non-empty string");
     }
-    long partition = requireLong(r.get("partition"), where + ".partition");
+    if (partition == null) {
+      throw new InvalidEventException(where + ".partition must be an integer (number or numeric string) but was null");
+    }
     if (partition < 0 || partition > Integer.MAX_VALUE) {
       throw new InvalidEventException(where + ".partition must be in 0.." + Integer.MAX_VALUE);
     }
-    long offset = requireLong(r.get("offset"), where + ".offset");
-    JsonNode ts = r.get("timestamp");
-    long timestamp = ts == null || ts.isNull() ? -1L : requireLong(ts, where + ".timestamp");
-    return new KafkaEventRecord(
-        topic,
-        (int) partition,
-        offset,
-        timestamp,
-        timestampType(textOrNull(r.get("timestampType"))),
-        textOrNull(r.get("key")),
-        textOrNull(r.get("value")),
-        r.get("headers"));
+    if (offset == null) {
+      throw new InvalidEventException(where + ".offset must be an integer (number or numeric string) but was null");
+    }
+    return new KafkaEventRecord(topic, (int) (long) partition, offset, timestamp, timestampType(timestampType), key,
+        value, headers);
+  }
+
+  /** A JSON integer, or a string holding one; anything else is read as a tree for {@link #requireLong}'s answer. */
+  private long longValue(JsonParser p, JsonToken v, String field) throws IOException {
+    if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      return p.getLongValue();
+    }
+    return requireLong(mapper.readTree(p), field);
+  }
+
+  /** What a tree's text would be: a string as it is, null for null, any other value as its JSON text. */
+  private String scalarText(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (v == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    return textOrNull(mapper.readTree(p));
   }
 
   /**

@@ -1,14 +1,15 @@
 package io.sluice.lambda.record;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.lambda.RecordId;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What a target receives for one record (a JSON array of these per target call):
  * {@code {"eventId","code","truckId","timestamp","seq"(if present),"key","topic","partition","offset",
- * "idempotencyKey","correlationId","event"}}.
+ * "idempotencyKey","correlationId","event"}}; {@code event} is the original event object as JSON text (see
+ * {@link TelemetryEvent#json}), written as it came.
  */
 public record RoutedRecord(
     String eventId,
@@ -22,7 +23,7 @@ public record RoutedRecord(
     long offset,
     String idempotencyKey,
     String correlationId,
-    ObjectNode event) {
+    byte[] event) {
 
   public RecordId id() {
     return RecordId.of(topic, partition, offset);
@@ -45,7 +46,7 @@ public record RoutedRecord(
     g.writeStringField("idempotencyKey", idempotencyKey);
     g.writeStringField("correlationId", correlationId);
     g.writeFieldName("event");
-    g.writeTree(event);
+    g.writeRawValue(new String(event, StandardCharsets.UTF_8));
     g.writeEndObject();
   }
 }

@@ -1,4 +1,4 @@
-package io.sluice.producer;
+package io.sluice.json;
 
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +62,20 @@ class AsciiJsonScannerTest {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void plainObjectsAreVouchedForAndEverythingElseIsLeftToTheParser() {
+        for (String ok : new String[]{"{}", " {\"a\":1} ", "{\"a\":[1,2.5e3,-0,true,false,null,{\"b\":\"x y\"}],\"c\":{}}",
+                "{\"eventId\":\"e-1\",\"code\":7,\"truckId\":\"T1\",\"timestamp\":1700000000000}"}) {
+            assertThat(AsciiJsonScanner.isPlainObject(utf8(ok))).as(ok).isTrue();
+        }
+        for (String no : new String[]{"", "[]", "1", "\"s\"", "{", "{\"a\":}", "{\"a\":1,}", "{\"a\":1}x", "{\"a\":1}{}",
+                "{\"a\":01}", "{\"a\":\"\\n\"}", "{\"a\":\"é\"}", "{'a':1}", "{\"a\":tru}", "{\"a\":1 /* c */}",
+                "{\"a\":[1,2}", "{\"a\" 1}"}) {
+            assertThat(AsciiJsonScanner.isPlainObject(utf8(no))).as(no).isFalse();
+        }
+        assertThat(AsciiJsonScanner.isPlainObject(utf8("{\"a\":" + "[".repeat(300) + "]".repeat(300) + "}")))
+                .as("deeper than the bound").isFalse();
     }
 }

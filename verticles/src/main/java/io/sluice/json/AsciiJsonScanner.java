@@ -1,4 +1,4 @@
-package io.sluice.producer;
+package io.sluice.json;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A strict, allocation-light pass over an encoded event for {@link EventValidator#scan}: it recognises
+ * A strict, allocation-light pass over encoded JSON (the producer's event validation and the dispatcher's
+ * poison check): it recognises
  * plain JSON objects (RFC 8259 grammar; strings of printable ASCII without escapes; numbers of at most
  * {@value #MAX_NUMBER_CHARS} characters; names of at most {@value #MAX_NAME_CHARS}; nesting up to
  * {@value #MAX_DEPTH}: well inside the decoder's own limits) and extracts the top-level
@@ -15,11 +16,11 @@ import java.nio.charset.StandardCharsets;
  * types for those fields, unusual forms) makes it answer "irregular" and the caller decodes the event fully.
  * Stateless and thread-safe.
  */
-final class AsciiJsonScanner {
-    static final int CODE = 0;
-    static final int TRUCK_ID = 1;
-    static final int EVENT_ID = 2;
-    static final int TIMESTAMP = 3;
+public final class AsciiJsonScanner {
+    public static final int CODE = 0;
+    public static final int TRUCK_ID = 1;
+    public static final int EVENT_ID = 2;
+    public static final int TIMESTAMP = 3;
     static final int MAX_NUMBER_CHARS = 100;
     static final int MAX_DEPTH = 200;
     static final int MAX_NAME_CHARS = 1000;
@@ -47,11 +48,28 @@ final class AsciiJsonScanner {
      * <p>Written as static steps over a position (each takes where to start and returns where it stopped), and
      * strings are skipped eight bytes at a time: this pass is the producer's largest per-event cost.
      */
-    static boolean scan(byte[] b, Object[] out) {
+    public static boolean scan(byte[] b, Object[] out) {
         try {
             int i = expect(b, ws(b, 0), '{');
             i = topLevelMembers(b, i, out);
             return ws(b, i) == b.length; // trailing content is irregular
+        } catch (Irregular e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code b} is one plain JSON object and nothing else (same grammar as {@link #scan}, nothing
+     * extracted, nothing allocated). False means "not vouched for", not "invalid": the caller decides with a full
+     * parser.
+     */
+    public static boolean isPlainObject(byte[] b) {
+        try {
+            int i = ws(b, 0);
+            if (at(b, i) != '{') {
+                return false;
+            }
+            return ws(b, container(b, i, 1, (byte) '}', true)) == b.length;
         } catch (Irregular e) {
             return false;
         }
