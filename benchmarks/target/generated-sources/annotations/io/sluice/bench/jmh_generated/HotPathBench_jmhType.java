@@ -1,0 +1,4 @@
+package io.sluice.bench.jmh_generated;
+public class HotPathBench_jmhType extends HotPathBench_jmhType_B3 {
+}
+
