@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * The whole configuration, built once from JSON and validated; immutable. Keys are documented in the
- * README ("Configuration reference").
+ * docs/configuration.md.
  */
 public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, LocalLambdaSettings localLambda,
                            ProducerSettings producer, GeneratorSettings generator, List<PipelineSettings> pipelines,

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The admin HTTP server: health, readiness, Prometheus metrics, status JSON, runtime tuning and the live
- * dashboard. Endpoints (documented in the README, "Admin API"):
+ * dashboard. Endpoints (documented in docs/operations.md, "Admin API and dashboard"):
  * <ul>
  *   <li>{@code GET /health/live}, {@code GET /health/ready} (503 naming the failed checks)</li>
  *   <li>{@code GET /metrics} (Prometheus text), {@code GET /api/status} (JSON)</li>

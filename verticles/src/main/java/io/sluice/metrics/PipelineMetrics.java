@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Meters of one consumer pipeline (tag {@code pipeline}). Names are documented in the README.
+ * Meters of one consumer pipeline (tag {@code pipeline}). Names are documented in docs/operations.md ("Metrics").
  * Thread-safe (Micrometer meters are).
  */
 public final class PipelineMetrics {

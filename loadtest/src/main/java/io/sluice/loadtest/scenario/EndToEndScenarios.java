@@ -36,7 +36,7 @@ public final class EndToEndScenarios {
     private EndToEndScenarios() {
     }
 
-    /** All of them, in the order of the README table. */
+    /** All of them, in the order of the scenario table in docs/testing.md. */
     public static List<PipelineScenario> all() {
         return List.of(steady(), ramp(), max(), lambdaErrors(), lambdaOutage(), poison(), consumerKill(), brokerKill(),
                 partitionIncrease(), rollingRestart());

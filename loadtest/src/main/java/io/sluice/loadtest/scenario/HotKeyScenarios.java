@@ -45,7 +45,7 @@ public final class HotKeyScenarios {
     private HotKeyScenarios() {
     }
 
-    /** Both, in the order of the README table. */
+    /** Both, in the order of the scenario table in docs/testing.md. */
     public static List<PipelineScenario> all() {
         return List.of(hotKey(), singleKey());
     }
