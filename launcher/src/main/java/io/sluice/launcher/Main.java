@@ -91,7 +91,11 @@ public final class Main {
             System.exit(2);
             return null;
         } finally {
-            vertx.close();
+            try { // its threads are gone before the launcher starts the application's Vert.x
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // exiting or starting anyway
+            }
         }
     }
 
