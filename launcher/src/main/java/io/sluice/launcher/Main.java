@@ -114,6 +114,17 @@ public final class Main {
         }
 
         @Override
+        public JsonObject afterDeploymentOptionsParsed(JsonObject deploymentOptions) {
+            if (deploymentOptions != null && deploymentOptions.getValue("instances") != null
+                    && !Integer.valueOf(1).equals(deploymentOptions.getValue("instances"))) {
+                System.err.println("sluice: invalid command line: -deployment-options: instances must be 1, got "
+                        + deploymentOptions.getValue("instances") + ": Sluice runs once per JVM");
+                System.exit(2);
+            }
+            return deploymentOptions;
+        }
+
+        @Override
         public VertxBuilder createVertxBuilder(VertxOptions options) {
             options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
             VertxBuilder b = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));

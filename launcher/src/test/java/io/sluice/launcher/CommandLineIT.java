@@ -54,4 +54,11 @@ class CommandLineIT {
         assertThat(err).hasSize(1);
         assertThat(err.get(0)).contains("not valid JSON");
     }
+
+    @Test
+    void severalInstancesThroughDeploymentOptionsExit2() throws Exception {
+        List<String> err = run("-conf", "conf/local.json", "-deployment-options", "{\"instances\":3}");
+        assertThat(err).hasSize(1);
+        assertThat(err.get(0)).startsWith("sluice: invalid command line: -deployment-options: instances must be 1, got 3");
+    }
 }
