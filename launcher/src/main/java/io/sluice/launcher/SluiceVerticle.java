@@ -18,12 +18,7 @@ import io.sluice.locallambda.LocalLambdaServer;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSettings;
 import io.sluice.producer.ProducerVerticle;
-import io.sluice.tls.TlsHandshakeProbe;
-import io.sluice.tls.TlsMaterial;
-import io.sluice.tls.TlsMaterialCheck;
-import io.sluice.tls.TlsSettings;
 import io.sluice.tls.TlsStatus;
-import io.sluice.tls.TlsWatcher;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Closeable;
@@ -41,7 +36,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -86,13 +80,9 @@ public final class SluiceVerticle extends VerticleBase {
     private volatile long statusTimer = -1;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private final Promise<Void> stoppedPromise = Promise.promise();
-    private final Clock clock = Clock.systemUTC();
     private volatile ProducerVerticle producerVerticle;
-    private volatile TlsStatus tlsStatus;
-    private volatile TlsWatcher tlsWatcher;
+    private volatile TlsLifecycle tls;
     private volatile Closeable closeHook;
-    /** The TLS rotation in progress, if any: stop() waits for it, and a rotation never starts after stop(). */
-    private Future<Void> rotation = Future.succeededFuture(); // guarded by this
 
     /** Config from the deployment options (the JSON of a config file), meters in a registry of its own. */
     public SluiceVerticle() {
@@ -122,6 +112,7 @@ public final class SluiceVerticle extends VerticleBase {
         if (registry == null) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         }
+        tls = new TlsLifecycle(vertx, registry);
         VertxInternal vx = (VertxInternal) vertx;
         Closeable hook = completion -> stopBounded().onComplete(ar -> completion.succeed());
         closeHook = hook;
@@ -149,9 +140,9 @@ public final class SluiceVerticle extends VerticleBase {
 
     private Future<Void> startAll() {
         return prepareBus()
-                .compose(v -> checkTls())
+                .compose(v -> tls.check(config.tls()))
                 .compose(v -> startBroker())
-                .compose(v -> probeTls())
+                .compose(v -> tls.probe(config.tls(), config.kafka().bootstrapServers()))
                 .compose(v -> prepareTopics())
                 .compose(v -> startLocalLambda())
                 .compose(v -> startProducer())
@@ -161,63 +152,8 @@ public final class SluiceVerticle extends VerticleBase {
                 .compose(v -> startAdmin())
                 .onSuccess(v -> {
                     startStatus();
-                    startTlsWatcher();
+                    tls.watch(config.tls(), config.kafka().bootstrapServers(), this::recreateKafkaClients);
                 });
-    }
-
-    /**
-     * Start-up checks of the TLS material, before anything connects (fails with {@link io.sluice.tls.TlsMaterialException}):
-     * files, passwords, validity dates, key/certificate match, trust store. Writes the combined PEM key store when
-     * the key is in its own file.
-     */
-    private Future<Void> checkTls() {
-        TlsSettings tls = config.tls();
-        if (!tls.enabled()) {
-            return Future.succeededFuture();
-        }
-        return vertx.executeBlocking(() -> {
-            TlsMaterialCheck.Report r = TlsMaterialCheck.check(tls, clock);
-            TlsMaterial.materialize(tls);
-            return r;
-        }).map(r -> {
-            tlsStatus = new TlsStatus(clock, registry);
-            tlsStatus.material(r);
-            LOG.info("TLS: {}; {} trusted CA(s); endpoint identification {}",
-                    r.clientSubject() == null ? "no client certificate" : "client certificate '" + r.clientSubject()
-                            + "' valid until " + r.notAfter() + " (" + r.daysToExpiry() + " days)",
-                    r.trustedCas() == 0 ? "JVM default" : r.trustedCas(), tls.endpointIdentification() ? "on" : "OFF");
-            r.warnings().forEach(w -> LOG.warn("TLS: {}", w));
-            return null;
-        });
-    }
-
-    /** One TLS handshake with the brokers: trust store, host name and client certificate, with a clear message. */
-    private Future<Void> probeTls() {
-        TlsSettings tls = config.tls();
-        if (!tls.enabled()) {
-            return Future.succeededFuture();
-        }
-        return vertx.executeBlocking(() -> TlsHandshakeProbe.probe(tls, config.kafka().bootstrapServers(), 5_000))
-                .compose(r -> {
-                    tlsStatus.probe(r);
-                    if (r.ok()) {
-                        LOG.info("TLS handshake with Kafka accepted");
-                    } else if (!r.reachable()) {
-                        LOG.warn("TLS handshake not checked: {}", r.message());
-                    } else {
-                        return Future.failedFuture(r.toException());
-                    }
-                    return Future.succeededFuture();
-                });
-    }
-
-    private void startTlsWatcher() {
-        if (tlsStatus == null) {
-            return;
-        }
-        tlsWatcher = new TlsWatcher(vertx, config.tls(), tlsStatus, clock, config.kafka().bootstrapServers(),
-                tlsStatus.material().fingerprint(), this::rotateTls);
-        tlsWatcher.start();
     }
 
     /**
@@ -226,22 +162,8 @@ public final class SluiceVerticle extends VerticleBase {
      * pipeline is stopped (drain in-flight batches, commit) and started again (new consumer, DLQ producer;
      * re-subscribes: duplicates possible, no loss), the admin client is replaced.
      */
-    private Future<Void> rotateTls(TlsMaterialCheck.Report report) {
-        synchronized (this) {
-            if (stopped.get()) {
-                return Future.succeededFuture();
-            }
-            Future<Void> r = rotation.transform(ignored -> stopped.get() ? Future.<Void>succeededFuture() : rotateNow());
-            rotation = r.otherwise(err -> null);
-            return r;
-        }
-    }
-
-    private Future<Void> rotateNow() {
-        Future<Void> chain = vertx.executeBlocking(() -> {
-            TlsMaterial.materialize(config.tls());
-            return null;
-        });
+    private Future<Void> recreateKafkaClients() {
+        Future<Void> chain = Future.succeededFuture();
         if (producerVerticle != null) {
             chain = chain.compose(v -> vertx.executeBlocking(this::newProducer)).compose(p -> producerVerticle.swapProducer(p));
         }
@@ -261,7 +183,7 @@ public final class SluiceVerticle extends VerticleBase {
 
     /** The TLS state (readiness, days to expiry), or null when {@code kafka.tls} is off. */
     public TlsStatus tlsStatus() {
-        return tlsStatus;
+        return tls == null ? null : tls.status();
     }
 
     private Future<Void> startBroker() {
@@ -421,6 +343,7 @@ public final class SluiceVerticle extends VerticleBase {
         }
         admin = new AdminHttpVerticle(config.admin(), new AdminHttpVerticle.Targets(pipelines, registry, config.kafka(),
                 config.producer().enabled(), config.generator().enabled()));
+        TlsStatus tlsStatus = tls.status();
         if (tlsStatus != null) {
             admin.readinessCheck("tls", tlsStatus::readiness);
         }
@@ -452,15 +375,8 @@ public final class SluiceVerticle extends VerticleBase {
             return stoppedPromise.future();
         }
         LOG.info("Stopping Sluice");
-        if (tlsWatcher != null) {
-            tlsWatcher.stop();
-        }
-        Future<Void> inRotation;
-        synchronized (this) {
-            inRotation = rotation;
-        }
         // a rotation in progress finishes first (its pipeline restarts are bounded); none starts after this
-        Future<Void> graceful = inRotation.otherwise(err -> null).compose(v -> stopAll());
+        Future<Void> graceful = (tls == null ? Future.<Void>succeededFuture() : tls.close()).compose(v -> stopAll());
         io.vertx.core.Timer bound = vertx.timer(STOP_BOUND_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         Future.any(graceful, bound).onComplete(ar -> {
             bound.cancel();
