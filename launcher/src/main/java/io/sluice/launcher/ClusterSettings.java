@@ -20,9 +20,6 @@ import java.util.List;
 public record ClusterSettings(boolean enabled, String clusterName, String host, String publicHost, int eventBusPort,
                               int hazelcastPort, List<String> members, List<String> allowedCallers) {
 
-    public static final ClusterSettings DISABLED = new ClusterSettings(false, "sluice", "127.0.0.1", null, 0, 5701,
-            List.of(), List.of());
-
     public ClusterSettings {
         members = List.copyOf(members);
         allowedCallers = List.copyOf(allowedCallers);
