@@ -20,6 +20,11 @@ public final class ConfigLoader {
     }
 
     public static Future<SluiceConfig> load(Vertx vertx, String path) {
+        return loadJson(vertx, path).map(SluiceConfig::fromJson);
+    }
+
+    /** The file's JSON with the environment and system-property overrides applied, not yet validated. */
+    public static Future<JsonObject> loadJson(Vertx vertx, String path) {
         if (!Files.isReadable(Path.of(path))) {
             return Future.failedFuture(new ConfigException("--config", "file '" + path + "' does not exist or is not readable"));
         }
@@ -29,8 +34,8 @@ public final class ConfigLoader {
                         "'" + path + "' is not valid JSON: " + firstLine(err))));
         Future<JsonObject> env = read(vertx, new ConfigStoreOptions().setType("env"));
         Future<JsonObject> sys = read(vertx, new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
-        return Future.all(file, env, sys).map(cf -> SluiceConfig.fromJson(
-                ConfigOverrides.apply(file.result(), env.result().getMap(), sys.result().getMap())));
+        return Future.all(file, env, sys).map(cf -> ConfigOverrides.apply(file.result(), env.result().getMap(),
+                sys.result().getMap()));
     }
 
     private static Future<JsonObject> read(Vertx vertx, ConfigStoreOptions store) {

@@ -1,432 +1,106 @@
 package io.sluice.launcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sluice.admin.AdminHttpVerticle;
-import io.sluice.dispatch.LambdaSettings;
 import io.sluice.embedded.EmbeddedKafkaCluster;
-import io.sluice.embedded.EmbeddedKafkaOptions;
-import io.sluice.generator.GeneratorVerticle;
-import io.sluice.ingest.IngestVerticle;
-import io.sluice.kafka.AsyncProducer;
-import io.sluice.kafka.KafkaSettings;
-import io.sluice.kafka.Topics;
-import io.sluice.locallambda.LocalLambdaOptions;
 import io.sluice.locallambda.LocalLambdaServer;
 import io.sluice.pipeline.Pipeline;
-import io.sluice.pipeline.PipelineSettings;
-import io.sluice.producer.ProducerVerticle;
-import io.sluice.tls.TlsHandshakeProbe;
-import io.sluice.tls.TlsMaterial;
-import io.sluice.tls.TlsMaterialCheck;
-import io.sluice.tls.TlsSettings;
 import io.sluice.tls.TlsStatus;
-import io.sluice.tls.TlsWatcher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The running application: in local mode the embedded broker, topics and the local Lambda endpoint;
- * then the producer, the consumer pipelines and the generator. {@link #stop()} undoes it in reverse:
- * generator, producer (flush), pipelines (drain and commit), local endpoint, broker.
+ * Sluice in a Vert.x instance of the caller's, as one object: a thin wrapper that deploys a {@link SluiceVerticle}
+ * ({@link #start()}) and undeploys it ({@link #stop()}). Everything Sluice runs, and its stop order, is the
+ * verticle's; this class only keeps the deployment id and passes the accessors through.
  */
 public final class Sluice {
     private static final Logger LOG = LoggerFactory.getLogger(Sluice.class);
 
     private final Vertx vertx;
-    private final MeterRegistry registry;
-    // Written during start (on Vert.x threads), read by stop() from a shutdown hook and by tests: volatile.
-    private volatile SluiceConfig config;
-    private volatile EmbeddedKafkaCluster cluster;
-    private volatile LocalLambdaServer localLambda;
-    private volatile String producerDeployment;
-    private volatile String generatorDeployment;
-    private volatile String ingestDeployment;
-    private volatile String adminDeployment;
-    private volatile AdminHttpVerticle admin;
-    private volatile IngestVerticle ingest;
-    private final List<Pipeline> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile long statusTimer = -1;
-    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-    private final Clock clock = Clock.systemUTC();
-    private volatile ProducerVerticle producerVerticle;
-    private volatile TlsStatus tlsStatus;
-    private volatile TlsWatcher tlsWatcher;
-    /** The TLS rotation in progress, if any: stop() waits for it, and a rotation never starts after stop(). */
-    private Future<Void> rotation = Future.succeededFuture(); // guarded by this
+    private final SluiceVerticle verticle;
+    private volatile Future<String> deployment;
 
     public Sluice(Vertx vertx, SluiceConfig config, MeterRegistry registry) {
         this.vertx = vertx;
-        this.config = config;
-        this.registry = registry;
+        this.verticle = new SluiceVerticle(config, registry);
     }
 
-    public Future<Void> start() {
-        return checkTls()
-                .compose(v -> startBroker())
-                .compose(v -> probeTls())
-                .compose(v -> prepareTopics())
-                .compose(v -> startLocalLambda())
-                .compose(v -> startProducer())
-                .compose(v -> startIngest())
-                .compose(v -> startPipelines())
-                .compose(v -> startGenerator())
-                .compose(v -> startAdmin())
-                .onSuccess(v -> {
-                    startStatus();
-                    startTlsWatcher();
-                });
+    /** Deploys the main verticle; completes when everything runs (or fails, everything stopped again). */
+    public synchronized Future<Void> start() {
+        if (deployment == null) {
+            deployment = vertx.deployVerticle(verticle);
+        }
+        return deployment.mapEmpty();
     }
 
-    /**
-     * Start-up checks of the TLS material, before anything connects (fails with {@link io.sluice.tls.TlsMaterialException}):
-     * files, passwords, validity dates, key/certificate match, trust store. Writes the combined PEM key store when
-     * the key is in its own file.
-     */
-    private Future<Void> checkTls() {
-        TlsSettings tls = config.tls();
-        if (!tls.enabled()) {
+    /** Graceful stop: undeploys the main verticle (its own bounded stop). Idempotent. */
+    public synchronized Future<Void> stop() {
+        Future<String> d = deployment;
+        if (d == null || d.failed()) {
             return Future.succeededFuture();
         }
-        return vertx.executeBlocking(() -> {
-            TlsMaterialCheck.Report r = TlsMaterialCheck.check(tls, clock);
-            TlsMaterial.materialize(tls);
-            return r;
-        }).map(r -> {
-            tlsStatus = new TlsStatus(clock, registry);
-            tlsStatus.material(r);
-            LOG.info("TLS: {}; {} trusted CA(s); endpoint identification {}",
-                    r.clientSubject() == null ? "no client certificate" : "client certificate '" + r.clientSubject()
-                            + "' valid until " + r.notAfter() + " (" + r.daysToExpiry() + " days)",
-                    r.trustedCas() == 0 ? "JVM default" : r.trustedCas(), tls.endpointIdentification() ? "on" : "OFF");
-            r.warnings().forEach(w -> LOG.warn("TLS: {}", w));
-            return null;
-        });
-    }
-
-    /** One TLS handshake with the brokers: trust store, host name and client certificate, with a clear message. */
-    private Future<Void> probeTls() {
-        TlsSettings tls = config.tls();
-        if (!tls.enabled()) {
-            return Future.succeededFuture();
-        }
-        return vertx.executeBlocking(() -> TlsHandshakeProbe.probe(tls, config.kafka().bootstrapServers(), 5_000))
-                .compose(r -> {
-                    tlsStatus.probe(r);
-                    if (r.ok()) {
-                        LOG.info("TLS handshake with Kafka accepted");
-                    } else if (!r.reachable()) {
-                        LOG.warn("TLS handshake not checked: {}", r.message());
-                    } else {
-                        return Future.failedFuture(r.toException());
-                    }
+        return d.compose(id -> vertx.deploymentIDs().contains(id) ? vertx.undeploy(id) : Future.<Void>succeededFuture())
+                .recover(err -> {
+                    LOG.warn("Stop failed: {}", err.toString());
                     return Future.succeededFuture();
                 });
     }
 
-    private void startTlsWatcher() {
-        if (tlsStatus == null) {
-            return;
-        }
-        tlsWatcher = new TlsWatcher(vertx, config.tls(), tlsStatus, clock, config.kafka().bootstrapServers(),
-                tlsStatus.material().fingerprint(), this::rotateTls);
-        tlsWatcher.start();
-    }
-
-    /**
-     * TLS rotation: the files changed and passed the checks. Kafka clients read their key and trust stores when
-     * they are created, so they are recreated: the producer is swapped (the old one flushed, then closed), each
-     * pipeline is stopped (drain in-flight batches, commit) and started again (new consumer, DLQ producer;
-     * re-subscribes: duplicates possible, no loss), the admin client is replaced.
-     */
-    private Future<Void> rotateTls(TlsMaterialCheck.Report report) {
-        synchronized (this) {
-            if (stopped.get()) {
-                return Future.succeededFuture();
-            }
-            Future<Void> r = rotation.transform(ignored -> stopped.get() ? Future.<Void>succeededFuture() : rotateNow());
-            rotation = r.otherwise(err -> null);
-            return r;
-        }
-    }
-
-    private Future<Void> rotateNow() {
-        Future<Void> chain = vertx.executeBlocking(() -> {
-            TlsMaterial.materialize(config.tls());
-            return null;
-        });
-        if (producerVerticle != null) {
-            chain = chain.compose(v -> vertx.executeBlocking(this::newProducer)).compose(p -> producerVerticle.swapProducer(p));
-        }
-        for (Pipeline p : pipelines) {
-            // restart() is a no-op once the pipeline is stopped: a stop racing this rotation wins
-            chain = chain.compose(v -> p.restart("new TLS material (drain, commit, re-subscribe)"));
-        }
-        return chain.compose(v -> admin == null || stopped.get() ? Future.<Void>succeededFuture() : admin.recreateKafkaClient());
-    }
-
-    private AsyncProducer newProducer() {
-        var props = config.kafka().clientConfig(new HashMap<>(), config.producer().kafka());
-        props.putIfAbsent("client.id", "sluice-producer-" + ProcessHandle.current().pid());
-        return new AsyncProducer(new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
-                "sluice-producer-send");
+    /** The main verticle this wraps. */
+    public SluiceVerticle verticle() {
+        return verticle;
     }
 
     /** The TLS state (readiness, days to expiry), or null when {@code kafka.tls} is off. */
     public TlsStatus tlsStatus() {
-        return tlsStatus;
-    }
-
-    private Future<Void> startBroker() {
-        if (!config.embedded().enabled()) {
-            return Future.succeededFuture();
-        }
-        SluiceConfig.EmbeddedSettings e = config.embedded();
-        return vertx.executeBlocking(() -> {
-            // Closed by stop(), after the clients are done (the JVM-exit hook would race our own shutdown).
-            EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder().nodes(e.nodes()).closeOnJvmExit(false)
-                    .heap(e.heapMb() / 2 + "m", e.heapMb() + "m");
-            if (e.dataDir() != null) {
-                b.baseDir(Path.of(e.dataDir()));
-            }
-            long t0 = System.nanoTime();
-            EmbeddedKafkaCluster c = EmbeddedKafkaCluster.start(b.build());
-            LOG.info("Embedded Kafka ({} node(s)) ready at {} in {} ms", e.nodes(), c.bootstrapServers(),
-                    (System.nanoTime() - t0) / 1_000_000);
-            return c;
-        }).map(c -> {
-            cluster = c;
-            config = config.withKafka(config.kafka().withBootstrapServers(c.bootstrapServers()));
-            return null;
-        });
-    }
-
-    private Future<Void> prepareTopics() {
-        KafkaSettings kafka = config.kafka();
-        Set<String> required = new LinkedHashSet<>();
-        if (config.producer().enabled()) {
-            required.addAll(config.producer().router().topics());
-            required.add(config.producer().dlqTopic());
-        }
-        for (PipelineSettings p : config.pipelines()) {
-            required.addAll(p.topics());
-            required.add(p.dlqTopic());
-        }
-        return vertx.executeBlocking(() -> {
-            if (kafka.createTopics()) {
-                Topics.create(kafka, kafka.topics());
-            }
-            Topics.requireExisting(kafka, required);
-            return null;
-        });
-    }
-
-    private Future<Void> startLocalLambda() {
-        SluiceConfig.LocalLambdaSettings l = config.localLambda();
-        if (!l.enabled()) {
-            return Future.succeededFuture();
-        }
-        LocalLambdaOptions opts = LocalLambdaOptions.defaults().withPort(l.port())
-                .withDispatcherFunctionName(l.functionName()).withConcurrency(l.concurrency());
-        return LocalLambdaServer.start(vertx, opts).map(server -> {
-            localLambda = server;
-            URI endpoint = URI.create(server.endpoint());
-            List<PipelineSettings> ps = new ArrayList<>();
-            for (PipelineSettings p : config.pipelines()) {
-                LambdaSettings ls = p.lambda();
-                ps.add(ls.endpointOverride() == null ? p.withLambda(ls.withEndpointOverride(endpoint)) : p);
-            }
-            config = config.withPipelines(ps);
-            LOG.info("Local Lambda endpoint at {} hosting '{}'", server.endpoint(), l.functionName());
-            return null;
-        });
-    }
-
-    private Future<Void> startProducer() {
-        if (!config.producer().enabled()) {
-            return Future.succeededFuture();
-        }
-        // The Kafka producer resolves names and loads key stores when it is built: off the event loop.
-        return vertx.executeBlocking(this::newProducer, false)
-                .compose(producer -> {
-                    producerVerticle = new ProducerVerticle(config.producer(), producer, registry);
-                    return vertx.deployVerticle(producerVerticle);
-                })
-                .map(id -> {
-                    producerDeployment = id;
-                    return null;
-                });
-    }
-
-    private Future<Void> startIngest() {
-        if (!config.ingest().enabled()) {
-            return Future.succeededFuture();
-        }
-        ingest = new IngestVerticle(config.ingest(), ingestProduceTimeoutMs(config.producer()), registry);
-        return vertx.deployVerticle(ingest).map(id -> {
-            ingestDeployment = id;
-            return null;
-        });
-    }
-
-    /**
-     * Event-bus timeout of the ingest's {@code sluice.produce} requests: above everything the producer may
-     * take before it answers (send blocking, delivery timeout, rate-limit wait), so the answer is always the
-     * producer's own and an event answered as failed is never written afterwards.
-     */
-    static long ingestProduceTimeoutMs(io.sluice.producer.ProducerSettings p) {
-        long delivery = Long.parseLong(p.kafka().getOrDefault("delivery.timeout.ms", "120000"));
-        long maxBlock = Long.parseLong(p.kafka().getOrDefault("max.block.ms", "60000"));
-        long maxWait = p.rate() != null && p.rate().getValue("maxWaitMs") instanceof Number n ? n.longValue() : 1000;
-        return delivery + maxBlock + maxWait + 5_000;
-    }
-
-    /** The port the HTTP ingest is bound to, or -1 when it is not running. */
-    public int ingestPort() {
-        return ingest == null ? -1 : ingest.actualPort();
-    }
-
-    private Future<Void> startPipelines() {
-        Future<Void> chain = Future.succeededFuture();
-        for (PipelineSettings p : config.pipelines()) {
-            Pipeline pipeline = new Pipeline(vertx, p, config.kafka(), registry);
-            pipelines.add(pipeline);
-            chain = chain.compose(v -> pipeline.start());
-        }
-        return chain;
-    }
-
-    private Future<Void> startGenerator() {
-        if (!config.generator().enabled()) {
-            return Future.succeededFuture();
-        }
-        return vertx.deployVerticle(new GeneratorVerticle(config.generator(), registry)).map(id -> {
-            generatorDeployment = id;
-            return null;
-        });
-    }
-
-    /** The admin HTTP server, last: it observes and controls everything started before it. */
-    private Future<Void> startAdmin() {
-        if (!config.admin().enabled()) {
-            return Future.succeededFuture();
-        }
-        admin = new AdminHttpVerticle(config.admin(), new AdminHttpVerticle.Targets(pipelines, registry, config.kafka(),
-                config.producer().enabled(), config.generator().enabled()));
-        if (tlsStatus != null) {
-            admin.readinessCheck("tls", tlsStatus::readiness);
-        }
-        return vertx.deployVerticle(admin).map(id -> {
-            adminDeployment = id;
-            return null;
-        });
+        return verticle.tlsStatus();
     }
 
     /** The port the admin HTTP server is bound to, or -1 when it is not running. */
     public int adminPort() {
-        return admin == null ? -1 : admin.actualPort();
+        return verticle.adminPort();
     }
 
-    private void startStatus() {
-        if (config.statusIntervalMs() <= 0) {
-            return;
-        }
-        StatusReporter reporter = new StatusReporter(registry);
-        statusTimer = vertx.setPeriodic(config.statusIntervalMs(), id -> LOG.info("{}", reporter.line()));
-    }
-
-    /** Graceful stop, in reverse order of start; every step bounded, failures logged and passed over. */
-    public Future<Void> stop() {
-        if (!stopped.compareAndSet(false, true)) {
-            return Future.succeededFuture();
-        }
-        if (tlsWatcher != null) {
-            tlsWatcher.stop();
-        }
-        Future<Void> inRotation;
-        synchronized (this) {
-            inRotation = rotation;
-        }
-        // a rotation in progress finishes first (its pipeline restarts are bounded); none starts after this
-        return inRotation.otherwise(err -> null).compose(v -> stopAll());
-    }
-
-    private Future<Void> stopAll() {
-        if (statusTimer >= 0) {
-            vertx.cancelTimer(statusTimer);
-        }
-        // intake first: the ingest answers 503 to new requests and waits (bounded) for those in progress
-        Future<Void> chain = undeploy(adminDeployment).compose(v -> undeploy(ingestDeployment))
-                .compose(v -> undeploy(generatorDeployment))
-                .compose(v -> {
-                    // The producer's flush and the pipelines' drains are independent: side by side, so the
-                    // whole stop is bounded by the longest of them, not their sum (a dead broker makes each
-                    // wait its full bound).
-                    List<Future<Void>> parallel = new ArrayList<>();
-                    parallel.add(undeploy(producerDeployment));
-                    for (Pipeline p : pipelines) {
-                        parallel.add(p.stop().recover(this::logged));
-                    }
-                    return Future.join(parallel).<Void>mapEmpty().recover(this::logged);
-                });
-        return chain
-                .compose(v -> localLambda == null ? Future.<Void>succeededFuture() : localLambda.close().recover(this::logged))
-                .compose(v -> cluster == null ? Future.<Void>succeededFuture() : vertx.<Void>executeBlocking(() -> {
-                    cluster.close();
-                    return null;
-                }).recover(this::logged));
-    }
-
-    private Future<Void> undeploy(String id) {
-        return id == null ? Future.succeededFuture() : vertx.undeploy(id).recover(this::logged);
-    }
-
-    private Future<Void> logged(Throwable err) {
-        LOG.warn("Stop step failed: {}", err.toString());
-        return Future.succeededFuture();
+    /** The port the HTTP ingest is bound to, or -1 when it is not running. */
+    public int ingestPort() {
+        return verticle.ingestPort();
     }
 
     public SluiceConfig config() {
-        return config;
+        return verticle.settings();
     }
 
     public EmbeddedKafkaCluster cluster() {
-        return cluster;
+        return verticle.cluster();
     }
 
     public LocalLambdaServer localLambda() {
-        return localLambda;
+        return verticle.localLambda();
     }
 
     public List<Pipeline> pipelines() {
-        return pipelines;
+        return verticle.pipelines();
     }
 
     public MeterRegistry registry() {
-        return registry;
+        return verticle.registry();
     }
 
     /** Bounded blocking stop for shutdown hooks and tests (never on an event loop). */
     public void stopBlocking(Duration timeout) {
         try {
-            stop().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            stop().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Stop did not complete within {}: {}", timeout, e.toString());
-            if (cluster != null) {
-                cluster.close();
+            EmbeddedKafkaCluster c = verticle.cluster();
+            if (c != null) {
+                c.close();
             }
         }
     }

@@ -22,7 +22,8 @@ import java.util.Set;
  */
 public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, LocalLambdaSettings localLambda,
                            ProducerSettings producer, GeneratorSettings generator, List<PipelineSettings> pipelines,
-                           long statusIntervalMs, IngestSettings ingest, AdminSettings admin, TlsSettings tls) {
+                           long statusIntervalMs, IngestSettings ingest, AdminSettings admin, TlsSettings tls,
+                           ClusterSettings cluster) {
 
     /** The embedded Apache Kafka broker of local mode. */
     public record EmbeddedSettings(boolean enabled, int nodes, String dataDir, int heapMb) {
@@ -62,6 +63,7 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         status.done();
         IngestSettings ingest = IngestSettings.from(root.child("ingest"));
         AdminSettings admin = AdminSettings.from(root.child("admin"), env);
+        ClusterSettings cluster = ClusterSettings.from(root.child("cluster"));
         root.done();
 
         if (!embedded.enabled() && kafka.bootstrapServers() == null) {
@@ -83,14 +85,14 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         if (ingest.enabled() && !producer.enabled()) {
             throw new ConfigException("ingest.enabled", "needs producer.enabled=true (the ingest produces through it)");
         }
-        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls);
+        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls, cluster);
     }
 
     public SluiceConfig withKafka(KafkaSettings k) {
-        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls);
+        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls, cluster);
     }
 
     public SluiceConfig withPipelines(List<PipelineSettings> p) {
-        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls);
+        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls, cluster);
     }
 }

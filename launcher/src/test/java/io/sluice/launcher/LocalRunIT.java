@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The README's run command as a new user runs it: the fat jar with conf/local.json. Counts rise in
- * the status line; SIGTERM stops everything, the embedded broker child included.
+ * The README's run command as a new user runs it, in the Vert.x launcher form:
+ * {@code java -jar sluice.jar -conf conf/local.json}. Counts rise in the status line; SIGTERM stops everything,
+ * the embedded broker child included.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LocalRunIT {
@@ -24,7 +25,8 @@ class LocalRunIT {
     @Test
     void countsRiseAndSigtermStopsEverything() throws Exception {
         Path root = TestConfigs.confDir().getParent();
-        try (JarProcess p = JarProcess.start(root, List.of("-Dsluice.status.intervalMs=1000", "-Dsluice.admin.port=0", "-Dsluice.ingest.port=0"))) {
+        try (JarProcess p = JarProcess.start(root, List.of("-Dsluice.status.intervalMs=1000", "-Dsluice.admin.port=0", "-Dsluice.ingest.port=0"),
+                "-conf", "conf/local.json")) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 long[] last = lastStatus(p.stdout);
                 return last != null && last[0] > 2_000 && last[1] > 1_000 && last[2] > 1_000;

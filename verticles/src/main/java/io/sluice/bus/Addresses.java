@@ -11,13 +11,13 @@ package io.sluice.bus;
  *       <td>{@code {"status":"accepted","topic","partition","offset"}}; or a failure with code
  *       400 ({@code invalid: <reason> ...}), 429 ({@code rate-limited}), 503 ({@code overloaded} /
  *       {@code unavailable} / {@code stopping})</td></tr>
- *   <tr><td>{@code sluice.produce.batch}</td><td>request/reply, local</td>
+ *   <tr><td>{@code sluice.produce.batch}</td><td>request/reply (remote: {@link WireCodecs})</td>
  *       <td>{@code ProduceBatch}: a list of events, each as for {@code sluice.produce} (handed over, not copied);
  *       optional headers {@code correlation-id} and {@code sluice-source}, applying to every event</td>
  *       <td>{@code ProduceBatchReply}: one {@code ProduceResult} per event, in order ({@code accepted} with
  *       topic/partition/offset, or the answer class and the message a single request would fail with); the whole
  *       request fails (400) only when the body is not a {@code ProduceBatch}</td></tr>
- *   <tr><td>{@code sluice.producer.rate}</td><td>request/reply</td>
+ *   <tr><td>{@code sluice.producer.rate}</td><td>request/reply (control)</td>
  *       <td>empty (read) or {@code {"messagesPerSecond":…, "bytesPerSecond":…}} (change)</td>
  *       <td>the effective rate</td></tr>
  *   <tr><td>{@code sluice.<pipeline>.batch.records}</td><td>send, local</td><td>{@code RecordChunk}</td><td>none</td></tr>
@@ -29,11 +29,19 @@ package io.sluice.bus;
  *       a batch final while others still retry (their lanes free at once)</td><td>none</td></tr>
  *   <tr><td>{@code sluice.<pipeline>.consumer.completed}</td><td>send, local</td><td>{@code BatchOutcome}</td><td>none</td></tr>
  * </table>
+ * With {@code cluster.enabled}, {@link RemoteAccess#REMOTE_ADDRESSES} are registered cluster-wide and serve callers of
+ * other JVMs named in {@code cluster.allowedCallers} ({@value #CALLER_HEADER} header); every other address stays
+ * local-only. A refused remote caller gets failure 403 ({@code forbidden: ...}); during a stop, 503 {@code stopping}.
  */
 public final class Addresses {
     public static final String PRODUCE = "sluice.produce";
     public static final String PRODUCE_BATCH = "sluice.produce.batch";
     public static final String PRODUCER_RATE = "sluice.producer.rate";
+    /**
+     * Header naming the caller of a request from another JVM of the cluster; checked against
+     * {@code cluster.allowedCallers} ({@link RemoteAccess}). Ignored for requests from the same JVM.
+     */
+    public static final String CALLER_HEADER = "sluice-caller";
 
     private Addresses() {
     }

@@ -61,6 +61,9 @@ public final class ProducerVerticle extends VerticleBase {
         void failed(ProduceAnswer answer, String detail);
     }
 
+    /** Deployment-config key: register the produce/batch/rate consumers cluster-wide (default false: local-only). */
+    public static final String CLUSTER_CONSUMERS = "clusterConsumers";
+
     public ProducerVerticle(ProducerSettings settings, AsyncProducer producer, MeterRegistry registry) {
         this.settings = settings;
         this.producer = producer;
@@ -80,10 +83,17 @@ public final class ProducerVerticle extends VerticleBase {
         Gauge.builder("sluice.producer.inflight.messages", () -> intake.inFlightMessages()).register(registry);
         Gauge.builder("sluice.producer.inflight.bytes", () -> intake.inFlightBytes()).register(registry);
         Gauge.builder("sluice.producer.rate.messages", () -> bucket.messagesPerSecond()).register(registry);
-        MessageConsumer<Object> produce = vertx.eventBus().localConsumer(Addresses.PRODUCE, this::onProduce);
-        MessageConsumer<Object> batch = vertx.eventBus().localConsumer(Addresses.PRODUCE_BATCH, this::onProduceBatch);
-        MessageConsumer<Object> rate = vertx.eventBus().localConsumer(Addresses.PRODUCER_RATE, this::onRate);
+        // deployment config {"clusterConsumers": true} (cluster.enabled): reachable from other JVMs of the cluster,
+        // behind io.sluice.bus.RemoteGate; else local-only as before
+        boolean cluster = config().getBoolean(CLUSTER_CONSUMERS, false);
+        MessageConsumer<Object> produce = consumer(cluster, Addresses.PRODUCE, this::onProduce);
+        MessageConsumer<Object> batch = consumer(cluster, Addresses.PRODUCE_BATCH, this::onProduceBatch);
+        MessageConsumer<Object> rate = consumer(cluster, Addresses.PRODUCER_RATE, this::onRate);
         return Future.join(produce.completion(), batch.completion(), rate.completion());
+    }
+
+    private MessageConsumer<Object> consumer(boolean cluster, String address, io.vertx.core.Handler<Message<Object>> h) {
+        return cluster ? vertx.eventBus().consumer(address, h) : vertx.eventBus().localConsumer(address, h);
     }
 
     private void onProduce(Message<Object> msg) {

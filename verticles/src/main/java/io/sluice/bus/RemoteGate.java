@@ -1,0 +1,67 @@
+package io.sluice.bus;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.impl.clustered.ClusteredMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Applies {@link RemoteAccess} to every message delivered in this JVM: an event-bus inbound interceptor. A
+ * refused request is failed at once (the caller gets the code and the reason, never silence) and does not reach
+ * the handler. Whether a message came from another JVM is read from Vert.x's clustered message
+ * ({@code ClusteredMessage.isFromWire()}, an implementation class: the public API has no such accessor).
+ */
+public final class RemoteGate {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteGate.class);
+
+    private final Vertx vertx;
+    private final RemoteAccess access;
+    private final Handler<DeliveryContext<Object>> interceptor = this::intercept;
+    private final AtomicLong refused = new AtomicLong();
+    private volatile boolean stopping;
+
+    public RemoteGate(Vertx vertx, RemoteAccess access) {
+        this.vertx = vertx;
+        this.access = access;
+    }
+
+    public RemoteGate install() {
+        vertx.eventBus().addInboundInterceptor(interceptor);
+        return this;
+    }
+
+    public void uninstall() {
+        vertx.eventBus().removeInboundInterceptor(interceptor);
+    }
+
+    /** From now on remote requests are answered {@code stopping} (503). */
+    public void stopping() {
+        stopping = true;
+    }
+
+    /** Remote requests refused so far. */
+    public long refused() {
+        return refused.get();
+    }
+
+    private void intercept(DeliveryContext<Object> ctx) {
+        Message<Object> msg = ctx.message();
+        boolean fromWire = msg instanceof ClusteredMessage<?, ?> cm && cm.isFromWire();
+        RemoteAccess.Decision d = access.decide(msg.address(), fromWire, msg.headers().get(Addresses.CALLER_HEADER), stopping);
+        if (d instanceof RemoteAccess.Refuse r) {
+            if (refused.getAndIncrement() % 1000 == 0) { // at most one line per thousand refusals
+                LOG.warn("Refused a remote request to {} ({} so far): {}", msg.address(), refused.get(), r.message());
+            }
+            if (msg.replyAddress() != null) {
+                msg.fail(r.code(), r.message());
+            }
+            return;
+        }
+        ctx.next();
+    }
+}
