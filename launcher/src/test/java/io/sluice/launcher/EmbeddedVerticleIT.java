@@ -77,15 +77,10 @@ class EmbeddedVerticleIT {
                 assertThat(children.stream().filter(ProcessHandle::isAlive).toList()).as("child processes").isEmpty());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             Set<String> left = threadNames().stream().filter(n -> !threadsBefore.contains(n))
-                    .filter(n -> SLUICE_THREADS.matcher(n).matches())
-                    // KNOWN: io.sluice.dispatch.LambdaClients shares one static Netty group (daemon threads) across all
-                    // Lambda clients of the JVM and never shuts it down (dispatch/, outside this change): excluded here,
-                    // asserted daemon below, reported to the integrator
-                    .filter(n -> !n.startsWith("sluice-lambda-netty-")).collect(Collectors.toSet());
+                    .filter(n -> SLUICE_THREADS.matcher(n).matches()).collect(Collectors.toSet());
+            // the Lambda clients' shared Netty group included: the last client closed shuts it down (LambdaClients)
             assertThat(left).as("threads of Sluice's parts still alive after the undeploy").isEmpty();
         });
-        assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("sluice-lambda-netty-"))
-                .allMatch(Thread::isDaemon)).as("the shared Lambda event loops are daemon threads").isTrue();
         // the application's Vert.x still works
         assertThat(get(vertx.eventBus().<JsonObject>request("no.such.address", new JsonArray())
                 .map(m -> true).recover(err -> io.vertx.core.Future.succeededFuture(true)), 10)).isTrue();

@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,11 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LambdaClients {
     /**
-     * One event-loop group for every client, never shut down (daemon threads end with the JVM). A client
-     * given a group does not own it, so its close returns at once; a client with a group of its own waits
-     * out Netty's 2 s quiet period on close, on every pipeline stop (Ctrl-C, TLS rotation).
+     * One event-loop group shared by the open clients, created with the first and shut down (without a quiet
+     * period, not waited for) when the last is {@linkplain #close closed}: an embedding application that
+     * undeploys Sluice keeps no thread of it. A client given a group does not own it, so its close returns at once;
+     * a client with a group of its own would wait out Netty's 2 s quiet period on every pipeline stop (Ctrl-C, TLS
+     * rotation).
      */
-    private static final SdkEventLoopGroup EVENT_LOOPS = SdkEventLoopGroup.builder().threadFactory(daemonThreads()).build();
+    private static SdkEventLoopGroup eventLoops;
+    private static int open;
 
     private LambdaClients() {
     }
@@ -44,11 +48,20 @@ public final class LambdaClients {
         };
     }
 
+    /** A client on the shared event-loop group; give it back with {@link #close}. */
     public static LambdaAsyncClient create(LambdaSettings s) {
+        SdkEventLoopGroup group;
+        synchronized (LambdaClients.class) {
+            if (eventLoops == null) {
+                eventLoops = SdkEventLoopGroup.builder().threadFactory(daemonThreads()).build();
+            }
+            open++;
+            group = eventLoops;
+        }
         LambdaAsyncClientBuilder b = LambdaAsyncClient.builder()
                 .region(Region.of(s.region()))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                        .eventLoopGroup(EVENT_LOOPS)
+                        .eventLoopGroup(group)
                         .maxConcurrency(s.maxConcurrency())
                         .maxPendingConnectionAcquires(100_000)
                         .connectionTimeout(Duration.ofSeconds(5))
@@ -62,6 +75,28 @@ public final class LambdaClients {
             b.endpointOverride(s.endpointOverride());
         }
         return b.build();
+    }
+
+    /** Closes a client of {@link #create}; the last one closed shuts the shared event-loop group down. */
+    public static void close(LambdaAsyncClient client) {
+        client.close();
+        SdkEventLoopGroup last = null;
+        synchronized (LambdaClients.class) {
+            if (--open == 0) {
+                last = eventLoops;
+                eventLoops = null;
+            }
+        }
+        if (last != null) {
+            last.eventLoopGroup().shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Threads of the shared group right now (0 once the last client is closed and the group has ended). */
+    static boolean groupOpen() {
+        synchronized (LambdaClients.class) {
+            return eventLoops != null;
+        }
     }
 
     private static AwsCredentialsProvider credentials(LambdaSettings s) {

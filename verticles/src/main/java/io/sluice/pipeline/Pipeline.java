@@ -11,6 +11,7 @@ import io.sluice.dispatch.Backoff;
 import io.sluice.dispatch.DeadLetterWriter;
 import io.sluice.dispatch.DispatchVerticle;
 import io.sluice.dispatch.KafkaEventPayload;
+import io.sluice.dispatch.LambdaClients;
 import io.sluice.kafka.AsyncProducer;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.metrics.PipelineMetrics;
@@ -251,7 +252,7 @@ public final class Pipeline {
                 inc.endOffsets.close();
             }
             if (inc.lambda != null) {
-                inc.lambda.close();
+                LambdaClients.close(inc.lambda);
             }
             return null;
         }, false)).mapEmpty();

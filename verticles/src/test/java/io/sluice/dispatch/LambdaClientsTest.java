@@ -27,15 +27,31 @@ class LambdaClientsTest {
         for (int i = 0; i < 3; i++) {
             LambdaAsyncClient client = LambdaClients.create(settings);
             long t0 = System.nanoTime();
-            client.close();
+            LambdaClients.close(client);
             closeMs.add((System.nanoTime() - t0) / 1_000_000);
         }
         // a client built after others were closed still works: its invocation reaches the (closed) port
-        try (LambdaAsyncClient client = LambdaClients.create(settings)) {
-            assertThat(client.invoke(b -> b.functionName("dispatcher")))
-                    .failsWithin(Duration.ofSeconds(10))
-                    .withThrowableThat().havingRootCause().isInstanceOf(ConnectException.class);
-        }
+        LambdaAsyncClient client = LambdaClients.create(settings);
+        assertThat(client.invoke(b -> b.functionName("dispatcher")))
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat().havingRootCause().isInstanceOf(ConnectException.class);
+        LambdaClients.close(client);
         assertThat(closeMs).as("ms to close each client").allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
+    }
+
+    /** An application that undeploys Sluice keeps none of its threads: the last client closed ends the group. */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void theLastClientClosedEndsTheSharedEventLoopThreads() {
+        LambdaSettings settings = new LambdaSettings("dispatcher", "us-east-1", URI.create("http://127.0.0.1:9"), 5_000, 4);
+        LambdaAsyncClient a = LambdaClients.create(settings);
+        LambdaAsyncClient b = LambdaClients.create(settings);
+        assertThat(a.invoke(r -> r.functionName("dispatcher"))).failsWithin(Duration.ofSeconds(10)); // starts a thread
+        LambdaClients.close(a);
+        assertThat(LambdaClients.groupOpen()).as("another client still uses the group").isTrue();
+        LambdaClients.close(b);
+        assertThat(LambdaClients.groupOpen()).isFalse();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet()
+                .stream().noneMatch(t -> t.getName().startsWith("sluice-lambda-netty-") && t.isAlive()));
     }
 }
