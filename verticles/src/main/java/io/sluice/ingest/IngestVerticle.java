@@ -84,6 +84,7 @@ public final class IngestVerticle extends VerticleBase {
         this.produceTimeoutMs = produceTimeoutMs;
         this.registry = registry;
         this.parser = new EventBodyParser(settings.maxEventsPerRequest());
+        io.sluice.metrics.HttpMetricTags.install(registry);
         for (ProduceAnswer a : ProduceAnswer.values()) {
             eventCounters.put(a, Counter.builder("sluice.ingest.events").tag("result", a.label()).register(registry));
         }

@@ -28,9 +28,10 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
         return List.copyOf(events);
     }
 
-    /** Events at WARN or above, or carrying a throwable. */
+    /** Events at WARN or above, or carrying a throwable (Kafka clients' own connection warnings left out). */
     public List<String> problems() {
-        return events.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+        return events.stream().filter(e -> !e.getLoggerName().startsWith("org.apache.kafka"))
+                .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
                         || e.getThrowableProxy() != null)
                 .map(e -> e.getLevel() + " " + e.getFormattedMessage()
                         + (e.getThrowableProxy() == null ? "" : " [" + e.getThrowableProxy().getClassName() + "]"))
