@@ -84,6 +84,8 @@ public final class AdminHttpVerticle extends VerticleBase {
     private final ClientErrorLog clientLog = ClientErrorLog.of(LOG);
     private final AuthThrottle throttle = new AuthThrottle(System::currentTimeMillis);
     private ConnectionGuard guard;
+    private io.sluice.tls.ServerTlsRotation rotation;
+    private volatile String tlsFingerprint;
 
     public AdminHttpVerticle(AdminSettings settings, Targets targets) {
         this.settings = settings;
@@ -107,10 +109,17 @@ public final class AdminHttpVerticle extends VerticleBase {
                     tick();
                     timer = vertx.setPeriodic(settings.lagRefreshMs(), id -> tick());
                     guard = new ConnectionGuard(vertx, settings.limits(), "admin", clientLog);
-                    HttpServerOptions opts = guard.options(new HttpServerOptions().setHost(settings.host())
+                    HttpServerOptions base = guard.options(new HttpServerOptions().setHost(settings.host())
                             .setPort(settings.port()));
+                    io.sluice.tls.ServerTls tls = settings.tls();
+                    java.time.Clock clock = java.time.Clock.systemUTC();
+                    Future<HttpServerOptions> opts = !tls.enabled() ? Future.succeededFuture(base)
+                            : vertx.executeBlocking(() -> {
+                                tlsFingerprint = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
+                                return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
+                            }, false);
                     Router router = router();
-                    return guard.attach(vertx.createHttpServer(opts), req -> {
+                    return opts.compose(o -> guard.attach(vertx.createHttpServer(o), req -> {
                         String problem = PathCheck.problem(req.path());
                         if (problem != null) {
                             clientLog.info("admin: 400 for " + req.remoteAddress() + ": " + problem);
@@ -120,13 +129,17 @@ public final class AdminHttpVerticle extends VerticleBase {
                             return;
                         }
                         router.handle(req);
-                    }).listen();
+                    }).listen());
                 })
                 .onSuccess(s -> {
                     server = s;
                     actualPort = s.actualPort();
-                    LOG.info("Admin API and dashboard at http://{}:{}/ (mutating endpoints need the bearer token)",
-                            settings.host(), actualPort);
+                    if (settings.tls().enabled()) {
+                        rotation = io.sluice.tls.ServerTlsRotation.start(vertx, settings.tls(), s, tlsFingerprint,
+                                java.time.Clock.systemUTC());
+                    }
+                    LOG.info("Admin API and dashboard at {}://{}:{}/ (mutating endpoints need the bearer token)",
+                            settings.tls().enabled() ? "https" : "http", settings.host(), actualPort);
                 });
     }
 
@@ -431,6 +444,9 @@ public final class AdminHttpVerticle extends VerticleBase {
         }
         if (guard != null) {
             guard.close();
+        }
+        if (rotation != null) {
+            rotation.stop();
         }
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.compose(v -> kafka == null ? Future.succeededFuture() : kafka.close());

@@ -23,6 +23,7 @@ import java.util.Locale;
  *                                // Default: those three plus the bind host; required when binding 0.0.0.0 / ::
  *   "maxConnections": 1000, "headerTimeoutMs": 10000, "bodyTimeoutMs": 30000, "idleTimeoutMs": 60000
  *                                // see HttpLimits
+ *   "tls": {...}                 // see io.sluice.tls.ServerTls; off by default
  * }
  * }</pre>
  *
@@ -34,9 +35,11 @@ import java.util.Locale;
  * @param drainTimeoutMs      graceful stop bound for requests already being processed
  * @param allowedHosts        lower-case host names (without port) a request's Host header may name; {@code ["*"]} = any
  * @param limits              connection bounds
+ * @param tls                 TLS / mutual TLS of the server ({@code ingest.tls}, see {@link io.sluice.tls.ServerTls})
  */
 public record IngestSettings(boolean enabled, String host, int port, long maxBodyBytes, int maxEventsPerRequest,
-                             long drainTimeoutMs, List<String> allowedHosts, HttpLimits limits) {
+                             long drainTimeoutMs, List<String> allowedHosts, HttpLimits limits,
+                             io.sluice.tls.ServerTls tls) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_EVENTS = 10_000;
@@ -51,7 +54,7 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
     public IngestSettings(boolean enabled, String host, int port, long maxBodyBytes, int maxEventsPerRequest,
                           long drainTimeoutMs) {
         this(enabled, host, port, maxBodyBytes, maxEventsPerRequest, drainTimeoutMs, defaultHosts(host),
-                HttpLimits.defaults());
+                HttpLimits.defaults(), io.sluice.tls.ServerTls.disabled());
     }
 
     /** The defaults: disabled, 127.0.0.1, free port, 1 MiB, 10,000 events, 10 s drain. */
@@ -59,7 +62,13 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
         return new IngestSettings(false, "127.0.0.1", 0, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, 10_000);
     }
 
+    /** Reads {@code ingest}; TLS passwords come from the process environment. */
     public static IngestSettings from(Cfg c) {
+        return from(c, System.getenv());
+    }
+
+    /** Reads {@code ingest}; TLS passwords ({@code tls.*.passwordEnv}) come from {@code env}. */
+    public static IngestSettings from(Cfg c, java.util.Map<String, String> env) {
         boolean enabled = c.bool("enabled", false);
         String host = c.string("host", "127.0.0.1");
         if (host.isBlank()) {
@@ -71,6 +80,7 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
         long drain = c.longIn("drainTimeoutMs", 10_000, 0, 600_000);
         List<String> hosts = c.strings("allowedHosts", null);
         HttpLimits limits = HttpLimits.from(c);
+        io.sluice.tls.ServerTls tls = io.sluice.tls.ServerTls.from(c, env);
         c.done();
         if (hosts == null) {
             if (enabled && isWildcard(host)) {
@@ -83,7 +93,7 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
         }
         List<String> lower = new ArrayList<>();
         hosts.forEach(h -> lower.add(h.trim().toLowerCase(Locale.ROOT)));
-        return new IngestSettings(enabled, host, port, maxBody, maxEvents, drain, lower, limits);
+        return new IngestSettings(enabled, host, port, maxBody, maxEvents, drain, lower, limits, tls);
     }
 
     private static boolean isWildcard(String host) {
@@ -119,6 +129,7 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
     }
 
     public IngestSettings withPort(int p) {
-        return new IngestSettings(enabled, host, p, maxBodyBytes, maxEventsPerRequest, drainTimeoutMs, allowedHosts, limits);
+        return new IngestSettings(enabled, host, p, maxBodyBytes, maxEventsPerRequest, drainTimeoutMs, allowedHosts, limits,
+                tls);
     }
 }

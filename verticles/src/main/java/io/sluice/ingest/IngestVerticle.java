@@ -66,6 +66,7 @@ public final class IngestVerticle extends VerticleBase {
     private final Map<ProduceAnswer, Counter> eventCounters = new EnumMap<>(ProduceAnswer.class);
     private final ClientErrorLog clientLog = ClientErrorLog.of(LOG);
     private ConnectionGuard guard;
+    private io.sluice.tls.ServerTlsRotation rotation;
     private HttpServer server;
     private int actualPort = -1;
     private boolean stopping;
@@ -105,13 +106,25 @@ public final class IngestVerticle extends VerticleBase {
         LocalCodec.registerAll(vertx, ProduceBatch.class, ProduceBatchReply.class);
         guard = new ConnectionGuard(vertx, settings.limits(), "ingest", clientLog);
         // bodies are inflated here, bounded (BoundedBody), never by the server
-        HttpServerOptions opts = guard.options(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+        HttpServerOptions base = guard.options(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
                 .setCompressionSupported(false).setDecompressionSupported(false));
-        return guard.attach(vertx.createHttpServer(opts), router).listen().onSuccess(s -> {
+        io.sluice.tls.ServerTls tls = settings.tls();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        String[] fingerprint = new String[1];
+        Future<HttpServerOptions> opts = !tls.enabled() ? Future.succeededFuture(base)
+                : vertx.executeBlocking(() -> {
+                    fingerprint[0] = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
+                    return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
+                }, false);
+        return opts.compose(o -> guard.attach(vertx.createHttpServer(o), router).listen()).onSuccess(s -> {
             server = s;
             actualPort = s.actualPort();
-            LOG.info("HTTP ingest listening on {}:{} (POST {}; Host allowed: {})", settings.host(), actualPort, PATH,
-                    settings.allowedHosts());
+            if (tls.enabled()) {
+                rotation = io.sluice.tls.ServerTlsRotation.start(vertx, tls, s, fingerprint[0], clock);
+            }
+            LOG.info("HTTP ingest listening on {}://{}:{} (POST {}; Host allowed: {}{})", tls.enabled() ? "https" : "http",
+                    settings.host(), actualPort, PATH, settings.allowedHosts(),
+                    tls.clientAuthRequired() ? "; client certificate required" : "");
         });
     }
 
@@ -330,6 +343,9 @@ public final class IngestVerticle extends VerticleBase {
                     pendingAtStop, pendingAtStop - Math.min(pendingAtStop, inFlightRequests), inFlightRequests);
             if (guard != null) {
                 guard.close();
+            }
+            if (rotation != null) {
+                rotation.stop();
             }
             return server == null ? Future.succeededFuture() : server.close();
         });
