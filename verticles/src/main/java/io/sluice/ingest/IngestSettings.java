@@ -23,7 +23,8 @@ import java.util.Locale;
  *                                // Default: those three plus the bind host; required when binding 0.0.0.0 / ::
  *   "maxConnections": 1000, "headerTimeoutMs": 10000, "bodyTimeoutMs": 30000, "idleTimeoutMs": 60000
  *                                // see HttpLimits
- *   "tls": {...}                 // see io.sluice.tls.ServerTls; off by default
+ *   "tls": {...},                // see io.sluice.tls.ServerTls; off by default
+ *   "auth": {...}                // named bearer tokens / certificate subjects, see IngestAuth; off by default
  * }
  * }</pre>
  *
@@ -36,10 +37,11 @@ import java.util.Locale;
  * @param allowedHosts        lower-case host names (without port) a request's Host header may name; {@code ["*"]} = any
  * @param limits              connection bounds
  * @param tls                 TLS / mutual TLS of the server ({@code ingest.tls}, see {@link io.sluice.tls.ServerTls})
+ * @param auth                who may post ({@code ingest.auth}, see {@link IngestAuth}); off by default
  */
 public record IngestSettings(boolean enabled, String host, int port, long maxBodyBytes, int maxEventsPerRequest,
                              long drainTimeoutMs, List<String> allowedHosts, HttpLimits limits,
-                             io.sluice.tls.ServerTls tls) {
+                             io.sluice.tls.ServerTls tls, IngestAuth auth) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_EVENTS = 10_000;
@@ -54,7 +56,7 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
     public IngestSettings(boolean enabled, String host, int port, long maxBodyBytes, int maxEventsPerRequest,
                           long drainTimeoutMs) {
         this(enabled, host, port, maxBodyBytes, maxEventsPerRequest, drainTimeoutMs, defaultHosts(host),
-                HttpLimits.defaults(), io.sluice.tls.ServerTls.disabled());
+                HttpLimits.defaults(), io.sluice.tls.ServerTls.disabled(), IngestAuth.disabled());
     }
 
     /** The defaults: disabled, 127.0.0.1, free port, 1 MiB, 10,000 events, 10 s drain. */
@@ -81,6 +83,7 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
         List<String> hosts = c.strings("allowedHosts", null);
         HttpLimits limits = HttpLimits.from(c);
         io.sluice.tls.ServerTls tls = io.sluice.tls.ServerTls.from(c, env);
+        IngestAuth auth = IngestAuth.from(c);
         c.done();
         if (hosts == null) {
             if (enabled && isWildcard(host)) {
@@ -93,7 +96,7 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
         }
         List<String> lower = new ArrayList<>();
         hosts.forEach(h -> lower.add(h.trim().toLowerCase(Locale.ROOT)));
-        return new IngestSettings(enabled, host, port, maxBody, maxEvents, drain, lower, limits, tls);
+        return new IngestSettings(enabled, host, port, maxBody, maxEvents, drain, lower, limits, tls, auth);
     }
 
     private static boolean isWildcard(String host) {
@@ -130,6 +133,6 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
 
     public IngestSettings withPort(int p) {
         return new IngestSettings(enabled, host, p, maxBodyBytes, maxEventsPerRequest, drainTimeoutMs, allowedHosts, limits,
-                tls);
+                tls, auth);
     }
 }

@@ -67,6 +67,7 @@ public final class IngestVerticle extends VerticleBase {
     private final ClientErrorLog clientLog = ClientErrorLog.of(LOG);
     private ConnectionGuard guard;
     private io.sluice.tls.ServerTlsRotation rotation;
+    private final IngestGate gate;
     private HttpServer server;
     private int actualPort = -1;
     private boolean stopping;
@@ -86,6 +87,7 @@ public final class IngestVerticle extends VerticleBase {
         this.registry = registry;
         this.parser = new EventBodyParser(settings.maxEventsPerRequest());
         io.sluice.metrics.HttpMetricTags.install(registry);
+        this.gate = new IngestGate(settings.auth(), registry);
         for (ProduceAnswer a : ProduceAnswer.values()) {
             eventCounters.put(a, Counter.builder("sluice.ingest.events").tag("result", a.label()).register(registry));
         }
@@ -111,14 +113,18 @@ public final class IngestVerticle extends VerticleBase {
         io.sluice.tls.ServerTls tls = settings.tls();
         java.time.Clock clock = java.time.Clock.systemUTC();
         String[] fingerprint = new String[1];
-        Future<HttpServerOptions> opts = !tls.enabled() ? Future.succeededFuture(base)
-                : vertx.executeBlocking(() -> {
-                    fingerprint[0] = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
-                    return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
-                }, false);
+        Future<HttpServerOptions> opts = vertx.executeBlocking(() -> {
+            gate.load();
+            if (!tls.enabled()) {
+                return base;
+            }
+            fingerprint[0] = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
+            return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
+        }, false);
         return opts.compose(o -> guard.attach(vertx.createHttpServer(o), router).listen()).onSuccess(s -> {
             server = s;
             actualPort = s.actualPort();
+            gate.watch(vertx);
             if (tls.enabled()) {
                 rotation = io.sluice.tls.ServerTlsRotation.start(vertx, tls, s, fingerprint[0], clock);
             }
@@ -133,6 +139,11 @@ public final class IngestVerticle extends VerticleBase {
         String hostHeader = ctx.request().getHeader(HttpHeaders.HOST);
         if (!settings.hostAllowed(hostHeader)) {
             refuseAndClose(ctx, 421, "Host", "Host: '" + printable(hostHeader) + "' is not served here (ingest.allowedHosts)");
+            return;
+        }
+        IngestGate.Verdict who = gate.check(ctx.request());
+        if (!who.allowed()) {
+            refuseAndClose(ctx, who.status(), "Authorization", who.message());
             return;
         }
         String encoding;
@@ -347,6 +358,7 @@ public final class IngestVerticle extends VerticleBase {
             if (rotation != null) {
                 rotation.stop();
             }
+            gate.stop(vertx);
             return server == null ? Future.succeededFuture() : server.close();
         });
     }

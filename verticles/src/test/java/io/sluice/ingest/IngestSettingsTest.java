@@ -23,7 +23,8 @@ class IngestSettingsTest {
                 + "\"maxBodyBytes\":2048,\"maxEventsPerRequest\":5,\"drainTimeoutMs\":0,\"allowedHosts\":[\"Ingest.Example\"],"
                 + "\"maxConnections\":7,\"headerTimeoutMs\":200,\"bodyTimeoutMs\":300,\"idleTimeoutMs\":400}"), "ingest"));
         assertThat(s).isEqualTo(new IngestSettings(true, "0.0.0.0", 8081, 2048, 5, 0, java.util.List.of("ingest.example"),
-                new io.sluice.http.HttpLimits(7, 200, 300, 400), io.sluice.tls.ServerTls.disabled()));
+                new io.sluice.http.HttpLimits(7, 200, 300, 400), io.sluice.tls.ServerTls.disabled(),
+                IngestAuth.disabled()));
         assertThat(s.hostAllowed("ingest.example:8081")).isTrue();
         assertThat(s.hostAllowed("localhost")).isFalse();
         assertThat(s.hostAllowed(null)).isFalse();

@@ -102,11 +102,18 @@ class HttpsServersTest {
     }
 
     private int ingest() throws Exception {
+        return ingest(null);
+    }
+
+    private int ingest(JsonObject auth) throws Exception {
         JsonObject tls = new JsonObject().put("enabled", true).put("clientAuth", "required").put("watchIntervalMs", 0)
                 .put("keystore", new JsonObject().put("path", dir.resolve("server.pem").toString()).put("type", "PEM"))
                 .put("key", new JsonObject().put("path", dir.resolve("server.key").toString()))
                 .put("truststore", new JsonObject().put("path", dir.resolve("ca.pem").toString()).put("type", "PEM"));
         JsonObject j = new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", 0).put("tls", tls);
+        if (auth != null) {
+            j.put("auth", auth);
+        }
         IngestVerticle v = new IngestVerticle(IngestSettings.from(new Cfg(j, "ingest"), Map.of()), 10_000,
                 new SimpleMeterRegistry());
         get(vertx.deployVerticle(v));
@@ -125,6 +132,18 @@ class HttpsServersTest {
                 .as("no client certificate").isInstanceOf(ExecutionException.class);
         assertThat(plainHttpAnswered(port)).as("plain HTTP on the TLS port").isFalse();
         assertThat(produced).hasSize(1);
+    }
+
+    @Test
+    void aClientCertificateSubjectOnTheAllowListNeedsNoTokenOthersAre403() throws Exception {
+        client("other", ca);
+        int port = ingest(new JsonObject().put("enabled", true).put("allowedSubjects",
+                new io.vertx.core.json.JsonArray().add("CN=ok-client")));
+        assertThat(get(send(https("ok"), HttpMethod.POST, port, IngestVerticle.PATH, "{\"eventId\":\"s\"}", null)))
+                .isEqualTo(202);
+        assertThat(get(send(https("other"), HttpMethod.POST, port, IngestVerticle.PATH, "{\"eventId\":\"o\"}", null)))
+                .as("trusted CA, subject not on the list").isEqualTo(403);
+        assertThat(produced).containsExactly("{\"eventId\":\"s\"}");
     }
 
     @Test
