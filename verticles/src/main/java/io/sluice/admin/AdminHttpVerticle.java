@@ -16,6 +16,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.sluice.http.ClientErrorLog;
+import io.sluice.http.ConnectionGuard;
+import io.sluice.metrics.HttpMetricTags;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -77,10 +81,16 @@ public final class AdminHttpVerticle extends VerticleBase {
     private long timer = -1;
     private volatile int actualPort = -1;
     private final Map<String, java.util.function.Supplier<JsonObject>> extraChecks = new LinkedHashMap<>();
+    private final ClientErrorLog clientLog = ClientErrorLog.of(LOG);
+    private final AuthThrottle throttle = new AuthThrottle(System::currentTimeMillis);
+    private ConnectionGuard guard;
+    private io.sluice.tls.ServerTlsRotation rotation;
+    private volatile String tlsFingerprint;
 
     public AdminHttpVerticle(AdminSettings settings, Targets targets) {
         this.settings = settings;
         this.targets = targets;
+        HttpMetricTags.install(targets.registry());
         for (Pipeline p : targets.pipelines()) {
             byName.put(p.settings().name(), p);
         }
@@ -98,13 +108,38 @@ public final class AdminHttpVerticle extends VerticleBase {
                 .compose(v -> {
                     tick();
                     timer = vertx.setPeriodic(settings.lagRefreshMs(), id -> tick());
-                    return vertx.createHttpServer().requestHandler(router()).listen(settings.port(), settings.host());
+                    guard = new ConnectionGuard(vertx, settings.limits(), "admin", clientLog);
+                    HttpServerOptions base = guard.options(new HttpServerOptions().setHost(settings.host())
+                            .setPort(settings.port()));
+                    io.sluice.tls.ServerTls tls = settings.tls();
+                    java.time.Clock clock = java.time.Clock.systemUTC();
+                    Future<HttpServerOptions> opts = !tls.enabled() ? Future.succeededFuture(base)
+                            : vertx.executeBlocking(() -> {
+                                tlsFingerprint = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
+                                return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
+                            }, false);
+                    Router router = router();
+                    return opts.compose(o -> guard.attach(vertx.createHttpServer(o), req -> {
+                        String problem = PathCheck.problem(req.path());
+                        if (problem != null) {
+                            clientLog.info("admin: 400 for " + req.remoteAddress() + ": " + problem);
+                            req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                                    .putHeader("Cache-Control", "no-store")
+                                    .end(new JsonObject().put("status", 400).put("error", problem).encode());
+                            return;
+                        }
+                        router.handle(req);
+                    }).listen());
                 })
                 .onSuccess(s -> {
                     server = s;
                     actualPort = s.actualPort();
-                    LOG.info("Admin API and dashboard at http://{}:{}/ (mutating endpoints need the bearer token)",
-                            settings.host(), actualPort);
+                    if (settings.tls().enabled()) {
+                        rotation = io.sluice.tls.ServerTlsRotation.start(vertx, settings.tls(), s, tlsFingerprint,
+                                java.time.Clock.systemUTC());
+                    }
+                    LOG.info("Admin API and dashboard at {}://{}:{}/ (mutating endpoints need the bearer token)",
+                            settings.tls().enabled() ? "https" : "http", settings.host(), actualPort);
                 });
     }
 
@@ -116,6 +151,10 @@ public final class AdminHttpVerticle extends VerticleBase {
 
     private Router router() {
         Router r = Router.router(vertx);
+        r.route().handler(ctx -> { // again after a reroute (GET / → /index.html), which starts the answer afresh
+            io.sluice.http.SecurityHeaders.add(ctx.response());
+            ctx.next();
+        });
         r.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
         r.get("/health/ready").handler(ctx -> view.readiness().map(this::withExtraChecks)
                 .onSuccess(body -> json(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body))
@@ -123,7 +162,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         r.get("/metrics").handler(this::metrics);
         r.get("/api/status").handler(ctx -> view.status().onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail));
 
-        BearerAuth auth = new BearerAuth(settings.token());
+        BearerAuth auth = new BearerAuth(settings.token(), throttle);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
         r.post("/api/consumer/pause").handler(body).handler(auth).handler(ctx -> pause(ctx, true));
         r.post("/api/consumer/resume").handler(body).handler(auth).handler(ctx -> pause(ctx, false));
@@ -160,8 +199,11 @@ public final class AdminHttpVerticle extends VerticleBase {
             HttpErrors.send(ctx, 413, "body: larger than " + BODY_LIMIT + " bytes");
         } else if (f == null && ctx.statusCode() >= 400) {
             HttpErrors.send(ctx, ctx.statusCode(), "request failed");
+        } else if (ctx.response().closed() || f instanceof io.vertx.core.http.HttpClosedException) {
+            // the client went away (e.g. mid-body): nobody to answer, nothing to report
         } else {
-            LOG.warn("Admin request {} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(f));
+            clientLog.info("admin: request " + ctx.request().method() + " " + ctx.request().path() + " failed: "
+                    + ClientErrorLog.describe(f));
             HttpErrors.send(ctx, 500, "internal error: " + (f == null ? "unknown" : f.getClass().getSimpleName()));
         }
     }
@@ -399,6 +441,12 @@ public final class AdminHttpVerticle extends VerticleBase {
         vertx.cancelTimer(timer);
         if (lag != null) {
             lag.close();
+        }
+        if (guard != null) {
+            guard.close();
+        }
+        if (rotation != null) {
+            rotation.stop();
         }
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.compose(v -> kafka == null ? Future.succeededFuture() : kafka.close());

@@ -16,16 +16,25 @@ import java.util.Map;
  *   "port": 8080,               // 0 = a free port (default 8080)
  *   "token": "…",               // bearer token for mutating endpoints, >= 8 chars; or env SLUICE_ADMIN_TOKEN (wins)
  *   "lagRefreshMs": 1000,       // lag/rate sampling interval, 100-60000
- *   "lagWindowSamples": 10      // samples per lag-status window, 3-1000
+ *   "lagWindowSamples": 10,     // samples per lag-status window, 3-1000
+ *   "maxConnections": 1000, "headerTimeoutMs": 10000, "bodyTimeoutMs": 30000, "idleTimeoutMs": 60000
+ *                               // connection bounds, see io.sluice.http.HttpLimits
+ *   "tls": {...}                // HTTPS / mutual TLS, see io.sluice.tls.ServerTls; off by default
  * }
  * }</pre>
  * The token is required when the admin server is enabled; it is never printed ({@link #toString()} masks it).
  */
 public record AdminSettings(boolean enabled, String host, int port, String token, long lagRefreshMs,
-                            int lagWindowSamples) {
+                            int lagWindowSamples, io.sluice.http.HttpLimits limits, io.sluice.tls.ServerTls tls) {
     /** Environment variable that supplies (and overrides) the token. */
     public static final String TOKEN_ENV = "SLUICE_ADMIN_TOKEN";
     public static final int MIN_TOKEN_LENGTH = 8;
+
+    /** The former shape, with the default connection limits. */
+    public AdminSettings(boolean enabled, String host, int port, String token, long lagRefreshMs, int lagWindowSamples) {
+        this(enabled, host, port, token, lagRefreshMs, lagWindowSamples, io.sluice.http.HttpLimits.defaults(),
+                io.sluice.tls.ServerTls.disabled());
+    }
 
     public static AdminSettings disabled() {
         return new AdminSettings(false, "127.0.0.1", 8080, null, 1000, 10);
@@ -48,6 +57,8 @@ public record AdminSettings(boolean enabled, String host, int port, String token
         }
         long refresh = c.longIn("lagRefreshMs", 1000, 100, 60_000);
         int window = c.intIn("lagWindowSamples", 10, LagEvaluator.MIN_WINDOW, 1000);
+        io.sluice.http.HttpLimits limits = io.sluice.http.HttpLimits.from(c);
+        io.sluice.tls.ServerTls tls = io.sluice.tls.ServerTls.from(c, env);
         c.done();
         if (enabled) {
             if (token == null || token.isBlank()) {
@@ -59,13 +70,13 @@ public record AdminSettings(boolean enabled, String host, int port, String token
                         + " printable ASCII characters without spaces");
             }
         }
-        return new AdminSettings(enabled, host, port, token, refresh, window);
+        return new AdminSettings(enabled, host, port, token, refresh, window, limits, tls);
     }
 
     @Override
     public String toString() {
         return "AdminSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token="
                 + (token == null ? "none" : "***") + ", lagRefreshMs=" + lagRefreshMs + ", lagWindowSamples="
-                + lagWindowSamples + "]";
+                + lagWindowSamples + ", limits=" + limits + ", tls=" + tls + "]";
     }
 }

@@ -63,24 +63,42 @@ public final class Cfg {
         return s;
     }
 
+    /**
+     * An integer in {@code [min, max]}: a JSON number without fraction or its decimal string (environment
+     * overrides). Values outside the range are refused naming the key, however large (never wrapped: a number
+     * beyond 64 bits is compared as the exact value it is).
+     */
     public long longIn(String key, long def, long min, long max) {
         read.add(key);
         Object v = json.getValue(key);
         if (v == null) {
             return def;
         }
-        long n;
+        java.math.BigDecimal exact;
         if (v instanceof Number num && isIntegral(num)) {
-            n = num.longValue();
+            exact = exact(num);
         } else if (v instanceof String s && s.trim().matches("-?\\d+")) {
-            n = Long.parseLong(s.trim()); // environment overrides arrive as strings
+            exact = new java.math.BigDecimal(s.trim()); // environment overrides arrive as strings
         } else {
             throw new ConfigException(key(key), "must be an integer between " + min + " and " + max + ", got " + describe(v));
         }
-        if (n < min || n > max) {
-            throw new ConfigException(key(key), "must be between " + min + " and " + max + ", got " + n);
+        if (exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0 || exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            throw new ConfigException(key(key), "must be between " + min + " and " + max + ", got " + exact.toPlainString());
         }
-        return n;
+        return exact.longValueExact();
+    }
+
+    private static java.math.BigDecimal exact(Number n) {
+        if (n instanceof java.math.BigDecimal bd) {
+            return bd;
+        }
+        if (n instanceof java.math.BigInteger bi) {
+            return new java.math.BigDecimal(bi);
+        }
+        if (n instanceof Double || n instanceof Float) {
+            return new java.math.BigDecimal(n.doubleValue());
+        }
+        return java.math.BigDecimal.valueOf(n.longValue());
     }
 
     public int intIn(String key, int def, int min, int max) {
@@ -235,6 +253,9 @@ public final class Cfg {
     }
 
     private static boolean isIntegral(Number n) {
+        if (n instanceof java.math.BigDecimal bd) {
+            return bd.stripTrailingZeros().scale() <= 0;
+        }
         if (n instanceof Double || n instanceof Float) {
             double d = n.doubleValue();
             return d == Math.rint(d) && !Double.isInfinite(d);

@@ -25,7 +25,8 @@ import java.util.Locale;
  *   <li>{@code application/x-ndjson} (or {@code application/ndjson}): one JSON object per line, blank
  *       lines ignored, {@code \r\n} accepted.</li>
  * </ul>
- * A {@code charset} parameter other than UTF-8 is refused (415). The whole body is refused (nothing of
+ * A {@code charset} parameter other than UTF-8 is refused (415), and so is a body that is not well-formed UTF-8
+ * (400 naming the byte offset; a NUL byte means UTF-16/32). The whole body is refused (nothing of
  * it is sent) when it is empty (400), not well-formed (400, naming the line/element), holds something
  * other than objects (400), or more than {@code maxEvents} events (413).
  *
@@ -72,10 +73,44 @@ public final class EventBodyParser {
         if (isBlank(bytes, 0, bytes.length)) {
             return new ParsedBody.Refused(400, "body", "body: empty, send a JSON object, a JSON array of objects or NDJSON");
         }
+        String encodingProblem = utf8Problem(bytes);
+        if (encodingProblem != null) {
+            return new ParsedBody.Refused(400, "body", encodingProblem);
+        }
         try {
             return ndjson ? parseNdjson(bytes) : parseJson(bytes);
         } catch (Refusal r) {
             return r.refused;
+        }
+    }
+
+    /**
+     * Why {@code bytes} is not UTF-8 text JSON can carry, or null: a NUL byte (JSON never holds one raw: the
+     * body is UTF-16 or UTF-32), or a sequence that is not well-formed UTF-8 (overlong forms, surrogates, values
+     * above U+10FFFF, truncated sequences), with its byte offset.
+     */
+    static String utf8Problem(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                return "body: contains a NUL byte at offset " + i + "; the body must be UTF-8 (UTF-16 and UTF-32 are "
+                        + "not accepted)";
+            }
+        }
+        java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+        while (true) {
+            java.nio.charset.CoderResult r = d.decode(in, out, true);
+            if (r.isError()) {
+                return "body: not valid UTF-8 at byte offset " + in.position() + " (the body must be UTF-8)";
+            }
+            if (r.isUnderflow()) {
+                r = d.flush(out.clear());
+                return r.isError() ? "body: not valid UTF-8 at the end (truncated sequence)" : null;
+            }
+            out.clear();
         }
     }
 

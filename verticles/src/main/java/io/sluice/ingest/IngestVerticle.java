@@ -24,7 +24,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.sluice.http.ClientErrorLog;
+import io.sluice.http.ConnectionGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,10 @@ public final class IngestVerticle extends VerticleBase {
     private final MeterRegistry registry;
     private final EventBodyParser parser;
     private final Map<ProduceAnswer, Counter> eventCounters = new EnumMap<>(ProduceAnswer.class);
+    private final ClientErrorLog clientLog = ClientErrorLog.of(LOG);
+    private ConnectionGuard guard;
+    private io.sluice.tls.ServerTlsRotation rotation;
+    private final IngestGate gate;
     private HttpServer server;
     private int actualPort = -1;
     private boolean stopping;
@@ -81,6 +86,8 @@ public final class IngestVerticle extends VerticleBase {
         this.produceTimeoutMs = produceTimeoutMs;
         this.registry = registry;
         this.parser = new EventBodyParser(settings.maxEventsPerRequest());
+        io.sluice.metrics.HttpMetricTags.install(registry);
+        this.gate = new IngestGate(settings.auth(), registry);
         for (ProduceAnswer a : ProduceAnswer.values()) {
             eventCounters.put(a, Counter.builder("sluice.ingest.events").tag("result", a.label()).register(registry));
         }
@@ -89,27 +96,87 @@ public final class IngestVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        router.post(PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
-                .handler(this::handle);
-        router.errorHandler(413, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 413, "body",
-                "body: larger than " + settings.maxBodyBytes() + " bytes (maxBodyBytes)")));
+        router.post(PATH).handler(this::receive);
         router.errorHandler(404, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 404, null,
                 "no such resource; events are posted to " + PATH)));
         router.errorHandler(405, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 405, null,
                 "method not allowed; use POST " + PATH)));
         router.errorHandler(500, ctx -> {
-            LOG.warn("Ingest request failed", ctx.failure());
+            LOG.warn("Ingest request failed: {}", ClientErrorLog.describe(ctx.failure()));
             send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 500, null, "internal error"));
         });
         LocalCodec.registerAll(vertx, ProduceBatch.class, ProduceBatchReply.class);
-        HttpServerOptions opts = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
-                .setCompressionSupported(false).setDecompressionSupported(true);
-        return vertx.createHttpServer(opts).requestHandler(router).listen().onSuccess(s -> {
+        guard = new ConnectionGuard(vertx, settings.limits(), "ingest", clientLog);
+        // bodies are inflated here, bounded (BoundedBody), never by the server
+        HttpServerOptions base = guard.options(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+                .setCompressionSupported(false).setDecompressionSupported(false));
+        io.sluice.tls.ServerTls tls = settings.tls();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        String[] fingerprint = new String[1];
+        Future<HttpServerOptions> opts = vertx.executeBlocking(() -> {
+            gate.load();
+            if (!tls.enabled()) {
+                return base;
+            }
+            fingerprint[0] = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
+            return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
+        }, false);
+        return opts.compose(o -> guard.attach(vertx.createHttpServer(o), router).listen()).onSuccess(s -> {
             server = s;
             actualPort = s.actualPort();
-            LOG.info("HTTP ingest listening on {}:{} (POST {})", settings.host(), actualPort, PATH);
+            gate.watch(vertx);
+            if (tls.enabled()) {
+                rotation = io.sluice.tls.ServerTlsRotation.start(vertx, tls, s, fingerprint[0], clock);
+            }
+            LOG.info("HTTP ingest listening on {}://{}:{} (POST {}; Host allowed: {}{})", tls.enabled() ? "https" : "http",
+                    settings.host(), actualPort, PATH, settings.allowedHosts(),
+                    tls.clientAuthRequired() ? "; client certificate required" : "");
         });
+    }
+
+    /** Host check, then the body read within the limits (inflated when encoded), then {@link #handle}. */
+    private void receive(RoutingContext ctx) {
+        String hostHeader = ctx.request().getHeader(HttpHeaders.HOST);
+        if (!settings.hostAllowed(hostHeader)) {
+            refuseAndClose(ctx, 421, "Host", "Host: '" + printable(hostHeader) + "' is not served here (ingest.allowedHosts)");
+            return;
+        }
+        IngestGate.Verdict who = gate.check(ctx.request());
+        if (!who.allowed()) {
+            refuseAndClose(ctx, who.status(), "Authorization", who.message());
+            return;
+        }
+        String encoding;
+        try {
+            encoding = BoundedBody.encoding(ctx.request());
+        } catch (BoundedBody.TooLarge e) {
+            refuseAndClose(ctx, e.status, "Content-Encoding", e.getMessage());
+            return;
+        }
+        BoundedBody.read(ctx.request(), settings.maxBodyBytes())
+                .compose(raw -> encoding == null ? Future.succeededFuture(raw)
+                        : vertx.executeBlocking(() -> BoundedBody.inflate(raw, encoding, settings.maxBodyBytes()), false))
+                .onSuccess(body -> handle(ctx, body))
+                .onFailure(err -> {
+                    if (err instanceof BoundedBody.TooLarge t) {
+                        refuseAndClose(ctx, t.status, "body", t.getMessage());
+                    } // else the client went away mid-body: nobody to answer
+                });
+    }
+
+    private void refuseAndClose(RoutingContext ctx, int status, String field, String message) {
+        clientLog.info("ingest: " + status + " for " + ctx.request().remoteAddress() + ": " + message);
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        var conn = ctx.request().connection();
+        send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), status, field, message)).onComplete(ar -> conn.close());
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return t.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** The bound port, once started. */
@@ -117,7 +184,7 @@ public final class IngestVerticle extends VerticleBase {
         return actualPort;
     }
 
-    private void handle(RoutingContext ctx) {
+    private void handle(RoutingContext ctx, Buffer body) {
         String correlationId = ctx.request().getHeader(CORRELATION_HEADER);
         if (correlationId != null && !CORRELATION.matcher(correlationId).matches()) {
             send(ctx, IngestAnswer.refused(UUID.randomUUID().toString(), 400, CORRELATION_HEADER, CORRELATION_HEADER
@@ -132,7 +199,7 @@ public final class IngestVerticle extends VerticleBase {
             send(ctx, IngestAnswer.refused(correlationId, 503, null, "stopping: the service is shutting down"));
             return;
         }
-        ParsedBody parsed = parser.parse(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+        ParsedBody parsed = parser.parse(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), body);
         if (parsed instanceof ParsedBody.Refused r) {
             send(ctx, IngestAnswer.refused(correlationId, r.status(), r.field(), r.message()));
             return;
@@ -245,12 +312,12 @@ public final class IngestVerticle extends VerticleBase {
         return EventResult.failed(index, eventId, ProduceAnswer.UNAVAILABLE, "unavailable: " + err);
     }
 
-    private void send(RoutingContext ctx, IngestAnswer answer) {
+    private Future<Void> send(RoutingContext ctx, IngestAnswer answer) {
         Counter.builder("sluice.ingest.requests").tag("status", Integer.toString(answer.status())).register(registry)
                 .increment();
         HttpServerResponse res = ctx.response();
         if (res.ended() || res.closed()) {
-            return;
+            return Future.succeededFuture();
         }
         String cid = answer.body().getString("correlationId");
         if (cid != null) {
@@ -259,7 +326,7 @@ public final class IngestVerticle extends VerticleBase {
         if (answer.retryAfter() > 0) {
             res.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(answer.retryAfter()));
         }
-        res.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        return res.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(answer.body().toBuffer());
     }
 
@@ -285,6 +352,13 @@ public final class IngestVerticle extends VerticleBase {
             vertx.cancelTimer(timer);
             LOG.info("HTTP ingest stopped: {} request(s) were in progress, {} answered, {} still waiting for the producer",
                     pendingAtStop, pendingAtStop - Math.min(pendingAtStop, inFlightRequests), inFlightRequests);
+            if (guard != null) {
+                guard.close();
+            }
+            if (rotation != null) {
+                rotation.stop();
+            }
+            gate.stop(vertx);
             return server == null ? Future.succeededFuture() : server.close();
         });
     }
