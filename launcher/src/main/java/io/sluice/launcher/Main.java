@@ -1,6 +1,7 @@
 package io.sluice.launcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.metrics.HttpMetricTags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.config.ConfigException;
@@ -64,6 +65,7 @@ public final class Main {
             return;
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HttpMetricTags.install(registry); // before any meter: unknown HTTP methods fold into one tag value
         bindJvmMetrics(registry);
         List<String> launcherArgs = new ArrayList<>(launch.passThrough());
         if (config.cluster().enabled()) {
@@ -178,6 +180,7 @@ public final class Main {
      * exposes both.
      */
     public static Vertx vertxWithMetrics(MeterRegistry registry) {
+        HttpMetricTags.install(registry);
         return Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
