@@ -64,7 +64,9 @@ public final class KafkaEventParser {
         }
       }
     }
-    return new KafkaEventBatch(source, textOrNull(root.get("eventSourceArn")), out);
+    JsonNode attempt = root.get(KafkaEventBatch.DELIVERY_ATTEMPT_FIELD);
+    int deliveryAttempt = attempt != null && attempt.isIntegralNumber() && attempt.intValue() > 1 ? attempt.intValue() : 1;
+    return new KafkaEventBatch(source, textOrNull(root.get("eventSourceArn")), out, deliveryAttempt);
   }
 
   private static KafkaEventRecord parseRecord(String group, int index, JsonNode r) {
