@@ -31,6 +31,8 @@ import java.util.Map;
  */
 public final class KafkaEventPayload {
     private static final JsonFactory JSON = new JsonFactory();
+    /** Event-level field: the attempt of this invocation at its records, written when above 1. */
+    public static final String DELIVERY_ATTEMPT_FIELD = "sluiceDeliveryAttempt";
     private final String bootstrapServers;
     private final String eventSourceArn;
 
@@ -46,6 +48,15 @@ public final class KafkaEventPayload {
      * by offset; each lane's own order is kept).
      */
     public byte[] build(List<InRecord> records) {
+        return build(records, 1);
+    }
+
+    /**
+     * {@link #build(List)} for the {@code deliveryAttempt}-th invocation of these records: above 1 the event carries
+     * {@code "sluiceDeliveryAttempt": n} (a Sluice field an event source mapping never writes; the function treats
+     * every record of such an event as a possible redelivery).
+     */
+    public byte[] build(List<InRecord> records, int deliveryAttempt) {
         Map<String, List<InRecord>> byPartition = new LinkedHashMap<>();
         for (InRecord r : records) {
             byPartition.computeIfAbsent(r.topic() + "-" + r.partition(), k -> new ArrayList<>()).add(r);
@@ -61,6 +72,9 @@ public final class KafkaEventPayload {
                 g.writeStringField("eventSource", "SelfManagedKafka");
             }
             g.writeStringField("bootstrapServers", bootstrapServers);
+            if (deliveryAttempt > 1) {
+                g.writeNumberField(DELIVERY_ATTEMPT_FIELD, deliveryAttempt);
+            }
             g.writeObjectFieldStart("records");
             for (Map.Entry<String, List<InRecord>> part : byPartition.entrySet()) {
                 writePartition(g, part.getKey(), part.getValue(), b64);
