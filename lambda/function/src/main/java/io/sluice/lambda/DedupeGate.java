@@ -60,6 +60,8 @@ final class DedupeGate {
     }
     OrderFence fence = new OrderFence(); // fences what the claims fail (forced failures fenced already)
     List<String> unlock = new ArrayList<>();
+    int refusedCount = 0;
+    RecordId firstRefused = null;
     int i = 0;
     while (i < candidates.size()) {
       KafkaEventRecord rec = candidates.get(i).source();
@@ -89,10 +91,15 @@ final class DedupeGate {
       if (refused) {
         failed.add(rec.id());
         fence.fail(rec);
-        LOG.info("not dispatched (dedupe key locked by another delivery, or the store did not answer) topic={} "
-            + "partition={} offset={}", rec.topic(), rec.partition(), rec.offset());
+        if (refusedCount++ == 0) {
+          firstRefused = rec.id();
+        }
       }
       i = end;
+    }
+    if (refusedCount > 0) {
+      LOG.info("not dispatched, reported failed: {} records (a dedupe key locked by another delivery, the store not "
+          + "answering, or a later record of such a key), first {}", refusedCount, firstRefused);
     }
     if (!unlock.isEmpty()) {
       dedupe.release(unlock);

@@ -88,10 +88,11 @@ public final class Dynalite implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    Path log = Files.createTempFile("dynalite-" + port + "-", ".log");
     Process p = new ProcessBuilder("node", cli.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
         "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectOutput(log.toFile())
         .start();
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (true) {
@@ -100,7 +101,8 @@ public final class Dynalite implements AutoCloseable {
         break;
       } catch (IOException notYet) {
         if (!p.isAlive()) {
-          throw new IOException("dynalite exited with " + p.exitValue() + " before listening on port " + port);
+          throw new IOException("dynalite exited with " + p.exitValue() + " before listening on port " + port + " (log "
+              + log + ")");
         }
         if (System.nanoTime() > deadline) {
           p.destroyForcibly();
@@ -110,7 +112,8 @@ public final class Dynalite implements AutoCloseable {
       }
     }
     URI endpoint = URI.create("http://127.0.0.1:" + port);
-    LOG.info("dynalite started pid={} endpoint={}", p.pid(), endpoint);
+    LOG.info("dynalite started pid={} endpoint={} log={}", p.pid(), endpoint, log);
+    p.onExit().thenAccept(done -> LOG.info("dynalite pid={} exited with {} (log {})", done.pid(), done.exitValue(), log));
     return new Dynalite(p, endpoint);
   }
 

@@ -44,6 +44,7 @@ public final class LocalLambdaServer {
   private volatile int port;
   private volatile Dynalite dynalite;
   private volatile DedupeStore dedupeStore;
+  private volatile FunctionDuplicates functionDuplicates;
 
   private LocalLambdaServer(Vertx vertx, LocalLambdaOptions options) {
     this.vertx = vertx;
@@ -67,20 +68,40 @@ public final class LocalLambdaServer {
           }
           URI sinkUrl = URI.create(server.endpoint() + "/sink/events");
           if (!options.dedupe().isDynamoDb()) {
-            server.register(options.dispatcherFunctionName(), DispatcherFunction.toSink(sinkUrl, options.sinkTimeout(),
-                options.dedupe().mode().equals("off") ? 0 : options.dedupeCapacity()), options.concurrency(), options.timeout());
+            int capacity = options.dedupe().mode().equals("off") ? 0 : options.dedupeCapacity();
+            server.registerDispatcher(DispatcherFunction.toSink(sinkUrl, options.sinkTimeout(), capacity), capacity > 0);
             return Future.succeededFuture(server);
           }
           // starting dynalite and creating the table block: on a worker
           return vertx.executeBlocking(() -> {
             server.dedupeStore = server.dynamoDbStore(options.dedupe());
-            server.register(options.dispatcherFunctionName(), DispatcherFunction.toSink(sinkUrl, options.sinkTimeout(),
-                server.dedupeStore, options.dedupe().onlySuspects()), options.concurrency(), options.timeout());
+            server.registerDispatcher(DispatcherFunction.toSink(sinkUrl, options.sinkTimeout(), server.dedupeStore,
+                options.dedupe().onlySuspects()), true);
             return server;
           }).recover(t -> server.close().transform(ar -> Future.<LocalLambdaServer>failedFuture(t)));
         })
         .onSuccess(s -> LOG.info("local lambda endpoint {} functions={} dedupe={}", s.endpoint(), s.functionNames(),
             options.dedupe()));
+  }
+
+  /** With the function's dedupe on, what the caller delivered twice is counted at the function too. */
+  private void registerDispatcher(DispatcherFunction fn, boolean countDuplicates) {
+    LambdaFunction hosted = fn;
+    if (countDuplicates) {
+      functionDuplicates = new FunctionDuplicates(fn);
+      hosted = functionDuplicates;
+    }
+    register(options.dispatcherFunctionName(), hosted, options.concurrency(), options.timeout());
+  }
+
+  /**
+   * With the dispatcher's dedupe on: event ids the caller delivered to the function again after the function had
+   * acknowledged them (the sink's {@link SinkStore#duplicates()} then counts what passed the dedupe twice); null
+   * when the dedupe is off (the sink's count is then the same thing).
+   */
+  public Long functionDuplicates() {
+    FunctionDuplicates d = functionDuplicates;
+    return d == null ? null : d.duplicates();
   }
 
   /** Blocking: the given endpoint, or a dynalite started now; the table created when missing. */

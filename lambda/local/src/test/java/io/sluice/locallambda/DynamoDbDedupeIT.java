@@ -131,6 +131,7 @@ class DynamoDbDedupeIT {
       assertThat(invoke(server, event)).as("a redelivery").contains("\"batchItemFailures\":[]");
       assertThat(server.sink().totalReceived()).as("the sink saw each event once").isEqualTo(5);
       assertThat(server.sink().duplicates()).isZero();
+      assertThat(server.functionDuplicates()).as("what the caller delivered twice, counted at the function").isEqualTo(5);
       assertThat(server.dedupeStore().requests()).as("5 claims + 1 batched complete, then 5 claims (+ reads)")
           .isGreaterThanOrEqualTo(11);
     } finally {
