@@ -143,8 +143,11 @@ public final class Dispatcher {
       case MEMORY -> new LruDedupeStore(settings.capacity());
       case DYNAMODB -> {
         java.time.Duration timeout = java.time.Duration.ofMillis(settings.timeoutMs());
-        yield new DynamoDbDedupeStore(DynamoDbDedupeStore.client(settings.endpoint(), settings.region(), null, timeout),
+        DynamoDbDedupeStore store = new DynamoDbDedupeStore(
+            DynamoDbDedupeStore.client(settings.endpoint(), settings.region(), null, timeout),
             settings.table(), settings.ttlSeconds(), settings.parallelism(), timeout);
+        store.prime(); // in the init phase: the first invocation does not pay the client's warm-up
+        yield store;
       }
     };
   }

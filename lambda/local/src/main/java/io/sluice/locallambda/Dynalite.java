@@ -37,7 +37,7 @@ public final class Dynalite implements AutoCloseable {
   }
 
   /**
-   * The dynalite CLI script, or why it is not there (no {@code node}, or {@code npm ci} not run).
+   * The dynalite start script ({@code server.js} beside {@code node_modules}), or why it is not there (no {@code node}, or {@code npm ci} not run).
    *
    * @return the script path, or empty with {@code why} filled
    */
@@ -55,8 +55,8 @@ public final class Dynalite implements AutoCloseable {
       }
     }
     for (Path d : dirs) {
-      Path cli = d.resolve(Path.of("node_modules", "dynalite", "cli.js"));
-      if (Files.isRegularFile(cli)) {
+      Path cli = d.resolve("server.js"); // dynalite's CLI, kept alive when a client aborts a request
+      if (Files.isRegularFile(cli) && Files.isRegularFile(d.resolve(Path.of("node_modules", "dynalite", "cli.js")))) {
         if (!nodeAvailable()) {
           why.append("dynalite is installed at ").append(d).append(" but 'node' is not on the PATH");
           return Optional.empty();

@@ -114,7 +114,7 @@ public final class LocalLambdaServer {
       dynalite = Dynalite.start(cli, Duration.ofSeconds(60));
       endpoint = dynalite.endpoint();
     }
-    Duration timeout = Duration.ofSeconds(5);
+    Duration timeout = Duration.ofSeconds(20); // generous: a local server on a busy machine is slow, never down
     DynamoDbClient client = DynamoDbDedupeStore.client(endpoint, "us-east-1",
         StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), timeout);
     DynamoDbDedupeStore.createTableIfMissing(client, d.table(), Duration.ofSeconds(30));

@@ -169,6 +169,18 @@ public final class DynamoDbDedupeStore implements DedupeStore, AutoCloseable {
     }
   }
 
+  /**
+   * One read of a key that is never written, so the client's classes, signer and connection are ready before the
+   * first invocation (call it in the init phase). Never throws: a store down now is reported per record later.
+   */
+  public void prime() {
+    try {
+      read("sluice|prime");
+    } catch (RuntimeException e) {
+      LOG.warn("dedupe store priming read failed table={} cause={}", table, e.toString());
+    }
+  }
+
   private Map<String, AttributeValue> read(String key) {
     requests.incrementAndGet();
     Map<String, AttributeValue> item = client.getItem(r -> r.tableName(table).key(Map.of("pk", s(key)))

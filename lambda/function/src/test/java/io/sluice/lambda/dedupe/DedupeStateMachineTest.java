@@ -99,4 +99,11 @@ class DedupeStateMachineTest {
     store.release(List.of("a"));
     assertThat(store.delivered("a")).as("release never removes a completed key").isTrue();
   }
+
+  @Test
+  void theIdempotencyKeyIsTheEventIdElseTheRecordsCoordinates() {
+    assertThat(io.sluice.lambda.record.RecordTransformer.idempotencyKey("e-1", "t", 3, 42)).isEqualTo("e-1");
+    assertThat(io.sluice.lambda.record.RecordTransformer.idempotencyKey(null, "t", 3, 42)).isEqualTo("t-3@42");
+    assertThat(io.sluice.lambda.record.RecordTransformer.idempotencyKey(" ", "t", 3, 42)).isEqualTo("t-3@42");
+  }
 }
