@@ -52,8 +52,10 @@ final class DedupeGate {
     DedupeStateMachine.Verdict[] verdicts = new DedupeStateMachine.Verdict[candidates.size()];
     if (!keys.isEmpty()) {
       long now = System.currentTimeMillis();
+      // claims may use half the time left: the other half is for the target calls
+      long answerBy = deadlineEpochMs > 0 ? now + Math.max(1, (deadlineEpochMs - now) / 2) : 0L;
       List<DedupeStateMachine.Verdict> answers = dedupe.claim(keys, now,
-          DedupeStateMachine.lockExpiry(now, deadlineEpochMs, defaultLockMs));
+          DedupeStateMachine.lockExpiry(now, deadlineEpochMs, defaultLockMs), answerBy);
       for (int j = 0; j < claimAt.size(); j++) {
         verdicts[claimAt.get(j)] = answers.get(j);
       }

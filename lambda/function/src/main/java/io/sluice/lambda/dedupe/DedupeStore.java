@@ -21,6 +21,15 @@ public interface DedupeStore {
   List<DedupeStateMachine.Verdict> claim(List<String> keys, long nowMs, long lockExpiresAtMs);
 
   /**
+   * {@link #claim(List, long, long)} answered by {@code answerByEpochMs} (0 = the store's own bound): a key whose
+   * claim has not come back by then is {@code STORE_UNAVAILABLE}, so the invocation still answers in time.
+   */
+  default List<DedupeStateMachine.Verdict> claim(List<String> keys, long nowMs, long lockExpiresAtMs,
+      long answerByEpochMs) {
+    return claim(keys, nowMs, lockExpiresAtMs);
+  }
+
+  /**
    * Marks keys delivered (after their target call succeeded), whether or not they were claimed first.
    *
    * @throws DedupeStoreException when the store could not record them (they were delivered anyway)

@@ -117,11 +117,21 @@ public final class DynamoDbDedupeStore implements DedupeStore, AutoCloseable {
 
   @Override
   public List<DedupeStateMachine.Verdict> claim(List<String> keys, long nowMs, long lockExpiresAtMs) {
+    return claim(keys, nowMs, lockExpiresAtMs, 0L);
+  }
+
+  @Override
+  public List<DedupeStateMachine.Verdict> claim(List<String> keys, long nowMs, long lockExpiresAtMs,
+      long answerByEpochMs) {
     List<CompletableFuture<DedupeStateMachine.Verdict>> futures = new ArrayList<>(keys.size());
     for (String key : keys) {
       futures.add(CompletableFuture.supplyAsync(() -> claimOne(key, nowMs, lockExpiresAtMs), pool));
     }
-    long deadline = System.nanoTime() + timeout.toNanos() * 2;
+    long waitNanos = timeout.toNanos() * 2;
+    if (answerByEpochMs > 0) {
+      waitNanos = Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(Math.max(1, answerByEpochMs - System.currentTimeMillis())));
+    }
+    long deadline = System.nanoTime() + waitNanos; // a claim still running then may yet lock its key: it expires
     List<DedupeStateMachine.Verdict> out = new ArrayList<>(keys.size());
     for (CompletableFuture<DedupeStateMachine.Verdict> f : futures) {
       out.add(await(f, deadline));
