@@ -19,6 +19,7 @@ public final class Scenarios {
         register(SlowLambdaScenario.NAME, SlowLambdaScenario::new);
         EndToEndScenarios.all().forEach(s -> register(s.name(), () -> s));
         HotKeyScenarios.all().forEach(s -> register(s.name(), () -> s));
+        io.sluice.loadtest.scenario.DedupeScenarios.all().forEach(s -> register(s.name(), () -> s));
     }
 
     private Scenarios() {

@@ -68,6 +68,8 @@ public final class KafkaPollLoop {
     private final CommandQueue<Consumer<byte[], byte[]>> commands = new CommandQueue<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
+    /** Which fetched records may be redeliveries (consumer thread only). */
+    private final RedeliveryMarks redelivery = new RedeliveryMarks();
     private volatile boolean running = true;
     private volatile Consumer<byte[], byte[]> consumer;
     private boolean pausedAll;
@@ -176,18 +178,21 @@ public final class KafkaPollLoop {
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
             long epoch = epochs.getOrDefault(tp, -1L);
+            long suspectBelow = redelivery.suspectBelow(tp);
             long[] offs = new long[list.size()];
             long[] ts = new long[list.size()];
             int[] sz = new int[list.size()];
             int i = 0;
             for (ConsumerRecord<byte[], byte[]> r : list) {
-                InRecord rec = RecordConversion.toInRecord(r, epoch, now);
+                InRecord rec = r.offset() < suspectBelow ? RecordConversion.toSuspectInRecord(r, epoch, now)
+                        : RecordConversion.toInRecord(r, epoch, now);
                 out.add(rec);
                 offs[i] = r.offset();
                 ts[i] = r.timestamp();
                 sz[i] = rec.rawBytes();
                 i++;
             }
+            redelivery.fetched(tp, offs[offs.length - 1]);
             offsets.put(tp, offs);
             timestamps.put(tp, ts);
             sizes.put(tp, sz);
@@ -346,8 +351,17 @@ public final class KafkaPollLoop {
                 LOG.warn("Reading committed offsets of {} failed: {}", partitions, e.toString());
                 committed = Map.of();
             }
+            Map<TopicPartition, Long> ends;
+            try {
+                ends = consumer.endOffsets(new HashSet<>(partitions), Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                LOG.warn("Reading end offsets of {} failed: {} (all their records are marked as possible redeliveries)",
+                        partitions, e.toString());
+                ends = Map.of();
+            }
             Map<TopicPartition, long[]> assigned = new HashMap<>();
             for (TopicPartition tp : partitions) {
+                redelivery.assigned(tp, ends.getOrDefault(tp, -1L));
                 long epoch = nextEpoch++;
                 epochs.put(tp, epoch);
                 OffsetAndMetadata om = committed.get(tp);

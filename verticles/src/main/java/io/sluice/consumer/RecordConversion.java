@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -48,6 +49,28 @@ public final class RecordConversion {
         }
         return new InRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), awsTimestampType(r.timestampType()),
                 r.key(), r.value(), headers, epoch, nowMs);
+    }
+
+    /** Header marking a record that may have been delivered before ({@link RedeliveryMarks}); value {@code 1}. */
+    public static final String SUSPECT_HEADER = "sluice-suspect";
+    /** Header with the delivery attempt of a suspect record as far as Sluice knows: {@code 2} (at least the second). */
+    public static final String DELIVERY_ATTEMPT_HEADER = "sluice-delivery-attempt";
+    private static final byte[] ONE = {'1'};
+    private static final byte[] TWO = {'2'};
+
+    /**
+     * {@link #toInRecord} for a record that may be a redelivery: its headers end with {@value #SUSPECT_HEADER}
+     * {@code 1} and {@value #DELIVERY_ATTEMPT_HEADER} {@code 2} (counted in its payload bytes like any header).
+     */
+    public static InRecord toSuspectInRecord(ConsumerRecord<byte[], byte[]> r, long epoch, long nowMs) {
+        List<InRecord.Header> headers = new ArrayList<>(4);
+        for (Header h : r.headers()) {
+            headers.add(new InRecord.Header(h.key(), h.value()));
+        }
+        headers.add(new InRecord.Header(SUSPECT_HEADER, ONE));
+        headers.add(new InRecord.Header(DELIVERY_ATTEMPT_HEADER, TWO));
+        return new InRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), awsTimestampType(r.timestampType()),
+                r.key(), r.value(), List.copyOf(headers), epoch, nowMs);
     }
 
     /**

@@ -220,8 +220,8 @@ public final class DispatchVerticle extends VerticleBase {
             }
         }
 
-        private InvokeRequest request(List<InRecord> records) {
-            byte[] payload = payloads.build(records);
+        private InvokeRequest request(List<InRecord> records, int attempt) {
+            byte[] payload = payloads.build(records, attempt);
             return InvokeRequest.builder()
                     .functionName(settings.lambda().functionName())
                     .invocationType(InvocationType.REQUEST_RESPONSE)
@@ -234,11 +234,11 @@ public final class DispatchVerticle extends VerticleBase {
          * signs it, hashing the payload on the calling thread) run on a worker thread, not on the event loop; the
          * answer comes back on this verticle's context.
          */
-        private Future<InvokeResponse> invoke(List<InRecord> records) {
+        private Future<InvokeResponse> invoke(List<InRecord> records, int attempt) {
             Future<InvokeResponse> call = vertx.<CompletableFuture<InvokeResponse>>executeBlocking(() -> {
                 InvokeRequest req;
                 try {
-                    req = request(records);
+                    req = request(records, attempt);
                 } catch (RuntimeException e) {
                     throw new RunDefect("building the payload", e);
                 }
@@ -255,7 +255,7 @@ public final class DispatchVerticle extends VerticleBase {
         private Future<Void> attempt(List<InRecord> records, int attempt) {
             boolean probe = breaker != null && breaker.state() != CircuitBreakerState.CLOSED;
             long t0 = System.nanoTime();
-            Future<InvokeResponse> call = breaker == null ? invoke(records) : breaker.execute(() -> invoke(records));
+            Future<InvokeResponse> call = breaker == null ? invoke(records, attempt) : breaker.execute(() -> invoke(records, attempt));
             return call.transform(ar -> {
                 if (ar.succeeded()) {
                     invocations++;

@@ -38,6 +38,8 @@ public final class KafkaEventPayload {
         }
     }
 
+    /** Event-level field: the attempt of this invocation at its records, written when above 1. */
+    public static final String DELIVERY_ATTEMPT_FIELD = "sluiceDeliveryAttempt";
     private final byte[] head;
 
     /** @param eventSourceArn the MSK cluster ARN (event source "aws:kafka"), or null ("SelfManagedKafka") */
@@ -48,7 +50,7 @@ public final class KafkaEventPayload {
         } else {
             o.ascii("{\"eventSource\":\"SelfManagedKafka\"");
         }
-        o.ascii(",\"bootstrapServers\":").string(bootstrapServers).ascii(",\"records\":{");
+        o.ascii(",\"bootstrapServers\":").string(bootstrapServers);
         this.head = o.bytes();
     }
 
@@ -58,8 +60,17 @@ public final class KafkaEventPayload {
      * by offset; each lane's own order is kept).
      */
     public byte[] build(List<InRecord> records) {
+        return build(records, 1);
+    }
+
+    /**
+     * {@link #build(List)} for the {@code deliveryAttempt}-th invocation of these records: above 1 the event carries
+     * {@code "sluiceDeliveryAttempt": n} (a Sluice field an event source mapping never writes; the function treats
+     * every record of such an event as a possible redelivery).
+     */
+    public byte[] build(List<InRecord> records, int deliveryAttempt) {
         List<List<InRecord>> partitions = byPartition(records);
-        long bound = head.length + 2L;
+        long bound = head.length + 48L;
         for (List<InRecord> p : partitions) {
             InRecord first = p.get(0);
             bound += 16 + 6L * first.topic().length() + 11 + p.size();
@@ -72,6 +83,10 @@ public final class KafkaEventPayload {
         }
         Out o = new Out((int) bound);
         o.raw(head);
+        if (deliveryAttempt > 1) {
+            o.ascii(",\"" + DELIVERY_ATTEMPT_FIELD + "\":").number(deliveryAttempt);
+        }
+        o.ascii(",\"records\":{");
         boolean firstPartition = true;
         for (List<InRecord> p : partitions) {
             if (!firstPartition) {

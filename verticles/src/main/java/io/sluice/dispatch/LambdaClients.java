@@ -33,8 +33,40 @@ public final class LambdaClients {
      * a client with a group of its own would wait out Netty's 2 s quiet period on every pipeline stop (Ctrl-C, TLS
      * rotation).
      */
-    private static SdkEventLoopGroup eventLoops;
-    private static int open;
+    private static final SharedGroup EVENT_LOOPS = new SharedGroup();
+
+    /** The event-loop group of the open clients: created by the first acquire, shut down by the last release. */
+    static final class SharedGroup {
+        private SdkEventLoopGroup group;
+        private int open;
+
+        synchronized SdkEventLoopGroup acquire() {
+            if (group == null) {
+                group = SdkEventLoopGroup.builder().threadFactory(daemonThreads()).build();
+            }
+            open++;
+            return group;
+        }
+
+        /** @return the group this release shut down (it ends its threads soon after), or null while clients remain */
+        SdkEventLoopGroup release() {
+            SdkEventLoopGroup last = null;
+            synchronized (this) {
+                if (--open == 0) {
+                    last = group;
+                    group = null;
+                }
+            }
+            if (last != null) {
+                last.eventLoopGroup().shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            }
+            return last;
+        }
+
+        synchronized boolean isOpen() {
+            return group != null;
+        }
+    }
 
     private LambdaClients() {
     }
@@ -50,14 +82,7 @@ public final class LambdaClients {
 
     /** A client on the shared event-loop group; give it back with {@link #close}. */
     public static LambdaAsyncClient create(LambdaSettings s) {
-        SdkEventLoopGroup group;
-        synchronized (LambdaClients.class) {
-            if (eventLoops == null) {
-                eventLoops = SdkEventLoopGroup.builder().threadFactory(daemonThreads()).build();
-            }
-            open++;
-            group = eventLoops;
-        }
+        SdkEventLoopGroup group = EVENT_LOOPS.acquire();
         LambdaAsyncClientBuilder b = LambdaAsyncClient.builder()
                 .region(Region.of(s.region()))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
@@ -80,23 +105,7 @@ public final class LambdaClients {
     /** Closes a client of {@link #create}; the last one closed shuts the shared event-loop group down. */
     public static void close(LambdaAsyncClient client) {
         client.close();
-        SdkEventLoopGroup last = null;
-        synchronized (LambdaClients.class) {
-            if (--open == 0) {
-                last = eventLoops;
-                eventLoops = null;
-            }
-        }
-        if (last != null) {
-            last.eventLoopGroup().shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Threads of the shared group right now (0 once the last client is closed and the group has ended). */
-    static boolean groupOpen() {
-        synchronized (LambdaClients.class) {
-            return eventLoops != null;
-        }
+        EVENT_LOOPS.release();
     }
 
     private static AwsCredentialsProvider credentials(LambdaSettings s) {

@@ -44,8 +44,13 @@ class KafkaEventPayloadTest {
                         rnd.nextInt(6) == 0 ? null : bytes(rnd, rnd.nextInt(300)), List.copyOf(headers), 1, 0));
             }
             String arn = round % 2 == 0 ? null : "arn:aws:kafka:us-east-1:123456789012:cluster/x/\"y\"";
-            byte[] built = new KafkaEventPayload("b-1:9094,b-2:9094", arn).build(new ArrayList<>(records));
-            JsonNode expected = MAPPER.readTree(MAPPER.writeValueAsBytes(reference("b-1:9094,b-2:9094", arn, records)));
+            int attempt = round % 3 == 0 ? 1 + round % 7 : 1;
+            byte[] built = new KafkaEventPayload("b-1:9094,b-2:9094", arn).build(new ArrayList<>(records), attempt);
+            ObjectNode ref = reference("b-1:9094,b-2:9094", arn, records);
+            if (attempt > 1) {
+                ref.put(KafkaEventPayload.DELIVERY_ATTEMPT_FIELD, attempt);
+            }
+            JsonNode expected = MAPPER.readTree(MAPPER.writeValueAsBytes(ref));
             assertThat(MAPPER.readTree(built).equals(expected)).as("round %d: %s%nexpected %s", round,
                     new String(built, StandardCharsets.UTF_8), expected).isTrue();
             assertThat(new String(built, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)).as("valid UTF-8").isEqualTo(built);
@@ -59,7 +64,7 @@ class KafkaEventPayloadTest {
     }
 
     /** The event as data binding builds it: partitions in first-appearance order, each sorted by offset. */
-    private static JsonNode reference(String bootstrap, String arn, List<InRecord> records) {
+    private static ObjectNode reference(String bootstrap, String arn, List<InRecord> records) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("eventSource", arn == null ? "SelfManagedKafka" : "aws:kafka");
         if (arn != null) {

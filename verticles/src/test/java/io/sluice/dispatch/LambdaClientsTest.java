@@ -42,16 +42,17 @@ class LambdaClientsTest {
     /** An application that undeploys Sluice keeps none of its threads: the last client closed ends the group. */
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void theLastClientClosedEndsTheSharedEventLoopThreads() {
-        LambdaSettings settings = new LambdaSettings("dispatcher", "us-east-1", URI.create("http://127.0.0.1:9"), 5_000, 4);
-        LambdaAsyncClient a = LambdaClients.create(settings);
-        LambdaAsyncClient b = LambdaClients.create(settings);
-        assertThat(a.invoke(r -> r.functionName("dispatcher"))).failsWithin(Duration.ofSeconds(10)); // starts a thread
-        LambdaClients.close(a);
-        assertThat(LambdaClients.groupOpen()).as("another client still uses the group").isTrue();
-        LambdaClients.close(b);
-        assertThat(LambdaClients.groupOpen()).isFalse();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet()
-                .stream().noneMatch(t -> t.getName().startsWith("sluice-lambda-netty-") && t.isAlive()));
+    void theLastReleaseEndsTheSharedEventLoopThreads() {
+        LambdaClients.SharedGroup shared = new LambdaClients.SharedGroup();
+        var group = shared.acquire();
+        assertThat(shared.acquire()).as("one group for every client").isSameAs(group);
+        group.eventLoopGroup().submit(() -> { }).syncUninterruptibly(); // a thread started
+        assertThat(shared.release()).as("another client still uses the group").isNull();
+        assertThat(shared.isOpen()).isTrue();
+        assertThat(shared.release()).isSameAs(group);
+        assertThat(shared.isOpen()).isFalse();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> group.eventLoopGroup().isTerminated());
+        assertThat(shared.acquire()).as("a client after that gets a new group").isNotSameAs(group);
+        shared.release();
     }
 }

@@ -1,7 +1,10 @@
 package io.sluice.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.lambda.dedupe.DedupeSettings;
+import io.sluice.lambda.dedupe.DedupeStateMachine;
 import io.sluice.lambda.dedupe.DedupeStore;
+import io.sluice.lambda.dedupe.DynamoDbDedupeStore;
 import io.sluice.lambda.dedupe.LruDedupeStore;
 import io.sluice.lambda.event.KafkaEventBatch;
 import io.sluice.lambda.event.KafkaEventParser;
@@ -61,8 +64,18 @@ import org.slf4j.LoggerFactory;
  *       retry lands in another container, which at-least-once delivery allows). No target sees a key out of
  *       order, at the price of that re-send.</li>
  * </ul>
+ *
+ * <p><b>Dedupe.</b> Each (target, idempotency key) is claimed in the {@link DedupeStore} before its target call
+ * ({@link DedupeStateMachine}): a key already delivered skips the target; a key locked by another delivery, or
+ * one the store could not answer, makes its record a failure (retried, never dropped) and fences the later
+ * records of its key; after the calls a target's keys are completed (success) or released (failure). With
+ * {@code onlySuspects} only records Sluice marked as possible redeliveries ({@value #SUSPECT_HEADER} header, or
+ * an event whose {@code sluiceDeliveryAttempt} is above 1) are claimed; the keys of the others are still completed.
  */
 public final class Dispatcher {
+
+  /** Kafka header Sluice sets to {@code 1} on a record that may have been delivered before. */
+  public static final String SUSPECT_HEADER = "sluice-suspect";
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -76,15 +89,28 @@ public final class Dispatcher {
   private final RouteTable routes;
   private final Map<String, Target> targets;
   private final DedupeStore dedupe;
+  private final DedupeGate gate;
   private final long defaultWaitMs;
 
   /**
+   * Every record claimed in {@code dedupe}; a lock without a known deadline lasts 60 s.
+   *
    * @param targets one {@link Target} per target named in the route table
    */
   public Dispatcher(RouteTable routes, Map<String, Target> targets, DedupeStore dedupe) {
+    this(routes, targets, dedupe, false, 60_000L);
+  }
+
+  /**
+   * @param onlySuspects claim only records marked as possible redeliveries (the others' keys are still completed)
+   * @param defaultLockMs in-progress lock when the invocation's deadline is unknown
+   */
+  public Dispatcher(RouteTable routes, Map<String, Target> targets, DedupeStore dedupe, boolean onlySuspects,
+      long defaultLockMs) {
     this.routes = routes;
     this.targets = Map.copyOf(targets);
     this.dedupe = dedupe;
+    this.gate = new DedupeGate(dedupe, onlySuspects, defaultLockMs);
     for (String name : routes.targets().keySet()) {
       if (!this.targets.containsKey(name)) {
         throw new IllegalArgumentException("no Target implementation for route-table target '" + name + "'");
@@ -106,8 +132,29 @@ public final class Dispatcher {
     for (TargetSpec spec : config.routes().targets().values()) {
       targets.put(spec.name(), spec.type() == TargetSpec.Type.HTTP ? new HttpTarget(spec, http) : new LogTarget(spec.name()));
     }
-    DedupeStore dedupe = config.dedupeCapacity() == 0 ? DedupeStore.none() : new LruDedupeStore(config.dedupeCapacity());
-    return new Dispatcher(config.routes(), targets, dedupe);
+    DedupeSettings d = config.dedupe();
+    return new Dispatcher(config.routes(), targets, store(d), d.onlySuspects(), d.lockMs());
+  }
+
+  /** The store of {@code settings}' mode (the DynamoDB client over the JDK's URL connection). */
+  public static DedupeStore store(DedupeSettings settings) {
+    return switch (settings.mode()) {
+      case OFF -> DedupeStore.none();
+      case MEMORY -> new LruDedupeStore(settings.capacity());
+      case DYNAMODB -> {
+        java.time.Duration timeout = java.time.Duration.ofMillis(settings.timeoutMs());
+        DynamoDbDedupeStore store = new DynamoDbDedupeStore(
+            DynamoDbDedupeStore.client(settings.endpoint(), settings.region(), null, timeout),
+            settings.table(), settings.ttlSeconds(), settings.parallelism(), timeout);
+        store.prime(); // in the init phase: the first invocation does not pay the client's warm-up
+        yield store;
+      }
+    };
+  }
+
+  /** The dedupe store (its {@link DedupeStore#requests()} count the store calls). */
+  public DedupeStore dedupeStore() {
+    return dedupe;
   }
 
   /** Same as {@link #dispatch(byte[], Set, long)} with no forced failures and the default wait bound. */
@@ -136,8 +183,9 @@ public final class Dispatcher {
     KafkaEventBatch batch = parser.parse(payload);
     Set<RecordId> failed = new HashSet<>();
     List<InvalidRecord> invalid = new ArrayList<>();
-    Map<String, List<Pending>> perTarget = new LinkedHashMap<>();
+    Map<String, List<Delivery>> perTarget = new LinkedHashMap<>();
     OrderFence fence = new OrderFence();
+    List<Delivery> candidates = new ArrayList<>();
 
     for (KafkaEventRecord rec : batch.records()) {
       RecordId id = rec.id();
@@ -153,8 +201,10 @@ public final class Dispatcher {
         continue;
       }
       RoutedRecord routed;
+      String suspectFlag;
       try {
         DecodedRecord decoded = decoder.decode(rec);
+        suspectFlag = decoded.headers().get(SUSPECT_HEADER);
         TelemetryEvent event = validator.validate(decoded.value());
         routed = transformer.transform(decoded, event);
       } catch (InvalidRecordException e) {
@@ -176,30 +226,29 @@ public final class Dispatcher {
         }
         continue;
       }
+      boolean suspect = batch.deliveryAttempt() > 1 || "1".equals(suspectFlag);
       for (String target : names.get()) {
-        String dedupeKey = target + "|" + routed.idempotencyKey();
-        if (dedupe.seen(dedupeKey)) {
-          LOG.debug("skipped already delivered topic={} partition={} offset={} target={} idempotencyKey={}",
-              rec.topic(), rec.partition(), rec.offset(), target, routed.idempotencyKey());
-          continue;
-        }
-        perTarget.computeIfAbsent(target, k -> new ArrayList<>()).add(new Pending(routed, dedupeKey));
+        candidates.add(new Delivery(rec, routed, target, suspect));
       }
     }
+    gate.admit(candidates, perTarget, failed, deadlineEpochMs);
 
     Map<String, CompletableFuture<Void>> calls = new LinkedHashMap<>();
     perTarget.forEach((name, pending) -> calls.put(name, call(targets.get(name), pending)));
     awaitAll(calls.values(), deadlineEpochMs);
 
     calls.forEach((name, future) -> {
-      List<Pending> pending = perTarget.get(name);
+      List<Delivery> pending = perTarget.get(name);
       if (future.isDone() && !future.isCompletedExceptionally()) {
-        pending.forEach(p -> dedupe.markSeen(p.dedupeKey()));
+        gate.complete(pending);
         return;
       }
       String cause = failureCause(future);
+      if (future.isDone()) {
+        gate.release(pending); // the target refused them: the retry claims them again at once
+      } // else still running at the deadline: it may yet land, so the locks stay until they expire
       future.cancel(true);
-      for (Pending p : pending) {
+      for (Delivery p : pending) {
         RoutedRecord r = p.record();
         failed.add(r.id());
         LOG.warn("target call failed topic={} partition={} offset={} correlationId={} target={} cause={}",
@@ -240,7 +289,7 @@ public final class Dispatcher {
     return failures;
   }
 
-  private static CompletableFuture<Void> call(Target target, List<Pending> pending) {
+  private static CompletableFuture<Void> call(Target target, List<Delivery> pending) {
     List<RoutedRecord> records = new ArrayList<>(pending.size());
     pending.forEach(p -> records.add(p.record()));
     try {
@@ -299,5 +348,4 @@ public final class Dispatcher {
     }
   }
 
-  private record Pending(RoutedRecord record, String dedupeKey) {}
 }

@@ -168,12 +168,12 @@ class DispatcherTest {
   @Test
   void lruForgetsTheEldestKey() {
     LruDedupeStore lru = new LruDedupeStore(2);
-    lru.markSeen("a");
-    lru.markSeen("b");
-    assertThat(lru.seen("a")).isTrue();
-    lru.markSeen("c");
-    assertThat(lru.seen("b")).as("b was least recently used").isFalse();
-    assertThat(lru.seen("a")).isTrue();
+    lru.complete(List.of("a"));
+    lru.complete(List.of("b"));
+    assertThat(lru.delivered("a")).isTrue();
+    lru.complete(List.of("c"));
+    assertThat(lru.delivered("b")).as("b was least recently used").isFalse();
+    assertThat(lru.delivered("a")).isTrue();
     assertThat(lru.size()).isEqualTo(2);
   }
 

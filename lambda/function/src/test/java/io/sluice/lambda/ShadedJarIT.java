@@ -30,7 +30,7 @@ class ShadedJarIT {
   @Test
   void isSmallAndHasNoVertxOrNetty() throws Exception {
     File jar = jar();
-    long max = Long.parseLong(System.getProperty("sluice.aws.jar.max.bytes", "6000000"));
+    long max = Long.parseLong(System.getProperty("sluice.aws.jar.max.bytes", "10000000"));
     List<String> names = new ArrayList<>();
     try (JarFile f = new JarFile(jar)) {
       for (JarEntry e : Collections.list(f.entries())) {

@@ -5,7 +5,10 @@ import io.sluice.lambda.Dispatcher;
 import io.sluice.lambda.DispatcherConfig;
 import io.sluice.lambda.DispatcherHandler;
 import io.sluice.lambda.RecordId;
+import io.sluice.lambda.dedupe.DedupeStore;
 import io.sluice.lambda.route.RouteTable;
+import io.sluice.lambda.target.HttpTarget;
+import io.sluice.lambda.target.Target;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
@@ -34,6 +37,20 @@ public final class DispatcherFunction implements LambdaFunction {
     RouteTable routes = RouteTable.singleHttpTarget("sink", sinkUrl, sinkTimeout);
     DispatcherConfig config = DispatcherConfig.of(routes).withDedupeCapacity(dedupeCapacity);
     return new DispatcherFunction(new DispatcherHandler(Dispatcher.create(config), config.deadlineMargin().toMillis()));
+  }
+
+  /**
+   * The same dispatcher with its dedupe in {@code store} (e.g. a {@link io.sluice.lambda.dedupe.DynamoDbDedupeStore})
+   * and {@code dedupe.onlySuspects} as given.
+   */
+  public static DispatcherFunction toSink(URI sinkUrl, Duration sinkTimeout, DedupeStore store, boolean onlySuspects) {
+    RouteTable routes = RouteTable.singleHttpTarget("sink", sinkUrl, sinkTimeout);
+    DispatcherConfig config = DispatcherConfig.of(routes);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(config.connectTimeout()).build();
+    Dispatcher dispatcher = new Dispatcher(routes,
+        Map.<String, Target>of("sink", new HttpTarget(routes.targets().get("sink"), http)), store, onlySuspects, 60_000L);
+    return new DispatcherFunction(new DispatcherHandler(dispatcher, config.deadlineMargin().toMillis()));
   }
 
   @Override

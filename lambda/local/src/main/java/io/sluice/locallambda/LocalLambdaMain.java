@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the local endpoint by hand: {@code --port N} (default 9001), {@code --host H} (default 127.0.0.1),
  * {@code --function NAME} (default dispatcher), {@code --concurrency N} (default 100), {@code --timeout-ms N}
- * (default 30000). Prints the endpoint and runs until interrupted.
+ * (default 30000), {@code --dedupe off|memory|dynamodb} (default memory), {@code --dedupe-endpoint URL} (dynamodb;
+ * default: start dynalite), {@code --only-suspects true|false} (default false). Prints the endpoint and runs until
+ * interrupted.
  */
 public final class LocalLambdaMain {
 
@@ -51,8 +53,13 @@ public final class LocalLambdaMain {
         case "--function" -> o.withDispatcherFunctionName(v);
         case "--concurrency" -> o.withConcurrency(Integer.parseInt(v));
         case "--timeout-ms" -> o.withTimeout(Duration.ofMillis(Long.parseLong(v)));
+        case "--dedupe" -> o.withDedupe(new LocalDedupe(v, o.dedupe().endpoint(), o.dedupe().table(), o.dedupe().onlySuspects()));
+        case "--dedupe-endpoint" -> o.withDedupe(new LocalDedupe(o.dedupe().mode(), java.net.URI.create(v), o.dedupe().table(),
+            o.dedupe().onlySuspects()));
+        case "--only-suspects" -> o.withDedupe(new LocalDedupe(o.dedupe().mode(), o.dedupe().endpoint(), o.dedupe().table(),
+            Boolean.parseBoolean(v)));
         default -> throw new IllegalArgumentException("unknown option " + flag
-            + "; allowed: --port, --host, --function, --concurrency, --timeout-ms");
+            + "; allowed: --port, --host, --function, --concurrency, --timeout-ms, --dedupe, --dedupe-endpoint, --only-suspects");
       };
     }
     return o;

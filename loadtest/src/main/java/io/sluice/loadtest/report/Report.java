@@ -15,8 +15,8 @@ import java.util.Map;
  * The result of a run, written as {@code report.json}. The keys are a contract shared by every scenario:
  *
  * <pre>{@code
- * {"scenario", "durationSeconds", "targetRate", "producedAccepted", "deliveredUnique", "duplicates", "inDlq",
- *  "lost", "orderViolations", "deliveredPerSecond",
+ * {"scenario", "durationSeconds", "targetRate", "producedAccepted", "deliveredUnique", "duplicates",
+ *  "downstreamDuplicates", "dedupeStoreCallsPerMillion", "inDlq", "lost", "orderViolations", "deliveredPerSecond",
  *  "latencyMs": {"p50", "p95", "p99", "p999", "max"},
  *  "lambda": {"invocations", "invocationsPerMillion"},
  *  "memory": {"peakHeapMb", "peakRssMb"},
@@ -26,7 +26,12 @@ import java.util.Map;
  *  "passed"}
  * }</pre>
  *
- * Values are JSON numbers (never strings); a field the scenario does not measure is {@code null}, never
+ * {@code duplicates} is what Sluice delivered twice (to the function); {@code downstreamDuplicates} what reached the
+ * sink twice, i.e. passed the function's dedupe twice (the same number when the dedupe is off);
+ * {@code dedupeStoreCallsPerMillion} the function's dedupe store requests per million acknowledged events (null
+ * without a durable store).
+ *
+ * <p>Values are JSON numbers (never strings); a field the scenario does not measure is {@code null}, never
  * invented. A scenario may add extra top-level keys ({@link #extra}); {@code passed} is true when there is
  * at least one check and every check passed. Not thread-safe: fill it from the scenario's thread.
  *
@@ -45,6 +50,8 @@ public final class Report {
     private Long producedAccepted;
     private Long deliveredUnique;
     private Long duplicates;
+    private Long downstreamDuplicates;
+    private Double dedupeStoreCallsPerMillion;
     private Long inDlq;
     private Long lost;
     private Long orderViolations;
@@ -87,6 +94,8 @@ public final class Report {
     public Report producedAccepted(Long v) { producedAccepted = v; return this; }
     public Report deliveredUnique(Long v) { deliveredUnique = v; return this; }
     public Report duplicates(Long v) { duplicates = v; return this; }
+    public Report downstreamDuplicates(Long v) { downstreamDuplicates = v; return this; }
+    public Report dedupeStoreCallsPerMillion(Double v) { dedupeStoreCallsPerMillion = v; return this; }
     public Report inDlq(Long v) { inDlq = v; return this; }
     public Report lost(Long v) { lost = v; return this; }
     public Report orderViolations(Long v) { orderViolations = v; return this; }
@@ -171,6 +180,8 @@ public final class Report {
         j.put("producedAccepted", producedAccepted);
         j.put("deliveredUnique", deliveredUnique);
         j.put("duplicates", duplicates);
+        j.put("downstreamDuplicates", downstreamDuplicates);
+        j.put("dedupeStoreCallsPerMillion", dedupeStoreCallsPerMillion);
         j.put("inDlq", inDlq);
         j.put("lost", lost);
         j.put("orderViolations", orderViolations);

@@ -140,9 +140,13 @@ public final class PipelineRun implements RunContext {
 
         vertx = Vertx.vertx();
         int concurrency = 256;
-        // the function's own LRU dedupe is off: the sink then counts every redelivery the pipeline made
-        lambda = LocalLambdaServer.start(vertx, LocalLambdaOptions.defaults().withDispatcherFunctionName(FUNCTION)
-                .withConcurrency(concurrency).withDedupeCapacity(0)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // the function's own LRU dedupe is off unless the spec names a store: the sink then counts every redelivery
+        LocalLambdaOptions lambdaOptions = LocalLambdaOptions.defaults().withDispatcherFunctionName(FUNCTION)
+                .withConcurrency(concurrency).withDedupeCapacity(0);
+        if (spec.dedupe != null) {
+            lambdaOptions = lambdaOptions.withDedupe(spec.dedupe); // dynamodb: the endpoint starts dynalite
+        }
+        lambda = LocalLambdaServer.start(vertx, lambdaOptions).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
         FaultInjection faults = lambda.faults(FUNCTION);
         if (spec.lambdaLatencyMs > 0) {
             faults.latencyMs(spec.lambdaLatencyMs);
@@ -320,7 +324,9 @@ public final class PipelineRun implements RunContext {
                 }
             }
         }
-        return new Outcome(acked.cardinality(), delivered, sink.duplicates(), inDlq, lost, both, lostSample, dlqIds, classes,
+        // what Sluice delivered twice: counted at the function when its dedupe is on, else the sink sees all of it
+        long duplicates = lambda.functionDuplicates() != null ? lambda.functionDuplicates() : sink.duplicates();
+        return new Outcome(acked.cardinality(), delivered, duplicates, inDlq, lost, both, lostSample, dlqIds, classes,
                 poisonAccepted, poisonInDlq, input.failedCount(), input.firstFailure(), drained, drainSeconds,
                 sink.orderViolations(), lambda.invocations(FUNCTION), LatencySummary.fromMillis(sink.latencyCopy()), timeline, exits,
                 spec.hotKeyShare == null ? null : KeyLatencySplit.compute(acked, input.hot(), poison, firstMeasured,
@@ -332,7 +338,10 @@ public final class PipelineRun implements RunContext {
         SinkStats stats = sink.stats();
         double span = stats.firstArrivalMs() < 0 ? 0 : (stats.lastArrivalMs() - stats.firstArrivalMs()) / 1000.0;
         report.targetRate(spec.rate).producedAccepted(o.accepted()).deliveredUnique(o.deliveredUnique())
-                .duplicates(o.duplicates()).inDlq(o.inDlq()).lost(o.lost()).orderViolations(o.orderViolations())
+                .duplicates(o.duplicates()).downstreamDuplicates(sink.duplicates())
+                .dedupeStoreCallsPerMillion(lambda.dedupeStore() == null || o.accepted() == 0 ? null
+                        : Report.round(lambda.dedupeStore().requests() * 1e6 / o.accepted(), 1))
+                .inDlq(o.inDlq()).lost(o.lost()).orderViolations(o.orderViolations())
                 .deliveredPerSecond(span <= 0 ? null : Report.round(o.deliveredUnique() / span, 1))
                 .latency(o.latency())
                 .lambda(o.invocations(), o.invocationsPerMillion())
@@ -367,6 +376,7 @@ public final class PipelineRun implements RunContext {
                 .put("lambdaErrorRate", spec.errorRate).put("lambdaThrottleRate", spec.throttleRate)
                 .put("poisonEvery", spec.poisonEvery).put("trucks", spec.trucks).put("hotKeyShare", spec.hotKeyShare)
                 .put("loadSeconds", spec.loadSeconds)
+                .put("dedupe", spec.dedupe == null ? "off" : spec.dedupe.mode() + (spec.dedupe.onlySuspects() ? " onlySuspects" : ""))
                 .put("pipeline", pipelineJson("<endpoint>", 0)));
         report.extra("accounting", new JsonObject().put("inputFailed", o.inputFailed())
                 .put("inputFirstFailure", o.inputFirstFailure()).put("inSinkAndDlq", o.inBoth())

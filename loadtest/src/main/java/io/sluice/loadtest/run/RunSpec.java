@@ -36,6 +36,8 @@ public final class RunSpec {
     final List<String> jvmOptions;
     final boolean consumerPerfBaseline;
     final Map<String, String> inputProducerProps;
+    /** The function's dedupe store; null: off (the sink then counts every redelivery). */
+    final io.sluice.locallambda.LocalDedupe dedupe;
 
     private RunSpec(Builder b) {
         name = b.name;
@@ -60,6 +62,7 @@ public final class RunSpec {
         jvmOptions = List.copyOf(b.jvmOptions);
         consumerPerfBaseline = b.consumerPerfBaseline;
         inputProducerProps = Map.copyOf(b.inputProducerProps);
+        dedupe = b.dedupe;
     }
 
     public static Builder builder(String name) {
@@ -173,6 +176,7 @@ public final class RunSpec {
         private List<String> jvmOptions = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
         private boolean consumerPerfBaseline;
         private final Map<String, String> inputProducerProps = new HashMap<>(Map.of("metadata.max.age.ms", "5000"));
+        private io.sluice.locallambda.LocalDedupe dedupe;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name);
@@ -224,6 +228,9 @@ public final class RunSpec {
 
         /** A property of the input producer (the load generator, not Sluice). */
         public Builder inputProducer(String key, String value) { inputProducerProps.put(key, value); return this; }
+
+        /** The function's dedupe store (e.g. DynamoDB on a dynalite the local endpoint starts); null = off. */
+        public Builder dedupe(io.sluice.locallambda.LocalDedupe d) { dedupe = d; return this; }
 
         public RunSpec build() {
             return new RunSpec(this);

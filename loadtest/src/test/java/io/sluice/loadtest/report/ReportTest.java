@@ -18,7 +18,8 @@ class ReportTest {
                 .baseline(100_000.0, null, 95_000.0).check("a", true, "ok");
         JsonObject j = new JsonObject(Files.readString(r.write(dir)));
         assertThat(j.fieldNames()).containsExactly("scenario", "durationSeconds", "targetRate", "producedAccepted",
-                "deliveredUnique", "duplicates", "inDlq", "lost", "orderViolations", "deliveredPerSecond", "latencyMs",
+                "deliveredUnique", "duplicates", "downstreamDuplicates", "dedupeStoreCallsPerMillion", "inDlq", "lost",
+                "orderViolations", "deliveredPerSecond", "latencyMs",
                 "lambda", "memory", "lagMax", "baseline", "checks", "passed");
         assertThat(j.getJsonObject("latencyMs").fieldNames()).containsExactly("p50", "p95", "p99", "p999", "max");
         assertThat(j.getJsonObject("latencyMs").getValue("p99")).isNull();
@@ -28,6 +29,8 @@ class ReportTest {
         assertThat(j.getJsonObject("baseline").fieldNames()).containsExactly("producerPerfRecordsPerSec",
                 "consumerPerfRecordsPerSec", "sluiceProducerRecordsPerSec", "producerRatio");
         assertThat(j.getValue("deliveredUnique")).isNull();
+        assertThat(j.getValue("downstreamDuplicates")).isNull();
+        assertThat(j.getValue("dedupeStoreCallsPerMillion")).isNull();
         assertThat(j.getValue("targetRate")).isInstanceOf(Number.class);
         assertThat(j.getJsonObject("baseline").getDouble("producerRatio")).isEqualTo(0.95);
         assertThat(j.getJsonObject("baseline").getValue("consumerPerfRecordsPerSec")).isNull();

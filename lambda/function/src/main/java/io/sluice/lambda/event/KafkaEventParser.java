@@ -38,6 +38,7 @@ public final class KafkaEventParser {
   public KafkaEventBatch parse(byte[] payload) {
     String source = null;
     String arn = null;
+    int deliveryAttempt = 1;
     List<KafkaEventRecord> out = new ArrayList<>();
     try (JsonParser p = mapper.getFactory().createParser(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -49,6 +50,11 @@ public final class KafkaEventParser {
         switch (name) {
           case "eventSource" -> source = scalarText(p, v);
           case "eventSourceArn" -> arn = scalarText(p, v);
+          case KafkaEventBatch.DELIVERY_ATTEMPT_FIELD -> {
+            deliveryAttempt = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+                && p.getIntValue() > 1 ? p.getIntValue() : 1;
+            p.skipChildren();
+          }
           case "records" -> {
             out.clear(); // a repeated key: the last one counts, as in a tree
             records(p, v, out);
@@ -67,7 +73,7 @@ public final class KafkaEventParser {
     if (source == null || !EVENT_SOURCES.contains(source)) {
       throw new InvalidEventException("eventSource must be one of " + EVENT_SOURCES + " but was " + source);
     }
-    return new KafkaEventBatch(source, arn, out);
+    return new KafkaEventBatch(source, arn, out, deliveryAttempt);
   }
 
   private void records(JsonParser p, JsonToken v, List<KafkaEventRecord> out) throws IOException {
