@@ -25,7 +25,11 @@ public sealed interface ProduceDecision permits ProduceDecision.Send, ProduceDec
         }
     }
 
-    /** Invalid: {@code raw} (its bytes as received) goes to the producer DLQ with {@code invalid}'s reason. */
+    /**
+     * Invalid: {@code raw} (its bytes as received, cut to 4 x maxEventBytes) goes to the producer DLQ with
+     * {@code invalid}'s reason. Its in-flight share is taken; the caller must {@link EventIntake#releaseRejected}
+     * it once the DLQ send completed.
+     */
     record Reject(byte[] raw, ValidationResult.Invalid invalid) implements ProduceDecision {
         public Reject {
             Objects.requireNonNull(raw, "raw");

@@ -229,8 +229,7 @@ public final class ProducerVerticle extends VerticleBase {
         if (d instanceof ProduceDecision.Refuse r) {
             outcome.failed(r.answer(), r.detail());
         } else {
-            ProduceDecision.Reject reject = (ProduceDecision.Reject) d;
-            rejectInvalid(reject.raw(), reject.invalid(), correlationId, source, outcome);
+            rejectInvalid((ProduceDecision.Reject) d, correlationId, source, outcome);
         }
     }
 
@@ -238,7 +237,8 @@ public final class ProducerVerticle extends VerticleBase {
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
     }
 
-    private void rejectInvalid(byte[] raw, ValidationResult.Invalid inv, String correlationId, String source, Outcome outcome) {
+    private void rejectInvalid(ProduceDecision.Reject reject, String correlationId, String source, Outcome outcome) {
+        ValidationResult.Invalid inv = reject.invalid();
         RecordHeaders h = new RecordHeaders();
         h.add(H_REASON, utf8(inv.reason()));
         if (inv.field() != null) {
@@ -250,10 +250,9 @@ public final class ProducerVerticle extends VerticleBase {
         if (correlationId != null) {
             h.add(CORRELATION_HEADER, utf8(correlationId));
         }
-        int max = settings.validator().maxEventBytes();
-        byte[] value = raw.length > max * 4L ? java.util.Arrays.copyOf(raw, max * 4) : raw; // keep the DLQ record bounded
         String answer = inv.reason() + (inv.field() == null ? "" : " " + inv.field()) + ": " + inv.message();
-        producer.send(context, new ProducerRecord<>(settings.dlqTopic(), null, null, null, value, h), (md, err) -> {
+        producer.send(context, new ProducerRecord<>(settings.dlqTopic(), null, null, null, reject.raw(), h), (md, err) -> {
+            intake.releaseRejected(reject);
             if (err == null) {
                 outcome.failed(ProduceAnswer.INVALID, answer);
             } else {
