@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Order of the checks, per event: validation and routing (→ {@link ProduceDecision.Reject}, which takes
  * an in-flight share for its DLQ send, or {@code overloaded} over the bound), the in-flight bound
- * (→ {@code overloaded}), the token bucket (→ {@code rate-limited}); only a {@link ProduceDecision.Send}
- * takes tokens.
+ * (→ {@code overloaded}, or {@link ProduceDecision.ToSpool} when a spool is configured), the token bucket
+ * (→ {@code rate-limited}); only a {@link ProduceDecision.Send} or {@code ToSpool} takes tokens.
  */
 public final class EventIntake {
     private static final byte[] NO_BYTES = new byte[0];
@@ -65,7 +65,8 @@ public final class EventIntake {
         if (topic == null) {
             return reject(raw, ValidationResult.Invalid.unknownCode(valid.code()));
         }
-        if (full(raw.length)) {
+        boolean full = full(raw.length);
+        if (full && !settings.spool().enabled()) {
             return overloaded();
         }
         long waitNanos = bucket.reserve(1, raw.length);
@@ -79,10 +80,14 @@ public final class EventIntake {
             headers = new RecordHeaders();
             headers.add(ProducerVerticle.CORRELATION_HEADER, correlationId.getBytes(StandardCharsets.UTF_8));
         }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null, key.getBytes(StandardCharsets.UTF_8),
+                raw, headers);
+        if (full) {
+            return new ProduceDecision.ToSpool(record);
+        }
         inFlightMessages++;
         inFlightBytes += raw.length;
-        return new ProduceDecision.Send(new ProducerRecord<>(topic, null, null, key.getBytes(StandardCharsets.UTF_8),
-                raw, headers), waitNanos);
+        return new ProduceDecision.Send(record, waitNanos);
     }
 
     private boolean full(long bytes) {

@@ -59,6 +59,7 @@ public final class SegmentLog implements AutoCloseable {
     private final long segmentBytes;
     private final TreeMap<Long, Long> segments = new TreeMap<>(); // id -> size in bytes
     private final CRC32C crc = new CRC32C();
+    private final ByteBuffer wbuf = ByteBuffer.allocate(1 << 20);
     private FileChannel writer;
     private long writeId;
     private boolean dirty;
@@ -199,31 +200,34 @@ public final class SegmentLog implements AutoCloseable {
         if (!fits(entries)) {
             return false;
         }
+        for (byte[] data : entries) {
+            if (data.length > MAX_ENTRY_BYTES) {
+                throw new IllegalArgumentException("a spool entry is limited to " + MAX_ENTRY_BYTES + " bytes, got " + data.length);
+            }
+        }
         try {
             for (byte[] data : entries) {
-                if (data.length > MAX_ENTRY_BYTES) {
-                    throw new IllegalArgumentException("a spool entry is limited to " + MAX_ENTRY_BYTES + " bytes, got " + data.length);
-                }
-            }
-            ByteBuffer buf = null;
-            long size = segments.get(writeId);
-            for (byte[] data : entries) {
                 int len = HEADER + data.length;
-                long at = size + (buf == null ? 0 : buf.position());
+                long at = segments.get(writeId);
                 if (at > 0 && at + len > segmentBytes) {
-                    flushBuffer(buf);
-                    buf = null;
                     roll();
-                    size = 0;
+                    at = 0;
                 }
-                if (buf == null || buf.remaining() < len) {
-                    size = flushBuffer(buf);
-                    buf = ByteBuffer.allocate(Math.max(len, 256 * 1024));
+                if (wbuf.remaining() < len) {
+                    flushWrites();
                 }
-                buf.putInt(MAGIC).putInt(data.length).putInt(checksum(data.length, nowMs, data, 0, data.length))
-                        .putLong(nowMs).put(data);
+                int sum = checksum(data.length, nowMs, data, 0, data.length);
+                if (wbuf.remaining() < len) { // larger than the buffer: straight to the file
+                    ByteBuffer one = ByteBuffer.allocate(len);
+                    one.putInt(MAGIC).putInt(data.length).putInt(sum).putLong(nowMs).put(data).flip();
+                    while (one.hasRemaining()) {
+                        writer.write(one);
+                    }
+                } else {
+                    wbuf.putInt(MAGIC).putInt(data.length).putInt(sum).putLong(nowMs).put(data);
+                }
+                segments.put(writeId, at + len);
             }
-            flushBuffer(buf);
             if (pendingEntries == 0) {
                 oldestAppendedAtMs = nowMs;
             }
@@ -235,20 +239,20 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    private long flushBuffer(ByteBuffer buf) throws IOException {
-        if (buf == null || buf.position() == 0) {
-            return segments.get(writeId);
+    /** Hands the buffered appends to the file (page cache); {@link #sync} forces them. */
+    private void flushWrites() throws IOException {
+        if (wbuf.position() == 0) {
+            return;
         }
-        buf.flip();
-        while (buf.hasRemaining()) {
-            writer.write(buf);
+        wbuf.flip();
+        while (wbuf.hasRemaining()) {
+            writer.write(wbuf);
         }
-        long n = writer.size();
-        segments.put(writeId, n);
-        return n;
+        wbuf.clear();
     }
 
     private void roll() throws IOException {
+        flushWrites();
         writer.force(false);
         writer.close();
         writeId++;
@@ -261,6 +265,7 @@ public final class SegmentLog implements AutoCloseable {
             return;
         }
         try {
+            flushWrites();
             writer.force(false);
             dirty = false;
         } catch (IOException e) {
@@ -276,6 +281,7 @@ public final class SegmentLog implements AutoCloseable {
         List<Entry> out = new ArrayList<>();
         long[] bytes = {0};
         try {
+            flushWrites();
             readInto(maxEntries, maxBytes, e -> {
                 out.add(e);
                 bytes[0] += e.data().length;
@@ -419,6 +425,7 @@ public final class SegmentLog implements AutoCloseable {
         }
         pendingEntries = Math.max(0, pendingEntries - drained);
         try {
+            flushWrites();
             Path tmp = dir.resolve("checkpoint.tmp");
             Files.writeString(tmp, end.segment() + " " + end.offset() + "\n");
             Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -464,6 +471,7 @@ public final class SegmentLog implements AutoCloseable {
         try {
             closeReader();
             if (writer != null) {
+                flushWrites();
                 writer.force(false);
                 writer.close();
             }

@@ -62,6 +62,19 @@ class SegmentLogTest {
     }
 
     @Test
+    void appendsOneByOneFillEachSegmentBeforeTheNext() throws IOException {
+        long one = SegmentLog.HEADER + "event-0".length();
+        try (SegmentLog log = SegmentLog.open(dir, 1 << 20, 4 * one)) {
+            for (int i = 0; i < 10; i++) {
+                log.append(entries(i, 1), 1);
+            }
+            log.sync();
+            assertThat(segments()).as("10 entries, 4 per segment").hasSize(3);
+            assertThat(log.bytes()).isEqualTo(10 * one);
+        }
+    }
+
+    @Test
     void aRewindReadsTheUncommittedEntriesAgain() {
         try (SegmentLog log = SegmentLog.open(dir, 1 << 20, 1 << 16)) {
             log.append(entries(0, 6), 1);
