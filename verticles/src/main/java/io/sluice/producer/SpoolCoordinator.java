@@ -30,7 +30,9 @@ import java.util.function.Supplier;
  * what Kafka fails retriably (after the client's own in-memory retries up to {@code delivery.timeout.ms}) and
  * what arrives while Kafka is down or the in-flight bound is full, answers {@code spooled} only once the entry
  * is forced to disk, and drains the spool oldest first at {@code drainRatePerSecond} (a token bucket) whenever
- * there is something to drain, backing off exponentially while Kafka does not answer.
+ * there is something to drain; while Kafka is down (a retriable failure and no acknowledgement since, or a restart
+ * that found events in the spool) each drain round is a one-event probe, backing off exponentially until it is
+ * acknowledged, so the returning broker is not stampeded and a send blocked on metadata holds one event only.
  */
 final class SpoolCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolCoordinator.class);
@@ -123,7 +125,8 @@ final class SpoolCoordinator {
                 }
                 total += k.getValue();
             }
-            if (total > 0) {
+            if (total > 0) { // Kafka is not known to answer yet: new events go behind the spooled ones until a probe is acked
+                c.kafkaDown = true;
                 LOG.info("Spool {}: {} event(s) of {} key(s) left by a previous run; draining at up to {}/s",
                         settings.directory(), total, keys.size(), settings.drainRatePerSecond());
             }
@@ -258,7 +261,6 @@ final class SpoolCoordinator {
             if (err == null && ok) {
                 appendedCounter.increment();
                 item.outcome().spooled(item.record().topic());
-                scheduleDrainSoon();
             } else {
                 ledger.unspooled(item.key());
                 if (err == null) {
@@ -275,22 +277,16 @@ final class SpoolCoordinator {
     // ------------------------------------------------------------------ drain
 
     private boolean drainScheduled;
-    private boolean drainIdle;
 
     private void scheduleDrain(long delayMs) {
         if (closed || drainScheduled) {
             return;
         }
         drainScheduled = true;
-        drainIdle = delayMs >= IDLE_POLL_MS && backoffMs == 0;
         vertx.timer(Math.max(1, delayMs)).onComplete(t -> {
             drainScheduled = false;
             drainRound();
         });
-    }
-
-    private void scheduleDrainSoon() {
-        // an idle poll is due within IDLE_POLL_MS anyway: nothing to do (a backoff keeps its wait)
     }
 
     private void drainRound() {
@@ -312,7 +308,7 @@ final class SpoolCoordinator {
             scheduleDrain((long) Math.ceil((1 - allowance) * 1000 / rate));
             return;
         }
-        int n = (int) allowance;
+        int n = kafkaDown ? 1 : (int) allowance; // while Kafka is down, one event probes it (a send may block on metadata)
         Future.fromCompletionStage(spool.read(n, 4L << 20), context).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.error("Spool read failed: {}", ar.cause().toString());
