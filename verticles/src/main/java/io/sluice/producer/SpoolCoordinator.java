@@ -252,24 +252,47 @@ final class SpoolCoordinator {
         kafkaDown = false;
     }
 
-    /** Appends the item (already counted spooled by the ledger); answers it once forced to disk. */
+    /**
+     * Queues the item (already counted spooled by the ledger) for the spool; the items queued in one event-loop
+     * turn go in one append, in order, and are answered once it is forced to disk.
+     */
     private void append(Item item) {
         appendsInProgress++;
-        spool.append(List.of(SpooledRecords.encode(item.record()))).whenComplete((ok, err) -> context.runOnContext(v -> {
-            appendsInProgress--;
-            item.releaseShare();
-            if (err == null && ok) {
-                appendedCounter.increment();
-                item.outcome().spooled(item.record().topic());
-            } else {
-                ledger.unspooled(item.key());
-                if (err == null) {
-                    item.outcome().failed(ProduceAnswer.OVERLOADED, "the spool is full (producer.spool.maxBytes="
-                            + settings.maxBytes() + ")");
+        if (toAppend.isEmpty()) {
+            context.runOnContext(v -> flushAppends());
+        }
+        toAppend.add(item);
+    }
+
+    private final List<Item> toAppend = new ArrayList<>();
+
+    private void flushAppends() {
+        List<Item> items = new ArrayList<>(toAppend);
+        toAppend.clear();
+        List<byte[]> entries = new ArrayList<>(items.size());
+        for (Item it : items) {
+            entries.add(SpooledRecords.encode(it.record()));
+        }
+        spool.append(entries).whenComplete((ok, err) -> context.runOnContext(v -> {
+            appendsInProgress -= items.size();
+            for (Item item : items) {
+                item.releaseShare();
+                if (err == null && ok) {
+                    item.outcome().spooled(item.record().topic());
                 } else {
-                    LOG.error("Spool append failed: {}", err.toString());
-                    item.outcome().failed(ProduceAnswer.UNAVAILABLE, "the spool could not write the event: " + err);
+                    ledger.unspooled(item.key());
+                    if (err == null) {
+                        item.outcome().failed(ProduceAnswer.OVERLOADED, "the spool is full (producer.spool.maxBytes="
+                                + settings.maxBytes() + ")");
+                    } else {
+                        item.outcome().failed(ProduceAnswer.UNAVAILABLE, "the spool could not write the event: " + err);
+                    }
                 }
+            }
+            if (err == null && ok) {
+                appendedCounter.increment(items.size());
+            } else if (err != null) {
+                LOG.error("Spool append of {} event(s) failed: {}", items.size(), err.toString());
             }
         }));
     }

@@ -51,7 +51,7 @@ public final class ProducerSpoolScenarios implements Scenario {
     private static final String TOPIC = "spool-load";
     private static final int PER_REQUEST = 100;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+            .connectTimeout(Duration.ofSeconds(15)).build();
 
     private final String name;
     private final boolean crash;
@@ -74,7 +74,7 @@ public final class ProducerSpoolScenarios implements Scenario {
     @Override
     public String description() {
         return crash ? "HTTP ingest 13,000/s for 90 s, broker killed from 25 % to 75 %, Sluice SIGKILLed at 40 % while spooling "
-                + "and restarted on its spool: lost 0 of what was answered spooled, duplicates"
+                + "and started again on its spool (it starts once the broker answers): lost 0 of what was answered spooled, duplicates"
                 : "HTTP ingest 13,000/s for 90 s, broker SIGKILLed from 25 % to 75 % and restarted on its data: accepted + "
                 + "spooled >= 99 % of offered, 503 only once the spool quota is reached, lost 0, drain time";
     }
@@ -90,6 +90,7 @@ public final class ProducerSpoolScenarios implements Scenario {
         final AtomicLong unanswered = new AtomicLong();
         final AtomicReference<Double> first503 = new AtomicReference<>();
         final AtomicLong outstanding = new AtomicLong();
+        final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     }
 
     @Override
@@ -103,7 +104,8 @@ public final class ProducerSpoolScenarios implements Scenario {
         SluiceProcess sluice = null;
         try {
             String bootstrap = cluster.bootstrapServers();
-            Topics.create(new KafkaSettings(bootstrap, Map.of(), List.of(), false), List.of(new KafkaSettings.TopicSpec(TOPIC, 6, (short) 1)));
+            Topics.create(new KafkaSettings(bootstrap, Map.of(), List.of(), false), List.of(new KafkaSettings.TopicSpec(TOPIC, 6, (short) 1),
+                    new KafkaSettings.TopicSpec("sluice-producer-dlq", 1, (short) 1)));
             int ingestPort = freePort();
             JsonObject conf = new JsonObject()
                     .put("kafka", new JsonObject().put("bootstrapServers", bootstrap))
@@ -131,7 +133,8 @@ public final class ProducerSpoolScenarios implements Scenario {
             boolean killed = false;
             boolean back = false;
             boolean crashed = false;
-            double brokerBackSeconds = -1;
+            AtomicReference<Double> brokerBack = new AtomicReference<>(-1.0);
+            Thread brokerStart = null;
             Thread restart = null;
             SluiceProcess s = sluice;
             Random random = new Random(16);
@@ -152,10 +155,20 @@ public final class ProducerSpoolScenarios implements Scenario {
                     LOG.info("{}: SIGKILL Sluice at {} s (spooling), starting it again on the same spool", name, Math.round(sec));
                     s.kill();
                     restart = new Thread(() -> {
-                        try {
-                            s.start(); // not awaitReady: readiness is DOWN while the broker is (requests meanwhile are refused)
-                        } catch (Exception e) {
-                            LOG.error("restart of Sluice failed", e);
+                        // Sluice refuses to start while Kafka does not answer (30 s): start again until it stays up
+                        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                        while (System.nanoTime() < until) {
+                            try {
+                                if (!s.isAlive()) {
+                                    s.start();
+                                }
+                                s.awaitReady(Duration.ofSeconds(120));
+                                LOG.info("{}: Sluice up again at {} s (start #{})", name,
+                                        Math.round((System.nanoTime() - t0) / 1e9), s.starts());
+                                return;
+                            } catch (Exception e) {
+                                LOG.info("{}: Sluice start #{} did not stay up ({}); again", name, s.starts(), e.getMessage());
+                            }
                         }
                     }, "restart-sluice");
                     restart.start();
@@ -163,15 +176,23 @@ public final class ProducerSpoolScenarios implements Scenario {
                 if (!back && sec >= backAt) {
                     back = true;
                     LOG.info("{}: restarting the broker on its data at {} s", name, Math.round(sec));
-                    cluster.restartNode(broker); // blocks the pacer while the broker starts: those requests go out late
-                    brokerBackSeconds = (System.nanoTime() - t0) / 1e9;
+                    brokerStart = new Thread(() -> {
+                        cluster.restartNode(broker);
+                        brokerBack.set((System.nanoTime() - t0) / 1e9);
+                        LOG.info("{}: broker back at {} s", name, Math.round(brokerBack.get()));
+                    }, "restart-broker");
+                    brokerStart.start();
                 }
                 post(uri, i, random, ledger, t0);
             }
             double loadEnd = (System.nanoTime() - t0) / 1e9;
+            if (brokerStart != null) {
+                brokerStart.join(TimeUnit.SECONDS.toMillis(180));
+            }
+            double brokerBackSeconds = brokerBack.get();
             awaitAnswers(ledger, Duration.ofSeconds(60));
             if (restart != null) {
-                restart.join(TimeUnit.SECONDS.toMillis(120));
+                restart.join(TimeUnit.SECONDS.toMillis(300));
             }
             double drained = awaitSpoolEmpty(sluice, Duration.ofSeconds(600), t0);
             Map<String, Integer> seen = readTopic(bootstrap);
@@ -193,7 +214,8 @@ public final class ProducerSpoolScenarios implements Scenario {
                     .extra("loadSeconds", Report.round(loadEnd, 1))
                     .extra("drainSeconds", drained < 0 ? null : Report.round(drained - brokerBackSeconds, 1))
                     .extra("spoolEmptyAtSeconds", drained < 0 ? null : Report.round(drained, 1))
-                    .extra("sluiceStarts", sluice.starts());
+                    .extra("sluiceStarts", sluice.starts())
+                    .extra("requestErrors", ledger.errors.toString());
             report.check("lost 0 of what was answered accepted or spooled", lostAccepted + lostSpooled == 0,
                     lostAccepted + " accepted and " + lostSpooled + " spooled event(s) missing from the topic");
             if (!crash) {
@@ -231,6 +253,12 @@ public final class ProducerSpoolScenarios implements Scenario {
                 .whenComplete((r, err) -> {
                     try {
                         if (err != null) {
+                            Throwable cause = err.getCause() == null ? err : err.getCause();
+                            AtomicLong n = ledger.errors.computeIfAbsent(cause.getClass().getSimpleName(), k -> new AtomicLong());
+                            if (n.incrementAndGet() <= 3) {
+                                LOG.warn("request {} at {} s got no answer: {}", request,
+                                        Report.round((System.nanoTime() - t0) / 1e9, 1), cause.toString());
+                            }
                             ledger.unanswered.addAndGet(PER_REQUEST);
                             ledger.refused.addAndGet(PER_REQUEST);
                             return;
