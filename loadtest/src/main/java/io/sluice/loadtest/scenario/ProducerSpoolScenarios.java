@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  * Issue 16's scenarios: HTTP ingest into one Sluice process (producer with its durable spool, no pipeline) at
  * 13,000 events/s for 90 s (--rate, --duration) against one embedded broker that is SIGKILLed a quarter in and
  * restarted on its data three quarters in ({@code producer-outage}); {@code producer-crash} also SIGKILLs Sluice
- * while it spools (40 % in) and starts it again on the same spool directory. Accounting by event id, from the
+ * while it spools (55 % in) and starts it again on the same spool directory. Accounting by event id, from the
  * ingest answers ({@code accepted} / {@code spooled} / refused) to what the topic holds at the end.
  */
 public final class ProducerSpoolScenarios implements Scenario {
@@ -73,7 +73,7 @@ public final class ProducerSpoolScenarios implements Scenario {
 
     @Override
     public String description() {
-        return crash ? "HTTP ingest 13,000/s for 90 s, broker killed from 25 % to 75 %, Sluice SIGKILLed at 40 % while spooling "
+        return crash ? "HTTP ingest 13,000/s for 90 s, broker killed from 25 % to 75 %, Sluice SIGKILLed at 55 % while spooling "
                 + "and started again on its spool (it starts once the broker answers): lost 0 of what was answered spooled, duplicates"
                 : "HTTP ingest 13,000/s for 90 s, broker SIGKILLed from 25 % to 75 % and restarted on its data: accepted + "
                 + "spooled >= 99 % of offered, 503 only once the spool quota is reached, lost 0, drain time";
@@ -129,7 +129,7 @@ public final class ProducerSpoolScenarios implements Scenario {
             long requests = (long) (rate * seconds / PER_REQUEST);
             double killAt = seconds * 0.25;
             double backAt = seconds * 0.75;
-            double crashAt = seconds * 0.40;
+            double crashAt = seconds * 0.55; // 20 s into the outage: spooled answers have been flowing for a while
             boolean killed = false;
             boolean back = false;
             boolean crashed = false;
