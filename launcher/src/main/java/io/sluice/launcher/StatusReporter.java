@@ -21,15 +21,16 @@ final class StatusReporter {
         long delivered = (long) sum(registry.find("sluice.dispatch.records.delivered"));
         long committed = (long) sum(registry.find("sluice.consumer.records.committed"));
         long dlq = (long) sum(registry.find("sluice.dispatch.records.dlq"));
-        long rejected = (long) (sum(registry.find("sluice.producer.results")) - produced);
+        long spooled = (long) sum(registry.find("sluice.producer.results").tag("result", "spooled"));
+        long rejected = (long) (sum(registry.find("sluice.producer.results")) - produced - spooled);
         double inflight = registry.find("sluice.consumer.inflight.records").gauges().stream().mapToDouble(g -> g.value()).sum();
         boolean paused = registry.find("sluice.consumer.paused").gauges().stream().anyMatch(g -> g.value() > 0);
         long now = System.nanoTime();
         double secs = Math.max(1e-3, (now - lastAt) / 1e9);
         String s = String.format(Locale.ROOT,
-                "produced=%d (%.0f/s) delivered=%d (%.0f/s) committed=%d dlq=%d rejected=%d inflight=%.0f%s",
-                produced, (produced - lastProduced) / secs, delivered, (delivered - lastDelivered) / secs, committed, dlq,
-                rejected, inflight, paused ? " PAUSED" : "");
+                "produced=%d (%.0f/s)%s delivered=%d (%.0f/s) committed=%d dlq=%d rejected=%d inflight=%.0f%s",
+                produced, (produced - lastProduced) / secs, spooled > 0 ? " spooled=" + spooled : "", delivered,
+                (delivered - lastDelivered) / secs, committed, dlq, rejected, inflight, paused ? " PAUSED" : "");
         lastProduced = produced;
         lastDelivered = delivered;
         lastAt = now;

@@ -3,6 +3,7 @@ package io.sluice.loadtest;
 import io.sluice.loadtest.scenario.EndToEndScenarios;
 import io.sluice.loadtest.scenario.HotKeyScenarios;
 import io.sluice.loadtest.scenario.ProducerBaselineScenario;
+import io.sluice.loadtest.scenario.ProducerSpoolScenarios;
 import io.sluice.loadtest.scenario.SlowLambdaScenario;
 
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ public final class Scenarios {
         EndToEndScenarios.all().forEach(s -> register(s.name(), () -> s));
         HotKeyScenarios.all().forEach(s -> register(s.name(), () -> s));
         io.sluice.loadtest.scenario.DedupeScenarios.all().forEach(s -> register(s.name(), () -> s));
+        ProducerSpoolScenarios.all().forEach(s -> register(s.name(), () -> s));
     }
 
     private Scenarios() {

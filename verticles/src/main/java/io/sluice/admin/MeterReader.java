@@ -34,7 +34,8 @@ final class MeterReader {
         m.put("produced", accepted);
         m.put("producer.unavailable", sum(registry.find("sluice.producer.results").tag("result", "unavailable")));
         m.put("producer.invalid", sum(registry.find("sluice.producer.results").tag("result", "invalid")));
-        m.put("producer.rejected", sum(registry.find("sluice.producer.results")) - accepted);
+        m.put("producer.rejected", sum(registry.find("sluice.producer.results")) - accepted
+                - sum(registry.find("sluice.producer.results").tag("result", "spooled")));
         m.put("generated", sum(registry.find("sluice.generator.events").tag("result", "accepted")));
         for (String p : pipelines) {
             m.put(p + ".polled", sum(registry.find("sluice.consumer.records.polled").tag("pipeline", p)));
@@ -47,6 +48,11 @@ final class MeterReader {
             m.put(p + ".dlq", sum(registry.find("sluice.dispatch.records.dlq").tag("pipeline", p)));
         }
         return m;
+    }
+
+    /** Whether no gauge of that name is registered. */
+    boolean gaugeMissing(String name) {
+        return registry.find(name).gauges().isEmpty();
     }
 
     /** Sum of a gauge over its series (0 when absent). */

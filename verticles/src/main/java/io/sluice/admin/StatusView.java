@@ -86,13 +86,31 @@ final class StatusView {
                 .put("inFlight", new JsonObject()
                         .put("messages", (long) meters.gauge("sluice.producer.inflight.messages", null))
                         .put("bytes", (long) meters.gauge("sluice.producer.inflight.bytes", null)))
-                .put("ackLatencyMs", meters.percentilesMs("sluice.producer.ack.latency", null));
+                .put("ackLatencyMs", meters.percentilesMs("sluice.producer.ack.latency", null))
+                .put("fatal", meters.gauge("sluice.producer.fatal", null) > 0)
+                .put("spool", spoolJson());
         if (!producerEnabled) {
             return Future.succeededFuture(out);
         }
         return onContext(vertx.eventBus().<JsonObject>request(Addresses.PRODUCER_RATE, new JsonObject(), BUS))
                 .map(reply -> out.put("rate", reply.body()))
                 .otherwise(err -> out.put("rate", new JsonObject().put("error", err.getMessage())));
+    }
+
+    /** The producer's durable spool (issue 16), from its meters: {@code enabled:false} when it has none. */
+    private JsonObject spoolJson() {
+        if (meters.gaugeMissing("sluice.producer.spool.events")) {
+            return new JsonObject().put("enabled", false);
+        }
+        return new JsonObject().put("enabled", true)
+                .put("events", (long) meters.gauge("sluice.producer.spool.events", null))
+                .put("bytes", (long) meters.gauge("sluice.producer.spool.bytes", null))
+                .put("oldestAgeSeconds", round(meters.gauge("sluice.producer.spool.oldest.age.seconds", null)))
+                .put("drainRatePerSecond", round(meters.gauge("sluice.producer.spool.drain.rate", null)))
+                .put("drainLimitPerSecond", (long) meters.gauge("sluice.producer.spool.drain.limit", null))
+                .put("held", (long) meters.gauge("sluice.producer.spool.held", null))
+                .put("corrupt", (long) meters.gauge("sluice.producer.spool.corrupt", null))
+                .put("kafkaDown", meters.gauge("sluice.producer.kafka.down", null) > 0);
     }
 
     private Future<JsonObject> generator() {
@@ -221,8 +239,10 @@ final class StatusView {
             double failed = history.delta("producer.unavailable", PRODUCER_FAILURE_SPAN_MS);
             double ok = history.delta("produced", PRODUCER_FAILURE_SPAN_MS);
             boolean failing = failed > 0 && ok == 0;
-            checks.put("producer", check(!failing, failing
-                    ? (long) failed + " send(s) failed and none succeeded in the last " + PRODUCER_FAILURE_SPAN_MS / 1000 + " s"
+            boolean fatal = meters.gauge("sluice.producer.fatal", null) > 0;
+            checks.put("producer", check(!failing && !fatal, fatal
+                    ? "the producer stopped on a fatal Kafka error (authentication, authorization, TLS or a missing topic; see the log)"
+                    : failing ? (long) failed + " send(s) failed and none succeeded in the last " + PRODUCER_FAILURE_SPAN_MS / 1000 + " s"
                     : "sending"));
         } else {
             checks.put("producer", check(true, "disabled"));

@@ -25,7 +25,8 @@ import java.util.List;
  *       kind 0 a JSON object (its encoded text), 1 a Buffer holding the event's JSON, 2 a String holding it.
  *       Other element types cannot be encoded (the send fails at the sender).</li>
  *   <li>{@link ProduceBatchReply}: {@code int version=1, int n}, then per result {@code string answer} (its label)
- *       and, for {@code accepted}, {@code string topic, int partition, long offset}, else {@code string error}.</li>
+ *       and, for {@code accepted}, {@code string topic, int partition, long offset}, for {@code spooled} {@code string topic},
+ *       else {@code string error}.</li>
  * </ul>
  */
 public final class WireCodecs {
@@ -98,6 +99,8 @@ public final class WireCodecs {
             if (r.isAccepted()) {
                 string(out, r.topic());
                 out.appendInt(r.partition()).appendLong(r.offset());
+            } else if (r.answer() == ProduceAnswer.SPOOLED) {
+                string(out, r.topic());
             } else {
                 string(out, r.error());
             }
@@ -118,6 +121,8 @@ public final class WireCodecs {
                 long offset = in.getLong(r.pos);
                 r.pos += 8;
                 c.set(i, ProduceResult.accepted(topic, partition, offset));
+            } else if (answer == ProduceAnswer.SPOOLED) {
+                c.set(i, ProduceResult.spooled(r.nextString()));
             } else {
                 c.set(i, new ProduceResult(answer, null, -1, -1, r.nextString()));
             }

@@ -27,9 +27,14 @@ public record EventResult(int index, String eventId, ProduceAnswer answer, Strin
         return new EventResult(index, eventId, ProduceAnswer.ACCEPTED, null, topic, partition, offset);
     }
 
+    /** Durably in the producer's spool, bound for {@code topic}. */
+    public static EventResult spooled(int index, String eventId, String topic) {
+        return new EventResult(index, eventId, ProduceAnswer.SPOOLED, null, topic, -1, -1);
+    }
+
     public static EventResult failed(int index, String eventId, ProduceAnswer answer, String error) {
-        if (answer == ProduceAnswer.ACCEPTED) {
-            throw new IllegalArgumentException("a failure cannot be 'accepted'");
+        if (answer.isSuccess()) {
+            throw new IllegalArgumentException("a failure cannot be '" + answer.label() + "'");
         }
         return new EventResult(index, eventId, answer, Objects.requireNonNull(error, "error"), null, -1, -1);
     }
@@ -43,7 +48,7 @@ public record EventResult(int index, String eventId, ProduceAnswer answer, Strin
             int colon = message.indexOf(':');
             String label = colon < 0 ? message : message.substring(0, colon);
             for (ProduceAnswer a : ProduceAnswer.values()) {
-                if (a != ProduceAnswer.ACCEPTED && a.label().equals(label)) {
+                if (!a.isSuccess() && a.label().equals(label)) {
                     return a;
                 }
             }
@@ -59,6 +64,11 @@ public record EventResult(int index, String eventId, ProduceAnswer answer, Strin
         return answer == ProduceAnswer.ACCEPTED;
     }
 
+    /** {@code accepted} or {@code spooled}. */
+    public boolean isSuccess() {
+        return answer.isSuccess();
+    }
+
     public JsonObject toJson() {
         JsonObject j = new JsonObject().put("index", index);
         if (eventId != null) {
@@ -67,6 +77,8 @@ public record EventResult(int index, String eventId, ProduceAnswer answer, Strin
         j.put("status", answer.label());
         if (isAccepted()) {
             j.put("topic", topic).put("partition", partition).put("offset", offset);
+        } else if (isSuccess()) {
+            j.put("topic", topic);
         } else {
             j.put("error", error);
         }

@@ -12,8 +12,9 @@ import java.util.List;
  *
  * <p>Overall status:
  * <ul>
- *   <li>at least one event {@code accepted} → <b>202</b> (every event's own status is in {@code results};
- *       {@code "status":"partial"} when some failed);</li>
+ *   <li>at least one event {@code accepted} or {@code spooled} (both durable) → <b>202</b> (every event's own
+ *       status is in {@code results}; {@code "status":"partial"} when some failed; the counts {@code accepted} and
+ *       {@code spooled} say which);</li>
  *   <li>none accepted, and at least one failed for a reason on the server side ({@code unavailable},
  *       {@code overloaded}, {@code stopping}) → <b>503</b> with {@code Retry-After: 1};</li>
  *   <li>none accepted, none of the above, at least one {@code rate-limited} → <b>429</b> with
@@ -29,14 +30,19 @@ public record IngestAnswer(int status, int retryAfter, JsonObject body) {
 
     public static IngestAnswer of(String correlationId, List<EventResult> results) {
         int accepted = 0;
+        int spooled = 0;
         boolean serverSide = false;
         boolean rateLimited = false;
         EventResult firstFailure = null;
         JsonArray list = new JsonArray();
         for (EventResult r : results) {
             list.add(r.toJson());
-            if (r.isAccepted()) {
-                accepted++;
+            if (r.isSuccess()) {
+                if (r.isAccepted()) {
+                    accepted++;
+                } else {
+                    spooled++;
+                }
                 continue;
             }
             if (firstFailure == null) {
@@ -48,13 +54,13 @@ public record IngestAnswer(int status, int retryAfter, JsonObject body) {
                 default -> { }
             }
         }
-        int failed = results.size() - accepted;
+        int failed = results.size() - accepted - spooled;
         int status;
         int retryAfter = 0;
         String overall;
-        if (accepted > 0) {
+        if (accepted + spooled > 0) {
             status = 202;
-            overall = failed == 0 ? "accepted" : "partial";
+            overall = failed > 0 ? "partial" : spooled > 0 ? "spooled" : "accepted";
             retryAfter = rateLimited ? 1 : 0;
         } else if (serverSide) {
             status = 503;
@@ -69,8 +75,8 @@ public record IngestAnswer(int status, int retryAfter, JsonObject body) {
             overall = "rejected";
         }
         JsonObject body = new JsonObject().put("status", overall).put("correlationId", correlationId)
-                .put("accepted", accepted).put("failed", failed);
-        if (accepted == 0 && firstFailure != null) {
+                .put("accepted", accepted).put("spooled", spooled).put("failed", failed);
+        if (accepted + spooled == 0 && firstFailure != null) {
             body.put("error", "event " + firstFailure.index() + ": " + firstFailure.error());
         }
         body.put("results", list);

@@ -255,6 +255,7 @@ public final class IngestVerticle extends VerticleBase {
             ProduceResult r = reply.results().get(i);
             String eventId = events.eventIds().get(i);
             results.add(r.isAccepted() ? EventResult.accepted(i, eventId, r.topic(), r.partition(), r.offset())
+                    : r.isSuccess() ? EventResult.spooled(i, eventId, r.topic())
                     : EventResult.failed(i, eventId, r.answer(), r.error()));
         }
         return results;
@@ -289,6 +290,9 @@ public final class IngestVerticle extends VerticleBase {
     }
 
     private static EventResult accepted(int index, String eventId, Message<Object> reply) {
+        if (reply.body() instanceof JsonObject md && ProduceAnswer.SPOOLED.label().equals(md.getString("status"))) {
+            return EventResult.spooled(index, eventId, md.getString("topic"));
+        }
         if (reply.body() instanceof JsonObject md) {
             return EventResult.accepted(index, eventId, md.getString("topic"), md.getInteger("partition", -1),
                     md.getLong("offset", -1L));

@@ -12,9 +12,10 @@ import java.nio.charset.StandardCharsets;
  * bound and the token bucket, key, and build the record. It owns the in-flight counters; not thread-safe
  * (the producer verticle's event loop owns it).
  *
- * <p>Order of the checks, per event: validation and routing (→ {@link ProduceDecision.Reject}), the
- * in-flight bound (→ {@code overloaded}), the token bucket (→ {@code rate-limited}); only a
- * {@link ProduceDecision.Send} takes tokens and in-flight capacity.
+ * <p>Order of the checks, per event: validation and routing (→ {@link ProduceDecision.Reject}, which takes
+ * an in-flight share for its DLQ send, or {@code overloaded} over the bound), the in-flight bound
+ * (→ {@code overloaded}, or {@link ProduceDecision.ToSpool} when a spool is configured), the token bucket
+ * (→ {@code rate-limited}); only a {@link ProduceDecision.Send} or {@code ToSpool} takes tokens.
  */
 public final class EventIntake {
     private static final byte[] NO_BYTES = new byte[0];
@@ -57,16 +58,16 @@ public final class EventIntake {
                     "body must be a JSON object or its bytes, got " + (body == null ? "null" : body.getClass().getSimpleName()));
         }
         if (vr instanceof ValidationResult.Invalid inv) {
-            return new ProduceDecision.Reject(raw, inv);
+            return reject(raw, inv);
         }
         ValidationResult.Valid valid = (ValidationResult.Valid) vr;
         String topic = settings.router().route(valid.code()).orElse(null);
         if (topic == null) {
-            return new ProduceDecision.Reject(raw, ValidationResult.Invalid.unknownCode(valid.code()));
+            return reject(raw, ValidationResult.Invalid.unknownCode(valid.code()));
         }
-        if (inFlightMessages >= settings.maxInFlightMessages() || inFlightBytes + raw.length > settings.maxInFlightBytes()) {
-            return new ProduceDecision.Refuse(ProduceAnswer.OVERLOADED, "more than " + settings.maxInFlightMessages()
-                    + " events or " + settings.maxInFlightBytes() + " bytes await acknowledgement");
+        boolean full = full(raw.length);
+        if (full && !settings.spool().enabled()) {
+            return overloaded();
         }
         long waitNanos = bucket.reserve(1, raw.length);
         if (waitNanos < 0) {
@@ -79,10 +80,44 @@ public final class EventIntake {
             headers = new RecordHeaders();
             headers.add(ProducerVerticle.CORRELATION_HEADER, correlationId.getBytes(StandardCharsets.UTF_8));
         }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null, key.getBytes(StandardCharsets.UTF_8),
+                raw, headers);
+        if (full) {
+            return new ProduceDecision.ToSpool(record);
+        }
         inFlightMessages++;
         inFlightBytes += raw.length;
-        return new ProduceDecision.Send(new ProducerRecord<>(topic, null, null, key.getBytes(StandardCharsets.UTF_8),
-                raw, headers), waitNanos);
+        return new ProduceDecision.Send(record, waitNanos);
+    }
+
+    private boolean full(long bytes) {
+        return inFlightMessages >= settings.maxInFlightMessages() || inFlightBytes + bytes > settings.maxInFlightBytes();
+    }
+
+    private ProduceDecision.Refuse overloaded() {
+        return new ProduceDecision.Refuse(ProduceAnswer.OVERLOADED, "more than " + settings.maxInFlightMessages()
+                + " events or " + settings.maxInFlightBytes() + " bytes await acknowledgement");
+    }
+
+    /**
+     * An invalid event goes to the DLQ inside the in-flight bound: its DLQ record (value cut to 4 x maxEventBytes)
+     * takes an in-flight share, given back by {@link #releaseRejected}; over the bound it is {@code overloaded}.
+     */
+    private ProduceDecision reject(byte[] raw, ValidationResult.Invalid inv) {
+        int max = settings.validator().maxEventBytes();
+        byte[] value = raw.length > max * 4L ? java.util.Arrays.copyOf(raw, max * 4) : raw; // keep the DLQ record bounded
+        if (full(value.length)) {
+            return overloaded();
+        }
+        inFlightMessages++;
+        inFlightBytes += value.length;
+        return new ProduceDecision.Reject(value, inv);
+    }
+
+    /** A rejected event's DLQ send completed (either way): gives back its in-flight share. */
+    public void releaseRejected(ProduceDecision.Reject reject) {
+        inFlightMessages--;
+        inFlightBytes -= reject.raw().length;
     }
 
     /** A sent record was acknowledged or failed: gives back its in-flight share. */

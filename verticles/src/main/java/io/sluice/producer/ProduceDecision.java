@@ -5,7 +5,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.util.Objects;
 
 /** What {@link EventIntake#decide} made of one event. */
-public sealed interface ProduceDecision permits ProduceDecision.Send, ProduceDecision.Refuse, ProduceDecision.Reject {
+public sealed interface ProduceDecision permits ProduceDecision.Send, ProduceDecision.ToSpool, ProduceDecision.Refuse,
+        ProduceDecision.Reject {
 
     /**
      * Send {@code record} after {@code waitNanos} (0 = now). Its token-bucket share and its in-flight share are
@@ -13,6 +14,16 @@ public sealed interface ProduceDecision permits ProduceDecision.Send, ProduceDec
      */
     record Send(ProducerRecord<byte[], byte[]> record, long waitNanos) implements ProduceDecision {
         public Send {
+            Objects.requireNonNull(record, "record");
+        }
+    }
+
+    /**
+     * The in-flight bound is full and a spool is configured: {@code record} goes to the spool (its token-bucket
+     * share is taken, no in-flight share).
+     */
+    record ToSpool(ProducerRecord<byte[], byte[]> record) implements ProduceDecision {
+        public ToSpool {
             Objects.requireNonNull(record, "record");
         }
     }
@@ -25,7 +36,11 @@ public sealed interface ProduceDecision permits ProduceDecision.Send, ProduceDec
         }
     }
 
-    /** Invalid: {@code raw} (its bytes as received) goes to the producer DLQ with {@code invalid}'s reason. */
+    /**
+     * Invalid: {@code raw} (its bytes as received, cut to 4 x maxEventBytes) goes to the producer DLQ with
+     * {@code invalid}'s reason. Its in-flight share is taken; the caller must {@link EventIntake#releaseRejected}
+     * it once the DLQ send completed.
+     */
     record Reject(byte[] raw, ValidationResult.Invalid invalid) implements ProduceDecision {
         public Reject {
             Objects.requireNonNull(raw, "raw");

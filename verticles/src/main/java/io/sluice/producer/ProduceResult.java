@@ -7,7 +7,7 @@ import java.util.Objects;
  * {@code sluice.produce}.
  *
  * @param answer    the answer class
- * @param topic     for {@code accepted}: where it was written; else null
+ * @param topic     for {@code accepted}: where it was written; for {@code spooled}: where it will be; else null
  * @param partition for {@code accepted}; else -1
  * @param offset    for {@code accepted}; else -1
  * @param error     for a failure, the message a single request would fail with: {@code "<label>: <detail>"}
@@ -17,8 +17,8 @@ public record ProduceResult(ProduceAnswer answer, String topic, int partition, l
 
     public ProduceResult {
         Objects.requireNonNull(answer, "answer");
-        if (answer == ProduceAnswer.ACCEPTED ? topic == null : error == null) {
-            throw new IllegalArgumentException(answer == ProduceAnswer.ACCEPTED ? "an accepted result needs its topic"
+        if (answer.isSuccess() ? topic == null : error == null) {
+            throw new IllegalArgumentException(answer.isSuccess() ? "an accepted or spooled result needs its topic"
                     : "a failure needs its message");
         }
     }
@@ -27,15 +27,26 @@ public record ProduceResult(ProduceAnswer answer, String topic, int partition, l
         return new ProduceResult(ProduceAnswer.ACCEPTED, topic, partition, offset, null);
     }
 
+    /** Durably in the spool, bound for {@code topic} (no partition or offset yet). */
+    public static ProduceResult spooled(String topic) {
+        return new ProduceResult(ProduceAnswer.SPOOLED, topic, -1, -1, null);
+    }
+
     /** A failure; the message is {@code answer.label() + ": " + detail}. */
     public static ProduceResult failed(ProduceAnswer answer, String detail) {
-        if (answer == ProduceAnswer.ACCEPTED) {
-            throw new IllegalArgumentException("a failure cannot be 'accepted'");
+        if (answer.isSuccess()) {
+            throw new IllegalArgumentException("a failure cannot be '" + answer.label() + "'");
         }
         return new ProduceResult(answer, null, -1, -1, answer.label() + ": " + detail);
     }
 
+    /** Kafka acknowledged it (not {@code spooled}). */
     public boolean isAccepted() {
         return answer == ProduceAnswer.ACCEPTED;
+    }
+
+    /** {@code accepted} or {@code spooled}: durable. */
+    public boolean isSuccess() {
+        return answer.isSuccess();
     }
 }

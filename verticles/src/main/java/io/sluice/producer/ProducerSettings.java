@@ -15,10 +15,11 @@ import java.util.Map;
  * @param maxInFlightBytes   the same in bytes (keep under the client's {@code buffer.memory})
  * @param flushTimeoutMs     graceful stop: how long to wait for acknowledgements
  * @param kafka              producer properties (defaults: acks=all, idempotence, lz4, linger 5 ms, 64 KiB batches)
+ * @param spool              the durable spool ({@code producer.spool}, disabled by default), see {@link SpoolSettings}
  */
 public record ProducerSettings(boolean enabled, TopicRouter router, KeyResolver keys, EventValidator validator,
                                JsonObject rate, String dlqTopic, int maxInFlightMessages, long maxInFlightBytes,
-                               long flushTimeoutMs, Map<String, String> kafka) {
+                               long flushTimeoutMs, Map<String, String> kafka, SpoolSettings spool) {
 
     /** Producer properties applied unless overridden in {@code producer.kafka}. */
     public static Map<String, String> defaultKafkaProperties() {
@@ -49,12 +50,13 @@ public record ProducerSettings(boolean enabled, TopicRouter router, KeyResolver 
         long flush = c.longIn("flushTimeoutMs", 10_000, 0, 600_000);
         Map<String, String> kafka = new LinkedHashMap<>(defaultKafkaProperties());
         kafka.putAll(c.properties("kafka"));
+        SpoolSettings spool = SpoolSettings.from(c.child("spool"));
         c.done();
         int inflightPerConn = Integer.parseInt(kafka.get("max.in.flight.requests.per.connection"));
         if ("true".equals(kafka.get("enable.idempotence")) && inflightPerConn > 5) {
             throw new io.sluice.config.ConfigException(c.key("kafka.max.in.flight.requests.per.connection"),
                     "must be <= 5 with enable.idempotence=true, got " + inflightPerConn);
         }
-        return new ProducerSettings(enabled, router, keys, validator, rate, dlq, maxMsgs, maxBytes, flush, Map.copyOf(kafka));
+        return new ProducerSettings(enabled, router, keys, validator, rate, dlq, maxMsgs, maxBytes, flush, Map.copyOf(kafka), spool);
     }
 }

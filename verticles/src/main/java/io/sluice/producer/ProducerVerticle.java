@@ -15,7 +15,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,12 +52,12 @@ public final class ProducerVerticle extends VerticleBase {
     private TokenBucket bucket;
     private EventIntake intake;
     private boolean stopping;
+    /** With {@code producer.spool.enabled}: the memory → spool → Kafka path; else null. */
+    private SpoolCoordinator spool;
+    /** Set by the first fatal send error (authentication, authorization, TLS, missing topic); cleared by a swap. */
+    private volatile String fatal;
 
-    /** Where one event's outcome goes: a single request's reply, or a slot of a batch reply. Event loop only. */
-    private interface Outcome {
-        void accepted(RecordMetadata md);
-
-        void failed(ProduceAnswer answer, String detail);
+    private interface Outcome extends EventOutcome {
     }
 
     /** Deployment-config key: register the produce/batch/rate consumers cluster-wide (default false: local-only). */
@@ -83,6 +82,16 @@ public final class ProducerVerticle extends VerticleBase {
         Gauge.builder("sluice.producer.inflight.messages", () -> intake.inFlightMessages()).register(registry);
         Gauge.builder("sluice.producer.inflight.bytes", () -> intake.inFlightBytes()).register(registry);
         Gauge.builder("sluice.producer.rate.messages", () -> bucket.messagesPerSecond()).register(registry);
+        Gauge.builder("sluice.producer.fatal", () -> fatal == null ? 0 : 1).register(registry);
+        Future<?> spoolReady = Future.succeededFuture();
+        if (settings.spool().enabled()) {
+            spoolReady = SpoolCoordinator.open(vertx, context, settings.spool(), () -> producer, this::fatal, () -> fatal,
+                    settings.maxInFlightMessages(), registry).onSuccess(c -> spool = c);
+        }
+        return spoolReady.compose(v -> listen());
+    }
+
+    private Future<?> listen() {
         // deployment config {"clusterConsumers": true} (cluster.enabled): reachable from other JVMs of the cluster,
         // behind io.sluice.bus.RemoteGate; else local-only as before
         boolean cluster = config().getBoolean(CLUSTER_CONSUMERS, false);
@@ -106,6 +115,12 @@ public final class ProducerVerticle extends VerticleBase {
             }
 
             @Override
+            public void spooled(String topic) {
+                answers.get(ProduceAnswer.SPOOLED).increment();
+                msg.reply(new JsonObject().put("status", ProduceAnswer.SPOOLED.label()).put("topic", topic));
+            }
+
+            @Override
             public void failed(ProduceAnswer answer, String detail) {
                 answers.get(answer).increment();
                 msg.fail(answer.failureCode(), answer.label() + ": " + detail);
@@ -115,17 +130,30 @@ public final class ProducerVerticle extends VerticleBase {
             outcome.failed(ProduceAnswer.STOPPING, "the producer is shutting down");
             return;
         }
+        if (fatal != null) {
+            outcome.failed(ProduceAnswer.UNAVAILABLE, "the producer stopped on a fatal error: " + fatal);
+            return;
+        }
         String correlationId = msg.headers().get(CORRELATION_HEADER);
         ProduceDecision d = intake.decide(msg.body(), correlationId);
         if (d instanceof ProduceDecision.Send send) {
             if (send.waitNanos() == 0) {
-                producer.send(context, send.record(), completion(send.record(), System.nanoTime(), outcome));
+                send(send.record(), outcome);
             } else {
-                vertx.setTimer(delayMs(send.waitNanos()), id ->
-                        producer.send(context, send.record(), completion(send.record(), System.nanoTime(), outcome)));
+                vertx.timer(delayMs(send.waitNanos())).onComplete(t -> send(send.record(), outcome));
             }
+        } else if (d instanceof ProduceDecision.ToSpool ts) {
+            spool.submit(ts.record(), outcome, null, true);
         } else {
             refuse(d, correlationId, msg.headers().get(H_SOURCE), outcome);
+        }
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, Outcome outcome) {
+        if (spool != null) {
+            spool.submit(record, outcome, () -> intake.release(record), false);
+        } else {
+            producer.send(context, record, completion(record, System.nanoTime(), outcome));
         }
     }
 
@@ -150,14 +178,21 @@ public final class ProducerVerticle extends VerticleBase {
         List<AsyncProducer.Completion> nowDone = new ArrayList<>(events.size());
         long sendTime = System.nanoTime();
         DelayedGroup delayed = null;
+        SpoolBatch spooled = spool == null ? null : new SpoolBatch();
         for (int i = 0; i < events.size(); i++) {
             Outcome outcome = slot(reply, i);
             if (stopping) {
                 outcome.failed(ProduceAnswer.STOPPING, "the producer is shutting down");
                 continue;
             }
+            if (fatal != null) {
+                outcome.failed(ProduceAnswer.UNAVAILABLE, "the producer stopped on a fatal error: " + fatal);
+                continue;
+            }
             ProduceDecision d = intake.decide(events.get(i), correlationId);
-            if (!(d instanceof ProduceDecision.Send send)) {
+            if (spooled != null && (d instanceof ProduceDecision.ToSpool || d instanceof ProduceDecision.Send s0 && s0.waitNanos() == 0)) {
+                spooled.add(d, outcome);
+            } else if (!(d instanceof ProduceDecision.Send send)) {
                 refuse(d, correlationId, source, outcome);
             } else if (send.waitNanos() == 0) {
                 now.add(send.record());
@@ -177,8 +212,38 @@ public final class ProducerVerticle extends VerticleBase {
         if (!now.isEmpty()) {
             producer.sendAll(context, now, nowDone);
         }
+        if (spooled != null) {
+            spooled.submit();
+        }
         if (delayed != null) {
             delayed.schedule();
+        }
+    }
+
+    /** Events of a batch for the spool path, handed to it in one go (in order). */
+    private final class SpoolBatch {
+        final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        final List<EventOutcome> outcomes = new ArrayList<>();
+        final List<Runnable> releases = new ArrayList<>();
+        final List<Boolean> full = new ArrayList<>();
+
+        void add(ProduceDecision d, Outcome outcome) {
+            if (d instanceof ProduceDecision.Send send) {
+                records.add(send.record());
+                releases.add(() -> intake.release(send.record()));
+                full.add(false);
+            } else {
+                records.add(((ProduceDecision.ToSpool) d).record());
+                releases.add(null);
+                full.add(true);
+            }
+            outcomes.add(outcome);
+        }
+
+        void submit() {
+            if (!records.isEmpty()) {
+                spool.submitAll(records, outcomes, releases, full);
+            }
         }
     }
 
@@ -193,7 +258,13 @@ public final class ProducerVerticle extends VerticleBase {
         }
 
         void schedule() {
-            vertx.setTimer(ms, id -> {
+            vertx.timer(ms).onComplete(t -> {
+                if (spool != null) {
+                    for (int i = 0; i < records.size(); i++) {
+                        send(records.get(i), outcomes.get(i));
+                    }
+                    return;
+                }
                 long t0 = System.nanoTime();
                 List<AsyncProducer.Completion> done = new ArrayList<>(records.size());
                 for (int i = 0; i < records.size(); i++) {
@@ -213,6 +284,12 @@ public final class ProducerVerticle extends VerticleBase {
             }
 
             @Override
+            public void spooled(String topic) {
+                answers.get(ProduceAnswer.SPOOLED).increment();
+                reply.set(index, ProduceResult.spooled(topic));
+            }
+
+            @Override
             public void failed(ProduceAnswer answer, String detail) {
                 answers.get(answer).increment();
                 reply.set(index, ProduceResult.failed(answer, detail));
@@ -227,20 +304,38 @@ public final class ProducerVerticle extends VerticleBase {
             if (err == null) {
                 ackLatency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
                 outcome.accepted(md);
-            } else if (err instanceof RecordTooLargeException) {
-                outcome.failed(ProduceAnswer.INVALID, "too-large: " + err.getMessage());
             } else {
-                outcome.failed(ProduceAnswer.UNAVAILABLE, "Kafka did not acknowledge: " + err);
+                SendErrors.Kind kind = SendErrors.classify(err, false);
+                if (kind == SendErrors.Kind.INVALID) {
+                    outcome.failed(ProduceAnswer.INVALID, "too-large: " + err.getMessage());
+                } else if (kind == SendErrors.Kind.FATAL) {
+                    fatal(err);
+                    outcome.failed(ProduceAnswer.UNAVAILABLE, "fatal: " + err);
+                } else {
+                    outcome.failed(ProduceAnswer.UNAVAILABLE, "Kafka did not acknowledge: " + err);
+                }
             }
         };
+    }
+
+    /**
+     * A send failed for a reason no retry can fix (authentication, authorization, TLS, a missing topic): from now
+     * on every event is answered {@code unavailable} at once, readiness is DOWN ({@code sluice.producer.fatal} = 1),
+     * one log line says why. A producer swap (new credentials) clears it.
+     */
+    private void fatal(Throwable err) {
+        if (fatal == null) {
+            fatal = err.toString();
+            LOG.error("Producer stopped on a fatal Kafka error (events are answered 'unavailable' until the producer is "
+                    + "replaced or the service restarted): {}", fatal);
+        }
     }
 
     private void refuse(ProduceDecision d, String correlationId, String source, Outcome outcome) {
         if (d instanceof ProduceDecision.Refuse r) {
             outcome.failed(r.answer(), r.detail());
         } else {
-            ProduceDecision.Reject reject = (ProduceDecision.Reject) d;
-            rejectInvalid(reject.raw(), reject.invalid(), correlationId, source, outcome);
+            rejectInvalid((ProduceDecision.Reject) d, correlationId, source, outcome);
         }
     }
 
@@ -248,7 +343,8 @@ public final class ProducerVerticle extends VerticleBase {
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
     }
 
-    private void rejectInvalid(byte[] raw, ValidationResult.Invalid inv, String correlationId, String source, Outcome outcome) {
+    private void rejectInvalid(ProduceDecision.Reject reject, String correlationId, String source, Outcome outcome) {
+        ValidationResult.Invalid inv = reject.invalid();
         RecordHeaders h = new RecordHeaders();
         h.add(H_REASON, utf8(inv.reason()));
         if (inv.field() != null) {
@@ -260,10 +356,9 @@ public final class ProducerVerticle extends VerticleBase {
         if (correlationId != null) {
             h.add(CORRELATION_HEADER, utf8(correlationId));
         }
-        int max = settings.validator().maxEventBytes();
-        byte[] value = raw.length > max * 4L ? java.util.Arrays.copyOf(raw, max * 4) : raw; // keep the DLQ record bounded
         String answer = inv.reason() + (inv.field() == null ? "" : " " + inv.field()) + ": " + inv.message();
-        producer.send(context, new ProducerRecord<>(settings.dlqTopic(), null, null, null, value, h), (md, err) -> {
+        producer.send(context, new ProducerRecord<>(settings.dlqTopic(), null, null, null, reject.raw(), h), (md, err) -> {
+            intake.releaseRejected(reject);
             if (err == null) {
                 outcome.failed(ProduceAnswer.INVALID, answer);
             } else {
@@ -314,6 +409,7 @@ public final class ProducerVerticle extends VerticleBase {
         context.runOnContext(v -> {
             AsyncProducer old = producer;
             producer = next;
+            fatal = null;
             long pending = intake.inFlightMessages();
             old.flush(context)
                     .recover(err -> {
@@ -343,19 +439,20 @@ public final class ProducerVerticle extends VerticleBase {
         return drained.future().compose(v -> {
             LOG.info("Producer stopped: {} event(s) were awaiting acknowledgement, {} flushed, {} not acknowledged "
                     + "(their callers got 'unavailable')", pendingAtStop, pendingAtStop - intake.inFlightMessages(), intake.inFlightMessages());
-            return vertx.executeBlocking(() -> {
+            Future<Void> spoolClosed = spool == null ? Future.succeededFuture() : spool.close();
+            return spoolClosed.compose(x -> vertx.executeBlocking(() -> {
                 producer.close(Duration.ofSeconds(1));
                 return null;
-            });
+            }));
         });
     }
 
     private void awaitAcks(long deadline, Promise<Void> done) {
-        if (intake.inFlightMessages() == 0 || System.currentTimeMillis() >= deadline) {
+        if ((intake.inFlightMessages() == 0 && (spool == null || spool.busy() == 0)) || System.currentTimeMillis() >= deadline) {
             done.tryComplete();
             return;
         }
-        vertx.setTimer(20, id -> awaitAcks(deadline, done));
+        vertx.timer(20).onComplete(t -> awaitAcks(deadline, done));
     }
 
     private static byte[] utf8(String s) {

@@ -39,10 +39,11 @@ class WireCodecsTest {
     @Test
     void aReplyKeepsEveryResultAndItsOrder() {
         ProduceBatchReply[] reply = new ProduceBatchReply[1];
-        ProduceBatchReply.Collector c = new ProduceBatchReply.Collector(3, r -> reply[0] = r);
+        ProduceBatchReply.Collector c = new ProduceBatchReply.Collector(4, r -> reply[0] = r);
         c.set(0, ProduceResult.accepted("mt-c400", 7, 123_456_789_012L));
         c.set(1, ProduceResult.failed(ProduceAnswer.INVALID, "missing-field code: code is required"));
         c.set(2, ProduceResult.failed(ProduceAnswer.STOPPING, "the producer is shutting down"));
+        c.set(3, ProduceResult.spooled("mt-c300")); // durably in the producer's spool (issue 16)
         Buffer wire = Buffer.buffer();
         WireCodecs.encodeReply(wire, reply[0]);
         ProduceBatchReply back = WireCodecs.decodeReply(0, wire);

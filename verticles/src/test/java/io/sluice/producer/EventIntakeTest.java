@@ -45,7 +45,7 @@ class EventIntakeTest {
     }
 
     @Test
-    void invalidAndUnroutableEventsAreRejectedWithTheirBytesAndTakeNothing() {
+    void invalidAndUnroutableEventsAreRejectedWithTheirBytesAndTakeAnInFlightShare() {
         EventIntake in = intake(new JsonObject());
         ProduceDecision bad = in.decide(Buffer.buffer("{\"code\":\"x\"}"), null);
         assertThat(bad).isInstanceOf(ProduceDecision.Reject.class);
@@ -54,9 +54,13 @@ class EventIntakeTest {
         ProduceDecision unknown = in.decide(event(999), null);
         assertThat(((ProduceDecision.Reject) unknown).invalid().reason()).isEqualTo(ValidationResult.UNKNOWN_CODE);
         assertThat(((ProduceDecision.Reject) in.decide(42, null)).invalid().reason()).isEqualTo(ValidationResult.NOT_JSON_OBJECT);
-        assertThat(((ProduceDecision.Reject) in.decide(null, null)).invalid().reason()).isEqualTo(ValidationResult.NOT_JSON_OBJECT);
-        assertThat(in.inFlightMessages()).isZero();
-        assertThat(in.inFlightBytes()).isZero();
+        ProduceDecision nul = in.decide(null, null);
+        assertThat(((ProduceDecision.Reject) nul).invalid().reason()).isEqualTo(ValidationResult.NOT_JSON_OBJECT);
+        assertThat(in.inFlightMessages()).as("each DLQ send holds an in-flight share").isEqualTo(4);
+        for (ProduceDecision d : new ProduceDecision[]{bad, unknown, nul}) {
+            in.releaseRejected((ProduceDecision.Reject) d);
+        }
+        assertThat(in.inFlightMessages()).isEqualTo(1);
     }
 
     @Test
@@ -70,6 +74,22 @@ class EventIntakeTest {
         in.release(first.record());
         assertThat(in.inFlightMessages()).isEqualTo(1);
         assertThat(in.decide(event(301), null)).isInstanceOf(ProduceDecision.Send.class);
+    }
+
+    @Test
+    void invalidEventsGoToTheDlqOnlyInsideTheInFlightBound() {
+        EventIntake in = intake(new JsonObject().put("maxInFlightMessages", 2));
+        ProduceDecision first = in.decide(Buffer.buffer("{\"code\":\"x\"}"), null);
+        ProduceDecision second = in.decide(Buffer.buffer("{\"code\":\"y\"}"), null);
+        assertThat(first).isInstanceOf(ProduceDecision.Reject.class);
+        assertThat(second).isInstanceOf(ProduceDecision.Reject.class);
+        ProduceDecision third = in.decide(Buffer.buffer("{\"code\":\"z\"}"), null);
+        assertThat(third).as("a third invalid event while two DLQ sends are in flight").isInstanceOf(ProduceDecision.Refuse.class);
+        assertThat(((ProduceDecision.Refuse) third).answer()).isEqualTo(ProduceAnswer.OVERLOADED);
+        assertThat(in.inFlightMessages()).isEqualTo(2);
+        in.releaseRejected((ProduceDecision.Reject) first);
+        assertThat(in.inFlightMessages()).isEqualTo(1);
+        assertThat(in.decide(event(999), null)).isInstanceOf(ProduceDecision.Reject.class);
     }
 
     @Test

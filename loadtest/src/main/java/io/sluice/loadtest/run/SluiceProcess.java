@@ -119,6 +119,11 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     /** How many times this process was started. */
+    /** The port of its admin HTTP server (token {@code loadtest}). */
+    public int adminPort() {
+        return adminPort;
+    }
+
     public int starts() {
         return starts;
     }
