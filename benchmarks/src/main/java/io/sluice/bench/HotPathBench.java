@@ -1,14 +1,18 @@
 package io.sluice.bench;
 
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import io.sluice.batch.BatchSettings;
 import io.sluice.batch.Lanes;
 import io.sluice.dispatch.PoisonCheck;
 import io.sluice.json.AsciiJsonScanner;
-import io.sluice.pipeline.Batch;
-import io.sluice.pipeline.InRecord;
-import io.sluice.pipeline.Ordering;
+import io.sluice.record.Batch;
+import io.sluice.record.InRecord;
+import io.sluice.record.Ordering;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,10 +25,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The other pure per-record pieces of the consumer path, time per record: the poison check (the shared ASCII

@@ -1,7 +1,11 @@
 package io.sluice.bench;
 
+
 import io.sluice.dispatch.KafkaEventPayload;
-import io.sluice.pipeline.InRecord;
+import io.sluice.record.InRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,10 +17,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Lambda Kafka event for one invocation of {@value Fixtures#RECORDS} records: the hand-written builder against

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.admin.AdminHttpVerticle;
 import io.sluice.bus.RemoteAccess;
 import io.sluice.bus.RemoteGate;
-import io.sluice.bus.WireCodecs;
+import io.sluice.producer.WireCodecs;
 import io.sluice.dispatch.LambdaSettings;
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.embedded.EmbeddedKafkaOptions;

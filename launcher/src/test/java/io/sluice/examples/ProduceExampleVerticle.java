@@ -1,7 +1,7 @@
 package io.sluice.examples;
 
 import io.sluice.bus.Addresses;
-import io.sluice.bus.WireCodecs;
+import io.sluice.producer.WireCodecs;
 import io.sluice.producer.ProduceBatch;
 import io.sluice.producer.ProduceBatchReply;
 import io.sluice.producer.ProduceResult;

@@ -1,12 +1,12 @@
 package io.sluice.launcher;
 
+
 import io.sluice.config.ConfigException;
-import io.sluice.pipeline.Ordering;
+import io.sluice.record.Ordering;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

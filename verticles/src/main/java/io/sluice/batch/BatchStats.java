@@ -1,7 +1,7 @@
 package io.sluice.batch;
 
-import io.sluice.pipeline.Batch;
 
+import io.sluice.record.Batch;
 import java.util.List;
 
 /**

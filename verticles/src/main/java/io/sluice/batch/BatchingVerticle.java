@@ -1,25 +1,24 @@
 package io.sluice.batch;
 
+
 import io.sluice.bus.Addresses;
-import io.sluice.pipeline.Batch;
-import io.sluice.pipeline.BatchOutcome;
-import io.sluice.pipeline.InRecord;
-import io.sluice.pipeline.PipelineSettings;
-import io.sluice.pipeline.RecordChunk;
-import io.sluice.pipeline.RevokeRequest;
+import io.sluice.record.Batch;
+import io.sluice.record.BatchOutcome;
+import io.sluice.record.InRecord;
+import io.sluice.record.RecordChunk;
+import io.sluice.record.RevokeRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Thin wiring around {@link Lanes}: takes record chunks from the consumer, sends closed batches to
@@ -35,7 +34,7 @@ public final class BatchingVerticle extends VerticleBase {
     private static final long STATS_WINDOW_MS = 2_000;
     private static final int STATUS_LANES = 5;
 
-    private final PipelineSettings settings;
+    private final BatchingSettings settings;
     private final Lanes lanes;
     private final List<RevokeWait> revokeWaits = new ArrayList<>();
     private long timerId = -1;
@@ -59,10 +58,10 @@ public final class BatchingVerticle extends VerticleBase {
         }
     }
 
-    public BatchingVerticle(PipelineSettings settings) {
+    public BatchingVerticle(BatchingSettings settings) {
         this.settings = settings;
-        this.lanes = new Lanes(settings.batch(), settings.ordering(), settings.lanes(), settings.lambda().maxConcurrency());
-        this.maxConcurrency = settings.lambda().maxConcurrency();
+        this.lanes = new Lanes(settings.batch(), settings.ordering(), settings.lanes(), settings.maxConcurrency());
+        this.maxConcurrency = settings.maxConcurrency();
         this.snapshot = BatchStats.Snapshot.empty(settings.batch().mode().configName());
     }
 

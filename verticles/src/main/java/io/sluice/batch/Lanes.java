@@ -1,12 +1,10 @@
 package io.sluice.batch;
 
+
 import io.sluice.hash.Murmur3;
-
-import io.sluice.pipeline.Batch;
-import io.sluice.pipeline.InRecord;
-import io.sluice.pipeline.Ordering;
-import org.apache.kafka.common.TopicPartition;
-
+import io.sluice.record.Batch;
+import io.sluice.record.InRecord;
+import io.sluice.record.Ordering;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Per-lane record queues, and batches taken from them as {@link BatchPolicy} decides. A lane is a partition

@@ -11,7 +11,7 @@ package io.sluice.bus;
  *       <td>{@code {"status":"accepted","topic","partition","offset"}}; or a failure with code
  *       400 ({@code invalid: <reason> ...}), 429 ({@code rate-limited}), 503 ({@code overloaded} /
  *       {@code unavailable} / {@code stopping})</td></tr>
- *   <tr><td>{@code sluice.produce.batch}</td><td>request/reply (remote: {@link WireCodecs})</td>
+ *   <tr><td>{@code sluice.produce.batch}</td><td>request/reply (remote: {@code io.sluice.producer.WireCodecs})</td>
  *       <td>{@code ProduceBatch}: a list of events, each as for {@code sluice.produce} (handed over, not copied);
  *       optional headers {@code correlation-id} and {@code sluice-source}, applying to every event</td>
  *       <td>{@code ProduceBatchReply}: one {@code ProduceResult} per event, in order ({@code accepted} with

@@ -1,22 +1,17 @@
 package io.sluice.consumer;
 
+
 import io.sluice.bus.Addresses;
 import io.sluice.metrics.PipelineMetrics;
-import io.sluice.pipeline.BatchOutcome;
-import io.sluice.pipeline.InRecord;
-import io.sluice.pipeline.PipelineSettings;
-import io.sluice.pipeline.RecordChunk;
-import io.sluice.pipeline.RevokeRequest;
+import io.sluice.record.BatchOutcome;
+import io.sluice.record.InRecord;
+import io.sluice.record.RecordChunk;
+import io.sluice.record.RevokeRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer side of one pipeline. Owns the offset tracker and the pause state; the Kafka consumer
@@ -42,7 +41,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     /** Bound of closing the consumer (leaving the group). */
     private static final long CLOSE_TIMEOUT_MS = 3_000;
 
-    private final PipelineSettings settings;
+    private final ConsumerSettings settings;
     private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
     private final PipelineMetrics metrics;
     private final EndOffsets endOffsets;
@@ -70,7 +69,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
      * @param manualPause     start paused by the operator (a restarted pipeline keeps the operator's pause)
      * @param fatalHandler    called on this verticle's context when the consumer thread failed for good
      */
-    public ConsumerVerticle(PipelineSettings settings, Supplier<Consumer<byte[], byte[]>> consumerFactory,
+    public ConsumerVerticle(ConsumerSettings settings, Supplier<Consumer<byte[], byte[]>> consumerFactory,
                             PipelineMetrics metrics, EndOffsets endOffsets, boolean manualPause,
                             java.util.function.Consumer<Throwable> fatalHandler) {
         this.settings = settings;
@@ -82,7 +81,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         this.pause.set(PauseState.Reason.MANUAL, manualPause);
         // a partition's floor: one full batch in flight and the next one filling behind it
         this.shares = new PartitionShares(settings.inFlightMaxRecords(), settings.inFlightMaxBytes(), settings.resumeRatio(),
-                2L * settings.batch().maxRecords());
+                2L * settings.batchMaxRecords());
         this.pausedGauge = pause.paused();
     }
 

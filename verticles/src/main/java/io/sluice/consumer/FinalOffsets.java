@@ -1,12 +1,12 @@
 package io.sluice.consumer;
 
-import io.sluice.pipeline.InRecord;
-import org.apache.kafka.common.TopicPartition;
 
+import io.sluice.record.InRecord;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /** Groups a finished batch's offsets by partition and assignment epoch. Pure logic. */
 final class FinalOffsets {

@@ -1,14 +1,14 @@
 package io.sluice.consumer;
 
-import io.sluice.pipeline.InRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.record.TimestampType;
 
+import io.sluice.record.InRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Turns a record fetched from Kafka into the {@link InRecord} that travels through batching and dispatch, in

@@ -1,11 +1,11 @@
 package io.sluice.dispatch;
 
+
 import io.sluice.bus.Addresses;
 import io.sluice.metrics.PipelineMetrics;
-import io.sluice.pipeline.Batch;
-import io.sluice.pipeline.BatchOutcome;
-import io.sluice.pipeline.InRecord;
-import io.sluice.pipeline.PipelineSettings;
+import io.sluice.record.Batch;
+import io.sluice.record.BatchOutcome;
+import io.sluice.record.InRecord;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -13,14 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
-import software.amazon.awssdk.services.lambda.model.InvocationType;
-import software.amazon.awssdk.services.lambda.model.InvokeRequest;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -31,6 +23,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeRequest;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 /**
  * Invokes the pipeline's Lambda function for each batch and answers only when every record of the
@@ -49,7 +48,7 @@ import java.util.function.Supplier;
 public final class DispatchVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
 
-    private final PipelineSettings settings;
+    private final DispatchSettings settings;
     private final LambdaAsyncClient lambda;
     private final DeadLetterWriter dlq;
     private final KafkaEventPayload payloads;
@@ -81,7 +80,7 @@ public final class DispatchVerticle extends VerticleBase {
     /**
      * @param breaker shared by the pipeline's dispatch instances; null = no breaker
      */
-    public DispatchVerticle(PipelineSettings settings, LambdaAsyncClient lambda, DeadLetterWriter dlq,
+    public DispatchVerticle(DispatchSettings settings, LambdaAsyncClient lambda, DeadLetterWriter dlq,
                             KafkaEventPayload payloads, PipelineMetrics metrics, CircuitBreaker breaker) {
         this.settings = settings;
         this.lambda = lambda;
@@ -168,7 +167,7 @@ public final class DispatchVerticle extends VerticleBase {
             if ("too-large".equals(batch.closeReason())) {
                 InRecord r = batch.records().get(0);
                 return deadLetter(batch.records(), "too-large",
-                        "record of " + r.payloadBytes() + " payload bytes exceeds batch.maxBytes " + settings.batch().maxBytes(), 0)
+                        "record of " + r.payloadBytes() + " payload bytes exceeds batch.maxBytes " + settings.batchMaxBytes(), 0)
                         .map(v -> outcome());
             }
             List<InRecord> valid = new ArrayList<>(batch.records().size());

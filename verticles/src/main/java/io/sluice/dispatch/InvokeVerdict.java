@@ -1,9 +1,9 @@
 package io.sluice.dispatch;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.pipeline.InRecord;
-
+import io.sluice.record.InRecord;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package io.sluice.dispatch;
 
-import io.sluice.pipeline.InRecord;
 
+import io.sluice.record.InRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.sluice.pipeline;
 
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.batch.BatchSettings;
 import io.sluice.batch.BatchingVerticle;
@@ -15,6 +16,10 @@ import io.sluice.dispatch.LambdaClients;
 import io.sluice.kafka.AsyncProducer;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.metrics.PipelineMetrics;
+import io.sluice.record.Batch;
+import io.sluice.record.BatchOutcome;
+import io.sluice.record.RecordChunk;
+import io.sluice.record.RevokeRequest;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -22,10 +27,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +35,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 
 /**
  * One consumer pipeline. It outlives its verticles: each {@linkplain #start() start} deploys a new
@@ -186,13 +190,13 @@ public final class Pipeline {
                 new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current()));
         KafkaEventPayload payloads = new KafkaEventPayload(c.bootstrapServers(), null);
         inc.breaker = settings.breaker().enabled() ? newBreaker(inc) : null;
-        inc.batching = new BatchingVerticle(settings);
-        inc.consumer = new ConsumerVerticle(settings, c::consumer, metrics, inc.endOffsets, tuning.manualPause(),
+        inc.batching = new BatchingVerticle(settings.batching());
+        inc.consumer = new ConsumerVerticle(settings.consumer(), c::consumer, metrics, inc.endOffsets, tuning.manualPause(),
                 err -> onFatal(inc, err));
         running = inc; // tuning changes from now on reach its verticles (re-applied below once deployed)
         Future<Void> chain = Future.succeededFuture();
         for (int i = 0; i < settings.dispatchInstances(); i++) {
-            chain = chain.compose(v -> deploy(inc, new DispatchVerticle(settings, inc.lambda, inc.dlq, payloads, metrics,
+            chain = chain.compose(v -> deploy(inc, new DispatchVerticle(settings.dispatch(), inc.lambda, inc.dlq, payloads, metrics,
                     inc.breaker)));
         }
         return chain.compose(v -> deploy(inc, inc.batching))

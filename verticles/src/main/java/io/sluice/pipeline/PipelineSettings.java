@@ -1,12 +1,16 @@
 package io.sluice.pipeline;
 
+
 import io.sluice.batch.BatchSettings;
+import io.sluice.batch.BatchingSettings;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
+import io.sluice.consumer.ConsumerSettings;
 import io.sluice.dispatch.BreakerSettings;
+import io.sluice.dispatch.DispatchSettings;
 import io.sluice.dispatch.LambdaSettings;
 import io.sluice.dispatch.RetrySettings;
-
+import io.sluice.record.Ordering;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +41,22 @@ public record PipelineSettings(String name, List<String> topics, String groupId,
     public PipelineSettings {
         topics = List.copyOf(topics);
         consumerProperties = Map.copyOf(consumerProperties);
+    }
+
+    /** The batching verticle's part of these settings. */
+    public BatchingSettings batching() {
+        return new BatchingSettings(name, ordering, lanes, batch, lambda.maxConcurrency());
+    }
+
+    /** The consumer verticle's part of these settings. */
+    public ConsumerSettings consumer() {
+        return new ConsumerSettings(name, topics, commitIntervalMs, inFlightMaxRecords, inFlightMaxBytes, resumeRatio,
+                revokeTimeoutMs, shutdownTimeoutMs, batch.maxRecords());
+    }
+
+    /** The dispatch verticle's part of these settings. */
+    public DispatchSettings dispatch() {
+        return new DispatchSettings(name, lambda, retry, breaker, validateJson, batch.maxBytes());
     }
 
     public static PipelineSettings from(Cfg c) {

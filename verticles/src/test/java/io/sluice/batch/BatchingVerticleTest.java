@@ -1,14 +1,15 @@
 package io.sluice.batch;
 
+
 import io.sluice.bus.Addresses;
 import io.sluice.config.Cfg;
-import io.sluice.pipeline.Batch;
-import io.sluice.pipeline.BatchOutcome;
-import io.sluice.pipeline.InRecord;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSettings;
-import io.sluice.pipeline.RecordChunk;
-import io.sluice.pipeline.RevokeRequest;
+import io.sluice.record.Batch;
+import io.sluice.record.BatchOutcome;
+import io.sluice.record.InRecord;
+import io.sluice.record.RecordChunk;
+import io.sluice.record.RevokeRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,12 +17,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +29,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -165,7 +165,7 @@ class BatchingVerticleTest {
     }
 
     private void deploy(PipelineSettings s) throws Exception {
-        batching = new BatchingVerticle(s);
+        batching = new BatchingVerticle(s.batching());
         get(vertx.deployVerticle(batching));
     }
 

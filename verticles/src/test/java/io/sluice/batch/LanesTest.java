@@ -1,17 +1,17 @@
 package io.sluice.batch;
 
-import io.sluice.pipeline.Batch;
-import io.sluice.pipeline.InRecord;
-import io.sluice.pipeline.Ordering;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
 
+import io.sluice.record.Batch;
+import io.sluice.record.InRecord;
+import io.sluice.record.Ordering;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

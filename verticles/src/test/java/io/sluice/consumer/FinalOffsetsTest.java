@@ -1,11 +1,11 @@
 package io.sluice.consumer;
 
-import io.sluice.pipeline.InRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
 
+import io.sluice.record.InRecord;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

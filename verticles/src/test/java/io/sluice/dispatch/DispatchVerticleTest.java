@@ -1,15 +1,16 @@
 package io.sluice.dispatch;
 
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.bus.Addresses;
 import io.sluice.config.Cfg;
 import io.sluice.kafka.AsyncProducer;
 import io.sluice.metrics.PipelineMetrics;
-import io.sluice.pipeline.Batch;
-import io.sluice.pipeline.BatchOutcome;
-import io.sluice.pipeline.InRecord;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSettings;
+import io.sluice.record.Batch;
+import io.sluice.record.BatchOutcome;
+import io.sluice.record.InRecord;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -20,6 +21,16 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -31,17 +42,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
 import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
-import java.util.stream.Collectors;
 
 import static io.sluice.dispatch.FakeLambda.Answer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,7 +120,7 @@ class DispatchVerticleTest {
         lambda = new FakeLambda(script);
         DeadLetterWriter dlq = new DeadLetterWriter(vertx, producer, DLQ,
                 new Backoff(s.retry().baseDelayMs(), s.retry().maxDelayMs(), new java.util.Random(1)));
-        DispatchVerticle v = new DispatchVerticle(s, lambda, dlq, new KafkaEventPayload("localhost:9092", null),
+        DispatchVerticle v = new DispatchVerticle(s.dispatch(), lambda, dlq, new KafkaEventPayload("localhost:9092", null),
                 new PipelineMetrics(registry, NAME), breaker);
         deployment = vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return s;

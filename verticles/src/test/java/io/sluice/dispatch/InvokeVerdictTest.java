@@ -1,12 +1,12 @@
 package io.sluice.dispatch;
 
-import io.sluice.pipeline.InRecord;
-import org.junit.jupiter.api.Test;
 
+import io.sluice.record.InRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,12 @@
 package io.sluice.dispatch;
 
-import io.sluice.batch.Lanes;
-import io.sluice.pipeline.InRecord;
-import org.junit.jupiter.api.Test;
 
+import io.sluice.batch.Lanes;
+import io.sluice.record.InRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

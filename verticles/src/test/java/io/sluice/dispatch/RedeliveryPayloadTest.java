@@ -1,18 +1,18 @@
 package io.sluice.dispatch;
 
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.consumer.RecordConversion;
 import io.sluice.lambda.Dispatcher;
 import io.sluice.lambda.event.KafkaEventBatch;
 import io.sluice.lambda.event.KafkaEventParser;
 import io.sluice.lambda.record.RecordDecoder;
-import io.sluice.pipeline.InRecord;
+import io.sluice.record.InRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

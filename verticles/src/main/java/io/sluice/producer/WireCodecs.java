@@ -1,9 +1,5 @@
-package io.sluice.bus;
+package io.sluice.producer;
 
-import io.sluice.producer.ProduceAnswer;
-import io.sluice.producer.ProduceBatch;
-import io.sluice.producer.ProduceBatchReply;
-import io.sluice.producer.ProduceResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;

@@ -1,8 +1,8 @@
-package io.sluice.pipeline;
+package io.sluice.record;
 
-import org.apache.kafka.common.TopicPartition;
 
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 
 /** Stop batching these partitions; reply once their in-flight batches are final, or after {@code timeoutMs}. */
 public record RevokeRequest(Set<TopicPartition> partitions, long timeoutMs) {

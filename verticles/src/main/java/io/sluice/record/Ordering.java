@@ -1,4 +1,4 @@
-package io.sluice.pipeline;
+package io.sluice.record;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
