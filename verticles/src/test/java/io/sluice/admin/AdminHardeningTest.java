@@ -148,7 +148,7 @@ class AdminHardeningTest {
                     + "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"maxRecords\":");
         }
         assertThat(get("/health/live").status()).isEqualTo(200);
-        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
+        org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(logs.problems()).isEmpty());
     }
 }

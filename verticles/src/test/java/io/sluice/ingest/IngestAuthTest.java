@@ -84,7 +84,7 @@ class IngestAuthTest {
         assertThat(post(port, "aaaaaaaaaaaaaaaaaaaa-1").status()).isEqualTo(403);
         assertThat(post(port, "bbbbbbbbbbbbbbbbbbbb-1").status()).isEqualTo(403);
         Files.writeString(tokens, "broken line without token\n");
-        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5))
                 .until(() -> post(port, "aaaaaaaaaaaaaaaaaaaa-2").status() == 202);
     }
 

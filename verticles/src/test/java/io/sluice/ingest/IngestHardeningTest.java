@@ -271,7 +271,7 @@ class IngestHardeningTest {
         // the server notices the close; a following request is served and nothing was logged as a problem
         RawHttp.Response r = send("", "{\"eventId\":\"after\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).isEqualTo(202);
-        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
+        org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(logs.problems()).isEmpty());
     }
 

@@ -74,16 +74,21 @@ class PipelineIsolationIT {
         long failTo;
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> h.sink().uniqueCount() > 3_000);
-            // warm-up (JIT, connections) before the normal range is measured
-            await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+            // warm-up (JIT, connections) before the normal range is measured: 1,000 more high-priority records (~10 s)
+            int warm = hp.sentAt.size();
+            await().atMost(Duration.ofSeconds(90)).until(() -> hp.sentAt.size() >= warm + 1_000);
             baselineFrom = System.currentTimeMillis();
-            await().pollDelay(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(16)).until(() -> true);
+            // the normal range: 1,500 high-priority records sent (~15 s)
+            int base = hp.sentAt.size();
+            await().atMost(Duration.ofSeconds(90)).until(() -> hp.sentAt.size() >= base + 1_500);
             baselineTo = System.currentTimeMillis();
 
             standardFaults.errorRate(1.0);
             failFrom = System.currentTimeMillis();
             await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(standard.breakerState()));
-            await().pollDelay(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(31)).until(() -> true);
+            // the failing range: 3,000 high-priority records sent while the standard function fails (~30 s)
+            int failing = hp.sentAt.size();
+            await().atMost(Duration.ofSeconds(120)).until(() -> hp.sentAt.size() >= failing + 3_000);
             failTo = System.currentTimeMillis();
             standardFaults.reset();
         } finally {
