@@ -16,9 +16,12 @@ import java.util.stream.Collectors;
  * The class path of the Kafka 4.1.1 child JVMs.
  *
  * <p>Resolution order: the system property {@value #PROPERTY}, the environment variable
- * {@value #ENV} (both a {@link File#pathSeparator}-separated list), then the resource
+ * {@value #ENV} (both a {@link File#pathSeparator}-separated list), then the jars of a
+ * {@value #LIB_DIR} directory beside the jar (or classes directory) this class was loaded from (the
+ * distribution: {@code sluice.jar} and {@code kafka-lib/}, runs on any machine), then the resource
  * {@value #RESOURCE} generated at build time by {@code maven-dependency-plugin:build-classpath}
- * (entries separated by newlines or by the path separator).
+ * (absolute paths into the build machine's Maven repository; entries separated by newlines or by the
+ * path separator).
  *
  * <p>The child class path never contains the application's own jar (which may be a fat jar with an
  * older kafka-clients): the {@link ParentWatchdogMain} class is copied out of it instead, see
@@ -32,6 +35,8 @@ final class BrokerClasspath {
     static final String ENV = "SLUICE_KAFKA_CLASSPATH";
     /** Class-path resource listing the broker jars. */
     static final String RESOURCE = "io/sluice/embedded/broker.classpath";
+    /** Directory of broker jars beside the application's jar. */
+    static final String LIB_DIR = "kafka-lib";
 
     private static final Pattern SEPARATORS =
             Pattern.compile("(\\r?\\n|\\\\n|" + Pattern.quote(File.pathSeparator) + ")+");
@@ -51,10 +56,39 @@ final class BrokerClasspath {
             source = "environment variable " + ENV;
         }
         if (override == null || override.isBlank()) {
+            List<Path> beside = besideTheJar();
+            if (!beside.isEmpty()) {
+                return beside;
+            }
             override = readResource();
             source = "resource " + RESOURCE;
         }
         return validate(parse(override), source);
+    }
+
+    /** The jars of {@value #LIB_DIR} beside this class's jar or classes directory; empty when there is none. */
+    static List<Path> besideTheJar() {
+        try {
+            var where = BrokerClasspath.class.getProtectionDomain().getCodeSource();
+            if (where == null) {
+                return List.of();
+            }
+            Path lib = Path.of(where.getLocation().toURI()).getParent().resolve(LIB_DIR);
+            return jarsIn(lib);
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    static List<Path> jarsIn(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** Splits a list separated by newlines and/or the platform path separator. */
@@ -74,7 +108,7 @@ final class BrokerClasspath {
         if (!missing.isEmpty()) {
             throw new EmbeddedKafkaException(missing.size() + " of " + entries.size()
                     + " Kafka broker class path entries from " + source + " do not exist, e.g. " + missing.get(0)
-                    + ". Run 'mvn install' for sluice-embedded-kafka on this machine or set -D" + PROPERTY
+                    + ". Put the distribution's " + LIB_DIR + "/ directory beside the jar, or set -D" + PROPERTY
                     + " / " + ENV + " to the broker jars.");
         }
         return List.copyOf(entries);
