@@ -24,7 +24,7 @@ package io.sluice.batch;
  * <p><b>Fixed</b> ({@link BatchSettings.Mode#FIXED}): the first milestone's rule, kept to compare: a batch is one
  * lane's records, closed on {@code maxRecords}, {@code maxBytes} or {@code lingerMs} after its first record.
  */
-public final class BatchPolicy {
+final class BatchPolicy {
     private final BatchSettings settings;
 
     public BatchPolicy(BatchSettings settings) {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * (bounded), and commits them synchronously before the partitions are released. Partitions assigned
  * while paused start paused. The poll loop never stops while paused, so the member stays in the group.
  */
-public final class KafkaPollLoop {
+final class KafkaPollLoop {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPollLoop.class);
 
     /** What the loop tells the verticle; every method is called on the verticle's context. */

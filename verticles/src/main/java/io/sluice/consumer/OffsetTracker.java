@@ -13,7 +13,7 @@ import java.util.Set;
  * gets a new epoch; completions carrying an older epoch (the partition was revoked, maybe re-assigned
  * meanwhile) are ignored, so they never move a newer tracker. Confined to the consumer's event loop.
  */
-public final class OffsetTracker {
+final class OffsetTracker {
     private final Map<TopicPartition, PartitionOffsets> partitions = new HashMap<>();
 
     /** Starts tracking a newly assigned partition under the epoch the poll loop gave this assignment. */

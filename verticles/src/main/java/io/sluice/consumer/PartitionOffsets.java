@@ -13,7 +13,7 @@ import java.util.BitSet;
  * Never skips a record that is not final; never waits for an offset that was never fetched.
  * Confined to one thread (the consumer verticle's event loop).
  */
-public final class PartitionOffsets {
+final class PartitionOffsets {
     private final long epoch;
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private long nextOffset;

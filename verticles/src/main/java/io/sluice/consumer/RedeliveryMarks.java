@@ -28,7 +28,7 @@ import java.util.Map;
  * session timeout, or run the function with {@code onlySuspects} off, if that matters. When P's end offset cannot be
  * read at assignment, every record of that assignment is a suspect.
  */
-public final class RedeliveryMarks {
+final class RedeliveryMarks {
     private final Map<TopicPartition, long[]> below = new HashMap<>();
     private final Map<TopicPartition, Long> fetchedHigh = new HashMap<>();
 

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /** Maps an invocation exception to a {@link FailureClass}. Pure logic. */
-public final class ErrorClassifier {
+final class ErrorClassifier {
     private ErrorClassifier() {
     }
 

@@ -1,7 +1,7 @@
 package io.sluice.dispatch;
 
 /** Why an invocation failed; the name is the {@code sluice-error-class} DLQ header and a metric tag. */
-public enum FailureClass {
+enum FailureClass {
     /** 429 TooManyRequests: the function's concurrency is exhausted. */
     THROTTLED("throttled"),
     /** 5xx from the Lambda service. */

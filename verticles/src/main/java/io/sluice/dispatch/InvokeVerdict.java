@@ -25,7 +25,7 @@ import java.util.Set;
  * @param invalid     record → reason, to dead-letter at once
  * @param reason      why (for retryAll)
  */
-public record InvokeVerdict(boolean retryAll, Set<Ref> retry, Map<Ref, String> invalid, String reason) {
+record InvokeVerdict(boolean retryAll, Set<Ref> retry, Map<Ref, String> invalid, String reason) {
 
     /** A record as the event and the answer name it. */
     public record Ref(String topicPartition, long offset) {
