@@ -10,8 +10,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,6 +57,7 @@ import static org.awaitility.Awaitility.await;
  * 1,257 in partition ordering).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(HarnessExtension.class)
 class AdaptiveFaultsIT {
     private static final int RECORDS = 20_000;
     private static final int PARTITIONS = 12;
@@ -68,15 +69,8 @@ class AdaptiveFaultsIT {
     private static Harness h;
 
     @BeforeAll
-    static void start() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
+    static void harness(Harness harness) {
+        h = harness; // one broker, local Lambda and Vert.x for the class, closed after it (HarnessExtension)
     }
 
     /**

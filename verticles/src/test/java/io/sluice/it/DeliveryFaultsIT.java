@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,19 +27,13 @@ import static org.awaitility.Awaitility.await;
  * Invoke endpoint injecting function errors, throttles and partial failures. Exact accounting by id.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@ExtendWith(HarnessExtension.class)
 class DeliveryFaultsIT {
     private static Harness h;
 
     @BeforeAll
-    static void start() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
+    static void harness(Harness harness) {
+        h = harness; // one broker, local Lambda and Vert.x for the class, closed after it (HarnessExtension)
     }
 
     private static void awaitCommittedToEnd(String group, String topic, Duration timeout) {

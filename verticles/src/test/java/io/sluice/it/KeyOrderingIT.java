@@ -8,8 +8,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * at once per key and per partition; the sink checks order among unique ids.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(HarnessExtension.class)
 class KeyOrderingIT {
     private static final int RECORDS = 100_000;
     private static final int PARTITIONS = 12;
@@ -47,15 +48,8 @@ class KeyOrderingIT {
     private static Harness h;
 
     @BeforeAll
-    static void start() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
+    static void harness(Harness harness) {
+        h = harness; // one broker, local Lambda and Vert.x for the class, closed after it (HarnessExtension)
     }
 
     /**

@@ -8,8 +8,8 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,19 +28,13 @@ import static org.awaitility.Awaitility.await;
  * without a restart, reads them from the beginning and loses nothing, while load keeps coming.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(HarnessExtension.class)
 class PartitionGrowthIT {
     private static Harness h;
 
     @BeforeAll
-    static void start() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
+    static void harness(Harness harness) {
+        h = harness; // one broker, local Lambda and Vert.x for the class, closed after it (HarnessExtension)
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.sluice.it;
 import io.sluice.pipeline.Pipeline;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,19 +23,13 @@ import static org.awaitility.Awaitility.await;
  * and afterwards the standard pipeline catches up without loss.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(HarnessExtension.class)
 class PipelineIsolationIT {
     private static Harness h;
 
     @BeforeAll
-    static void start() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
+    static void harness(Harness harness) {
+        h = harness; // one broker, local Lambda and Vert.x for the class, closed after it (HarnessExtension)
     }
 
     /** Send → first arrival at the sink of the ids sent in [from, to). */
