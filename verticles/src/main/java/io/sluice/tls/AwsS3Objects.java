@@ -1,6 +1,5 @@
 package io.sluice.tls;
 
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -25,9 +24,9 @@ public final class AwsS3Objects implements S3Objects {
     static final long MAX_BYTES = 1 << 20;
 
     private final S3Client client;
-    private final AwsCredentialsProvider credentials;
+    private final DefaultCredentialsProvider credentials;
 
-    private AwsS3Objects(S3Client client, AwsCredentialsProvider credentials) {
+    private AwsS3Objects(S3Client client, DefaultCredentialsProvider credentials) {
         this.client = client;
         this.credentials = credentials;
     }
