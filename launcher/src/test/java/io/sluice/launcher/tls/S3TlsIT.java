@@ -167,6 +167,7 @@ class S3TlsIT {
 
         JsonObject check = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
                 .until(S3TlsIT::tlsCheck, c -> c.getString("detail").contains("S3 unavailable since"));
+        System.out.println("[S3TlsIT] readiness tls while S3 is down: " + check);
         assertThat(check.getBoolean("ok")).as("the material in use is valid: " + check).isTrue();
         assertThat(check.getString("detail")).contains("CN=s3-client-rotated'")
                 .containsPattern("keeping the current material, last successful fetch \\d+ s ago");
@@ -206,6 +207,7 @@ class S3TlsIT {
             s.stopBlocking(Duration.ofSeconds(30));
         }
         assertThat(cause).isInstanceOf(TlsMaterialException.class);
+        System.out.println("[S3TlsIT] in-process start failed with: " + cause.getMessage());
         assertThat(cause.getMessage()).startsWith(expected).doesNotContain("\n");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("fails fast").isLessThan(Duration.ofSeconds(15));
 
@@ -230,6 +232,7 @@ class S3TlsIT {
             errPump.join(5_000);
             assertThat(p.exitValue()).as("exit code; stderr " + err).isEqualTo(2);
             assertThat(err).as("stderr").hasSize(1);
+            System.out.println("[S3TlsIT] the jar exited 2 with: " + err.get(0));
             assertThat(err.get(0)).startsWith("sluice: invalid TLS material: " + expected);
         } finally {
             p.destroyForcibly();
