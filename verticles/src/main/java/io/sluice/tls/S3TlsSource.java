@@ -160,13 +160,13 @@ public final class S3TlsSource implements AutoCloseable {
             rejectedCombination = null;
             LOG.info("New TLS material from S3 written to the local copies: {}", describe(changed));
             return true;
-        } catch (TlsMaterialException e) {
-            refused = e.getMessage();
+        } catch (RuntimeException e) { // the checks' TlsMaterialException, or anything unexpected: not applied either way
+            String why = e instanceof TlsMaterialException ? e.getMessage() : e.toString();
+            refused = why;
             if (!combination.equals(rejectedCombination)) { // checked again next tick (e.g. not valid yet), logged once
                 rejectedCombination = combination;
                 onRejected.run();
-                LOG.warn("TLS material changed in S3 but is not applied (the clients keep the current material): {}",
-                        e.getMessage());
+                LOG.warn("TLS material changed in S3 but is not applied (the clients keep the current material): {}", why);
             }
             return false;
         }
