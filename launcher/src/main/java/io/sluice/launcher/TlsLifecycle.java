@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.tls.TlsHandshakeProbe;
 import io.sluice.tls.TlsMaterial;
 import io.sluice.tls.TlsMaterialCheck;
+import io.sluice.tls.S3TlsSource;
 import io.sluice.tls.TlsSettings;
 import io.sluice.tls.TlsStatus;
 import io.sluice.tls.TlsWatcher;
@@ -28,6 +29,7 @@ final class TlsLifecycle {
     private final Clock clock = Clock.systemUTC();
     private volatile TlsStatus status;
     private volatile TlsWatcher watcher;
+    private volatile S3TlsSource s3; // null unless kafka.tls names s3:// material
     private Future<Void> rotation = Future.succeededFuture(); // guarded by this
     private boolean closed; // guarded by this
 
@@ -44,19 +46,25 @@ final class TlsLifecycle {
     /**
      * Start-up checks of the TLS material, before anything connects (fails with {@link io.sluice.tls.TlsMaterialException}):
      * files, passwords, validity dates, key/certificate match, trust store. Writes the combined PEM key store when
-     * the key is in its own file.
+     * the key is in its own file. {@code s3://} material is fetched first (S3 unreachable fails the same way).
      */
     Future<Void> check(TlsSettings tls) {
         if (!tls.enabled()) {
             return Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> {
+            s3 = S3TlsSource.start(tls, clock);
             TlsMaterialCheck.Report r = TlsMaterialCheck.check(tls, clock);
             TlsMaterial.materialize(tls);
             return r;
         }).map(r -> {
             status = new TlsStatus(clock, registry);
             status.material(r);
+            S3TlsSource source = s3;
+            if (source != null) {
+                status.source(source::readinessDetail);
+                source.onRejected(status::rejected);
+            }
             LOG.info("TLS: {}; {} trusted CA(s); endpoint identification {}",
                     r.clientSubject() == null ? "no client certificate" : "client certificate '" + r.clientSubject()
                             + "' valid until " + r.notAfter() + " (" + r.daysToExpiry() + " days)",
@@ -93,8 +101,9 @@ final class TlsLifecycle {
         if (status == null) {
             return;
         }
+        S3TlsSource source = s3;
         watcher = new TlsWatcher(vertx, tls, status, clock, bootstrapServers, status.material().fingerprint(),
-                report -> rotate(tls, recreateClients));
+                report -> rotate(tls, recreateClients), source == null ? () -> { } : source::sync);
         watcher.start();
     }
 
@@ -122,9 +131,15 @@ final class TlsLifecycle {
         if (watcher != null) {
             watcher.stop();
         }
+        Future<Void> done;
         synchronized (this) {
             closed = true;
-            return rotation.otherwise(err -> null);
+            done = rotation.otherwise(err -> null);
         }
+        S3TlsSource source = s3;
+        return source == null ? done : done.compose(v -> vertx.<Void>executeBlocking(() -> {
+            source.close();
+            return null;
+        }));
     }
 }

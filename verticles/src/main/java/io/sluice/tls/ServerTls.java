@@ -56,7 +56,7 @@ public record ServerTls(TlsSettings material, boolean clientAuthRequired) {
         if (!CLIENT_AUTH.contains(clientAuth)) {
             throw new ConfigException(c.key("clientAuth"), "must be one of none, required, got '" + clientAuth + "'");
         }
-        TlsSettings s = TlsSettings.from(c, env);
+        TlsSettings s = TlsSettings.from(c, env, false);
         if (!s.enabled()) {
             return disabled();
         }

@@ -17,10 +17,13 @@ import java.util.Map;
  *   "keystore":   {"path": "/etc/sluice/tls/client.p12", "type": "PKCS12", "passwordEnv": "SLUICE_TLS_KEYSTORE_PASSWORD"},
  *   "key":        {"path": "/etc/sluice/tls/client.key", "passwordEnv": "SLUICE_TLS_KEY_PASSWORD"},   // PEM only, optional
  *   "truststore": {"path": "/etc/sluice/tls/ca.pem", "type": "PEM"},                                  // optional: JVM default CAs
- *   "endpointIdentification": true, "expiryWarnDays": 30, "watchIntervalMs": 10000
+ *   "endpointIdentification": true, "expiryWarnDays": 30, "watchIntervalMs": 10000,
+ *   "s3": {"region": "eu-west-1", "endpoint": null, "pathStyle": false, "timeoutMs": 10000}          // only with s3:// paths
  * }
  * </pre>
  * Without {@code keystore} the connection is TLS without a client certificate (server authentication only).
+ * A {@code path} may be {@code s3://bucket/key} (Kafka TLS only): the object is fetched into a private local
+ * file ({@link S3TlsSource}), which is what {@link Store#path()} then names.
  *
  * @param enabled                turn TLS on ({@code security.protocol=SSL})
  * @param keystore               the client certificate (chain) and, for PKCS12 or a combined PEM file, its key; or null
@@ -30,13 +33,15 @@ import java.util.Map;
  * @param expiryWarnDays         warn at start (and on every rotation) when the client certificate expires within this
  * @param watchIntervalMs        how often the files are checked for changes (rotation) and the handshake re-probed; 0 = never
  * @param workDir                where a combined PEM key store is written when {@code key.path} is separate (0700)
+ * @param s3                     how the {@code s3://} paths are fetched ({@code kafka.tls.s3}); null when none is
  */
 public record TlsSettings(boolean enabled, Store keystore, Store key, Store truststore, boolean endpointIdentification,
-                          int expiryWarnDays, long watchIntervalMs, Path workDir) {
+                          int expiryWarnDays, long watchIntervalMs, Path workDir, S3Settings s3) {
 
     public static final String PKCS12 = "PKCS12";
     public static final String PEM = "PEM";
     private static final Map<String, String> TYPES = Map.of(PKCS12, PKCS12, PEM, PEM);
+    private static final java.util.concurrent.atomic.AtomicInteger S3_DIRS = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * One file of TLS material.
@@ -46,12 +51,18 @@ public record TlsSettings(boolean enabled, Store keystore, Store key, Store trus
      * @param type        PKCS12 or PEM (null for {@code key})
      * @param passwordEnv name of the environment variable holding the password, or null
      * @param password    its value, resolved at build time, or null; never printed
+     * @param s3          where the file is fetched from when the config names {@code s3://bucket/key}, else null
      */
-    public record Store(String configKey, Path path, String type, String passwordEnv, String password) {
+    public record Store(String configKey, Path path, String type, String passwordEnv, String password, S3Location s3) {
         @Override
         public String toString() {
-            return "Store[" + configKey + ", path=" + path + ", type=" + type + ", passwordEnv=" + passwordEnv
-                    + ", password=" + (password == null ? "none" : Secrets.MASK) + "]";
+            return "Store[" + configKey + ", path=" + path + (s3 == null ? "" : ", s3=" + s3) + ", type=" + type
+                    + ", passwordEnv=" + passwordEnv + ", password=" + (password == null ? "none" : Secrets.MASK) + "]";
+        }
+
+        /** This store read from {@code p} instead (a staged copy being checked). */
+        Store withPath(Path p) {
+            return new Store(configKey, p, type, passwordEnv, password, s3);
         }
 
         char[] passwordChars() {
@@ -60,34 +71,48 @@ public record TlsSettings(boolean enabled, Store keystore, Store key, Store trus
     }
 
     public static TlsSettings disabled() {
-        return new TlsSettings(false, null, null, null, true, 30, 0, null);
+        return new TlsSettings(false, null, null, null, true, 30, 0, null, null);
     }
 
-    /** Reads and validates {@code kafka.tls}; passwords come from {@code env}. */
+    /** Reads and validates {@code kafka.tls}; passwords come from {@code env}; paths may be {@code s3://}. */
     public static TlsSettings from(Cfg c, Map<String, String> env) {
+        return from(c, env, true);
+    }
+
+    /**
+     * Reads and validates a TLS section; passwords come from {@code env}. With {@code s3Allowed} false (the HTTP
+     * servers' TLS) an {@code s3://} path is a config error and there is no {@code s3} object.
+     */
+    public static TlsSettings from(Cfg c, Map<String, String> env, boolean s3Allowed) {
         boolean enabled = c.bool("enabled", false);
-        Store keystore = store(c, "keystore", enabled, env, true);
-        Store key = store(c, "key", enabled, env, false);
-        Store truststore = store(c, "truststore", enabled, env, true);
+        Path work = Path.of(System.getProperty("java.io.tmpdir"), "sluice-tls-" + ProcessHandle.current().pid());
+        // fetched S3 copies: a directory per config, so two Sluice instances in one JVM never share them
+        Path s3Dir = work.resolve("s3-" + S3_DIRS.incrementAndGet());
+        Store keystore = store(c, "keystore", enabled, env, true, s3Allowed, s3Dir);
+        Store key = store(c, "key", enabled, env, false, s3Allowed, s3Dir);
+        Store truststore = store(c, "truststore", enabled, env, true, s3Allowed, s3Dir);
         boolean endpoint = c.bool("endpointIdentification", true);
         int warnDays = c.intIn("expiryWarnDays", 30, 0, 3650);
         long watch = c.longIn("watchIntervalMs", 10_000, 0, 86_400_000);
+        S3Settings s3 = s3Allowed ? S3Settings.from(c) : null;
         c.done();
         if (watch > 0 && watch < 100) {
             throw new ConfigException(c.key("watchIntervalMs"), "must be 0 (off) or between 100 and 86400000, got " + watch);
         }
         if (!enabled) {
-            return new TlsSettings(false, null, null, null, endpoint, warnDays, watch, null);
+            return new TlsSettings(false, null, null, null, endpoint, warnDays, watch, null, null);
         }
         if (key != null && key.path() != null && (keystore == null || !PEM.equals(keystore.type()))) {
             throw new ConfigException(c.key("key.path"), "is only for keystore.type PEM (a PKCS12 key store holds its key; "
                     + "set key.passwordEnv alone when the key password differs)");
         }
-        Path work = Path.of(System.getProperty("java.io.tmpdir"), "sluice-tls-" + ProcessHandle.current().pid());
-        return new TlsSettings(true, keystore, key, truststore, endpoint, warnDays, watch, work);
+        boolean anyS3 = (keystore != null && keystore.s3() != null) || (key != null && key.s3() != null)
+                || (truststore != null && truststore.s3() != null);
+        return new TlsSettings(true, keystore, key, truststore, endpoint, warnDays, watch, work, anyS3 ? s3 : null);
     }
 
-    private static Store store(Cfg parent, String name, boolean enabled, Map<String, String> env, boolean typed) {
+    private static Store store(Cfg parent, String name, boolean enabled, Map<String, String> env, boolean typed,
+                               boolean s3Allowed, Path s3Dir) {
         if (!parent.has(name)) {
             parent.child(name); // marks it read
             return null;
@@ -122,7 +147,34 @@ public record TlsSettings(boolean enabled, Store keystore, Store key, Store trus
                 throw new ConfigException(c.key("passwordEnv"), "environment variable " + passwordEnv + " is not set");
             }
         }
-        return new Store(c.path(), path == null ? null : Path.of(path), type, passwordEnv, password);
+        S3Location s3 = null;
+        Path local = path == null ? null : Path.of(path);
+        if (path != null && path.regionMatches(true, 0, S3Location.SCHEME, 0, S3Location.SCHEME.length())) {
+            if (!s3Allowed) {
+                throw new ConfigException(c.key("path"), "s3:// paths are supported for kafka.tls only, got '" + path + "'");
+            }
+            s3 = S3Location.parse(c.key("path"), path);
+            // the fetched copy, in a private directory of this process (S3TlsSource writes it)
+            local = s3Dir.resolve(name + (PKCS12.equals(type) ? ".p12" : ".pem"));
+        }
+        return new Store(c.path(), local, type, passwordEnv, password, s3);
+    }
+
+    /** The stores fetched from S3 (keystore, key, truststore order); empty when none is. */
+    public java.util.List<Store> s3Stores() {
+        java.util.List<Store> out = new java.util.ArrayList<>();
+        for (Store st : new Store[]{keystore, key, truststore}) {
+            if (st != null && st.s3() != null) {
+                out.add(st);
+            }
+        }
+        return out;
+    }
+
+    /** These settings reading the given stores from other files (staged copies being checked before use). */
+    TlsSettings withStores(Store keystore, Store key, Store truststore) {
+        return new TlsSettings(enabled, keystore, key, truststore, endpointIdentification, expiryWarnDays, watchIntervalMs,
+                workDir, s3);
     }
 
     /** The PEM file Kafka reads as key store when key and certificates are in separate files. */
@@ -175,6 +227,6 @@ public record TlsSettings(boolean enabled, Store keystore, Store key, Store trus
     public String toString() {
         return "TlsSettings[enabled=" + enabled + ", keystore=" + keystore + ", key=" + key + ", truststore=" + truststore
                 + ", endpointIdentification=" + endpointIdentification + ", expiryWarnDays=" + expiryWarnDays
-                + ", watchIntervalMs=" + watchIntervalMs + "]";
+                + ", watchIntervalMs=" + watchIntervalMs + (s3 == null ? "" : ", s3=" + s3) + "]";
     }
 }

@@ -18,6 +18,7 @@ public final class TlsStatus {
     private final Clock clock;
     private volatile TlsMaterialCheck.Report material;
     private volatile TlsHandshakeProbe.Result probe;
+    private volatile java.util.function.Supplier<String> source;
     private final Counter rotationsOk;
     private final Counter rotationsRejected;
     private final Counter rotationsFailed;
@@ -49,6 +50,11 @@ public final class TlsStatus {
         if (r != null) {
             probe = r;
         }
+    }
+
+    /** Where the material comes from, appended to the readiness detail (e.g. {@link S3TlsSource#readinessDetail()}). */
+    public void source(java.util.function.Supplier<String> detail) {
+        source = detail;
     }
 
     public void rotated(boolean ok) {
@@ -84,7 +90,9 @@ public final class TlsStatus {
         }
         String cert = r.notAfter() == null ? "no client certificate" : "client certificate '" + r.clientSubject()
                 + "' valid until " + r.notAfter() + " (" + TlsMaterialCheck.daysToExpiry(r.notAfter(), now) + " days)";
-        return check(true, cert + (p == null ? "" : p.ok() ? "; handshake accepted" : "; broker not reachable"));
+        java.util.function.Supplier<String> src = source;
+        return check(true, cert + (p == null ? "" : p.ok() ? "; handshake accepted" : "; broker not reachable")
+                + (src == null ? "" : "; " + src.get()));
     }
 
     private static JsonObject check(boolean ok, String detail) {

@@ -25,6 +25,7 @@ public final class TlsWatcher {
     private final Clock clock;
     private final String bootstrapServers;
     private final Function<TlsMaterialCheck.Report, Future<Void>> rotate;
+    private final Runnable refresh;
     private volatile String applied;
     private String rejectedFingerprint;
     private long timer = -1;
@@ -36,6 +37,16 @@ public final class TlsWatcher {
 
     public TlsWatcher(Vertx vertx, TlsSettings settings, TlsStatus status, Clock clock, String bootstrapServers,
                       String appliedFingerprint, Function<TlsMaterialCheck.Report, Future<Void>> rotate) {
+        this(vertx, settings, status, clock, bootstrapServers, appliedFingerprint, rotate, () -> { });
+    }
+
+    /**
+     * With {@code refresh} run first on each tick, off the event loop (e.g. {@link S3TlsSource#sync()}, which
+     * writes new material to the local files that this tick then sees).
+     */
+    public TlsWatcher(Vertx vertx, TlsSettings settings, TlsStatus status, Clock clock, String bootstrapServers,
+                      String appliedFingerprint, Function<TlsMaterialCheck.Report, Future<Void>> rotate, Runnable refresh) {
+        this.refresh = refresh;
         this.vertx = vertx;
         this.settings = settings;
         this.status = status;
@@ -76,6 +87,7 @@ public final class TlsWatcher {
 
     /** Blocking: hash the files, check changed material, probe the handshake. */
     private Tick inspect() {
+        refresh.run();
         String fp = TlsMaterial.fingerprint(settings);
         TlsMaterialCheck.Report report = null;
         String problem = null;
