@@ -2,17 +2,14 @@ package io.sluice.launcher.tls;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sluice.bus.Addresses;
 import io.sluice.consumer.ConsumerVerticle;
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.launcher.Sluice;
 import io.sluice.launcher.SluiceConfig;
-import io.sluice.locallambda.SinkStore;
 import io.sluice.tls.TestPki;
 import io.sluice.tls.TlsMaterialException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,32 +218,14 @@ class TlsPipelineIT {
     }
 
     private List<Future<?>> produce(int from, int to) {
-        List<Future<?>> replies = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            String id = "tls-" + i;
-            synchronized (produced) {
-                produced.add(id);
-            }
-            JsonObject event = new JsonObject().put("eventId", id).put("code", i % 2 == 0 ? 300 : 400)
-                    .put("truckId", "T-" + (i % 13)).put("timestamp", System.currentTimeMillis());
-            replies.add(vertx.eventBus().request(Addresses.PRODUCE, event, new DeliveryOptions().setSendTimeout(60_000)));
-        }
-        return replies;
+        return TlsItEvents.produce(vertx, produced, "tls", from, to);
     }
 
     private static void awaitAnswers(List<Future<?>> replies) throws Exception {
-        Future.join(new ArrayList<>(replies)).otherwiseEmpty().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertThat(replies).allSatisfy(f -> assertThat(f.succeeded()).as("producer answer " + f.cause()).isTrue());
+        TlsItEvents.awaitAnswers(replies);
     }
 
     private void produceAndAwaitDelivery(int from, int to) throws Exception {
-        awaitAnswers(produce(from, to));
-        SinkStore sink = sluice.localLambda().sink();
-        List<String> ids = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            ids.add("tls-" + i);
-        }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThat(sink.missing(ids)).isEmpty());
+        TlsItEvents.produceAndAwaitDelivery(vertx, produced, sluice.localLambda().sink(), "tls", from, to);
     }
 }
