@@ -84,9 +84,7 @@ public final class CpuWindow {
                 try {
                     String line = Files.readString(t.resolve("stat"));
                     String comm = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
-                    String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-                    double s = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-                    into.merge(group(comm), s, Double::sum);
+                    into.merge(group(comm), ProcStatus.statCpuSeconds(line), Double::sum);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between list and read
                 }

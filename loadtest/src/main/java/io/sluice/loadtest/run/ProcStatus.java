@@ -18,12 +18,19 @@ public final class ProcStatus {
     public static Double cpuSeconds(long pid) {
         Path stat = Path.of("/proc", pid < 0 ? "self" : Long.toString(pid), "stat");
         try {
-            String line = Files.readString(stat);
-            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime (14), stime (15)
+            return statCpuSeconds(Files.readString(stat));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * User + system CPU seconds of one line of {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat}
+     * (clock ticks of 1/100 s; the name in parentheses may itself hold spaces and parentheses).
+     */
+    static double statCpuSeconds(String line) {
+        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime (14), stime (15)
     }
 
     /**
