@@ -20,20 +20,21 @@ final class FinalOffsets {
     static Map<TopicPartition, Map<Long, long[]>> byPartitionAndEpoch(List<InRecord> records) {
         Map<TopicPartition, Map<Long, long[]>> out = new HashMap<>();
         Map<TopicPartition, Map<Long, int[]>> filled = new HashMap<>();
+        Map<Long, long[]> byEpoch = null;
         long[] arr = null;
         int[] n = null;
         InRecord run = null;
         for (InRecord r : records) {
             if (run == null || r.partition() != run.partition() || r.epoch() != run.epoch() || !r.topic().equals(run.topic())) {
                 TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                Map<Long, long[]> byEpoch = out.computeIfAbsent(tp, k -> new HashMap<>());
+                byEpoch = out.computeIfAbsent(tp, k -> new HashMap<>());
                 n = filled.computeIfAbsent(tp, k -> new HashMap<>()).computeIfAbsent(r.epoch(), e -> new int[1]);
                 arr = byEpoch.computeIfAbsent(r.epoch(), e -> new long[16]);
                 run = r;
             }
             if (n[0] == arr.length) {
                 arr = Arrays.copyOf(arr, arr.length * 2);
-                out.get(new TopicPartition(r.topic(), r.partition())).put(r.epoch(), arr);
+                byEpoch.put(r.epoch(), arr);
             }
             arr[n[0]++] = r.offset();
         }

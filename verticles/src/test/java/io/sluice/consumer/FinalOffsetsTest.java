@@ -27,6 +27,20 @@ class FinalOffsetsTest {
         assertThat(g.get(new TopicPartition("t", 1)).get(3L)).containsExactly(7);
     }
 
+    /** Long runs that return to a partition seen before keep every offset, in order (the buffers grow). */
+    @Test
+    void longInterleavedRunsKeepEveryOffsetInOrder() {
+        List<InRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            records.add(rec(i / 10 % 2, i, 1)); // runs of 10: partition 0, 1, 0, 1, ...
+        }
+        Map<TopicPartition, Map<Long, long[]>> g = FinalOffsets.byPartitionAndEpoch(records);
+        long[] p0 = java.util.stream.LongStream.range(0, 100).filter(i -> i / 10 % 2 == 0).toArray();
+        long[] p1 = java.util.stream.LongStream.range(0, 100).filter(i -> i / 10 % 2 == 1).toArray();
+        assertThat(g.get(new TopicPartition("t", 0)).get(1L)).containsExactly(p0);
+        assertThat(g.get(new TopicPartition("t", 1)).get(1L)).containsExactly(p1);
+    }
+
     /** The newer assignment's records become final although the batch starts with stale ones. */
     @Test
     void aStaleFirstRecordDoesNotHideTheNewerAssignmentsRecords() {
