@@ -10,6 +10,9 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the configuration through vertx-config: the JSON file, then the environment and the system
@@ -36,6 +39,39 @@ public final class ConfigLoader {
         Future<JsonObject> sys = read(vertx, new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
         return Future.all(file, env, sys).map(cf -> ConfigOverrides.apply(file.result(), env.result().getMap(),
                 sys.result().getMap()));
+    }
+
+    /**
+     * {@link #loadJson} from a thread that may block (a command line, before any Vert.x of the application): a
+     * temporary Vert.x reads the file and is closed before this returns. Throws {@link ConfigException} for a missing
+     * or invalid file.
+     */
+    public static JsonObject loadJsonBlocking(String path) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            return loadJson(vertx, path).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConfigException ce) {
+                throw ce;
+            }
+            throw new ConfigException("--config", "cannot read '" + path + "': " + e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ConfigException("--config", "cannot read '" + path + "': " + e);
+        } finally {
+            try { // its threads are gone before anything else starts
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // exiting or going on anyway
+            }
+        }
+    }
+
+    /** {@link #loadJsonBlocking} validated: what a command uses to read Sluice's config file. */
+    public static SluiceConfig loadBlocking(String path) {
+        return SluiceConfig.fromJson(loadJsonBlocking(path));
     }
 
     private static Future<JsonObject> read(Vertx vertx, ConfigStoreOptions store) {

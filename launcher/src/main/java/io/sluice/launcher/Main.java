@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -80,24 +79,12 @@ public final class Main {
     }
 
     private static JsonObject loadOrExit(String path) {
-        Vertx vertx = Vertx.vertx(); // vertx-config needs one; closed before the launcher starts its own
         try {
-            return ConfigLoader.loadJson(vertx, path).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof ConfigException ce) {
-                System.err.println("sluice: invalid configuration: " + ce.getMessage());
-            } else {
-                System.err.println("sluice: cannot read configuration '" + path + "': " + cause);
-            }
+            return ConfigLoader.loadJsonBlocking(path);
+        } catch (ConfigException ce) {
+            System.err.println("sluice: invalid configuration: " + ce.getMessage());
             System.exit(2);
             return null;
-        } finally {
-            try { // its threads are gone before the launcher starts the application's Vert.x
-                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // exiting or starting anyway
-            }
         }
     }
 
