@@ -1,5 +1,7 @@
 package io.sluice.launcher;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.admin.AdminSettings;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
@@ -37,33 +39,68 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         pipelines = List.copyOf(pipelines);
     }
 
+    private static final Key<Boolean> EMBEDDED_ENABLED = Key.bool("enabled", false,
+            "start the embedded Apache Kafka broker (local mode); kafka.bootstrapServers is then filled in");
+    private static final Key<Integer> EMBEDDED_NODES = Key.integer("nodes", 1, 1, 5, "broker nodes");
+    private static final Key<String> EMBEDDED_DATA_DIR = Key.string("dataDir", null,
+            "broker data directory (unset: a temporary one, deleted at stop)");
+    private static final Key<Integer> EMBEDDED_HEAP_MB = Key.integer("heapMb", 512, 128, 8192, "broker JVM heap");
+    private static final Key<Cfg> EMBEDDED = Key.object("embedded", Section.of("the embedded Kafka broker of local mode "
+            + "(a child JVM)", EMBEDDED_ENABLED, EMBEDDED_NODES, EMBEDDED_DATA_DIR, EMBEDDED_HEAP_MB));
+    private static final Key<Boolean> LOCAL_ENABLED = Key.bool("enabled", false, "start the local Lambda Invoke "
+            + "endpoint and its sink; pipelines without lambda.endpointOverride use it");
+    private static final Key<Integer> LOCAL_PORT = Key.integer("port", 0, 0, 65535, "its port (0 = a free port)");
+    private static final Key<String> LOCAL_FUNCTION = Key.string("functionName", "dispatcher", "the function it hosts");
+    private static final Key<Integer> LOCAL_CONCURRENCY = Key.integer("concurrency", 100, 1, 10_000,
+            "concurrent invocations before it answers 429 (throttled)");
+    private static final Key<Cfg> LOCAL_LAMBDA = Key.object("localLambda", Section.of("the local Lambda endpoint of local "
+            + "mode, hosting the dispatcher function", LOCAL_ENABLED, LOCAL_PORT, LOCAL_FUNCTION, LOCAL_CONCURRENCY));
+    private static final Key<Long> STATUS_INTERVAL_MS = Key.longInt("intervalMs", 5_000, 0, 3_600_000,
+            "status line interval (0 = off)");
+    private static final Key<Cfg> STATUS = Key.object("status", Section.of("the status line on standard output",
+            STATUS_INTERVAL_MS));
+    private static final Key<Cfg> KAFKA = Key.object("kafka", KafkaSettings.SECTION);
+    private static final Key<Cfg> PRODUCER = Key.object("producer", ProducerSettings.SECTION);
+    private static final Key<JsonObject> GENERATOR = Key.raw("generator", "enabled, 1000/s", "synthetic telemetry "
+            + "through sluice.produce: {\"enabled\":true, \"rate\":1000 (events/s), \"trucks\":5000, \"codes\":"
+            + "{\"300\":1,\"400\":10} (weights), \"pareto\":{\"hotKeyShare\":0.2,\"hotTrafficShare\":0.8}, "
+            + "\"payloadBytes\":200, \"ramp\":{\"steps\":[1,5,10],\"stepSeconds\":30}, \"eventIdPrefix\", "
+            + "\"seed\"} (each validated, unknown keys refused)");
+    private static final Key<java.util.List<Cfg>> PIPELINES = Key.objects("pipelines", PipelineSettings.SECTION);
+    private static final Key<Cfg> INGEST = Key.object("ingest", IngestSettings.SECTION);
+    private static final Key<Cfg> ADMIN = Key.object("admin", AdminSettings.SECTION);
+    private static final Key<Cfg> CLUSTER = Key.object("cluster", ClusterSettings.SECTION);
+    /** The whole file: what docs/configuration.md is generated from ({@code ConfigReference}). */
+    public static final Section SECTION = Section.of("the Sluice config file", KAFKA, EMBEDDED, LOCAL_LAMBDA, PRODUCER,
+            GENERATOR, PIPELINES, STATUS, INGEST, ADMIN, CLUSTER);
+
     public static SluiceConfig fromJson(JsonObject json) {
         return fromJson(json, System.getenv());
     }
 
     /** Built with {@code env} as the environment (passwords of {@code kafka.tls}, the admin token). */
     public static SluiceConfig fromJson(JsonObject json, Map<String, String> env) {
-        Cfg root = new Cfg(json, "");
-        Cfg kafkaCfg = root.child("kafka");
-        TlsSettings tls = TlsSettings.from(kafkaCfg.child("tls"), env);
+        Cfg root = new Cfg(json, "", SECTION);
+        Cfg kafkaCfg = root.get(KAFKA);
+        TlsSettings tls = TlsSettings.from(kafkaCfg.get(TlsSettings.KAFKA_TLS), env);
         KafkaSettings kafka = KafkaSettings.from(kafkaCfg).withTls(tls);
-        Cfg e = root.child("embedded");
-        EmbeddedSettings embedded = new EmbeddedSettings(e.bool("enabled", false), e.intIn("nodes", 1, 1, 5),
-                e.string("dataDir", null), e.intIn("heapMb", 512, 128, 8192));
+        Cfg e = root.get(EMBEDDED);
+        EmbeddedSettings embedded = new EmbeddedSettings(e.get(EMBEDDED_ENABLED), e.get(EMBEDDED_NODES),
+                e.get(EMBEDDED_DATA_DIR), e.get(EMBEDDED_HEAP_MB));
         e.done();
-        Cfg l = root.child("localLambda");
-        LocalLambdaSettings local = new LocalLambdaSettings(l.bool("enabled", false), l.intIn("port", 0, 0, 65535),
-                l.string("functionName", "dispatcher"), l.intIn("concurrency", 100, 1, 10_000));
+        Cfg l = root.get(LOCAL_LAMBDA);
+        LocalLambdaSettings local = new LocalLambdaSettings(l.get(LOCAL_ENABLED), l.get(LOCAL_PORT), l.get(LOCAL_FUNCTION),
+                l.get(LOCAL_CONCURRENCY));
         l.done();
-        ProducerSettings producer = ProducerSettings.from(root.child("producer"));
-        GeneratorSettings generator = GeneratorSettings.fromJson(root.rawObject("generator"), "generator");
-        List<PipelineSettings> pipelines = root.children("pipelines").stream().map(PipelineSettings::from).toList();
-        Cfg status = root.child("status");
-        long statusInterval = status.longIn("intervalMs", 5_000, 0, 3_600_000);
+        ProducerSettings producer = ProducerSettings.from(root.get(PRODUCER));
+        GeneratorSettings generator = GeneratorSettings.fromJson(root.get(GENERATOR), "generator");
+        List<PipelineSettings> pipelines = root.get(PIPELINES).stream().map(PipelineSettings::from).toList();
+        Cfg status = root.get(STATUS);
+        long statusInterval = status.get(STATUS_INTERVAL_MS);
         status.done();
-        IngestSettings ingest = IngestSettings.from(root.child("ingest"));
-        AdminSettings admin = AdminSettings.from(root.child("admin"), env);
-        ClusterSettings cluster = ClusterSettings.from(root.child("cluster"));
+        IngestSettings ingest = IngestSettings.from(root.get(INGEST));
+        AdminSettings admin = AdminSettings.from(root.get(ADMIN), env);
+        ClusterSettings cluster = ClusterSettings.from(root.get(CLUSTER));
         root.done();
 
         if (!embedded.enabled() && kafka.bootstrapServers() == null) {

@@ -1,5 +1,7 @@
 package io.sluice.admin;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.sluice.lag.LagEvaluator;
@@ -40,23 +42,37 @@ public record AdminSettings(boolean enabled, String host, int port, String token
         return new AdminSettings(false, "127.0.0.1", 8080, null, 1000, 10);
     }
 
+    private static final Key<Boolean> ENABLED = Key.bool("enabled", false, "the admin HTTP server and dashboard");
+    private static final Key<String> HOST = Key.string("host", "127.0.0.1", "listen address");
+    private static final Key<Integer> PORT = Key.integer("port", 8080, 0, 65535, "listen port (0 = a free port)");
+    private static final Key<String> TOKEN = Key.string("token", null, "bearer token of the mutating endpoints, >= "
+            + MIN_TOKEN_LENGTH + " printable characters; required when enabled; " + TOKEN_ENV + " overrides it; never logged");
+    private static final Key<Long> LAG_REFRESH_MS = Key.longInt("lagRefreshMs", 1000, 100, 60_000,
+            "lag and rate sampling interval");
+    private static final Key<Integer> LAG_WINDOW_SAMPLES = Key.integer("lagWindowSamples", 10, LagEvaluator.MIN_WINDOW,
+            1000, "samples per lag-status window");
+    /** {@code admin}. */
+    public static final Section SECTION = Section.of("the admin HTTP server: health, metrics, status, runtime tuning, "
+            + "dashboard", ENABLED, HOST, PORT, TOKEN, LAG_REFRESH_MS, LAG_WINDOW_SAMPLES)
+            .with(io.sluice.http.HttpLimits.KEYS).with(io.sluice.tls.ServerTls.KEY);
+
     /** Reads and validates the section; {@code env} is the process environment (for {@value #TOKEN_ENV}). */
     public static AdminSettings from(Cfg c, Map<String, String> env) {
-        boolean enabled = c.bool("enabled", false);
-        String host = c.string("host", "127.0.0.1");
+        boolean enabled = c.get(ENABLED);
+        String host = c.get(HOST);
         if (host.isBlank()) {
             throw new ConfigException(c.key("host"), "must be a non-empty host name or address");
         }
-        int port = c.intIn("port", 8080, 0, 65535);
-        String token = c.string("token", null);
+        int port = c.get(PORT);
+        String token = c.get(TOKEN);
         String fromEnv = env.get(TOKEN_ENV);
         String tokenKey = c.key("token");
         if (fromEnv != null && !fromEnv.isBlank()) {
             token = fromEnv;
             tokenKey = TOKEN_ENV;
         }
-        long refresh = c.longIn("lagRefreshMs", 1000, 100, 60_000);
-        int window = c.intIn("lagWindowSamples", 10, LagEvaluator.MIN_WINDOW, 1000);
+        long refresh = c.get(LAG_REFRESH_MS);
+        int window = c.get(LAG_WINDOW_SAMPLES);
         io.sluice.http.HttpLimits limits = io.sluice.http.HttpLimits.from(c);
         io.sluice.tls.ServerTls tls = io.sluice.tls.ServerTls.from(c, env);
         c.done();

@@ -2,6 +2,8 @@ package io.sluice.batch;
 
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -99,15 +101,30 @@ public record BatchSettings(Mode mode, int maxRecords, int maxBytes, long linger
         return mode == Mode.FIXED ? lingerMs : maxWaitMs;
     }
 
+    private static final Key<Mode> MODE = Key.oneOf("mode", "adaptive", Mode.byConfigName(),
+            "adaptive: free lanes of every partition per invocation, sized by the load; fixed: one lane per batch, "
+                    + "count / bytes / linger (the first milestone's, kept to compare)");
+    private static final Key<Integer> MAX_RECORDS = Key.integer("maxRecords", Mode.ADAPTIVE.defaultMaxRecords(), 1,
+            MAX_RECORDS_LIMIT, "ceiling of records per invocation").defaultShown("20000 (adaptive), 1000 (fixed)");
+    private static final Key<Integer> MAX_BYTES = Key.integer("maxBytes", Mode.ADAPTIVE.defaultMaxBytes(), 1024,
+            MAX_BYTES_LIMIT, "ceiling of the Invoke payload in bytes, after base64 and the event envelope; always holds")
+            .defaultShown(MAX_BYTES_LIMIT + " (adaptive), " + DEFAULT_FIXED_MAX_BYTES + " (fixed)");
+    private static final Key<Long> LINGER_MS = Key.longInt("lingerMs", DEFAULT_LINGER_MS, 0, MAX_TIME_MS,
+            "fixed mode only: a batch goes this long after its first record");
+    private static final Key<Long> MAX_WAIT_MS = Key.longInt("maxWaitMs", DEFAULT_MAX_WAIT_MS, 0, MAX_TIME_MS,
+            "adaptive mode only: the latency target for the time batching adds (the oldest record's wait)");
+    /** {@code pipelines[].batch}. */
+    public static final Section SECTION = Section.of("how batches form", MODE, MAX_RECORDS, MAX_BYTES, LINGER_MS,
+            MAX_WAIT_MS);
+
     public static BatchSettings from(Cfg c) {
-        Mode mode = c.oneOf("mode", "adaptive", Mode.byConfigName());
+        Mode mode = c.get(MODE);
         rejectOtherModesKey(c, mode, Mode.FIXED, "lingerMs", "maxWaitMs");
         rejectOtherModesKey(c, mode, Mode.ADAPTIVE, "maxWaitMs", "lingerMs");
         BatchSettings s = new BatchSettings(mode,
-                c.intIn("maxRecords", mode.defaultMaxRecords(), 1, MAX_RECORDS_LIMIT),
-                c.intIn("maxBytes", mode.defaultMaxBytes(), 1024, MAX_BYTES_LIMIT),
-                c.longIn("lingerMs", DEFAULT_LINGER_MS, 0, MAX_TIME_MS),
-                c.longIn("maxWaitMs", DEFAULT_MAX_WAIT_MS, 0, MAX_TIME_MS));
+                c.has(MAX_RECORDS.name()) ? c.get(MAX_RECORDS) : mode.defaultMaxRecords(),
+                c.has(MAX_BYTES.name()) ? c.get(MAX_BYTES) : mode.defaultMaxBytes(),
+                c.get(LINGER_MS), c.get(MAX_WAIT_MS));
         c.done();
         return s;
     }

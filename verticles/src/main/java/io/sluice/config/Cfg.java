@@ -21,10 +21,29 @@ public final class Cfg {
     private final JsonObject json;
     private final String path;
     private final Set<String> read = new LinkedHashSet<>();
+    private final Section section;
 
+    /** A reader not bound to a declared section (tests of one settings class): any declared key may be read. */
     public Cfg(JsonObject json, String path) {
+        this(json, path, null);
+    }
+
+    /** A reader of {@code section}'s keys only: reading a key the section does not declare is a programming error. */
+    public Cfg(JsonObject json, String path, Section section) {
         this.json = json == null ? new JsonObject() : json;
         this.path = path;
+        this.section = section;
+    }
+
+    /**
+     * The value of a declared key, validated against its definition (type, range, allowed values); errors name the
+     * dotted key. Every settings class reads through this, so what is validated is what is documented.
+     */
+    public <T> T get(Key<T> key) {
+        if (section != null && !section.declares(key)) {
+            throw new IllegalStateException("config key '" + key(key.name()) + "' is read but not declared in its section");
+        }
+        return key.reader().read(this, key.name());
     }
 
     /** The dotted path of {@code key} under this object. */
@@ -40,7 +59,7 @@ public final class Cfg {
         return json.containsKey(key) && json.getValue(key) != null;
     }
 
-    public String string(String key, String def) {
+    String string(String key, String def) {
         read.add(key);
         Object v = json.getValue(key);
         if (v == null) {
@@ -55,7 +74,7 @@ public final class Cfg {
         return s;
     }
 
-    public String requiredString(String key) {
+    String requiredString(String key) {
         String s = string(key, null);
         if (s == null || s.isBlank()) {
             throw new ConfigException(key(key), "is required (a non-empty string)");
@@ -68,7 +87,7 @@ public final class Cfg {
      * overrides). Values outside the range are refused naming the key, however large (never wrapped: a number
      * beyond 64 bits is compared as the exact value it is).
      */
-    public long longIn(String key, long def, long min, long max) {
+    long longIn(String key, long def, long min, long max) {
         read.add(key);
         Object v = json.getValue(key);
         if (v == null) {
@@ -101,11 +120,11 @@ public final class Cfg {
         return java.math.BigDecimal.valueOf(n.longValue());
     }
 
-    public int intIn(String key, int def, int min, int max) {
+    int intIn(String key, int def, int min, int max) {
         return (int) longIn(key, def, min, max);
     }
 
-    public double doubleIn(String key, double def, double min, double max) {
+    double doubleIn(String key, double def, double min, double max) {
         read.add(key);
         Object v = json.getValue(key);
         if (v == null) {
@@ -129,7 +148,7 @@ public final class Cfg {
         return d;
     }
 
-    public boolean bool(String key, boolean def) {
+    boolean bool(String key, boolean def) {
         read.add(key);
         Object v = json.getValue(key);
         if (v == null) {
@@ -145,7 +164,7 @@ public final class Cfg {
     }
 
     /** A value from a closed set, matched exactly against the map's keys (the config spelling). */
-    public <E> E oneOf(String key, String def, Map<String, E> allowed) {
+    <E> E oneOf(String key, String def, Map<String, E> allowed) {
         String s = string(key, def);
         E e = allowed.get(s);
         if (e == null) {
@@ -155,17 +174,21 @@ public final class Cfg {
     }
 
     /** A nested object; missing means empty (defaults apply). */
-    public Cfg child(String key) {
+    Cfg child(String key) {
+        return child(key, null);
+    }
+
+    Cfg child(String key, Section sub) {
         read.add(key);
         Object v = json.getValue(key);
         if (v != null && !(v instanceof JsonObject)) {
             throw new ConfigException(key(key), "must be a JSON object, got " + describe(v));
         }
-        return new Cfg((JsonObject) v, key(key));
+        return new Cfg((JsonObject) v, key(key), sub);
     }
 
     /** A nested object handed to a component that validates it itself. */
-    public JsonObject rawObject(String key) {
+    JsonObject rawObject(String key) {
         read.add(key);
         Object v = json.getValue(key);
         if (v == null) {
@@ -177,7 +200,7 @@ public final class Cfg {
         return o;
     }
 
-    public List<Cfg> children(String key) {
+    List<Cfg> children(String key, Section sub) {
         read.add(key);
         Object v = json.getValue(key);
         if (v == null) {
@@ -192,12 +215,12 @@ public final class Cfg {
             if (!(o instanceof JsonObject jo)) {
                 throw new ConfigException(key(key) + "[" + i + "]", "must be a JSON object, got " + describe(o));
             }
-            out.add(new Cfg(jo, key(key) + "[" + i + "]"));
+            out.add(new Cfg(jo, key(key) + "[" + i + "]", sub));
         }
         return out;
     }
 
-    public List<String> strings(String key, List<String> def) {
+    List<String> strings(String key, List<String> def) {
         read.add(key);
         Object v = json.getValue(key);
         if (v == null) {
@@ -227,7 +250,7 @@ public final class Cfg {
     }
 
     /** A flat map of client properties (values rendered as strings). */
-    public Map<String, String> properties(String key) {
+    Map<String, String> properties(String key) {
         JsonObject o = rawObject(key);
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : o) {
@@ -248,7 +271,11 @@ public final class Cfg {
         unknown.removeAll(read);
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
-            throw new ConfigException(key(first), "unknown key; allowed here: " + String.join(", ", read));
+            Set<String> allowed = new TreeSet<>(read);
+            if (section != null) {
+                section.keys().forEach(k -> allowed.add(k.name()));
+            }
+            throw new ConfigException(key(first), "unknown key; allowed here: " + String.join(", ", allowed));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.ingest;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 
@@ -46,12 +48,24 @@ public record IngestAuth(boolean enabled, Path tokensFile, long reloadMs, Set<St
         return new IngestAuth(false, null, 0, Set.of());
     }
 
+    private static final Key<Boolean> ENABLED = Key.bool("enabled", false, "require a bearer token or a client "
+            + "certificate subject on POST /v1/events");
+    private static final Key<String> TOKENS_FILE = Key.string("tokensFile", null, "file of \"<name> <token>\" lines ('#' comments), "
+            + "reloaded when it changes (required when enabled, unless allowedSubjects)");
+    private static final Key<Long> RELOAD_MS = Key.longInt("reloadMs", 5_000, 0, 3_600_000,
+            "how often the tokens file is checked for changes (0 = never)");
+    private static final Key<List<String>> ALLOWED_SUBJECTS = Key.strings("allowedSubjects", List.of(),
+            "client certificate subjects (mutual TLS) allowed to post");
+    /** {@code ingest.auth}. */
+    static final Key<Cfg> KEY = Key.object("auth", Section.of("who may post events", ENABLED, TOKENS_FILE, RELOAD_MS,
+            ALLOWED_SUBJECTS));
+
     public static IngestAuth from(Cfg parent) {
-        Cfg c = parent.child("auth");
-        boolean enabled = c.bool("enabled", false);
-        String file = c.string("tokensFile", null);
-        long reload = c.longIn("reloadMs", 5_000, 0, 3_600_000);
-        List<String> subjects = c.strings("allowedSubjects", List.of());
+        Cfg c = parent.get(KEY);
+        boolean enabled = c.get(ENABLED);
+        String file = c.get(TOKENS_FILE);
+        long reload = c.get(RELOAD_MS);
+        List<String> subjects = c.get(ALLOWED_SUBJECTS);
         c.done();
         if (!enabled) {
             return disabled();

@@ -1,5 +1,7 @@
 package io.sluice.ingest;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.sluice.http.HttpLimits;
@@ -69,18 +71,37 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
         return from(c, System.getenv());
     }
 
+    private static final Key<Boolean> ENABLED = Key.bool("enabled", false,
+            "HTTP ingest POST /v1/events (needs producer.enabled)");
+    private static final Key<String> HOST = Key.string("host", "127.0.0.1", "listen address");
+    private static final Key<Integer> PORT = Key.integer("port", 0, 0, 65_535,
+            "listen port (0 = a free port; conf/local.json uses 8081)");
+    private static final Key<Long> MAX_BODY_BYTES = Key.longInt("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024,
+            64L * 1024 * 1024, "larger bodies are answered 413");
+    private static final Key<Integer> MAX_EVENTS = Key.integer("maxEventsPerRequest", DEFAULT_MAX_EVENTS, 1, 100_000,
+            "more events in one request are answered 413");
+    private static final Key<Long> DRAIN_TIMEOUT_MS = Key.longInt("drainTimeoutMs", 10_000, 0, 600_000,
+            "graceful stop: requests in progress get their answers within this bound");
+    private static final Key<List<String>> ALLOWED_HOSTS = Key.strings("allowedHosts", null,
+            "Host header values accepted (DNS rebinding guard); default loopback names + host; required when host is a "
+                    + "wildcard address; [\"*\"] = any").defaultShown("loopback + host");
+    /** {@code ingest}. */
+    public static final Section SECTION = Section.of("HTTP ingest of events", ENABLED, HOST, PORT, MAX_BODY_BYTES,
+            MAX_EVENTS, DRAIN_TIMEOUT_MS, ALLOWED_HOSTS).with(HttpLimits.KEYS).with(io.sluice.tls.ServerTls.KEY,
+            IngestAuth.KEY);
+
     /** Reads {@code ingest}; TLS passwords ({@code tls.*.passwordEnv}) come from {@code env}. */
     public static IngestSettings from(Cfg c, java.util.Map<String, String> env) {
-        boolean enabled = c.bool("enabled", false);
-        String host = c.string("host", "127.0.0.1");
+        boolean enabled = c.get(ENABLED);
+        String host = c.get(HOST);
         if (host.isBlank()) {
             throw new ConfigException(c.key("host"), "must be a non-empty host name or address");
         }
-        int port = c.intIn("port", 0, 0, 65_535);
-        long maxBody = c.longIn("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024);
-        int maxEvents = c.intIn("maxEventsPerRequest", DEFAULT_MAX_EVENTS, 1, 100_000);
-        long drain = c.longIn("drainTimeoutMs", 10_000, 0, 600_000);
-        List<String> hosts = c.strings("allowedHosts", null);
+        int port = c.get(PORT);
+        long maxBody = c.get(MAX_BODY_BYTES);
+        int maxEvents = c.get(MAX_EVENTS);
+        long drain = c.get(DRAIN_TIMEOUT_MS);
+        List<String> hosts = c.get(ALLOWED_HOSTS);
         HttpLimits limits = HttpLimits.from(c);
         io.sluice.tls.ServerTls tls = io.sluice.tls.ServerTls.from(c, env);
         IngestAuth auth = IngestAuth.from(c);

@@ -1,5 +1,7 @@
 package io.sluice.kafka;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 
@@ -28,16 +30,29 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         topics = List.copyOf(topics);
     }
 
+    private static final Key<String> BOOTSTRAP_SERVERS = Key.string("bootstrapServers", null,
+            "host:port[,host:port...]; required unless embedded.enabled (which fills it in)");
+    private static final Key<Map<String, String>> CLIENT_PROPERTIES = Key.properties("clientProperties",
+            "properties for every Kafka client (SASL etc.; TLS belongs in kafka.tls)");
+    private static final Key<String> TOPIC_NAME = Key.required("name", "topic name");
+    private static final Key<Integer> TOPIC_PARTITIONS = Key.integer("partitions", 1, 1, 10_000, "partitions");
+    private static final Key<Integer> TOPIC_REPLICATION = Key.integer("replicationFactor", 1, 1, 7, "replication factor");
+    private static final Key<List<Cfg>> TOPICS = Key.objects("topics", Section.of("topics created at start when "
+            + "createTopics", TOPIC_NAME, TOPIC_PARTITIONS, TOPIC_REPLICATION));
+    private static final Key<Boolean> CREATE_TOPICS = Key.bool("createTopics", false, "create missing topics at start");
+    /** {@code kafka}. */
+    public static final Section SECTION = Section.of("the Kafka cluster", BOOTSTRAP_SERVERS, CLIENT_PROPERTIES, TOPICS,
+            CREATE_TOPICS, io.sluice.tls.TlsSettings.KAFKA_TLS);
+
     public static KafkaSettings from(Cfg c) {
-        String bootstrap = c.string("bootstrapServers", null);
-        Map<String, String> props = c.properties("clientProperties");
-        List<TopicSpec> topics = c.children("topics").stream().map(t -> {
-            TopicSpec spec = new TopicSpec(t.requiredString("name"), t.intIn("partitions", 1, 1, 10_000),
-                    (short) t.intIn("replicationFactor", 1, 1, 7));
+        String bootstrap = c.get(BOOTSTRAP_SERVERS);
+        Map<String, String> props = c.get(CLIENT_PROPERTIES);
+        List<TopicSpec> topics = c.get(TOPICS).stream().map(t -> {
+            TopicSpec spec = new TopicSpec(t.get(TOPIC_NAME), t.get(TOPIC_PARTITIONS), (short) (int) t.get(TOPIC_REPLICATION));
             t.done();
             return spec;
         }).toList();
-        boolean create = c.bool("createTopics", false);
+        boolean create = c.get(CREATE_TOPICS);
         c.done();
         if (bootstrap != null && !bootstrap.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
             throw new ConfigException(c.key("bootstrapServers"), "must be host:port[,host:port...], got '" + bootstrap + "'");

@@ -1,5 +1,7 @@
 package io.sluice.producer;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.vertx.core.json.JsonObject;
 
@@ -37,20 +39,46 @@ public record ProducerSettings(boolean enabled, TopicRouter router, KeyResolver 
         return m;
     }
 
+    private static final Key<Boolean> ENABLED = Key.bool("enabled", true, "deploy the producer verticle (sluice.produce)");
+    private static final Key<JsonObject> ROUTING = Key.raw("routing", "—", "topic by code: {\"rules\":[{\"codes\":[300,"
+            + "...],\"topic\":\"mt-c300\"}],\"defaultTopic\":\"mt-c400\",\"priority\":{\"codes\":[300],\"topic\":"
+            + "\"high-priority\"}}; codes are never topics; an unknown code without defaultTopic is answered invalid");
+    private static final Key<JsonObject> KEYS = Key.raw("keys", "code:truckId", "{\"strategy\":\"code\"|\"truckId\"|"
+            + "\"code:truckId\",\"hotCodes\":{\"400\":8}} (a hot code's key becomes 400#n, n = hash(truckId) mod 8)");
+    private static final Key<JsonObject> VALIDATION = Key.raw("validation", "10240 bytes, id and timestamp required",
+            "{\"maxEventBytes\":10240,\"requireEventId\":true,\"requireTimestamp\":true}");
+    private static final Key<JsonObject> RATE = Key.raw("rate", "unlimited", "token bucket {\"messagesPerSecond\","
+            + "\"bytesPerSecond\",\"burst\",\"maxWaitMs\":1000} (0 = unlimited); changeable at run time (PUT /api/rate)");
+    private static final Key<String> DLQ_TOPIC = Key.string("dlqTopic", "sluice-producer-dlq",
+            "invalid events, with reason headers");
+    private static final Key<Integer> MAX_IN_FLIGHT_MESSAGES = Key.integer("maxInFlightMessages", 100_000, 1, 10_000_000,
+            "unacknowledged sends; above it the answer is overloaded (or spooled)");
+    private static final Key<Long> MAX_IN_FLIGHT_BYTES = Key.longInt("maxInFlightBytes", 32L * 1024 * 1024, 1024,
+            4L * 1024 * 1024 * 1024, "the same bound in bytes");
+    private static final Key<Long> FLUSH_TIMEOUT_MS = Key.longInt("flushTimeoutMs", 10_000, 0, 600_000,
+            "graceful stop: wait this long for acknowledgements");
+    private static final Key<Map<String, String>> KAFKA = Key.properties("kafka", "producer property overrides "
+            + "(defaults: acks=all, idempotence, lz4, linger 5 ms, batch 64 KiB, delivery timeout 30 s)");
+    private static final Key<Cfg> SPOOL = Key.object("spool", SpoolSettings.SECTION);
+    /** {@code producer}. */
+    public static final Section SECTION = Section.of("the producer side: event bus and HTTP ingest to Kafka", ENABLED,
+            ROUTING, KEYS, VALIDATION, RATE, DLQ_TOPIC, MAX_IN_FLIGHT_MESSAGES, MAX_IN_FLIGHT_BYTES, FLUSH_TIMEOUT_MS,
+            KAFKA, SPOOL);
+
     public static ProducerSettings from(Cfg c) {
-        boolean enabled = c.bool("enabled", true);
-        TopicRouter router = TopicRouter.fromJson(c.rawObject("routing"), c.key("routing"));
-        KeyResolver keys = KeyResolver.fromJson(c.rawObject("keys"), c.key("keys"));
-        EventValidator validator = EventValidator.fromJson(c.rawObject("validation"), c.key("validation"));
-        JsonObject rate = c.rawObject("rate");
+        boolean enabled = c.get(ENABLED);
+        TopicRouter router = TopicRouter.fromJson(c.get(ROUTING), c.key("routing"));
+        KeyResolver keys = KeyResolver.fromJson(c.get(KEYS), c.key("keys"));
+        EventValidator validator = EventValidator.fromJson(c.get(VALIDATION), c.key("validation"));
+        JsonObject rate = c.get(RATE);
         TokenBucket.fromJson(rate, c.key("rate"), System::nanoTime); // validate once, at start
-        String dlq = c.string("dlqTopic", "sluice-producer-dlq");
-        int maxMsgs = c.intIn("maxInFlightMessages", 100_000, 1, 10_000_000);
-        long maxBytes = c.longIn("maxInFlightBytes", 32L * 1024 * 1024, 1024, 4L * 1024 * 1024 * 1024);
-        long flush = c.longIn("flushTimeoutMs", 10_000, 0, 600_000);
+        String dlq = c.get(DLQ_TOPIC);
+        int maxMsgs = c.get(MAX_IN_FLIGHT_MESSAGES);
+        long maxBytes = c.get(MAX_IN_FLIGHT_BYTES);
+        long flush = c.get(FLUSH_TIMEOUT_MS);
         Map<String, String> kafka = new LinkedHashMap<>(defaultKafkaProperties());
-        kafka.putAll(c.properties("kafka"));
-        SpoolSettings spool = SpoolSettings.from(c.child("spool"));
+        kafka.putAll(c.get(KAFKA));
+        SpoolSettings spool = SpoolSettings.from(c.get(SPOOL));
         c.done();
         int inflightPerConn = Integer.parseInt(kafka.get("max.in.flight.requests.per.connection"));
         if ("true".equals(kafka.get("enable.idempotence")) && inflightPerConn > 5) {

@@ -1,5 +1,7 @@
 package io.sluice.tls;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 
@@ -17,13 +19,25 @@ import java.net.URI;
  */
 public record S3Settings(String region, URI endpoint, boolean pathStyle, long timeoutMs) {
 
+    private static final Key<String> REGION = Key.string("region", null,
+            "the bucket's region; unset = the SDK's default region chain (AWS_REGION, profile, instance metadata)");
+    private static final Key<String> ENDPOINT = Key.string("endpoint", null,
+            "an endpoint override, http(s)://host[:port] (an S3-compatible server, a VPC endpoint); unset = AWS");
+    private static final Key<Boolean> PATH_STYLE = Key.bool("pathStyle", false,
+            "path-style requests (endpoint/bucket/key) instead of virtual-hosted ones");
+    private static final Key<Long> TIMEOUT_MS = Key.longInt("timeoutMs", 10_000, 100, 120_000,
+            "bound of one S3 call, retries included");
+    /** {@code kafka.tls.s3}. */
+    static final Key<Cfg> KEY = Key.object("s3", Section.of("how s3:// TLS material is fetched (credentials: the SDK's "
+            + "default chain, on EC2 the instance profile)", REGION, ENDPOINT, PATH_STYLE, TIMEOUT_MS));
+
     /** Reads {@code <parent>.s3} (defaults when absent). */
     static S3Settings from(Cfg parent) {
-        Cfg c = parent.child("s3");
-        String region = c.string("region", null);
-        String endpoint = c.string("endpoint", null);
-        boolean pathStyle = c.bool("pathStyle", false);
-        long timeout = c.longIn("timeoutMs", 10_000, 100, 120_000);
+        Cfg c = parent.get(KEY);
+        String region = c.get(REGION);
+        String endpoint = c.get(ENDPOINT);
+        boolean pathStyle = c.get(PATH_STYLE);
+        long timeout = c.get(TIMEOUT_MS);
         c.done();
         if (region != null && !region.matches("[a-z0-9\\-]{2,32}")) {
             throw new ConfigException(c.key("region"), "must be an AWS region name such as eu-west-1, got '" + region + "'");

@@ -1,5 +1,7 @@
 package io.sluice.tls;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.vertx.core.buffer.Buffer;
@@ -35,7 +37,6 @@ import java.util.Set;
  * @param clientAuthRequired mutual TLS: a client must present a certificate signed by a trusted CA
  */
 public record ServerTls(TlsSettings material, boolean clientAuthRequired) {
-    private static final Set<String> CLIENT_AUTH = Set.of("none", "required");
 
     public static ServerTls disabled() {
         return new ServerTls(TlsSettings.disabled(), false);
@@ -45,17 +46,20 @@ public record ServerTls(TlsSettings material, boolean clientAuthRequired) {
         return material.enabled();
     }
 
+    private static final Key<String> CLIENT_AUTH_KEY = Key.oneOf("clientAuth", "none",
+            java.util.Map.of("none", "none", "required", "required"),
+            "required: mutual TLS, a client must present a certificate signed by a CA of the trust store");
+    /** {@code <server>.tls} of the HTTP servers (ingest, admin). */
+    public static final Key<Cfg> KEY = Key.object("tls", new Section("TLS for this HTTP server (then it speaks only "
+            + "TLS); key and trust stores as in kafka.tls, files only", TlsSettings.KEYS).with(CLIENT_AUTH_KEY));
+
     /** Reads {@code <parent>.tls}; passwords come from {@code env}. */
     public static ServerTls from(Cfg parent, Map<String, String> env) {
+        Cfg c = parent.get(KEY);
         if (!parent.has("tls")) {
-            parent.child("tls");
             return disabled();
         }
-        Cfg c = parent.child("tls");
-        String clientAuth = c.string("clientAuth", "none");
-        if (!CLIENT_AUTH.contains(clientAuth)) {
-            throw new ConfigException(c.key("clientAuth"), "must be one of none, required, got '" + clientAuth + "'");
-        }
+        String clientAuth = c.get(CLIENT_AUTH_KEY);
         TlsSettings s = TlsSettings.from(c, env, false);
         if (!s.enabled()) {
             return disabled();

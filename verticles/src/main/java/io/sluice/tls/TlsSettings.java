@@ -1,5 +1,7 @@
 package io.sluice.tls;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 
@@ -74,6 +76,36 @@ public record TlsSettings(boolean enabled, Store keystore, Store key, Store trus
         return new TlsSettings(false, null, null, null, true, 30, 0, null, null);
     }
 
+    private static final Key<String> PATH = Key.string("path", null,
+            "the file; for kafka.tls also s3://bucket/key (fetched at start, polled by ETag every watchIntervalMs)");
+    private static final Key<String> TYPE = Key.oneOf("type", PKCS12, TYPES,
+            "PKCS12 (key inside; passwordEnv required for a key store) or PEM (no store password)");
+    private static final Key<String> PASSWORD_ENV = Key.string("passwordEnv", null,
+            "the environment variable that holds the password (never the password itself)");
+    private static final Section STORE = Section.of("a key or trust store", PATH, TYPE, PASSWORD_ENV);
+    private static final Key<Cfg> KEYSTORE = Key.object("keystore", new Section(
+            "the certificate and its key (client certificate for mutual TLS; the server's for ingest/admin)", STORE.keys()));
+    private static final Key<Cfg> KEY = Key.object("key", Section.of("PEM key stores only: the PKCS#8 private key file "
+            + "(BEGIN PRIVATE KEY or BEGIN ENCRYPTED PRIVATE KEY); passwordEnv for an encrypted key, or for a PKCS12 "
+            + "key password that differs from the store's", PATH, PASSWORD_ENV));
+    private static final Key<Cfg> TRUSTSTORE = Key.object("truststore", new Section(
+            "the CAs to trust (brokers' for Kafka, clients' for mutual TLS on a server); unset = the JVM's default CAs",
+            STORE.keys()));
+    private static final Key<Boolean> ENABLED = Key.bool("enabled", false, "TLS on");
+    private static final Key<Boolean> ENDPOINT_IDENTIFICATION = Key.bool("endpointIdentification", true,
+            "check the peer's host name against its certificate (https)");
+    private static final Key<Integer> EXPIRY_WARN_DAYS = Key.integer("expiryWarnDays", 30, 0, 3650,
+            "warn at start and on rotation when the certificate expires within this many days");
+    private static final Key<Long> WATCH_INTERVAL_MS = Key.longInt("watchIntervalMs", 10_000, 0, 86_400_000,
+            "poll the TLS files for changes (rotation) and re-probe; 0 = off, else at least 100");
+    /** The keys every TLS section has (Kafka's and the HTTP servers'). */
+    static final java.util.List<Key<?>> KEYS = java.util.List.of(ENABLED, KEYSTORE, KEY, TRUSTSTORE,
+            ENDPOINT_IDENTIFICATION, EXPIRY_WARN_DAYS, WATCH_INTERVAL_MS);
+    /** {@code kafka.tls}: TLS for every Kafka client (security.protocol=SSL). */
+    public static final Key<Cfg> KAFKA_TLS = Key.object("tls", new Section("TLS for every Kafka client (producer, "
+            + "consumers, admin, DLQ producers): security.protocol=SSL; security.protocol / ssl.* in "
+            + "kafka.clientProperties are then refused", KEYS).with(S3Settings.KEY));
+
     /** Reads and validates {@code kafka.tls}; passwords come from {@code env}; paths may be {@code s3://}. */
     public static TlsSettings from(Cfg c, Map<String, String> env) {
         return from(c, env, true);
@@ -84,16 +116,16 @@ public record TlsSettings(boolean enabled, Store keystore, Store key, Store trus
      * servers' TLS) an {@code s3://} path is a config error and there is no {@code s3} object.
      */
     public static TlsSettings from(Cfg c, Map<String, String> env, boolean s3Allowed) {
-        boolean enabled = c.bool("enabled", false);
+        boolean enabled = c.get(ENABLED);
         Path work = Path.of(System.getProperty("java.io.tmpdir"), "sluice-tls-" + ProcessHandle.current().pid());
         // fetched S3 copies: a directory per config, so two Sluice instances in one JVM never share them
         Path s3Dir = work.resolve("s3-" + S3_DIRS.incrementAndGet());
-        Store keystore = store(c, "keystore", enabled, env, true, s3Allowed, s3Dir);
-        Store key = store(c, "key", enabled, env, false, s3Allowed, s3Dir);
-        Store truststore = store(c, "truststore", enabled, env, true, s3Allowed, s3Dir);
-        boolean endpoint = c.bool("endpointIdentification", true);
-        int warnDays = c.intIn("expiryWarnDays", 30, 0, 3650);
-        long watch = c.longIn("watchIntervalMs", 10_000, 0, 86_400_000);
+        Store keystore = store(c, KEYSTORE, enabled, env, true, s3Allowed, s3Dir);
+        Store key = store(c, KEY, enabled, env, false, s3Allowed, s3Dir);
+        Store truststore = store(c, TRUSTSTORE, enabled, env, true, s3Allowed, s3Dir);
+        boolean endpoint = c.get(ENDPOINT_IDENTIFICATION);
+        int warnDays = c.get(EXPIRY_WARN_DAYS);
+        long watch = c.get(WATCH_INTERVAL_MS);
         S3Settings s3 = s3Allowed ? S3Settings.from(c) : null;
         c.done();
         if (watch > 0 && watch < 100) {
@@ -111,16 +143,16 @@ public record TlsSettings(boolean enabled, Store keystore, Store key, Store trus
         return new TlsSettings(true, keystore, key, truststore, endpoint, warnDays, watch, work, anyS3 ? s3 : null);
     }
 
-    private static Store store(Cfg parent, String name, boolean enabled, Map<String, String> env, boolean typed,
+    private static Store store(Cfg parent, Key<Cfg> storeKey, boolean enabled, Map<String, String> env, boolean typed,
                                boolean s3Allowed, Path s3Dir) {
+        String name = storeKey.name();
+        Cfg c = parent.get(storeKey); // marks it read
         if (!parent.has(name)) {
-            parent.child(name); // marks it read
             return null;
         }
-        Cfg c = parent.child(name);
-        String path = c.string("path", null);
-        String type = typed ? c.oneOf("type", PKCS12, TYPES) : null;
-        String passwordEnv = c.string("passwordEnv", null);
+        String path = c.get(PATH);
+        String type = typed ? c.get(TYPE) : null;
+        String passwordEnv = c.get(PASSWORD_ENV);
         c.done();
         if (!enabled) {
             return null;
