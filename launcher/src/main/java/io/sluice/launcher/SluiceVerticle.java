@@ -7,13 +7,11 @@ import io.sluice.bus.RemoteGate;
 import io.sluice.producer.WireCodecs;
 import io.sluice.dispatch.LambdaSettings;
 import io.sluice.embedded.EmbeddedKafkaCluster;
-import io.sluice.embedded.EmbeddedKafkaOptions;
 import io.sluice.generator.GeneratorVerticle;
 import io.sluice.ingest.IngestVerticle;
 import io.sluice.kafka.AsyncProducer;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
-import io.sluice.locallambda.LocalLambdaOptions;
 import io.sluice.locallambda.LocalLambdaServer;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSettings;
@@ -35,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -67,8 +64,8 @@ public final class SluiceVerticle extends VerticleBase {
     private volatile MeterRegistry registry;
     // Written during start (on Vert.x threads), read by stop() from a shutdown hook and by tests: volatile.
     private volatile SluiceConfig config;
-    private volatile EmbeddedKafkaCluster cluster;
-    private volatile LocalLambdaServer localLambda;
+    /** The local-only parts (embedded broker, local Lambda endpoint), or null when the config asks for neither. */
+    private volatile LocalMode local;
     private volatile String producerDeployment;
     private volatile String generatorDeployment;
     private volatile String ingestDeployment;
@@ -190,24 +187,41 @@ public final class SluiceVerticle extends VerticleBase {
         if (!config.embedded().enabled()) {
             return Future.succeededFuture();
         }
-        SluiceConfig.EmbeddedSettings e = config.embedded();
-        return vertx.executeBlocking(() -> {
-            // Closed by stop(), after the clients are done (the JVM-exit hook would race our own shutdown).
-            EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder().nodes(e.nodes()).closeOnJvmExit(false)
-                    .heap(e.heapMb() / 2 + "m", e.heapMb() + "m");
-            if (e.dataDir() != null) {
-                b.baseDir(Path.of(e.dataDir()));
-            }
-            long t0 = System.nanoTime();
-            EmbeddedKafkaCluster c = EmbeddedKafkaCluster.start(b.build());
-            LOG.info("Embedded Kafka ({} node(s)) ready at {} in {} ms", e.nodes(), c.bootstrapServers(),
-                    (System.nanoTime() - t0) / 1_000_000);
-            return c;
-        }).map(c -> {
-            cluster = c;
-            config = config.withKafka(config.kafka().withBootstrapServers(c.bootstrapServers()));
+        io.sluice.config.ConfigException missing = localPartsMissing("embedded.enabled");
+        // before any code that names LocalMode runs: linking that code would load it
+        return missing != null ? Future.failedFuture(missing) : startLocalBroker();
+    }
+
+    private Future<Void> startLocalBroker() {
+        return local().startBroker(vertx, config.embedded()).map(servers -> {
+            config = config.withKafka(config.kafka().withBootstrapServers(servers));
             return null;
         });
+    }
+
+    /** Classes of the local-only parts; the EC2 jar carries none of them. */
+    private static final String[] LOCAL_PARTS = {"io.sluice.launcher.LocalMode", "io.sluice.embedded.EmbeddedKafkaCluster",
+            "io.sluice.locallambda.LocalLambdaServer"};
+
+    /** Null when this jar carries the local parts, else the error naming {@code key} (the EC2 jar). By name only. */
+    private static io.sluice.config.ConfigException localPartsMissing(String key) {
+        for (String part : LOCAL_PARTS) {
+            try {
+                Class.forName(part, false, SluiceVerticle.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                return new io.sluice.config.ConfigException(key, "local mode is not in this jar (sluice-ec2.jar carries "
+                        + "no embedded broker or local Lambda endpoint): run sluice.jar for local mode, or set " + key
+                        + " to false");
+            }
+        }
+        return null;
+    }
+
+    private LocalMode local() {
+        if (local == null) {
+            local = new LocalMode();
+        }
+        return local;
     }
 
     private Future<Void> prepareTopics() {
@@ -231,22 +245,22 @@ public final class SluiceVerticle extends VerticleBase {
     }
 
     private Future<Void> startLocalLambda() {
-        SluiceConfig.LocalLambdaSettings l = config.localLambda();
-        if (!l.enabled()) {
+        if (!config.localLambda().enabled()) {
             return Future.succeededFuture();
         }
-        LocalLambdaOptions opts = LocalLambdaOptions.defaults().withPort(l.port())
-                .withDispatcherFunctionName(l.functionName()).withConcurrency(l.concurrency());
-        return LocalLambdaServer.start(vertx, opts).map(server -> {
-            localLambda = server;
-            URI endpoint = URI.create(server.endpoint());
+        io.sluice.config.ConfigException missing = localPartsMissing("localLambda.enabled");
+        return missing != null ? Future.failedFuture(missing) : startLocalEndpoint();
+    }
+
+    private Future<Void> startLocalEndpoint() {
+        return local().startLambda(vertx, config.localLambda()).map(url -> {
+            URI endpoint = URI.create(url);
             List<PipelineSettings> ps = new ArrayList<>();
             for (PipelineSettings p : config.pipelines()) {
                 LambdaSettings ls = p.lambda();
                 ps.add(ls.endpointOverride() == null ? p.withLambda(ls.withEndpointOverride(endpoint)) : p);
             }
             config = config.withPipelines(ps);
-            LOG.info("Local Lambda endpoint at {} hosting '{}'", server.endpoint(), l.functionName());
             return null;
         });
     }
@@ -391,9 +405,9 @@ public final class SluiceVerticle extends VerticleBase {
 
     private Future<Void> forceCloseBroker() {
         LOG.warn("Stop did not complete within {} ms: closing the embedded broker regardless", STOP_BOUND_MS);
-        EmbeddedKafkaCluster c = cluster;
-        return c == null ? Future.succeededFuture() : vertx.<Void>executeBlocking(() -> {
-            c.close();
+        LocalMode l = local;
+        return l == null ? Future.succeededFuture() : vertx.<Void>executeBlocking(() -> {
+            l.closeBroker();
             return null;
         }).recover(this::logged);
     }
@@ -420,9 +434,9 @@ public final class SluiceVerticle extends VerticleBase {
                     return Future.join(parallel).<Void>mapEmpty().recover(this::logged);
                 });
         return chain
-                .compose(v -> localLambda == null ? Future.<Void>succeededFuture() : localLambda.close().recover(this::logged))
-                .compose(v -> cluster == null ? Future.<Void>succeededFuture() : vertx.<Void>executeBlocking(() -> {
-                    cluster.close();
+                .compose(v -> local == null ? Future.<Void>succeededFuture() : local.closeLambda().recover(this::logged))
+                .compose(v -> local == null ? Future.<Void>succeededFuture() : vertx.<Void>executeBlocking(() -> {
+                    local.closeBroker();
                     return null;
                 }).recover(this::logged))
                 .onComplete(ar -> {
@@ -446,12 +460,16 @@ public final class SluiceVerticle extends VerticleBase {
         return config;
     }
 
+    /** The embedded broker in local mode, else null (tests, embedding; not in the EC2 jar). */
     public EmbeddedKafkaCluster cluster() {
-        return cluster;
+        LocalMode l = local;
+        return l == null ? null : l.broker();
     }
 
+    /** The local Lambda endpoint in local mode, else null (tests, embedding; not in the EC2 jar). */
     public LocalLambdaServer localLambda() {
-        return localLambda;
+        LocalMode l = local;
+        return l == null ? null : l.lambda();
     }
 
     public List<Pipeline> pipelines() {

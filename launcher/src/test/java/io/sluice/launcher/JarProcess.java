@@ -35,11 +35,16 @@ final class JarProcess implements AutoCloseable {
     }
 
     static JarProcess start(Path workDir, List<String> jvmArgs, String... args) throws IOException {
+        return start(workDir, jvmArgs, jar(), args);
+    }
+
+    /** Runs {@code jar} (e.g. the EC2 jar) instead of the local-mode fat jar. */
+    static JarProcess start(Path workDir, List<String> jvmArgs, Path jar, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
-        cmd.add(jar().toAbsolutePath().toString());
+        cmd.add(jar.toAbsolutePath().toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
