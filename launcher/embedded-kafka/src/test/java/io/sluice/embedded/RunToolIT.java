@@ -40,8 +40,7 @@ class RunToolIT {
             assertThat(Long.parseLong(last[0])).isEqualTo(10_000);
             double recordsPerSec = Double.parseDouble(last[1]);
             assertThat(recordsPerSec).isPositive();
-            System.out.printf("ProducerPerformance: %.1f records/sec, tool run %d ms%n", recordsPerSec,
-                    result.elapsed().toMillis());
+            System.out.printf("ProducerPerformance: %.1f records/sec%n", recordsPerSec);
         }
     }
 

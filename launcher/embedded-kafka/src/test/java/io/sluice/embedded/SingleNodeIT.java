@@ -41,6 +41,7 @@ class SingleNodeIT {
             assertThat(kafka.clusterId()).hasSize(22);
             assertThat(Files.readString(kafka.logFile(1))).contains("Kafka Server started");
             System.out.printf("single node ready in %d ms%n", kafka.startupDuration(1).toMillis());
+            assertThat(kafka.startupDuration(1)).as("start-up").isLessThan(java.time.Duration.ofSeconds(120));
             children = List.of(kafka.process(1).orElseThrow());
 
             assertThat(kafka.listener(1, "EXTERNAL")).isNotEqualTo(kafka.listener(1)).startsWith("127.0.0.1:");

@@ -30,6 +30,8 @@ class ThreeNodeIT {
             System.out.printf("3 nodes ready in %d ms (nodes: %s)%n", (System.nanoTime() - t0) / 1_000_000,
                     kafka.nodeIds().stream().map(id -> id + "=" + kafka.startupDuration(id).toMillis() + "ms").toList());
             assertThat(kafka.nodeIds()).containsExactly(1, 2, 3);
+            assertThat(kafka.nodeIds()).allSatisfy(id -> assertThat(kafka.startupDuration(id))
+                    .as("start-up of node " + id).isLessThan(Duration.ofSeconds(120)));
             assertThat(kafka.bootstrapServers().split(",")).hasSize(3);
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(3);
             admin.createTopics(List.of(new NewTopic("replicated", 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
@@ -52,7 +54,9 @@ class ThreeNodeIT {
 
             long r0 = System.nanoTime();
             kafka.restartNode(3);
-            System.out.printf("node 3 restarted in %d ms%n", (System.nanoTime() - r0) / 1_000_000);
+            long restartMs = (System.nanoTime() - r0) / 1_000_000;
+            System.out.printf("node 3 restarted in %d ms%n", restartMs);
+            assertThat(restartMs).as("ms to restart node 3").isLessThan(120_000);
             assertThat(kafka.isRunning(3)).isTrue();
             TestSupport.await("3 brokers in describeCluster", Duration.ofSeconds(30), () -> {
                 try {

@@ -154,8 +154,11 @@ class ScaleOutIT {
 
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(ownership(admin)).isEqualTo(Map.of(bClient, 12)));
+                long takeoverMs = System.currentTimeMillis() - killedAt;
                 System.out.printf("ScaleOutIT: b owns all 12 partitions %d ms after the SIGKILL of a (which owned %d)%n",
-                        System.currentTimeMillis() - killedAt, aOwnedBeforeKill);
+                        takeoverMs, aOwnedBeforeKill);
+                // a's session (session.timeout.ms 45 s by default) expires, then b is assigned everything
+                assertThat(takeoverMs).as("ms until b owns every partition").isLessThan(60_000);
                 long deliveredAtTakeover = sink.uniqueCount();
                 await().atMost(Duration.ofSeconds(30)).until(() -> sink.uniqueCount() > deliveredAtTakeover + 5_000);
             } finally {
