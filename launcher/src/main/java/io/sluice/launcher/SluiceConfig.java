@@ -61,11 +61,7 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
             STATUS_INTERVAL_MS));
     private static final Key<Cfg> KAFKA = Key.object("kafka", KafkaSettings.SECTION);
     private static final Key<Cfg> PRODUCER = Key.object("producer", ProducerSettings.SECTION);
-    private static final Key<JsonObject> GENERATOR = Key.raw("generator", "enabled, 1000/s", "synthetic telemetry "
-            + "through sluice.produce: {\"enabled\":true, \"rate\":1000 (events/s), \"trucks\":5000, \"codes\":"
-            + "{\"300\":1,\"400\":10} (weights), \"pareto\":{\"hotKeyShare\":0.2,\"hotTrafficShare\":0.8}, "
-            + "\"payloadBytes\":200, \"ramp\":{\"steps\":[1,5,10],\"stepSeconds\":30}, \"eventIdPrefix\", "
-            + "\"seed\"} (each validated, unknown keys refused)");
+    private static final Key<Cfg> GENERATOR = Key.object("generator", GeneratorSettings.SECTION);
     private static final Key<java.util.List<Cfg>> PIPELINES = Key.objects("pipelines", PipelineSettings.SECTION);
     private static final Key<Cfg> INGEST = Key.object("ingest", IngestSettings.SECTION);
     private static final Key<Cfg> ADMIN = Key.object("admin", AdminSettings.SECTION);
@@ -93,7 +89,7 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
                 l.get(LOCAL_CONCURRENCY));
         l.done();
         ProducerSettings producer = ProducerSettings.from(root.get(PRODUCER));
-        GeneratorSettings generator = GeneratorSettings.fromJson(root.get(GENERATOR), "generator");
+        GeneratorSettings generator = GeneratorSettings.from(root.get(GENERATOR));
         List<PipelineSettings> pipelines = root.get(PIPELINES).stream().map(PipelineSettings::from).toList();
         Cfg status = root.get(STATUS);
         long statusInterval = status.get(STATUS_INTERVAL_MS);

@@ -31,7 +31,7 @@ class SluiceConfigTest {
         JsonObject c = TestConfigs.local();
         c.getJsonArray("pipelines").getJsonObject(0).getJsonObject("inFlight").put("resumeRatio", 2);
         assertThatThrownBy(() -> SluiceConfig.fromJson(c)).isInstanceOf(ConfigException.class)
-                .hasMessage("pipelines[0].inFlight.resumeRatio: must be between 0.0 and 1.0, got 2.0");
+                .hasMessage("pipelines[0].inFlight.resumeRatio: must be between 0 and 1, got 2.0");
     }
 
     @Test

@@ -137,13 +137,13 @@ public final class Cfg {
             try {
                 d = Double.parseDouble(s.trim());
             } catch (NumberFormatException e) {
-                throw new ConfigException(key(key), "must be a number between " + min + " and " + max + ", got " + describe(v));
+                throw new ConfigException(key(key), "must be a number between " + plain(min) + " and " + plain(max) + ", got " + describe(v));
             }
         } else {
-            throw new ConfigException(key(key), "must be a number between " + min + " and " + max + ", got " + describe(v));
+            throw new ConfigException(key(key), "must be a number between " + plain(min) + " and " + plain(max) + ", got " + describe(v));
         }
         if (Double.isNaN(d) || d < min || d > max) {
-            throw new ConfigException(key(key), "must be between " + min + " and " + max + ", got " + d);
+            throw new ConfigException(key(key), "must be between " + plain(min) + " and " + plain(max) + ", got " + d);
         }
         return d;
     }
@@ -277,6 +277,11 @@ public final class Cfg {
             }
             throw new ConfigException(key(first), "unknown key; allowed here: " + String.join(", ", allowed));
         }
+    }
+
+    /** 10000000 rather than 1.0E7 in a message. */
+    static String plain(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     private static boolean isIntegral(Number n) {

@@ -48,7 +48,7 @@ public record Key<T>(String name, String type, String defaultText, String allowe
     }
 
     public static Key<Double> number(String name, double def, double min, double max, String description) {
-        return new Key<>(name, "number", trim(def), trim(min) + " – " + trim(max), description, null,
+        return new Key<>(name, "number", Cfg.plain(def), Cfg.plain(min) + " – " + Cfg.plain(max), description, null,
                 (c, n) -> c.doubleIn(n, def, min, max));
     }
 
@@ -106,9 +106,5 @@ public record Key<T>(String name, String type, String defaultText, String allowe
 
     private static String range(long min, long max) {
         return min + " – " + max;
-    }
-
-    private static String trim(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     }
 }

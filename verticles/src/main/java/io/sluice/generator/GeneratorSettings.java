@@ -1,5 +1,8 @@
 package io.sluice.generator;
 
+import io.sluice.config.Section;
+import io.sluice.config.Key;
+import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 
@@ -8,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -50,9 +51,6 @@ public final class GeneratorSettings {
      */
     public static final Map<Integer, Double> DEFAULT_CODES = defaultCodes();
 
-    private static final Set<String> KNOWN_KEYS = Set.of("enabled", "rate", "trucks", "codes", "pareto",
-            "payloadBytes", "ramp", "eventIdPrefix", "seed");
-    private static final Set<String> PARETO_KEYS = Set.of("hotKeyShare", "hotTrafficShare");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     private final boolean enabled;
@@ -94,53 +92,59 @@ public final class GeneratorSettings {
      * @throws ConfigException naming the offending key and what is allowed
      */
     public static GeneratorSettings fromJson(JsonObject json, String path) {
-        if (json == null) {
-            json = new JsonObject();
-        }
-        requireKnownKeys(json, path, KNOWN_KEYS);
+        return from(new Cfg(json, path, SECTION));
+    }
 
-        Object enabledValue = json.getValue("enabled");
-        if (enabledValue != null && !(enabledValue instanceof Boolean)) {
-            throw new ConfigException(path + ".enabled", "must be true or false, got " + enabledValue);
-        }
-        boolean enabled = enabledValue == null || (Boolean) enabledValue;
-        double rate = number(json, "rate", path, 0, MAX_RATE, false, 1000);
-        int trucks = (int) number(json, "trucks", path, 1, MAX_TRUCKS, true, 5000);
-        Map<Integer, Double> codes = codes(json.getValue("codes"), path + ".codes");
+    private static final Key<Boolean> ENABLED = Key.bool("enabled", true, "run the generator");
+    private static final Key<Double> RATE = Key.number("rate", 1000, 0, MAX_RATE, "events/s (the ramp's peak; 0 = idle)");
+    private static final Key<Integer> TRUCKS = Key.integer("trucks", 5000, 1, MAX_TRUCKS, "distinct truck ids");
+    private static final Key<JsonObject> CODES = Key.raw("codes", "10 codes, 400/401 80 %",
+            "code -> weight >= 0, at least one > 0: {\"300\": 1, \"400\": 10}");
+    private static final Key<Double> HOT_KEY_SHARE = Key.number("hotKeyShare", 0.2, 0, 1,
+            "share of the trucks that is hot, in (0, 1)");
+    private static final Key<Double> HOT_TRAFFIC_SHARE = Key.number("hotTrafficShare", 0.8, 0, 1,
+            "share of the events the hot trucks send, in [hotKeyShare, 1)");
+    private static final Key<Cfg> PARETO = Key.object("pareto", Section.of("how trucks are drawn (Pareto: few hot ones)",
+            HOT_KEY_SHARE, HOT_TRAFFIC_SHARE));
+    private static final Key<Integer> PAYLOAD_BYTES = Key.integer("payloadBytes", 200, MIN_PAYLOAD_BYTES,
+            MAX_PAYLOAD_BYTES, "target size of an event's JSON");
+    private static final Key<JsonObject> RAMP = Key.raw("ramp", "none", "{\"steps\":[1,5,10],\"stepSeconds\":30}: "
+            + "the rate as multiples of its first step, each held stepSeconds (the last step is the peak, rate)");
+    private static final Key<String> EVENT_ID_PREFIX = Key.string("eventIdPrefix", null,
+            "1-32 of [A-Za-z0-9_-]; default: 8 random characters");
+    private static final Key<Long> SEED = Key.longInt("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE,
+            "random seed, for a reproducible stream; unset = random").defaultShown("—");
+    /** {@code generator}. */
+    public static final Section SECTION = Section.of("synthetic telemetry through sluice.produce", ENABLED, RATE, TRUCKS,
+            CODES, PARETO, PAYLOAD_BYTES, RAMP, EVENT_ID_PREFIX, SEED);
 
-        Object paretoValue = json.getValue("pareto");
-        double hotKeyShare = 0.2;
-        double hotTrafficShare = 0.8;
-        if (paretoValue != null) {
-            if (!(paretoValue instanceof JsonObject pareto)) {
-                throw new ConfigException(path + ".pareto", "must be an object {\"hotKeyShare\":0.2,\"hotTrafficShare\":0.8}, got " + paretoValue);
-            }
-            requireKnownKeys(pareto, path + ".pareto", PARETO_KEYS);
-            hotKeyShare = openShare(pareto, "hotKeyShare", path + ".pareto", 0.2);
-            hotTrafficShare = openShare(pareto, "hotTrafficShare", path + ".pareto", 0.8);
-            if (hotTrafficShare < hotKeyShare) {
-                throw new ConfigException(path + ".pareto.hotTrafficShare", "must be >= hotKeyShare (" + hotKeyShare
-                        + ") and < 1, got " + hotTrafficShare);
-            }
+    /** Reads {@code generator}; every key validated, unknown keys refused. */
+    public static GeneratorSettings from(Cfg c) {
+        boolean enabled = c.get(ENABLED);
+        double rate = c.get(RATE);
+        int trucks = c.get(TRUCKS);
+        Map<Integer, Double> codes = c.has("codes") ? codes(c.get(CODES), c.key("codes")) : DEFAULT_CODES;
+        c.get(CODES); // read even when absent
+        Cfg pareto = c.get(PARETO);
+        double hotKeyShare = openShare(pareto, HOT_KEY_SHARE);
+        double hotTrafficShare = openShare(pareto, HOT_TRAFFIC_SHARE);
+        pareto.done();
+        if (hotTrafficShare < hotKeyShare) {
+            throw new ConfigException(pareto.key("hotTrafficShare"), "must be >= hotKeyShare (" + hotKeyShare
+                    + ") and < 1, got " + hotTrafficShare);
         }
-        int payloadBytes = (int) number(json, "payloadBytes", path, MIN_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES, true, 200);
-
-        Object rampValue = json.getValue("ramp");
-        if (rampValue != null && !(rampValue instanceof JsonObject)) {
-            throw new ConfigException(path + ".ramp", "must be an object {\"steps\":[...],\"stepSeconds\":30}, got " + rampValue);
+        int payloadBytes = c.get(PAYLOAD_BYTES);
+        RampProfile ramp = RampProfile.fromJson(c.has("ramp") ? c.get(RAMP) : null, c.key("ramp"));
+        c.get(RAMP);
+        String prefix = c.get(EVENT_ID_PREFIX);
+        if (prefix != null && !PREFIX.matcher(prefix).matches()) {
+            throw new ConfigException(c.key("eventIdPrefix"), "must be 1-32 characters of [A-Za-z0-9_-], got " + prefix);
         }
-        RampProfile ramp = RampProfile.fromJson((JsonObject) rampValue, path + ".ramp");
-
-        Object prefixValue = json.getValue("eventIdPrefix");
-        if (prefixValue != null && !(prefixValue instanceof String s && PREFIX.matcher(s).matches())) {
-            throw new ConfigException(path + ".eventIdPrefix", "must be 1-32 characters of [A-Za-z0-9_-], got " + prefixValue);
-        }
-        Object seedValue = json.getValue("seed");
-        if (seedValue != null && !(seedValue instanceof Integer || seedValue instanceof Long)) {
-            throw new ConfigException(path + ".seed", "must be an integer (64-bit), got " + seedValue);
-        }
+        Long seed = c.has("seed") ? c.get(SEED) : null;
+        c.get(SEED);
+        c.done();
         return new GeneratorSettings(enabled, rate, trucks, codes, hotKeyShare, hotTrafficShare, payloadBytes, ramp,
-                (String) prefixValue, seedValue == null ? null : ((Number) seedValue).longValue());
+                prefix, seed);
     }
 
     /** A copy with another peak rate (runtime tuning). */
@@ -256,36 +260,12 @@ public final class GeneratorSettings {
         return codes;
     }
 
-    private static double openShare(JsonObject json, String key, String path, double defaultValue) {
-        Object value = json.getValue(key);
-        if (value == null) {
-            return defaultValue;
+    /** A share strictly between 0 and 1 (the definition's range includes the ends). */
+    private static double openShare(Cfg c, Key<Double> key) {
+        double v = c.get(key);
+        if (!(v > 0 && v < 1)) {
+            throw new ConfigException(c.key(key.name()), "must be a number in (0, 1) exclusive, got " + v);
         }
-        if (!(value instanceof Number number) || !(number.doubleValue() > 0 && number.doubleValue() < 1)) {
-            throw new ConfigException(path + "." + key, "must be a number in (0, 1) exclusive, got " + value);
-        }
-        return number.doubleValue();
-    }
-
-    private static double number(JsonObject json, String key, String path, double min, double max,
-                                 boolean integral, double defaultValue) {
-        Object value = json.getValue(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        double d = value instanceof Number number ? number.doubleValue() : Double.NaN;
-        if (!(d >= min && d <= max) || (integral && d != Math.rint(d))) {
-            throw new ConfigException(path + "." + key, "must be " + (integral ? "an integer" : "a number") + " from "
-                    + (long) min + " to " + (long) max + ", got " + value);
-        }
-        return d;
-    }
-
-    private static void requireKnownKeys(JsonObject json, String path, Set<String> allowed) {
-        for (String key : json.fieldNames()) {
-            if (!allowed.contains(key)) {
-                throw new ConfigException(path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(allowed));
-            }
-        }
+        return v;
     }
 }

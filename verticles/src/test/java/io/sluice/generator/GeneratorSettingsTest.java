@@ -76,16 +76,16 @@ class GeneratorSettingsTest {
 
     @Test
     void rangesAreEnforcedWithTheKeyNamed() {
-        assertConfigError("{\"rate\":-1}", "generator.rate", "from 0 to 10000000");
-        assertConfigError("{\"rate\":\"fast\"}", "generator.rate", "got fast");
-        assertConfigError("{\"trucks\":0}", "generator.trucks", "an integer from 1 to 1000000");
+        assertConfigError("{\"rate\":-1}", "generator.rate", "between 0 and 10000000");
+        assertConfigError("{\"rate\":\"fast\"}", "generator.rate", "got 'fast'");
+        assertConfigError("{\"trucks\":0}", "generator.trucks", "between 1 and 1000000");
         assertConfigError("{\"trucks\":10.5}", "generator.trucks", "an integer");
-        assertConfigError("{\"payloadBytes\":50}", "generator.payloadBytes", "from 128 to 1048576");
+        assertConfigError("{\"payloadBytes\":50}", "generator.payloadBytes", "between 128 and 1048576");
         assertConfigError("{\"enabled\":\"yes\"}", "generator.enabled", "true or false");
         assertConfigError("{\"eventIdPrefix\":\"has space\"}", "generator.eventIdPrefix", "[A-Za-z0-9_-]");
         assertConfigError("{\"seed\":1.5}", "generator.seed", "integer");
         assertConfigError("{\"rat\":5}", "generator.rat", "unknown key");
-        assertConfigError("{\"ramp\":[1]}", "generator.ramp", "must be an object");
+        assertConfigError("{\"ramp\":[1]}", "generator.ramp", "must be a JSON object");
         assertConfigError("{\"ramp\":{\"steps\":[1]}}", "generator.ramp.stepSeconds", "seconds");
     }
 
@@ -105,6 +105,6 @@ class GeneratorSettingsTest {
         assertConfigError("{\"pareto\":{\"hotKeyShare\":0.5,\"hotTrafficShare\":0.3}}",
                 "generator.pareto.hotTrafficShare", ">= hotKeyShare");
         assertConfigError("{\"pareto\":{\"hot\":0.5}}", "generator.pareto.hot", "unknown key");
-        assertConfigError("{\"pareto\":0.8}", "generator.pareto", "must be an object");
+        assertConfigError("{\"pareto\":0.8}", "generator.pareto", "must be a JSON object");
     }
 }
