@@ -23,7 +23,7 @@ import java.util.Set;
 public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, LocalLambdaSettings localLambda,
                            ProducerSettings producer, GeneratorSettings generator, List<PipelineSettings> pipelines,
                            long statusIntervalMs, IngestSettings ingest, AdminSettings admin, TlsSettings tls,
-                           ClusterSettings cluster) {
+                           ClusterSettings cluster, io.sluice.tracing.TelemetrySettings telemetry) {
 
     /** The embedded Apache Kafka broker of local mode. */
     public record EmbeddedSettings(boolean enabled, int nodes, String dataDir, int heapMb) {
@@ -64,6 +64,7 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         IngestSettings ingest = IngestSettings.from(root.child("ingest"));
         AdminSettings admin = AdminSettings.from(root.child("admin"), env);
         ClusterSettings cluster = ClusterSettings.from(root.child("cluster"));
+        io.sluice.tracing.TelemetrySettings telemetry = io.sluice.tracing.TelemetrySettings.from(root);
         root.done();
 
         if (!embedded.enabled() && kafka.bootstrapServers() == null) {
@@ -85,14 +86,14 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         if (ingest.enabled() && !producer.enabled()) {
             throw new ConfigException("ingest.enabled", "needs producer.enabled=true (the ingest produces through it)");
         }
-        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls, cluster);
+        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls, cluster, telemetry);
     }
 
     public SluiceConfig withKafka(KafkaSettings k) {
-        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls, cluster);
+        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls, cluster, telemetry);
     }
 
     public SluiceConfig withPipelines(List<PipelineSettings> p) {
-        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls, cluster);
+        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls, cluster, telemetry);
     }
 }
