@@ -189,7 +189,9 @@ public final class DispatchVerticle extends VerticleBase {
                 } else {
                     poison.add(r);
                     poisonReason = poisonReason == null ? problem : poisonReason;
-                    LOG.warn("pipeline={} poison record {}: {}; to the DLQ", settings.name(), r.coordinates(), problem);
+                    try (var log = spans.log(List.of(r))) {
+                        LOG.warn("pipeline={} poison record {}: {}; to the DLQ", settings.name(), r.coordinates(), problem);
+                    }
                 }
             }
             Future<Void> dead = poison.isEmpty() ? Future.succeededFuture() : deadLetter(poison, "poison", poisonReason, 0);
@@ -348,9 +350,11 @@ public final class DispatchVerticle extends VerticleBase {
                 (seen.add(orderGroup(r)) ? heads : rest).add(r);
             }
             noteFailure();
-            LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); each lane's first failure to the DLQ ({} record(s)), "
-                    + "{} record(s) behind them sent again", settings.name(), batch.range(), attempt, cls, message,
-                    heads.size(), rest.size());
+            try (var log = spans.log(heads)) {
+                LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); each lane's first failure to the DLQ ({} record(s)), "
+                        + "{} record(s) behind them sent again", settings.name(), batch.range(), attempt, cls, message,
+                        heads.size(), rest.size());
+            }
             return deadLetter(heads, cls, message, attempt).compose(v -> rest.isEmpty() ? Future.succeededFuture()
                     : attempt(rest, 1));
         }
@@ -365,8 +369,10 @@ public final class DispatchVerticle extends VerticleBase {
         private Future<Void> retryOrDeadLetter(List<InRecord> records, int attempt, String errorClass, String message) {
             noteFailure();
             if (attempt >= settings.retry().maxAttempts()) {
-                LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); {} record(s) to the DLQ", settings.name(),
-                        batch.range(), attempt, errorClass, message, records.size());
+                try (var log = spans.log(records)) {
+                    LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); {} record(s) to the DLQ", settings.name(),
+                            batch.range(), attempt, errorClass, message, records.size());
+                }
                 return deadLetter(records, errorClass, message, attempt);
             }
             long delay = backoff.delayMs(Math.max(1, attempt));

@@ -150,6 +150,11 @@ public final class DispatchTrace {
             });
         }
 
+        /** The MDC of a log line about {@code records} of this batch (see {@link LogContext}). */
+        public LogContext log(List<InRecord> records) {
+            return LogContext.of(span, records);
+        }
+
         /** Ends the batch span when {@code run} completes. */
         public <T> Future<T> finish(Future<T> run) {
             if (owner == null) {

@@ -275,7 +275,7 @@ public final class Dispatcher {
     }
     LOG.debug("dispatched records={} targets={} failed={} invalid={}", batch.records().size(), calls.size(),
         failures.size(), invalid.size());
-    tracing.flush(2_000L);
+    tracing.flush();
     return new DispatchResponse(failures, invalid);
   }
 

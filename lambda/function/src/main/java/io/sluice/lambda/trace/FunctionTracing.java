@@ -35,15 +35,17 @@ import java.util.function.Function;
  */
 public final class FunctionTracing {
   public static final String TRACEPARENT = "traceparent";
-  public static final FunctionTracing OFF = new FunctionTracing(null, null);
+  public static final FunctionTracing OFF = new FunctionTracing(null, null, 0L);
   private static final int MAX_LINKS = 128;
 
   private final SdkTracerProvider provider;
   private final Tracer tracer;
+  private final long flushTimeoutMs;
 
-  private FunctionTracing(SdkTracerProvider provider, Tracer tracer) {
+  private FunctionTracing(SdkTracerProvider provider, Tracer tracer, long flushTimeoutMs) {
     this.provider = provider;
     this.tracer = tracer;
+    this.flushTimeoutMs = flushTimeoutMs;
   }
 
   public static FunctionTracing start(TraceSettings s) {
@@ -58,7 +60,7 @@ public final class FunctionTracing {
         .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(s.sampleRatio())))
         .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).build())
         .build();
-    return new FunctionTracing(provider, provider.get("io.sluice.lambda"));
+    return new FunctionTracing(provider, provider.get("io.sluice.lambda"), s.flushTimeoutMs());
   }
 
   public boolean enabled() {
@@ -116,10 +118,10 @@ public final class FunctionTracing {
     });
   }
 
-  /** Exports the invocation's spans (bounded by {@code timeoutMs}); nothing when off. */
-  public void flush(long timeoutMs) {
+  /** Exports the invocation's spans (bounded by {@code OTEL_BSP_EXPORT_TIMEOUT}); nothing when off. */
+  public void flush() {
     if (provider != null) {
-      provider.forceFlush().join(timeoutMs, TimeUnit.MILLISECONDS);
+      provider.forceFlush().join(flushTimeoutMs, TimeUnit.MILLISECONDS);
     }
   }
 

@@ -15,11 +15,12 @@ import java.util.Properties;
  *   <li>{@code OTEL_SDK_DISABLED=true}: off whatever else is set;</li>
  *   <li>{@code OTEL_EXPORTER_OTLP_HEADERS} ({@code k=v,k2=v2}), {@code OTEL_SERVICE_NAME} (default
  *       {@code sluice-dispatcher}), {@code OTEL_TRACES_SAMPLER_ARG} (the parent-based ratio for traces started
- *       here, default 1.0).</li>
+ *       here, default 1.0), {@code OTEL_BSP_EXPORT_TIMEOUT} (ms, default 1000, 1..30000: how long an invocation
+ *       waits at its end for its spans to be exported; a collector that does not answer costs at most this).</li>
  * </ul>
  */
 public record TraceSettings(boolean enabled, URI endpoint, Map<String, String> headers, String serviceName,
-                            double sampleRatio) {
+                            double sampleRatio, long flushTimeoutMs) {
 
   public static final String ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
   public static final String TRACES_ENDPOINT = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
@@ -27,16 +28,20 @@ public record TraceSettings(boolean enabled, URI endpoint, Map<String, String> h
   public static final String SERVICE_NAME = "OTEL_SERVICE_NAME";
   public static final String SAMPLER_ARG = "OTEL_TRACES_SAMPLER_ARG";
   public static final String DISABLED = "OTEL_SDK_DISABLED";
+  public static final String EXPORT_TIMEOUT = "OTEL_BSP_EXPORT_TIMEOUT";
 
   public TraceSettings {
     headers = Map.copyOf(headers);
     if (sampleRatio < 0 || sampleRatio > 1 || Double.isNaN(sampleRatio)) {
       throw new IllegalArgumentException(SAMPLER_ARG + " must be within 0..1, got " + sampleRatio);
     }
+    if (flushTimeoutMs < 1 || flushTimeoutMs > 30_000) {
+      throw new IllegalArgumentException(EXPORT_TIMEOUT + " must be within 1..30000 ms, got " + flushTimeoutMs);
+    }
   }
 
   public static TraceSettings off() {
-    return new TraceSettings(false, null, Map.of(), "sluice-dispatcher", 1.0);
+    return new TraceSettings(false, null, Map.of(), "sluice-dispatcher", 1.0, 1_000L);
   }
 
   public static TraceSettings from(Map<String, String> env, Properties props) {
@@ -81,7 +86,14 @@ public record TraceSettings(boolean enabled, URI endpoint, Map<String, String> h
       throw new IllegalArgumentException(SAMPLER_ARG + " must be a number within 0..1, got '" + ratio + "'");
     }
     String name = get(env, props, SERVICE_NAME);
-    return new TraceSettings(true, endpoint, headers, name == null ? "sluice-dispatcher" : name, r);
+    String flush = get(env, props, EXPORT_TIMEOUT);
+    long flushMs;
+    try {
+      flushMs = flush == null ? 1_000L : Long.parseLong(flush.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(EXPORT_TIMEOUT + " must be a number of milliseconds, got '" + flush + "'");
+    }
+    return new TraceSettings(true, endpoint, headers, name == null ? "sluice-dispatcher" : name, r, flushMs);
   }
 
   private static String get(Map<String, String> env, Properties props, String name) {

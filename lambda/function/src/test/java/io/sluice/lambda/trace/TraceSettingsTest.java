@@ -46,6 +46,8 @@ class TraceSettingsTest {
         .hasMessageContaining(TraceSettings.ENDPOINT).hasMessageContaining("http(s) URL");
     assertThatThrownBy(() -> TraceSettings.from(Map.of(TraceSettings.ENDPOINT, "http://c", TraceSettings.SAMPLER_ARG,
         "2"), new Properties())).hasMessageContaining(TraceSettings.SAMPLER_ARG);
+    assertThatThrownBy(() -> TraceSettings.from(Map.of(TraceSettings.ENDPOINT, "http://c", TraceSettings.EXPORT_TIMEOUT,
+        "0"), new Properties())).hasMessageContaining(TraceSettings.EXPORT_TIMEOUT);
     assertThatThrownBy(() -> TraceSettings.from(Map.of(TraceSettings.ENDPOINT, "http://c", TraceSettings.HEADERS,
         "novalue"), new Properties())).hasMessageContaining(TraceSettings.HEADERS);
   }
