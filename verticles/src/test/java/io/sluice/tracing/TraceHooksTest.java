@@ -27,15 +27,26 @@ class TraceHooksTest {
     private static final String TP = "00-" + TRACE + "-00f067aa0ba902b7-01";
     private static Tracing on;
 
+    private static com.sun.net.httpserver.HttpServer collector;
+
     @BeforeAll
-    static void start() {
-        // nothing listens there: exports fail quietly, the spans' contexts are what is checked
-        on = Tracing.start(TracingSettings.on(URI.create("http://127.0.0.1:9/v1/traces")));
+    static void start() throws java.io.IOException {
+        // a collector that takes every export (the spans' contexts are what is checked here; TraceIT reads the spans)
+        collector = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        on = Tracing.start(TracingSettings.on(URI.create("http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces")));
     }
 
     @AfterAll
     static void stop() {
         on.shutdown();
+        collector.stop(0);
     }
 
     private static ProducerRecord<byte[], byte[]> record() {
