@@ -41,7 +41,7 @@ public final class ConfigOverrides {
         for (Map.Entry<String, ?> e : new TreeMap<>(sys).entrySet()) {
             String name = e.getKey();
             if (name.startsWith(SYS_PREFIX) && e.getValue() != null && !name.equals("sluice.jar")
-                    && !name.equals("sluice.kafka.classpath")) {
+                    && !name.equals("sluice.kafka.classpath") && !name.equals("sluice.log.format")) { // logback's switch
                 set(out, name.substring(SYS_PREFIX.length()).split("\\."), String.valueOf(e.getValue()), name, true);
             }
         }

@@ -91,6 +91,8 @@ public final class SluiceVerticle extends VerticleBase {
         this(null, registry);
     }
 
+    private io.sluice.tracing.Telemetry telemetry;
+
     /** A validated config (the launcher and {@link Sluice} use this); {@code registry} may be null. */
     public SluiceVerticle(SluiceConfig config, MeterRegistry registry) {
         this.config = config;
@@ -110,6 +112,7 @@ public final class SluiceVerticle extends VerticleBase {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         }
         tls = new TlsLifecycle(vertx, registry);
+        telemetry = io.sluice.tracing.Telemetry.start(vertx, config.telemetry(), registry);
         VertxInternal vx = (VertxInternal) vertx;
         Closeable hook = completion -> stopBounded().onComplete(ar -> completion.succeed());
         closeHook = hook;
@@ -395,7 +398,7 @@ public final class SluiceVerticle extends VerticleBase {
         Future.any(graceful, bound).onComplete(ar -> {
             bound.cancel();
             Future<Void> after = graceful.isComplete() ? Future.succeededFuture() : forceCloseBroker();
-            after.onComplete(x -> {
+            after.compose(x -> telemetry == null ? Future.succeededFuture() : telemetry.stop()).onComplete(x -> {
                 LOG.info("Sluice stopped");
                 stoppedPromise.tryComplete();
             });

@@ -1,5 +1,8 @@
 package io.sluice.loadtest;
 
+import io.sluice.loadtest.scenario.TracingSideBySide;
+import io.vertx.core.json.JsonObject;
+
 import io.sluice.loadtest.report.Report;
 import io.sluice.loadtest.report.Machine;
 import io.sluice.loadtest.report.ResourceSampler;
@@ -44,8 +47,29 @@ public final class LoadTestMain {
         System.exit(run(scenario, options));
     }
 
-    /** Runs a scenario and writes its report; returns the exit code. */
+    /**
+     * Runs a scenario and writes its report; returns the exit code. {@code --tracing both}: the scenario off, then
+     * on, the comparison in the on run's report ({@link TracingSideBySide}); the worse exit code.
+     */
     public static int run(Scenario scenario, RunOptions options) {
+        if (RunOptions.BOTH.equals(options.tracing())) {
+            RunOptions offRun = TracingSideBySide.offRun(options);
+            int off = run(scenario, offRun, r -> { });
+            JsonObject offReport;
+            try {
+                offReport = new JsonObject(java.nio.file.Files.readString(offRun.out().resolve("report.json")));
+            } catch (java.io.IOException | RuntimeException e) {
+                offReport = new JsonObject();
+            }
+            JsonObject offJson = offReport;
+            int on = run(scenario, TracingSideBySide.onRun(options),
+                    r -> r.extra("tracing", TracingSideBySide.compare(offJson, r.toJson())));
+            return Math.max(off, on);
+        }
+        return run(scenario, options, r -> { });
+    }
+
+    private static int run(Scenario scenario, RunOptions options, java.util.function.Consumer<Report> beforeWrite) {
         Report report = new Report(scenario.name(), options.durationSeconds());
         report.extra("machine", Machine.describe());
         double loadBefore = Machine.loadAverage();
@@ -64,6 +88,7 @@ public final class LoadTestMain {
             }
         }
         report.extra("loadAverage", new io.vertx.core.json.JsonObject().put("start", loadBefore).put("end", Machine.loadAverage()));
+        beforeWrite.accept(report);
         try {
             Path file = report.write(options.out());
             System.out.println(report.toJson().encodePrettily());

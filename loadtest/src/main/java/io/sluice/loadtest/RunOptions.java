@@ -22,6 +22,10 @@ import java.util.Objects;
  *                           by side. When absent, {@code steady}, {@code hot-key}, {@code single-key} and
  *                           {@code slow-lambda} run both; every other scenario runs once with the engine's default
  *                           (adaptive) and writes no {@code batch.mode} at all; given, every scenario passes it on
+ * --tracing on|off|both     Sluice's {@code tracing} (end-to-end scenarios): {@code on} exports spans to an OTLP sink
+ *                           in the runner and the input records carry a {@code traceparent} (a traced upstream);
+ *                           {@code both} runs the scenario off, then on, and reports the CPU per event of each side
+ *                           by side ({@code tracing} in report.json; the off run's own report in OUT/tracing-off/)
  * </pre>
  *
  * @param scenario        scenario name
@@ -31,9 +35,10 @@ import java.util.Objects;
  * @param lambdaLatencyMs extra Lambda latency, or null
  * @param ordering        ordering mode, or null
  * @param batchMode       {@code fixed}, {@code adaptive} or {@code both}, or null for the scenario's default
+ * @param tracing         {@code on}, {@code off} or {@code both}, or null (off)
  */
 public record RunOptions(String scenario, Integer duration, Double rate, Path out, Long lambdaLatencyMs,
-                         String ordering, String batchMode) {
+                         String ordering, String batchMode, String tracing) {
 
     /** The batch mode of today's engine: batches close on {@code batch.maxRecords} or {@code batch.lingerMs}. */
     public static final String FIXED = "fixed";
@@ -46,7 +51,7 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
 
     public static final String USAGE = "usage: java -jar sluice-loadtest.jar --scenario NAME [--duration SECONDS] "
             + "[--rate MSG_PER_SEC] [--out DIR] [--lambda-latency-ms MS] [--ordering partition|key] "
-            + "[--batch-mode fixed|adaptive|both]  (--list: scenarios)";
+            + "[--batch-mode fixed|adaptive|both] [--tracing on|off|both]  (--list: scenarios)";
 
     public RunOptions {
         Objects.requireNonNull(scenario, "scenario");
@@ -54,6 +59,25 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
         if (batchMode != null && !FIXED.equals(batchMode) && !ADAPTIVE.equals(batchMode) && !BOTH.equals(batchMode)) {
             throw new IllegalArgumentException("--batch-mode: must be fixed, adaptive or both, got '" + batchMode + "'");
         }
+        if (tracing != null && !"on".equals(tracing) && !"off".equals(tracing) && !BOTH.equals(tracing)) {
+            throw new IllegalArgumentException("--tracing: must be on, off or both, got '" + tracing + "'");
+        }
+    }
+
+    /** Options without {@code --tracing}. */
+    public RunOptions(String scenario, Integer duration, Double rate, Path out, Long lambdaLatencyMs, String ordering,
+                      String batchMode) {
+        this(scenario, duration, rate, out, lambdaLatencyMs, ordering, batchMode, null);
+    }
+
+    /** True when Sluice runs with tracing on ({@code --tracing on}). */
+    public boolean tracingOn() {
+        return "on".equals(tracing);
+    }
+
+    /** The same options with {@code --tracing} set to {@code mode}. */
+    public RunOptions withTracing(String mode) {
+        return new RunOptions(scenario, duration, rate, out, lambdaLatencyMs, ordering, batchMode, mode);
     }
 
     /** Options without {@code --batch-mode}. */
@@ -73,22 +97,22 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
 
     /** The same options with another duration (a scenario's short version). */
     public RunOptions withDuration(int seconds) {
-        return new RunOptions(scenario, seconds, rate, out, lambdaLatencyMs, ordering, batchMode);
+        return new RunOptions(scenario, seconds, rate, out, lambdaLatencyMs, ordering, batchMode, tracing);
     }
 
     /** The same options writing to {@code dir} (one variant of a side-by-side run). */
     public RunOptions withOut(Path dir) {
-        return new RunOptions(scenario, duration, rate, dir, lambdaLatencyMs, ordering, batchMode);
+        return new RunOptions(scenario, duration, rate, dir, lambdaLatencyMs, ordering, batchMode, tracing);
     }
 
     /** The same options with another ordering (null: the scenario's). */
     public RunOptions withOrdering(String mode) {
-        return new RunOptions(scenario, duration, rate, out, lambdaLatencyMs, mode, batchMode);
+        return new RunOptions(scenario, duration, rate, out, lambdaLatencyMs, mode, batchMode, tracing);
     }
 
     /** The same options with one batch mode ({@code fixed}, {@code adaptive}, or null for the engine default). */
     public RunOptions withBatchMode(String mode) {
-        return new RunOptions(scenario, duration, rate, out, lambdaLatencyMs, ordering, mode);
+        return new RunOptions(scenario, duration, rate, out, lambdaLatencyMs, ordering, mode, tracing);
     }
 
     /**
@@ -121,6 +145,7 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
         Long lambdaLatency = null;
         String ordering = null;
         String batchMode = null;
+        String tracing = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -153,6 +178,12 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
                         throw new IllegalArgumentException("--batch-mode: must be fixed, adaptive or both, got '" + value + "'");
                     }
                 }
+                case "--tracing" -> {
+                    tracing = value.trim().toLowerCase(Locale.ROOT);
+                    if (!tracing.equals("on") && !tracing.equals("off") && !tracing.equals(BOTH)) {
+                        throw new IllegalArgumentException("--tracing: must be on, off or both, got '" + value + "'");
+                    }
+                }
                 default -> throw new IllegalArgumentException(name + ": unknown option");
             }
         }
@@ -162,7 +193,7 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
         if (out == null) {
             out = Path.of("target", "loadtest", scenario);
         }
-        return new RunOptions(scenario, duration, rate, out, lambdaLatency, ordering, batchMode);
+        return new RunOptions(scenario, duration, rate, out, lambdaLatency, ordering, batchMode, tracing);
     }
 
     private static long longIn(String name, String v, long min, long max) {

@@ -77,6 +77,7 @@ final class KafkaPollLoop {
     private final Set<TopicPartition> pausedOnes = new HashSet<>();
     private long nextEpoch = 1;
     private Thread thread;
+    private final io.sluice.tracing.PollTrace pollTrace;
 
     /**
      * @param closeTimeout how long closing the consumer may wait (leave the group, pending commits); bounded so a
@@ -91,6 +92,7 @@ final class KafkaPollLoop {
         this.revokeWaitMs = revokeWaitMs;
         this.pollTimeout = pollTimeout;
         this.closeTimeout = closeTimeout;
+        this.pollTrace = new io.sluice.tracing.PollTrace(io.sluice.tracing.Tracing.of(context.owner()), String.join(",", topics));
     }
 
     /** Starts the thread; the returned future completes once the consumer is created and subscribed. */
@@ -120,6 +122,7 @@ final class KafkaPollLoop {
             while (running) {
                 drainCommands();
                 ConsumerRecords<byte[], byte[]> records;
+                long pollStart = pollTrace.started();
                 try {
                     records = consumer.poll(pollTimeout);
                 } catch (WakeupException e) {
@@ -127,6 +130,7 @@ final class KafkaPollLoop {
                 }
                 if (!records.isEmpty()) {
                     Polled polled = convert(records);
+                    pollTrace.polled(pollStart, polled.records());
                     context.runOnContext(v -> listener.onRecords(polled));
                 }
             }

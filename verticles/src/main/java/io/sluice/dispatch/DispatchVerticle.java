@@ -56,6 +56,7 @@ public final class DispatchVerticle extends VerticleBase {
     private final Backoff backoff;
     private final CircuitBreaker breaker;
     private boolean stopped; // on this verticle's context, as are the runs
+    private io.sluice.tracing.DispatchTrace trace;
 
     /** The function answered with {@code X-Amz-Function-Error}: a failure for the breaker, with the answer. */
     private static final class FunctionError extends RuntimeException {
@@ -93,6 +94,8 @@ public final class DispatchVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        trace = new io.sluice.tracing.DispatchTrace(io.sluice.tracing.Tracing.of(vertx), settings.name(),
+                settings.lambda().functionName());
         MessageConsumer<Batch> c = vertx.eventBus().localConsumer(Addresses.dispatch(settings.name()), this::onBatch);
         return c.completion();
     }
@@ -149,9 +152,11 @@ public final class DispatchVerticle extends VerticleBase {
         private int deadLettered;
         private int invocations;
         private long firstFailureMs = -1;
+        private final io.sluice.tracing.DispatchTrace.Batch spans;
 
         Run(Batch batch) {
             this.batch = batch;
+            this.spans = trace.batch(batch.records());
             this.pending = new int[batch.slices().size()];
             this.sliceOf = new IdentityHashMap<>(batch.records().size() * 2);
             for (int i = 0; i < pending.length; i++) {
@@ -164,6 +169,10 @@ public final class DispatchVerticle extends VerticleBase {
         }
 
         Future<BatchOutcome> start() {
+            return spans.finish(run());
+        }
+
+        private Future<BatchOutcome> run() {
             if ("too-large".equals(batch.closeReason())) {
                 InRecord r = batch.records().get(0);
                 return deadLetter(batch.records(), "too-large",
@@ -180,7 +189,9 @@ public final class DispatchVerticle extends VerticleBase {
                 } else {
                     poison.add(r);
                     poisonReason = poisonReason == null ? problem : poisonReason;
-                    LOG.warn("pipeline={} poison record {}: {}; to the DLQ", settings.name(), r.coordinates(), problem);
+                    try (var log = spans.log(List.of(r))) {
+                        LOG.warn("pipeline={} poison record {}: {}; to the DLQ", settings.name(), r.coordinates(), problem);
+                    }
                 }
             }
             Future<Void> dead = poison.isEmpty() ? Future.succeededFuture() : deadLetter(poison, "poison", poisonReason, 0);
@@ -254,8 +265,12 @@ public final class DispatchVerticle extends VerticleBase {
         private Future<Void> attempt(List<InRecord> records, int attempt) {
             boolean probe = breaker != null && breaker.state() != CircuitBreakerState.CLOSED;
             long t0 = System.nanoTime();
+            io.opentelemetry.api.trace.Span span = spans.invoke(records, attempt);
             Future<InvokeResponse> call = breaker == null ? invoke(records, attempt) : breaker.execute(() -> invoke(records, attempt));
             return call.transform(ar -> {
+                spans.invoked(span, ar.succeeded() ? ar.result() : ar.cause() instanceof FunctionError fe ? fe.response : null,
+                        ar.cause(), ar.succeeded() ? "answered" : ar.cause() instanceof FunctionError
+                                ? FailureClass.FUNCTION_ERROR.label() : ErrorClassifier.classify(ar.cause()).label());
                 if (ar.succeeded()) {
                     invocations++;
                     return onAnswer(records, attempt, ar.result(), t0);
@@ -335,9 +350,11 @@ public final class DispatchVerticle extends VerticleBase {
                 (seen.add(orderGroup(r)) ? heads : rest).add(r);
             }
             noteFailure();
-            LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); each lane's first failure to the DLQ ({} record(s)), "
-                    + "{} record(s) behind them sent again", settings.name(), batch.range(), attempt, cls, message,
-                    heads.size(), rest.size());
+            try (var log = spans.log(heads)) {
+                LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); each lane's first failure to the DLQ ({} record(s)), "
+                        + "{} record(s) behind them sent again", settings.name(), batch.range(), attempt, cls, message,
+                        heads.size(), rest.size());
+            }
             return deadLetter(heads, cls, message, attempt).compose(v -> rest.isEmpty() ? Future.succeededFuture()
                     : attempt(rest, 1));
         }
@@ -352,15 +369,17 @@ public final class DispatchVerticle extends VerticleBase {
         private Future<Void> retryOrDeadLetter(List<InRecord> records, int attempt, String errorClass, String message) {
             noteFailure();
             if (attempt >= settings.retry().maxAttempts()) {
-                LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); {} record(s) to the DLQ", settings.name(),
-                        batch.range(), attempt, errorClass, message, records.size());
+                try (var log = spans.log(records)) {
+                    LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); {} record(s) to the DLQ", settings.name(),
+                            batch.range(), attempt, errorClass, message, records.size());
+                }
                 return deadLetter(records, errorClass, message, attempt);
             }
             long delay = backoff.delayMs(Math.max(1, attempt));
             LOG.debug("pipeline={} {} attempt {} failed ({}: {}); retry in {} ms", settings.name(), batch.range(), attempt,
                     errorClass, message, delay);
             metrics.retry();
-            return later(Math.max(1, delay), () -> attempt(records, attempt + 1));
+            return later(Math.max(1, delay), spans.retry(attempt, delay, errorClass, () -> attempt(records, attempt + 1)));
         }
 
         /** {@code next} after {@code delayMs}; a throw in it fails the returned future (compose), as does a stop. */
@@ -385,7 +404,7 @@ public final class DispatchVerticle extends VerticleBase {
             long now = System.currentTimeMillis();
             DeadLetterWriter.Failure f = new DeadLetterWriter.Failure(errorClass, message, attempts,
                     firstFailureMs < 0 ? now : firstFailureMs, now);
-            return dlq.write(context, records, f).onSuccess(v -> {
+            return spans.deadLetter(records.size(), errorClass, dlq.write(context, records, f)).onSuccess(v -> {
                 metrics.deadLettered(errorClass, records.size());
                 finalized(records, false);
             });

@@ -73,6 +73,7 @@ public final class IngestVerticle extends VerticleBase {
     private boolean stopping;
     private int inFlightRequests;
     private Promise<Void> drained;
+    private io.sluice.tracing.IngestTrace trace;
 
     /**
      * @param settings         the ingest settings
@@ -95,6 +96,7 @@ public final class IngestVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        trace = new io.sluice.tracing.IngestTrace(io.sluice.tracing.Tracing.of(vertx));
         Router router = Router.router(vertx);
         router.post(PATH).handler(this::receive);
         router.errorHandler(404, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 404, null,
@@ -207,15 +209,19 @@ public final class IngestVerticle extends VerticleBase {
         ParsedBody.Events events = (ParsedBody.Events) parsed;
         inFlightRequests++;
         String cid = correlationId;
-        produceAll(events, cid)
+        io.opentelemetry.api.trace.Span span = trace.start(ctx.request(), cid);
+        produceAll(events, trace.inject(span, deliveryOptions(cid)))
                 .onComplete(ar -> {
                     inFlightRequests--;
+                    IngestAnswer answer;
                     if (ar.succeeded()) {
-                        send(ctx, IngestAnswer.of(cid, ar.result()));
+                        answer = IngestAnswer.of(cid, ar.result());
                     } else { // not expected: every per-event failure is recovered into a result
                         LOG.warn("Ingest request {} failed", cid, ar.cause());
-                        send(ctx, IngestAnswer.refused(cid, 500, null, "internal error"));
+                        answer = IngestAnswer.refused(cid, 500, null, "internal error");
                     }
+                    send(ctx, answer);
+                    trace.end(span, answer.status(), events.size());
                     if (inFlightRequests == 0 && drained != null) {
                         drained.tryComplete();
                     }
@@ -227,8 +233,7 @@ public final class IngestVerticle extends VerticleBase {
      * with every event's result. When no producer answers that address (one that only serves
      * {@code sluice.produce}), each event is sent on its own instead.
      */
-    private Future<List<EventResult>> produceAll(ParsedBody.Events events, String correlationId) {
-        DeliveryOptions opts = deliveryOptions(correlationId);
+    private Future<List<EventResult>> produceAll(ParsedBody.Events events, DeliveryOptions opts) {
         return vertx.eventBus().<Object>request(Addresses.PRODUCE_BATCH, new ProduceBatch(events.events()), opts)
                 .map(reply -> batchResults(events, reply.body()))
                 .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS

@@ -51,6 +51,7 @@ public final class ProducerVerticle extends VerticleBase {
     private final Timer ackLatency;
     private TokenBucket bucket;
     private EventIntake intake;
+    private io.sluice.tracing.ProduceTrace trace;
     private boolean stopping;
     /** With {@code producer.spool.enabled}: the memory → spool → Kafka path; else null. */
     private SpoolCoordinator spool;
@@ -78,6 +79,7 @@ public final class ProducerVerticle extends VerticleBase {
     public Future<?> start() {
         bucket = TokenBucket.fromJson(settings.rate(), "producer.rate", System::nanoTime);
         intake = new EventIntake(settings, bucket);
+        trace = new io.sluice.tracing.ProduceTrace(io.sluice.tracing.Tracing.of(vertx));
         LocalCodec.registerAll(vertx, ProduceBatch.class, ProduceBatchReply.class);
         Gauge.builder("sluice.producer.inflight.messages", () -> intake.inFlightMessages()).register(registry);
         Gauge.builder("sluice.producer.inflight.bytes", () -> intake.inFlightBytes()).register(registry);
@@ -136,6 +138,7 @@ public final class ProducerVerticle extends VerticleBase {
         }
         String correlationId = msg.headers().get(CORRELATION_HEADER);
         ProduceDecision d = intake.decide(msg.body(), correlationId);
+        traced(msg, d);
         if (d instanceof ProduceDecision.Send send) {
             if (send.waitNanos() == 0) {
                 send(send.record(), outcome);
@@ -190,6 +193,7 @@ public final class ProducerVerticle extends VerticleBase {
                 continue;
             }
             ProduceDecision d = intake.decide(events.get(i), correlationId);
+            traced(msg, d);
             if (spooled != null && (d instanceof ProduceDecision.ToSpool || d instanceof ProduceDecision.Send s0 && s0.waitNanos() == 0)) {
                 spooled.add(d, outcome);
             } else if (!(d instanceof ProduceDecision.Send send)) {
@@ -300,6 +304,7 @@ public final class ProducerVerticle extends VerticleBase {
     /** The sender's completion of a record: gives back its in-flight share and answers (on the event loop). */
     private AsyncProducer.Completion completion(ProducerRecord<byte[], byte[]> record, long t0, Outcome outcome) {
         return (md, err) -> {
+            trace.acked(record, md, err);
             intake.release(record);
             if (err == null) {
                 ackLatency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
@@ -336,6 +341,15 @@ public final class ProducerVerticle extends VerticleBase {
             outcome.failed(r.answer(), r.detail());
         } else {
             rejectInvalid((ProduceDecision.Reject) d, correlationId, source, outcome);
+        }
+    }
+
+    /** The produce span of an event to send, or its trace context carried into a spooled record. */
+    private void traced(Message<Object> msg, ProduceDecision d) {
+        if (d instanceof ProduceDecision.Send s) {
+            trace.start(msg.headers(), s.record(), spool == null);
+        } else if (d instanceof ProduceDecision.ToSpool ts) {
+            trace.start(msg.headers(), ts.record(), false);
         }
     }
 

@@ -91,6 +91,7 @@ public final class Dispatcher {
   private final DedupeStore dedupe;
   private final DedupeGate gate;
   private final long defaultWaitMs;
+  private final io.sluice.lambda.trace.FunctionTracing tracing;
 
   /**
    * Every record claimed in {@code dedupe}; a lock without a known deadline lasts 60 s.
@@ -107,6 +108,13 @@ public final class Dispatcher {
    */
   public Dispatcher(RouteTable routes, Map<String, Target> targets, DedupeStore dedupe, boolean onlySuspects,
       long defaultLockMs) {
+    this(routes, targets, dedupe, onlySuspects, defaultLockMs, io.sluice.lambda.trace.FunctionTracing.OFF);
+  }
+
+  /** @param tracing the target calls' spans and {@code traceparent} (see {@link io.sluice.lambda.trace.FunctionTracing}) */
+  public Dispatcher(RouteTable routes, Map<String, Target> targets, DedupeStore dedupe, boolean onlySuspects,
+      long defaultLockMs, io.sluice.lambda.trace.FunctionTracing tracing) {
+    this.tracing = tracing;
     this.routes = routes;
     this.targets = Map.copyOf(targets);
     this.dedupe = dedupe;
@@ -133,7 +141,9 @@ public final class Dispatcher {
       targets.put(spec.name(), spec.type() == TargetSpec.Type.HTTP ? new HttpTarget(spec, http) : new LogTarget(spec.name()));
     }
     DedupeSettings d = config.dedupe();
-    return new Dispatcher(config.routes(), targets, store(d), d.onlySuspects(), d.lockMs());
+    return new Dispatcher(config.routes(), targets, store(d), d.onlySuspects(), d.lockMs(),
+        io.sluice.lambda.trace.FunctionTracing.start(
+            io.sluice.lambda.trace.TraceSettings.from(System.getenv(), System.getProperties())));
   }
 
   /** The store of {@code settings}' mode (the DynamoDB client over the JDK's URL connection). */
@@ -234,7 +244,8 @@ public final class Dispatcher {
     gate.admit(candidates, perTarget, failed, deadlineEpochMs);
 
     Map<String, CompletableFuture<Void>> calls = new LinkedHashMap<>();
-    perTarget.forEach((name, pending) -> calls.put(name, call(targets.get(name), pending)));
+    perTarget.forEach((name, pending) -> calls.put(name, tracing.call(name, headersOf(pending),
+        traceparent -> call(targets.get(name), pending, traceparent))));
     awaitAll(calls.values(), deadlineEpochMs);
 
     calls.forEach((name, future) -> {
@@ -251,8 +262,9 @@ public final class Dispatcher {
       for (Delivery p : pending) {
         RoutedRecord r = p.record();
         failed.add(r.id());
-        LOG.warn("target call failed topic={} partition={} offset={} correlationId={} target={} cause={}",
-            r.topic(), r.partition(), r.offset(), r.correlationId(), name, cause);
+        LOG.warn("target call failed topic={} partition={} offset={} correlationId={} traceId={} target={} cause={}",
+            r.topic(), r.partition(), r.offset(), r.correlationId(),
+            io.sluice.lambda.trace.FunctionTracing.traceId(p.source().headers()), name, cause);
       }
     });
 
@@ -263,6 +275,7 @@ public final class Dispatcher {
     }
     LOG.debug("dispatched records={} targets={} failed={} invalid={}", batch.records().size(), calls.size(),
         failures.size(), invalid.size());
+    tracing.flush();
     return new DispatchResponse(failures, invalid);
   }
 
@@ -289,11 +302,17 @@ public final class Dispatcher {
     return failures;
   }
 
-  private static CompletableFuture<Void> call(Target target, List<Delivery> pending) {
+  private static List<com.fasterxml.jackson.databind.JsonNode> headersOf(List<Delivery> pending) {
+    List<com.fasterxml.jackson.databind.JsonNode> headers = new ArrayList<>(pending.size());
+    pending.forEach(p -> headers.add(p.source().headers()));
+    return headers;
+  }
+
+  private static CompletableFuture<Void> call(Target target, List<Delivery> pending, String traceparent) {
     List<RoutedRecord> records = new ArrayList<>(pending.size());
     pending.forEach(p -> records.add(p.record()));
     try {
-      return target.deliver(records);
+      return target.deliver(records, traceparent);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

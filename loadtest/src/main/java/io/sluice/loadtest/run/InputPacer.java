@@ -54,6 +54,9 @@ public final class InputPacer implements AutoCloseable {
     private volatile double rate;
     private volatile boolean running = true;
     private volatile long sent;
+    /** Each record gets a sampled {@code traceparent} header (a traced upstream): tracing runs. */
+    private volatile boolean traceparents;
+    private final SplittableRandom traceRnd = new SplittableRandom(7); // apart from the keys' draws
 
     /**
      * Starts sending at once.
@@ -92,6 +95,18 @@ public final class InputPacer implements AutoCloseable {
         this.seq = new long[CODES.length][keys.trucks()];
         this.thread = new Thread(this::loop, "loadtest-input");
         thread.start();
+    }
+
+    /** From now on every record carries a random sampled {@code traceparent} ({@code on}), or none. */
+    public void traceparents(boolean on) {
+        traceparents = on;
+    }
+
+    /** A W3C {@code traceparent} with random trace and span ids, sampled. */
+    static String traceparent(SplittableRandom rnd) {
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        return "00-" + hex.toHexDigits(rnd.nextLong() | 1L) + hex.toHexDigits(rnd.nextLong()) + "-"
+                + hex.toHexDigits(rnd.nextLong() | 1L) + "-01";
     }
 
     /** The event id of the {@code n}-th event (1-based). */
@@ -161,6 +176,9 @@ public final class InputPacer implements AutoCloseable {
         byte[] value = (bad ? "not json {" + id : json).getBytes(StandardCharsets.UTF_8);
         RecordHeaders headers = new RecordHeaders();
         headers.add(ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
+        if (traceparents) {
+            headers.add("traceparent", traceparent(traceRnd).getBytes(StandardCharsets.UTF_8));
+        }
         if (bad) {
             synchronized (poison) {
                 poison.set((int) n);

@@ -84,6 +84,7 @@ public final class PipelineRun implements RunContext {
     private LocalLambdaServer lambda;
     private Admin admin;
     private InputPacer input;
+    private OtlpSink otlp;
     private long loadStartNanos;
     private final java.util.concurrent.ExecutorService backgroundLane = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "loadtest-background");
@@ -153,6 +154,9 @@ public final class PipelineRun implements RunContext {
         }
         faults.errorRate(spec.errorRate).throttleRate(spec.throttleRate);
 
+        if (spec.tracing) {
+            otlp = new OtlpSink();
+        }
         for (int i = 0; i < spec.processes; i++) {
             processes.add(SluiceProcess.prepare("sluice-" + (i + 1), dir, sluiceConfig(bootstrap, i), spec.jvmOptions));
         }
@@ -169,6 +173,7 @@ public final class PipelineRun implements RunContext {
         String prefix = "lt" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         input = new InputPacer(bootstrap, topic, prefix, spec.rate / 2, spec.poisonEvery, spec.keyDraw(),
                 spec.hotKeyShare != null, spec.inputProducerProps);
+        input.traceparents(spec.tracing);
         warmUp();
         loadStartNanos = System.nanoTime();
         CpuWindow.Snapshot cpuStart = cpuSnapshot();
@@ -360,6 +365,9 @@ public final class PipelineRun implements RunContext {
         report.extra("events", timeline.eventsJson());
         report.extra("sluiceProcesses", procs);
         report.extra("warmup", warmup);
+        if (otlp != null) {
+            report.extra("otlp", new JsonObject().put("requests", otlp.requests()).put("bytes", otlp.bytes()));
+        }
         if (cpu != null && o.accepted() > 0) {
             JsonObject perRecord = new JsonObject();
             cpu.forEach(e -> perRecord.put(e.getKey(), e.getValue() instanceof Number n
@@ -371,7 +379,7 @@ public final class PipelineRun implements RunContext {
         }
         report.extra("setup", new JsonObject().put("brokers", spec.brokers).put("replicationFactor", spec.replication)
                 .put("partitions", spec.partitions).put("processes", spec.processes).put("ordering", spec.ordering)
-                .put("batchMode", spec.batchMode)
+                .put("batchMode", spec.batchMode).put("tracing", spec.tracing)
                 .put("staticMembership", spec.staticMembership).put("lambdaLatencyMs", spec.lambdaLatencyMs)
                 .put("lambdaErrorRate", spec.errorRate).put("lambdaThrottleRate", spec.throttleRate)
                 .put("poisonEvery", spec.poisonEvery).put("trucks", spec.trucks).put("hotKeyShare", spec.hotKeyShare)
@@ -412,7 +420,8 @@ public final class PipelineRun implements RunContext {
                 .put("producer", new JsonObject().put("enabled", false).put("routing", new JsonObject().put("defaultTopic", topic)))
                 .put("generator", new JsonObject().put("enabled", false))
                 .put("status", new JsonObject().put("intervalMs", 10_000))
-                .put("pipelines", new JsonArray().add(pipelineJson(lambda.endpoint(), index)));
+                .put("pipelines", new JsonArray().add(pipelineJson(lambda.endpoint(), index)))
+                .put("tracing", otlp == null ? new JsonObject() : new JsonObject().put("enabled", true).put("endpoint", otlp.endpoint()));
     }
 
     /**
@@ -555,6 +564,9 @@ public final class PipelineRun implements RunContext {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (otlp != null) {
+            otlp.close();
         }
     }
 

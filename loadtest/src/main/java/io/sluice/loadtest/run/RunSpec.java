@@ -24,6 +24,8 @@ public final class RunSpec {
     final boolean staticMembership;
     final String ordering;
     final String batchMode;
+    /** Sluice's tracing on: spans to the runner's OTLP sink, input records with a {@code traceparent}. */
+    final boolean tracing;
     final long lambdaLatencyMs;
     final double errorRate;
     final double throttleRate;
@@ -50,6 +52,7 @@ public final class RunSpec {
         staticMembership = b.staticMembership;
         ordering = b.ordering;
         batchMode = b.batchMode;
+        tracing = b.tracing;
         lambdaLatencyMs = b.lambdaLatencyMs;
         errorRate = b.errorRate;
         throttleRate = b.throttleRate;
@@ -164,6 +167,7 @@ public final class RunSpec {
         private boolean staticMembership;
         private String ordering = "partition";
         private String batchMode;
+        private boolean tracing;
         private long lambdaLatencyMs;
         private double errorRate;
         private double throttleRate;
@@ -209,6 +213,8 @@ public final class RunSpec {
         }
 
         public Builder lambdaLatencyMs(long ms) { lambdaLatencyMs = ms; return this; }
+        /** Sluice's {@code tracing} on (see {@link RunSpec#tracing}). */
+        public Builder tracing(boolean on) { tracing = on; return this; }
         public Builder errors(double errors, double throttles) { errorRate = errors; throttleRate = throttles; return this; }
         /** Every {@code n}-th event is not JSON (0 = none). */
         public Builder poisonEvery(int n) { poisonEvery = n; return this; }

@@ -44,7 +44,8 @@ public final class EndToEndScenarios {
 
     static RunSpec.Builder base(String name, RunOptions o, double rate, int seconds) {
         return RunSpec.builder(name).rate(o.rateOr(rate)).loadSeconds(o.durationOr(seconds)).ordering(o.ordering())
-                .batchMode(o.batchMode()).lambdaLatencyMs(o.lambdaLatencyMs() == null ? 0 : o.lambdaLatencyMs());
+                .batchMode(o.batchMode()).lambdaLatencyMs(o.lambdaLatencyMs() == null ? 0 : o.lambdaLatencyMs())
+                .tracing(o.tracingOn());
     }
 
     static PipelineScenario steady() {

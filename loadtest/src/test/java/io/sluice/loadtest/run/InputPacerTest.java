@@ -34,4 +34,14 @@ class InputPacerTest {
         assertThat(InputPacer.truckId(4_999)).isEqualTo("T-05000");
         assertThat(InputPacer.sampleHotKey()).isEqualTo("400:T-00001");
     }
+
+    @Test
+    void aTracedInputRecordsTraceparentIsAValidSampledW3cHeaderWithFreshIds() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        String a = InputPacer.traceparent(rnd);
+        String b = InputPacer.traceparent(rnd);
+        assertThat(a).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01").isNotEqualTo(b);
+        assertThat(a.substring(3, 35)).isNotEqualTo("0".repeat(32));
+        assertThat(a.substring(36, 52)).isNotEqualTo("0".repeat(16));
+    }
 }

@@ -33,10 +33,18 @@ public final class HttpTarget implements Target {
 
   @Override
   public CompletableFuture<Void> deliver(List<RoutedRecord> records) {
-    HttpRequest request = HttpRequest.newBuilder(spec.url())
+    return deliver(records, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> deliver(List<RoutedRecord> records, String traceparent) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(spec.url())
         .timeout(spec.timeout())
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(RoutedRecordsJson.toJsonArray(records)))
+        .header("Content-Type", "application/json");
+    if (traceparent != null) {
+      b.header("traceparent", traceparent);
+    }
+    HttpRequest request = b.POST(HttpRequest.BodyPublishers.ofByteArray(RoutedRecordsJson.toJsonArray(records)))
         .build();
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .handle((response, error) -> {
