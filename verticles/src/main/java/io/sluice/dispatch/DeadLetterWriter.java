@@ -56,7 +56,7 @@ public final class DeadLetterWriter {
     private final int maxRedrives;
     private final String parkingTopic;
     /** Headers this writer sets; copies from an earlier trip through the DLQ are dropped, not doubled. */
-    private static final java.util.Set<String> OWN_HEADERS = java.util.Set.of(H_SOURCE_TOPIC, H_SOURCE_PARTITION,
+    public static final java.util.Set<String> DLQ_HEADERS = java.util.Set.of(H_SOURCE_TOPIC, H_SOURCE_PARTITION,
             H_SOURCE_OFFSET, H_ERROR_CLASS, H_ERROR_MESSAGE, H_ATTEMPTS, H_FIRST_FAILURE, H_LAST_FAILURE,
             RedriveAttempts.H_PARKED);
 
@@ -181,7 +181,7 @@ public final class DeadLetterWriter {
         RecordHeaders h = new RecordHeaders();
         int redriveAttempt = 0;
         for (InRecord.Header orig : r.headers()) {
-            if (OWN_HEADERS.contains(orig.name())) {
+            if (DLQ_HEADERS.contains(orig.name())) {
                 continue;
             }
             if (RedriveAttempts.H_REDRIVE_ATTEMPT.equals(orig.name())) {
