@@ -29,9 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,8 +68,7 @@ final class OpsItSupport implements AutoCloseable {
     }
 
     static OpsItSupport start(Path dir) throws Exception {
-        JsonObject c = localJson();
-        c.getJsonObject("status").put("intervalMs", 0);
+        JsonObject c = io.sluice.launcher.TestConfigs.local(); // conf/local.json, status line off, free ports
         c.getJsonObject("ingest").put("enabled", false);
         c.getJsonObject("generator").put("enabled", false);
         JsonObject p = c.getJsonArray("pipelines").getJsonObject(0);
@@ -92,21 +89,6 @@ final class OpsItSupport implements AutoCloseable {
         Path file = dir.resolve("ops.json");
         Files.writeString(file, ops.encodePrettily());
         return new OpsItSupport(vertx, sluice, file);
-    }
-
-    static JsonObject localJson() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("conf"))) {
-            p = p.getParent();
-        }
-        if (p == null) {
-            throw new IllegalStateException("conf/ not found above " + Path.of("").toAbsolutePath());
-        }
-        try {
-            return new JsonObject(Files.readString(p.resolve("conf").resolve("local.json")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The pipeline's function: delivers the given codes to the sink, answers every other code as invalid. */

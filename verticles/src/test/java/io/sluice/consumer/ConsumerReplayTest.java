@@ -87,6 +87,25 @@ class ConsumerReplayTest {
         assertThat(verticle.inFlightRecords()).as("the old tracker would have dropped them as a re-fetch").isEqualTo(3);
     }
 
+    /** A rebalance after the replay: the revocation never commits the old position over the replayed target. */
+    @Test
+    void aRevocationAfterTheReplayLeavesTheTargetCommittedForTheNextOwner() throws Exception {
+        var replay = verticle.replay(earliest(5_000)).toCompletionStage().toCompletableFuture();
+        await().atMost(SOON).until(() -> verticle.pauseReasons().toCompletionStage().toCompletableFuture().get()
+                .contains(PauseState.Reason.REPLAY));
+        complete(List.copyOf(polled)); // final during the replay: only the replay's own commit on the poll thread has 3
+        replay.get(10, TimeUnit.SECONDS);
+        assertThat(consumer.lastCommitted.get(TP)).isZero();
+        java.util.concurrent.atomic.AtomicReference<Long> atRelease = new java.util.concurrent.atomic.AtomicReference<>();
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of()); // onPartitionsRevoked commits the final offsets before the release
+            atRelease.set(consumer.lastCommitted.get(TP));
+        });
+        await().atMost(SOON).until(() -> atRelease.get() != null);
+        assertThat(atRelease.get()).as("what the next owner starts from").isZero();
+        assertThat(consumer.committed(java.util.Set.of(TP)).get(TP).offset()).isZero();
+    }
+
     @Test
     void recordsThatDoNotBecomeFinalInTimeMoveNothingAndTheConsumerResumes() throws Exception {
         assertThatThrownBy(() -> verticle.replay(earliest(300)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
