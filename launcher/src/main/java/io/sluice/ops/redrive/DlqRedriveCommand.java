@@ -89,6 +89,7 @@ public final class DlqRedriveCommand implements OpsCommand {
         if (sel.dlqTopic().equals(sel.toTopic())) {
             throw new ConfigException("--to-topic", "must not be the DLQ topic itself");
         }
+        quietKafkaClients();
         env.err().println("dlq redrive" + (dry ? " (dry run)" : "") + ": selection " + sel.id() + " "
                 + sel.toJson().encode() + ", progress group " + sel.progressGroup());
         RedriveRun.Result r = new RedriveRun(config.kafka(), env.err()).run(sel,
@@ -99,6 +100,13 @@ public final class DlqRedriveCommand implements OpsCommand {
                     + (r.failure() == null ? "ok" : "FAILED: " + r.failure()));
         }
         return r.failure() == null ? OK : FAILED;
+    }
+
+    /** The Kafka clients' connection WARNs (one a second while a broker is unreachable) are not for a terminal. */
+    private static void quietKafkaClients() {
+        if (org.slf4j.LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     private static PipelineSettings pipeline(List<PipelineSettings> all, String name) {

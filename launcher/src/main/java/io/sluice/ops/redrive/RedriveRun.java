@@ -67,9 +67,19 @@ final class RedriveRun {
         RedriveTally tally = new RedriveTally();
         Map<TopicPartition, Long> start = new HashMap<>();
         Map<TopicPartition, Long> end = new HashMap<>();
-        try (Admin admin = Admin.create(kafka.clientConfig(Map.of("request.timeout.ms", "15000"), Map.of()))) {
-            TopicDescription dlq = admin.describeTopics(List.of(sel.dlqTopic())).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(sel.dlqTopic());
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of("request.timeout.ms", "15000",
+                "default.api.timeout.ms", "15000"), Map.of()))) {
+            TopicDescription dlq;
+            try {
+                dlq = admin.describeTopics(List.of(sel.dlqTopic())).allTopicNames().get(20, TimeUnit.SECONDS)
+                        .get(sel.dlqTopic());
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                Throwable c = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+                throw new IllegalStateException(c instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException
+                        ? "the DLQ topic " + sel.dlqTopic() + " does not exist (--dlq-topic, pipelines[].dlqTopic)"
+                        : "Kafka at " + kafka.bootstrapServers() + " did not describe " + sel.dlqTopic() + " within 20 s ("
+                        + c.getClass().getSimpleName() + "; check kafka.bootstrapServers and the TLS settings of --config)");
+            }
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             dlq.partitions().forEach(p -> {
