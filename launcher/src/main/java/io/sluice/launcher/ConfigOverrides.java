@@ -26,6 +26,10 @@ public final class ConfigOverrides {
     private static final java.util.Set<String> RESERVED = java.util.Set.of("SLUICE_CONFIG", "SLUICE_KAFKA_CLASSPATH",
             "SLUICE_ADMIN_TOKEN", "SLUICE_LOG_FORMAT");
 
+    /** System properties of the build and the tools that are not config paths ({@code sluice.test.*} neither). */
+    private static final java.util.Set<String> NOT_CONFIG = java.util.Set.of("sluice.jar", "sluice.ec2.jar",
+            "sluice.kafka.classpath", "sluice.log.format"); // build and tool properties; logback's log-format switch
+
     private ConfigOverrides() {
     }
 
@@ -40,8 +44,8 @@ public final class ConfigOverrides {
         }
         for (Map.Entry<String, ?> e : new TreeMap<>(sys).entrySet()) {
             String name = e.getKey();
-            if (name.startsWith(SYS_PREFIX) && e.getValue() != null && !name.equals("sluice.jar")
-                    && !name.equals("sluice.kafka.classpath") && !name.equals("sluice.log.format")) { // logback's switch
+            if (name.startsWith(SYS_PREFIX) && e.getValue() != null && !NOT_CONFIG.contains(name)
+                    && !name.startsWith(SYS_PREFIX + "test.")) {
                 set(out, name.substring(SYS_PREFIX.length()).split("\\."), String.valueOf(e.getValue()), name, true);
             }
         }

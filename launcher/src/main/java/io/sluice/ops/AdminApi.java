@@ -12,13 +12,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * A running instance's admin API, for commands that act on it: {@code --admin http://127.0.0.1:8081} (default) and
+ * A running instance's admin API, for commands that act on it: {@code --admin http://127.0.0.1:8080} (default, the admin server's default port) and
  * the bearer token from the environment variable {@value #TOKEN_ENV} (never an argument: it would show in {@code ps}).
  * Blocking: commands run on their own thread, never on an event loop.
  */
 public final class AdminApi {
     public static final String TOKEN_ENV = "SLUICE_ADMIN_TOKEN";
-    public static final String DEFAULT_URL = "http://127.0.0.1:8081";
+    public static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
     private final URI base;
     private final String token;

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Test configurations derived from the shipped {@code conf/local.json}, so tests exercise what users run. */
-final class TestConfigs {
+public final class TestConfigs {
     private TestConfigs() {
     }
 
@@ -24,7 +24,7 @@ final class TestConfigs {
     }
 
     /** conf/local.json with the status line off and free ports (tests may run beside a local run). */
-    static JsonObject local() {
+    public static JsonObject local() {
         try {
             JsonObject c = new JsonObject(Files.readString(confDir().resolve("local.json")));
             c.getJsonObject("status").put("intervalMs", 0);

@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /metrics} (Prometheus text), {@code GET /api/status} (JSON)</li>
  *   <li>bearer token required: {@code POST /api/consumer/pause}, {@code POST /api/consumer/resume}
  *       ({@code ?pipeline=} or body {@code {"pipeline":…}}; all pipelines when absent),
- *       {@code PUT /api/producer/rate}, {@code PUT /api/batch}, {@code PUT /api/concurrency}, {@code PUT /api/generator}</li>
+ *       {@code PUT /api/producer/rate}, {@code PUT /api/batch}, {@code PUT /api/concurrency}, {@code PUT /api/generator},
+ *       {@code POST /api/pipelines/{name}/replay} ({@link ReplayEndpoint})</li>
  *   <li>{@code GET /} the dashboard (classpath {@code webroot/})</li>
  * </ul>
  * Errors are JSON {@code {"status":…,"error":…,"field":…}}: 400 bad body, 401/403 auth, 404 unknown path,
@@ -170,6 +171,8 @@ public final class AdminHttpVerticle extends VerticleBase {
         r.put("/api/batch").handler(body).handler(auth).handler(this::batchSettings);
         r.put("/api/concurrency").handler(body).handler(auth).handler(this::concurrency);
         r.put("/api/generator").handler(body).handler(auth).handler(this::generatorRate);
+        ReplayEndpoint replay = new ReplayEndpoint(byName);
+        r.post("/api/pipelines/:name/replay").handler(body).handler(auth).handler(ctx -> replay.handle(ctx, this::onContext));
 
         r.get("/").handler(ctx -> ctx.reroute("/index.html"));
         r.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setDirectoryListing(false));

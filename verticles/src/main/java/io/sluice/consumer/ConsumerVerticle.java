@@ -202,6 +202,9 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
 
     /** Asynchronous commit of every partition whose final prefix moved; at most one commit in flight. */
     private void commit() {
+        if (pause.reasons().contains(PauseState.Reason.REPLAY)) {
+            return; // the replay commits on the consumer thread; a commit queued behind its seek would undo it
+        }
         if (commitInFlight) {
             commitAgain = true;
             return;
@@ -350,6 +353,54 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         }
         out.sort(java.util.Comparator.comparing(PartitionStatus::topic).thenComparing(PartitionStatus::partition));
         return out;
+    }
+
+    /**
+     * Moves this instance's partitions (see {@link ReplayRequest}). A dry run answers the plan. A real one pauses
+     * intake, waits (bounded by {@code drainTimeoutMs}) until every in-flight record is final, then on the consumer
+     * thread commits, seeks, commits the targets and starts new epochs ({@link ReplaySeek}), and resumes. When the
+     * records in flight do not become final in time nothing is moved and the answer fails.
+     */
+    public Future<ReplayPlan> replay(ReplayRequest req) {
+        Promise<ReplayPlan> result = Promise.promise();
+        context.runOnContext(v -> {
+            if (loop == null || loop.ended()) {
+                result.fail(new IllegalStateException("the consumer is not running"));
+            } else if (req.dryRun()) {
+                Map<TopicPartition, Long> committed = new HashMap<>();
+                tracker.assigned().forEach(tp -> committed.put(tp, tracker.get(tp).committed()));
+                Future.fromCompletionStage(loop.call(c -> ReplaySeek.plan(c, req, committed)), context).onComplete(result);
+            } else if (pause.reasons().contains(PauseState.Reason.REPLAY)) {
+                result.fail(new IllegalStateException("a replay is already running"));
+            } else {
+                applyPause(pause.set(PauseState.Reason.REPLAY, true));
+                // once this no-op ran on the consumer thread the pause holds, and every earlier poll is in the tracker
+                Future.fromCompletionStage(loop.call(c -> null), context)
+                        .compose(x -> {
+                            Promise<Void> drained = Promise.promise();
+                            awaitDrained(System.currentTimeMillis() + req.drainTimeoutMs(), drained);
+                            return drained.future();
+                        })
+                        .compose(x -> {
+                            if (tracker.pending() > 0) {
+                                return Future.failedFuture(new IllegalStateException(tracker.pending() + " record(s) in "
+                                        + "flight did not become final within " + req.drainTimeoutMs() + " ms; nothing moved"));
+                            }
+                            Map<TopicPartition, Long> finals = tracker.commitPositions(tracker.assigned());
+                            return Future.fromCompletionStage(loop.call(c -> ReplaySeek.seek(c, req, finals,
+                                    loop::renewEpochs)), context);
+                        })
+                        .map(done -> {
+                            onAssigned(done.epochAndTarget()); // fresh tracking from the targets, under the new epochs
+                            LOG.info("pipeline={} replayed to {}: {} record(s) to be delivered again", settings.name(),
+                                    req.to().configName(), done.plan().redelivered());
+                            return done.plan();
+                        })
+                        .onComplete(ar -> applyPause(pause.set(PauseState.Reason.REPLAY, false)))
+                        .onComplete(result);
+            }
+        });
+        return result.future();
     }
 
     /** Why the consumer is paused (empty when running). */

@@ -316,6 +316,20 @@ final class KafkaPollLoop {
         };
     }
 
+    /**
+     * New assignment epochs for {@code partitions} (a replay moved them): records and completions of the old epoch
+     * are stale from now on. Consumer thread only (inside {@link #call}).
+     */
+    Map<TopicPartition, Long> renewEpochs(Set<TopicPartition> partitions) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            long epoch = nextEpoch++;
+            epochs.put(tp, epoch);
+            out.put(tp, epoch);
+        }
+        return out;
+    }
+
     /** Stops polling, closes the consumer (leaving the group); completes when closed. */
     public CompletableFuture<Void> close() {
         running = false;

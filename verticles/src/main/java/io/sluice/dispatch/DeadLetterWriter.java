@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * {@code sluice-first-failure-ms}, {@code sluice-last-failure-ms}. A failed write is retried with
  * capped backoff until it succeeds: a record never becomes final before it is in the DLQ.
  *
+ * <p>Redriven records ({@link RedriveAttempts}): the {@code sluice-redrive-*} headers are copied as they are (the
+ * redrive increased the attempt when it re-produced the record); headers this writer adds are never doubled (a
+ * record dead-lettered before carries new ones). A record whose redrive attempt is {@code >= redrive.maxAttempts}
+ * goes to the parking topic instead, with {@code sluice-parked}.
+ *
  * <p>While the DLQ topic is unavailable the log stays bounded: one WARN when the outage starts, then at most
  * one summary WARN per {@value #SUMMARY_INTERVAL_MS} ms ("DLQ topic X unavailable for N s: K record(s)
  * waiting, last error …"), and one INFO when every waiting record is written; single attempts are logged at
@@ -48,6 +53,12 @@ public final class DeadLetterWriter {
     private final LongSupplier clock;
     private final long summaryIntervalMs;
     private final DlqOutage outage;
+    private final int maxRedrives;
+    private final String parkingTopic;
+    /** Headers this writer sets; copies from an earlier trip through the DLQ are dropped, not doubled. */
+    public static final java.util.Set<String> DLQ_HEADERS = java.util.Set.of(H_SOURCE_TOPIC, H_SOURCE_PARTITION,
+            H_SOURCE_OFFSET, H_ERROR_CLASS, H_ERROR_MESSAGE, H_ATTEMPTS, H_FIRST_FAILURE, H_LAST_FAILURE,
+            RedriveAttempts.H_PARKED);
 
     /** The least time between two WARN lines of one writer about an unavailable DLQ topic. */
     public static final long SUMMARY_INTERVAL_MS = 30_000;
@@ -69,13 +80,25 @@ public final class DeadLetterWriter {
 
     /** @param backoff between the attempts of one record's write (its cap bounds the wait) */
     public DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff) {
-        this(vertx, producer, topic, backoff, SUMMARY_INTERVAL_MS, System::currentTimeMillis);
+        this(vertx, producer, topic, backoff, RedriveSettings.DEFAULTS);
+    }
+
+    /** @param redrive where records that failed after their last redrive go ({@code pipelines[].redrive}) */
+    public DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff, RedriveSettings redrive) {
+        this(vertx, producer, topic, backoff, SUMMARY_INTERVAL_MS, System::currentTimeMillis, redrive);
     }
 
     /** For tests: another summary interval, and the clock it is measured on. */
     DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff, long summaryIntervalMs,
                      LongSupplier clock) {
+        this(vertx, producer, topic, backoff, summaryIntervalMs, clock, RedriveSettings.DEFAULTS);
+    }
+
+    private DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff, long summaryIntervalMs,
+                             LongSupplier clock, RedriveSettings redrive) {
         this.vertx = vertx;
+        this.maxRedrives = redrive.maxAttempts();
+        this.parkingTopic = redrive.parkingTopicFor(topic);
         this.producer = producer;
         this.topic = topic;
         this.backoff = backoff;
@@ -156,8 +179,22 @@ public final class DeadLetterWriter {
 
     private ProducerRecord<byte[], byte[]> toDlq(InRecord r, Failure f) {
         RecordHeaders h = new RecordHeaders();
+        int redriveAttempt = 0;
         for (InRecord.Header orig : r.headers()) {
+            if (DLQ_HEADERS.contains(orig.name())) {
+                continue;
+            }
+            if (RedriveAttempts.H_REDRIVE_ATTEMPT.equals(orig.name())) {
+                redriveAttempt = RedriveAttempts.attemptOf(orig.value());
+            }
             h.add(orig.name(), orig.value());
+        }
+        boolean park = RedriveAttempts.parked(redriveAttempt, maxRedrives);
+        if (park) {
+            h.add(RedriveAttempts.H_PARKED, utf8("failed again after redrive attempt " + redriveAttempt + " of "
+                    + maxRedrives));
+            LOG.info("{} failed after redrive attempt {} of {}: parked in {}", r.coordinates(), redriveAttempt, maxRedrives,
+                    parkingTopic);
         }
         h.add(H_SOURCE_TOPIC, utf8(r.topic()));
         h.add(H_SOURCE_PARTITION, utf8(Integer.toString(r.partition())));
@@ -167,7 +204,7 @@ public final class DeadLetterWriter {
         h.add(H_ATTEMPTS, utf8(Integer.toString(f.attempts())));
         h.add(H_FIRST_FAILURE, utf8(Long.toString(f.firstFailureMs())));
         h.add(H_LAST_FAILURE, utf8(Long.toString(f.lastFailureMs())));
-        return new ProducerRecord<>(topic, null, null, r.key(), r.value(), h);
+        return new ProducerRecord<>(park ? parkingTopic : topic, null, null, r.key(), r.value(), h);
     }
 
     private static byte[] utf8(String s) {

@@ -187,7 +187,8 @@ public final class Pipeline {
 
     private Future<Void> deployIncarnation(Incarnation inc, PipelineClients c) {
         inc.dlq = new DeadLetterWriter(vertx, inc.dlqProducer, settings.dlqTopic(),
-                new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current()));
+                new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current()),
+                settings.redrive());
         KafkaEventPayload payloads = new KafkaEventPayload(c.bootstrapServers(), null);
         inc.breaker = settings.breaker().enabled() ? newBreaker(inc) : null;
         inc.batching = new BatchingVerticle(settings.batching());

@@ -32,13 +32,14 @@ import java.util.Map;
  * @param breaker              circuit breaker around the Lambda call
  * @param validateJson         dead-letter records whose value is not a JSON object before invoking (poison records)
  * @param restart              what happens after a fatal consumer error
+ * @param redrive              where records failing again after a {@code dlq redrive} go ({@code redrive})
  */
 public record PipelineSettings(String name, List<String> topics, String groupId, Ordering ordering, int lanes,
                                BatchSettings batch, int inFlightMaxRecords, long inFlightMaxBytes, double resumeRatio,
                                RetrySettings retry, LambdaSettings lambda, String dlqTopic, long commitIntervalMs,
                                long revokeTimeoutMs, long shutdownTimeoutMs, int dispatchInstances,
                                Map<String, String> consumerProperties, BreakerSettings breaker, boolean validateJson,
-                               RestartSettings restart) {
+                               RestartSettings restart, io.sluice.dispatch.RedriveSettings redrive) {
 
     public PipelineSettings {
         topics = List.copyOf(topics);
@@ -98,11 +99,12 @@ public record PipelineSettings(String name, List<String> topics, String groupId,
     private static final Key<Boolean> VALIDATE_JSON = Key.bool("validateJson", true,
             "dead-letter records whose value is not a JSON object before invoking (poison records)");
     private static final Key<Cfg> RESTART = Key.object("restart", RestartSettings.SECTION);
+    private static final Key<Cfg> REDRIVE = Key.object("redrive", io.sluice.dispatch.RedriveSettings.SECTION);
     /** One element of {@code pipelines}. */
     public static final Section SECTION = Section.of("consumer pipelines: topics -> group -> batching -> one function; "
                     + "each isolated (own group, function, batching)", NAME, TOPICS, GROUP_ID, ORDERING, LANES, BATCH,
             IN_FLIGHT, RETRY, LAMBDA, DLQ_TOPIC, COMMIT_INTERVAL_MS, REVOKE_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
-            DISPATCH_INSTANCES, KAFKA, BREAKER, VALIDATE_JSON, RESTART);
+            DISPATCH_INSTANCES, KAFKA, BREAKER, VALIDATE_JSON, RESTART, REDRIVE);
 
     public static PipelineSettings from(Cfg c) {
         String name = c.get(NAME);
@@ -133,6 +135,7 @@ public record PipelineSettings(String name, List<String> topics, String groupId,
         BreakerSettings breaker = BreakerSettings.from(c.get(BREAKER));
         boolean validateJson = c.get(VALIDATE_JSON);
         RestartSettings restart = RestartSettings.from(c.get(RESTART));
+        io.sluice.dispatch.RedriveSettings redrive = io.sluice.dispatch.RedriveSettings.from(c.get(REDRIVE));
         c.done();
         if (maxRecords < batch.maxRecords()) {
             throw new ConfigException(c.key("inFlight.maxRecords"),
@@ -140,12 +143,12 @@ public record PipelineSettings(String name, List<String> topics, String groupId,
         }
         return new PipelineSettings(name, topics, group, ordering, lanes, batch, maxRecords, maxBytes, resume, retry,
                 lambda, dlq, commitInterval, revokeTimeout, shutdownTimeout, dispatchInstances, props, breaker, validateJson,
-                restart);
+                restart, redrive);
     }
 
     public PipelineSettings withLambda(LambdaSettings l) {
         return new PipelineSettings(name, topics, groupId, ordering, lanes, batch, inFlightMaxRecords, inFlightMaxBytes,
                 resumeRatio, retry, l, dlqTopic, commitIntervalMs, revokeTimeoutMs, shutdownTimeoutMs,
-                dispatchInstances, consumerProperties, breaker, validateJson, restart);
+                dispatchInstances, consumerProperties, breaker, validateJson, restart, redrive);
     }
 }

@@ -227,4 +227,50 @@ class DeadLetterWriterTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(w.health()).isEqualTo(new DeadLetterWriter.Health(true, 0, -1, null)));
     }
+
+    private static InRecord redriven(long offset, List<InRecord.Header> headers) {
+        return new InRecord("t", 0, offset, 1_000, "CreateTime", ("k" + offset).getBytes(StandardCharsets.UTF_8),
+                ("{\"n\":" + offset + "}").getBytes(StandardCharsets.UTF_8), headers, 1, 0);
+    }
+
+    private static InRecord.Header h(String name, String value) {
+        return new InRecord.Header(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A redriven record that fails again: back to the DLQ with its redrive id and attempt (one header each, not
+     * doubled), the headers of its earlier DLQ trip replaced by this failure's; at the last attempt to the parking topic.
+     */
+    @Test
+    void aRedrivenRecordFailingAgainKeepsItsRedriveHeadersAndIsParkedAtTheLastAttempt() throws Exception {
+        mock.failing = false;
+        DeadLetterWriter w = new DeadLetterWriter(vertx, producer, DLQ, new Backoff(1, 5, new Random(7)),
+                new RedriveSettings(2, null, "audit"));
+        Context ctx = vertx.getOrCreateContext();
+        List<InRecord.Header> first = List.of(h("app", "x"), h(RedriveAttempts.H_REDRIVE_ID, "rd-1"),
+                h(RedriveAttempts.H_REDRIVE_ATTEMPT, "1"), h(DeadLetterWriter.H_ERROR_CLASS, "stale"));
+        List<InRecord.Header> second = List.of(h("app", "x"), h(RedriveAttempts.H_REDRIVE_ID, "rd-2"),
+                h(RedriveAttempts.H_REDRIVE_ATTEMPT, "2"));
+        writeOn(ctx, w, List.of(redriven(5, first), redriven(6, second), redriven(7, List.of())))
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(mock.history()).hasSize(3);
+        ProducerRecord<byte[], byte[]> again = mock.history().stream().filter(r -> "5".equals(header(r, DeadLetterWriter.H_SOURCE_OFFSET))).findFirst().orElseThrow();
+        assertThat(again.topic()).isEqualTo(DLQ);
+        assertThat(header(again, RedriveAttempts.H_REDRIVE_ID)).isEqualTo("rd-1");
+        assertThat(header(again, RedriveAttempts.H_REDRIVE_ATTEMPT)).isEqualTo("1");
+        assertThat(header(again, "app")).isEqualTo("x");
+        assertThat(again.headers().headers(DeadLetterWriter.H_ERROR_CLASS)).hasSize(1);
+        assertThat(header(again, DeadLetterWriter.H_ERROR_CLASS)).isEqualTo("function-error");
+        assertThat(again.headers().headers(RedriveAttempts.H_REDRIVE_ATTEMPT)).hasSize(1);
+
+        ProducerRecord<byte[], byte[]> parked = mock.history().stream().filter(r -> "6".equals(header(r, DeadLetterWriter.H_SOURCE_OFFSET))).findFirst().orElseThrow();
+        assertThat(parked.topic()).isEqualTo(DLQ + "-parking");
+        assertThat(header(parked, RedriveAttempts.H_PARKED)).isEqualTo("failed again after redrive attempt 2 of 2");
+        assertThat(header(parked, RedriveAttempts.H_REDRIVE_ATTEMPT)).isEqualTo("2");
+
+        ProducerRecord<byte[], byte[]> plain = mock.history().stream().filter(r -> "7".equals(header(r, DeadLetterWriter.H_SOURCE_OFFSET))).findFirst().orElseThrow();
+        assertThat(plain.topic()).isEqualTo(DLQ);
+        assertThat(header(plain, RedriveAttempts.H_REDRIVE_ATTEMPT)).isNull();
+    }
 }
