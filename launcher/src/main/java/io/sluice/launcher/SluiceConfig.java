@@ -25,7 +25,7 @@ import java.util.Set;
 public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, LocalLambdaSettings localLambda,
                            ProducerSettings producer, GeneratorSettings generator, List<PipelineSettings> pipelines,
                            long statusIntervalMs, IngestSettings ingest, AdminSettings admin, TlsSettings tls,
-                           ClusterSettings cluster) {
+                           ClusterSettings cluster, io.sluice.hotkeys.HotKeySettings hotKeys) {
 
     /** The embedded Apache Kafka broker of local mode. */
     public record EmbeddedSettings(boolean enabled, int nodes, String dataDir, int heapMb) {
@@ -66,9 +66,10 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
     private static final Key<Cfg> INGEST = Key.object("ingest", IngestSettings.SECTION);
     private static final Key<Cfg> ADMIN = Key.object("admin", AdminSettings.SECTION);
     private static final Key<Cfg> CLUSTER = Key.object("cluster", ClusterSettings.SECTION);
+    private static final Key<Cfg> HOT_KEYS = Key.object("hotKeys", io.sluice.hotkeys.HotKeySettings.SECTION);
     /** The whole file: what docs/configuration.md is generated from ({@code ConfigReference}). */
     public static final Section SECTION = Section.of("the Sluice config file", KAFKA, EMBEDDED, LOCAL_LAMBDA, PRODUCER,
-            GENERATOR, PIPELINES, STATUS, INGEST, ADMIN, CLUSTER);
+            GENERATOR, PIPELINES, STATUS, INGEST, ADMIN, CLUSTER, HOT_KEYS);
 
     public static SluiceConfig fromJson(JsonObject json) {
         return fromJson(json, System.getenv());
@@ -97,6 +98,7 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         IngestSettings ingest = IngestSettings.from(root.get(INGEST));
         AdminSettings admin = AdminSettings.from(root.get(ADMIN), env);
         ClusterSettings cluster = ClusterSettings.from(root.get(CLUSTER));
+        io.sluice.hotkeys.HotKeySettings hotKeys = io.sluice.hotkeys.HotKeySettings.from(root.get(HOT_KEYS));
         root.done();
 
         if (!embedded.enabled() && kafka.bootstrapServers() == null) {
@@ -118,14 +120,14 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         if (ingest.enabled() && !producer.enabled()) {
             throw new ConfigException("ingest.enabled", "needs producer.enabled=true (the ingest produces through it)");
         }
-        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls, cluster);
+        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls, cluster, hotKeys);
     }
 
     public SluiceConfig withKafka(KafkaSettings k) {
-        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls, cluster);
+        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls, cluster, hotKeys);
     }
 
     public SluiceConfig withPipelines(List<PipelineSettings> p) {
-        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls, cluster);
+        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls, cluster, hotKeys);
     }
 }

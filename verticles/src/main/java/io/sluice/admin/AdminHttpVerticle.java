@@ -81,6 +81,7 @@ public final class AdminHttpVerticle extends VerticleBase {
     private long timer = -1;
     private volatile int actualPort = -1;
     private final Map<String, java.util.function.Supplier<JsonObject>> extraChecks = new LinkedHashMap<>();
+    private final Map<String, java.util.function.Supplier<JsonObject>> statusSections = new LinkedHashMap<>();
     private final ClientErrorLog clientLog = ClientErrorLog.of(LOG);
     private final AuthThrottle throttle = new AuthThrottle(System::currentTimeMillis);
     private ConnectionGuard guard;
@@ -160,7 +161,8 @@ public final class AdminHttpVerticle extends VerticleBase {
                 .onSuccess(body -> json(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body))
                 .onFailure(ctx::fail));
         r.get("/metrics").handler(this::metrics);
-        r.get("/api/status").handler(ctx -> view.status().onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail));
+        r.get("/api/status").handler(ctx -> view.status().map(this::withSections).onSuccess(body -> json(ctx, 200, body))
+                .onFailure(ctx::fail));
 
         BearerAuth auth = new BearerAuth(settings.token(), throttle);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
@@ -390,6 +392,17 @@ public final class AdminHttpVerticle extends VerticleBase {
      * Adds a readiness check (call before deploying): {@code check} answers {@code {"ok":…,"detail":…}}, it is
      * listed under {@code checks.<name>} and a failing one turns {@code /health/ready} DOWN (e.g. {@code tls}).
      */
+    /** Adds a section to {@code /api/status} (e.g. {@code hotKeys}); the supplier runs on the admin event loop. */
+    public AdminHttpVerticle statusSection(String name, java.util.function.Supplier<JsonObject> section) {
+        statusSections.put(name, section);
+        return this;
+    }
+
+    private JsonObject withSections(JsonObject status) {
+        statusSections.forEach((name, s) -> status.put(name, s.get()));
+        return status;
+    }
+
     public AdminHttpVerticle readinessCheck(String name, java.util.function.Supplier<JsonObject> check) {
         extraChecks.put(name, check);
         return this;

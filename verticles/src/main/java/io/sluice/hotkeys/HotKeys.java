@@ -28,6 +28,8 @@ public final class HotKeys {
     private final KeyWindow producer;
     private final Map<String, KeyWindow> consumers = new ConcurrentHashMap<>();
     private final MultiGauge shares;
+    private io.vertx.core.Vertx vertx;
+    private long timer = -1;
 
     public HotKeys(HotKeySettings settings, MeterRegistry registry, LongSupplier clock) {
         this.settings = settings;
@@ -86,6 +88,20 @@ public final class HotKeys {
         }
         return new JsonObject().put("spanSeconds", round(s.spanSeconds(), 1)).put("records", records)
                 .put("unkeyed", s.unkeyed()).put("partitions", parts);
+    }
+
+    /** Refreshes the gauge rows every slice, on a timer of {@code vertx}, until {@link #stop()}. */
+    public void start(io.vertx.core.Vertx vertx) {
+        if (shares != null && settings.enabled() && settings.metricsTopN() > 0 && this.vertx == null) {
+            this.vertx = vertx;
+            timer = vertx.setPeriodic(settings.intervalMs(), id -> refreshMeters());
+        }
+    }
+
+    public void stop() {
+        if (vertx != null) {
+            vertx.cancelTimer(timer);
+        }
     }
 
     /** Replaces the rows of {@code sluice.hotkeys.share} with the current top keys (on a timer, any thread). */

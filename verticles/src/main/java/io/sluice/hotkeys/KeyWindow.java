@@ -89,6 +89,16 @@ public final class KeyWindow {
         }
     }
 
+    /** Every record of one poll (a consumer's event loop). */
+    public void polled(java.util.List<io.sluice.record.InRecord> records) {
+        if (!enabled()) {
+            return;
+        }
+        for (io.sluice.record.InRecord r : records) {
+            record(r.topic(), r.partition(), r.key());
+        }
+    }
+
     private void rotate(long now) {
         if (!filling.isEmpty()) {
             long start = fillingStart;
