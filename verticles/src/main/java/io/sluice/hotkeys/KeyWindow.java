@@ -138,7 +138,11 @@ public final class KeyWindow {
         }
     }
 
-    /** The published slices that end within the window before {@code now}, merged; top {@code topN} per partition. */
+    /**
+     * The published slices that end within the window before {@code now}, merged; top {@code topN} per partition
+     * among the keys the sketch is sure of (lower bound above its error: no false positives), so a partition whose
+     * keys are evenly spread lists none.
+     */
     public Snapshot snapshot(int topN) {
         if (!enabled()) {
             return new Snapshot(0, 0, List.of());
@@ -173,7 +177,7 @@ public final class KeyWindow {
         double span = Math.max(1, to - from) / 1000.0;
         List<PartitionKeys> out = new ArrayList<>();
         merged.forEach((topic, parts) -> parts.forEach((partition, p) -> {
-            ItemsSketch.Row<String>[] rows = p.keys.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES);
+            ItemsSketch.Row<String>[] rows = p.keys.getFrequentItems(ErrorType.NO_FALSE_POSITIVES);
             List<HotKey> keys = Arrays.stream(rows)
                     .sorted(Comparator.comparingLong((ItemsSketch.Row<String> r) -> -r.getEstimate()).thenComparing(ItemsSketch.Row::getItem))
                     .limit(topN)

@@ -87,10 +87,8 @@ class KeyWindowTest {
         w.record("t", 0, k("z"));
         KeyWindow.PartitionKeys p = w.snapshot(3).partitions().get(0);
         assertThat(p.records()).isEqualTo(200_000);
-        assertThat(p.keys()).hasSize(3);
-        // no key stands out: every estimate is within the sketch's error bound (3.5 / 64 of the records)
-        assertThat(p.keys().get(0).share()).isLessThan(3.5 / 64);
-        assertThat(p.keys().get(0).maxError()).isPositive();
+        // no key stands out above the sketch's error bound: none is named (no false positives)
+        assertThat(p.keys()).isEmpty();
     }
 
     @Test

@@ -59,7 +59,7 @@ final class HotKeysReport {
                 JsonObject key = keys.isEmpty() ? null : keys.getJsonObject(k);
                 String lead = k == 0 ? String.format(Locale.ROOT, "  %-20s %5d %10.1f", p.getString("topic"),
                         p.getInteger("partition"), p.getDouble("perSecond")) : String.format(Locale.ROOT, "  %-20s %5s %10s", "", "", "");
-                b.append(lead).append(key == null ? "  (unkeyed only)" : String.format(Locale.ROOT, "  %-24s %6.1f%% %9.1f",
+                b.append(lead).append(key == null ? (p.getLong("unkeyed") == p.getLong("records") ? "  (unkeyed only)" : "  (no key stands out)") : String.format(Locale.ROOT, "  %-24s %6.1f%% %9.1f",
                         key.getString("key"), key.getDouble("share") * 100, key.getDouble("perSecond"))).append('\n');
             }
         }
