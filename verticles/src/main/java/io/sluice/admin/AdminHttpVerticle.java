@@ -74,6 +74,7 @@ public final class AdminHttpVerticle extends VerticleBase {
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
     private final CounterHistory history = new CounterHistory(HISTORY_MS);
     private LagMonitor lag;
+    private ScalingMonitor scaling;
     private KafkaProbe kafka;
     private MeterReader meters;
     private StatusView view;
@@ -102,6 +103,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         lag = new LagMonitor(context, targets.registry(), targets.pipelines(), settings.lagWindowSamples(),
                 System::currentTimeMillis);
         kafka = new KafkaProbe(vertx, context, targets.kafka());
+        scaling = new ScalingMonitor(targets.registry(), targets.pipelines(), () -> kafka, System::currentTimeMillis);
         meters = new MeterReader(targets.registry(), new ArrayList<>(byName.keySet()));
         view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka,
                 targets.producerEnabled(), targets.generatorEnabled(), settings.lagRefreshMs());
@@ -148,6 +150,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         history.record(System.currentTimeMillis(), meters.counters());
         kafka.check();
         lag.refresh();
+        scaling.tick(lag);
     }
 
     private Router router() {
@@ -400,7 +403,7 @@ public final class AdminHttpVerticle extends VerticleBase {
 
     private JsonObject withSections(JsonObject status) {
         statusSections.forEach((name, s) -> status.put(name, s.get()));
-        return status;
+        return scaling.addTo(status);
     }
 
     public AdminHttpVerticle readinessCheck(String name, java.util.function.Supplier<JsonObject> check) {
@@ -454,6 +457,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         vertx.cancelTimer(timer);
         if (lag != null) {
             lag.close();
+            scaling.close();
         }
         if (guard != null) {
             guard.close();

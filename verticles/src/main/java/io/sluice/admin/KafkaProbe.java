@@ -108,6 +108,19 @@ final class KafkaProbe {
         }).recover(err -> Future.succeededFuture("cannot describe group " + groupId + ": " + rootMessage(err)));
     }
 
+    /** The group's members and the partitions of {@code topics}: {@code [members, partitions]} (scaling signal). */
+    Future<int[]> groupShape(String groupId, Collection<String> topics) {
+        if (admin == null) {
+            return Future.failedFuture("Kafka admin client not started");
+        }
+        Future<ConsumerGroupDescription> group = on(admin.describeConsumerGroups(List.of(groupId),
+                new DescribeConsumerGroupsOptions().timeoutMs(TIMEOUT_MS)).describedGroups().get(groupId));
+        Future<Map<String, TopicDescription>> described = on(admin.describeTopics(topics,
+                new DescribeTopicsOptions().timeoutMs(TIMEOUT_MS)).allTopicNames());
+        return Future.all(group, described).map(v -> new int[]{group.result().members().size(),
+                described.result().values().stream().mapToInt(t -> t.partitions().size()).sum()});
+    }
+
     private <T> Future<T> on(KafkaFuture<T> f) {
         return Future.fromCompletionStage(f.toCompletionStage(), context);
     }

@@ -23,10 +23,10 @@ package io.sluice.ops.partitions;
  * @param consumerCapacity  κ, records/s one consumer handles
  * @param headroom          u (0..1], the utilisation planned for
  */
-record PartitionPlan(double targetRate, double p99Seconds, double recordsPerBatch, double lanesPerBatch,
+public record PartitionPlan(double targetRate, double p99Seconds, double recordsPerBatch, double lanesPerBatch,
                      int lanesPerPartition, double hotShare, double consumerCapacity, double headroom) {
 
-    PartitionPlan {
+    public PartitionPlan {
         if (!(targetRate > 0) || !(p99Seconds > 0) || !(recordsPerBatch > 0) || lanesPerPartition < 1
                 || hotShare < 0 || hotShare > 1 || !(consumerCapacity > 0) || !(headroom > 0) || headroom > 1) {
             throw new IllegalArgumentException("plan inputs out of range");
@@ -35,27 +35,27 @@ record PartitionPlan(double targetRate, double p99Seconds, double recordsPerBatc
     }
 
     /** μlane: records/s one lane moves (one batch in flight). */
-    double laneCapacity() {
+    public double laneCapacity() {
         return recordsPerBatch / lanesPerBatch / p99Seconds;
     }
 
     /** μp: records/s one partition moves. */
-    double partitionCapacity() {
+    public double partitionCapacity() {
         return lanesPerPartition * laneCapacity();
     }
 
     /** The hottest key's rate at the target, s·R. */
-    double hotKeyRate() {
+    public double hotKeyRate() {
         return hotShare * targetRate;
     }
 
     /** False when the hottest key alone exceeds one lane's planned capacity: no partition count helps. */
-    boolean hotKeyFits() {
+    public boolean hotKeyFits() {
         return hotKeyRate() <= headroom * laneCapacity() && hotKeyRate() < headroom * partitionCapacity();
     }
 
     /** The fewest partitions for the target (−1 when {@link #hotKeyFits()} is false). */
-    int partitions() {
+    public int partitions() {
         if (!hotKeyFits()) {
             return -1;
         }
@@ -64,18 +64,18 @@ record PartitionPlan(double targetRate, double p99Seconds, double recordsPerBatc
     }
 
     /** Consumers for the target, never more than {@code partitions} (a consumer without a partition idles). */
-    int consumers(int partitions) {
+    public int consumers(int partitions) {
         int c = (int) Math.ceil(targetRate / (headroom * consumerCapacity) - 1e-9);
         return Math.max(1, Math.min(partitions, c));
     }
 
     /** Concurrent invocations at the target (Little's law). */
-    int concurrency() {
+    public int concurrency() {
         return (int) Math.ceil(targetRate / recordsPerBatch * p99Seconds - 1e-9);
     }
 
     /** The smallest {@code current · 2^k} ≥ {@code needed} (the playbook doubles). */
-    static int doubling(int current, int needed) {
+    public static int doubling(int current, int needed) {
         long p = Math.max(1, current);
         while (p < needed) {
             p *= 2;

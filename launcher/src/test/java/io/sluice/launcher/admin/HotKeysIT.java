@@ -2,6 +2,7 @@ package io.sluice.launcher.admin;
 
 import io.sluice.ops.OpsCommands;
 import io.sluice.ops.OpsEnv;
+import io.sluice.ops.partitions.PartitionPlan;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +56,21 @@ class HotKeysIT {
             }
         }
         return null;
+    }
+
+    private static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as(regex + " in\n" + text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** The smaller of a status number before and after the command ran, less rounding. */
+    private static double lower(JsonObject before, JsonObject after, String obj, String field) {
+        return Math.min(before.getJsonObject(obj).getDouble(field), after.getJsonObject(obj).getDouble(field)) - 0.11;
+    }
+
+    private static double upper(JsonObject before, JsonObject after, String obj, String field) {
+        return Math.max(before.getJsonObject(obj).getDouble(field), after.getJsonObject(obj).getDouble(field)) + 0.11;
     }
 
     @Test
@@ -118,6 +134,56 @@ class HotKeysIT {
             assertThat(Double.parseDouble(line.group(1)) / 100).isCloseTo(expected, within(0.05));
             assertThat(line.find()).as("the consumer's row too").isTrue();
             assertThat(text).doesNotContain("mt-c300");
+
+            // plan partitions from the same running pipeline: its inputs are the instance's numbers, its outputs the formula's
+            JsonObject before = s.pipelineStatus();
+            ByteArrayOutputStream planOut = new ByteArrayOutputStream();
+            int planCode = OpsCommands.standard().run(new String[]{"plan", "partitions", "--admin", s.base(), "--topic", topic,
+                            "--target-rate", "13000", "--partitions", "12", "--consumers", "1"},
+                    new OpsEnv(new PrintStream(planOut, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                            Map.of(), path -> {
+                                throw new IllegalStateException("not used");
+                            }));
+            JsonObject after = s.pipelineStatus();
+            String plan = planOut.toString(StandardCharsets.UTF_8);
+            System.out.println("HotKeysIT: plan partitions output:\n" + plan);
+            assertThat(planCode).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            double rate = number(plan, "topic rate +([0-9.]+) records/s");
+            double p99 = number(plan, "function latency p99 +([0-9.]+) ms");
+            double batch = number(plan, "effective batch +([0-9.]+) records per invocation");
+            double lanes = number(plan, "records per invocation, ([0-9.]+) lanes per invocation");
+            double share = number(plan, "hottest key +" + Pattern.quote(SkewedLoad.HOT_KEY) + ", ([0-9.]+)% of the topic") / 100;
+            double kappa = number(plan, "consumer capacity +([0-9.]+) records/s");
+            assertThat(rate).isCloseTo(2_000, within(500.0)); // the load sends 2,000/s
+            assertThat(p99).isBetween(lower(before, after, "invokeLatencyMs", "p99"), upper(before, after, "invokeLatencyMs", "p99"));
+            assertThat(batch).isBetween(lower(before, after, "batching", "meanRecords"), upper(before, after, "batching", "meanRecords"));
+            assertThat(kappa).isBetween(lower(before, after, "rates", "deliveredPerSecond"), upper(before, after, "rates", "deliveredPerSecond"));
+            assertThat(share).isCloseTo(0.30, within(0.05)); // every event goes to the topic, 30% with the hot key
+            PartitionPlan expect = new PartitionPlan(13_000, p99 / 1000, batch, lanes, 1, share, kappa, 0.7);
+            if (expect.partitions() < 0) { // 30% of 13,000/s on one key: more than one lane carries at this p99 and batch
+                assertThat(plan).contains("partitions needed     none suffices: the hottest key alone exceeds one lane");
+            } else {
+                assertThat((int) number(plan, "partitions needed +([0-9]+)")).isEqualTo(expect.partitions());
+            }
+            // the same measurements with the key's skew taken away: the count follows the formula
+            ByteArrayOutputStream evenOut = new ByteArrayOutputStream();
+            assertThat(OpsCommands.standard().run(new String[]{"plan", "partitions", "--admin", s.base(), "--topic", topic,
+                            "--target-rate", "13000", "--partitions", "12", "--consumers", "1", "--hot-share", "0",
+                            "--p99-ms", Double.toString(p99), "--batch-records", Double.toString(batch),
+                            "--consumer-capacity", Double.toString(kappa)},
+                    new OpsEnv(new PrintStream(evenOut, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                            Map.of(), path -> {
+                                throw new IllegalStateException("not used");
+                            }))).isZero();
+            String even = evenOut.toString(StandardCharsets.UTF_8);
+            System.out.println("HotKeysIT: plan partitions --hot-share 0 output:\n" + even);
+            PartitionPlan evenPlan = new PartitionPlan(13_000, p99 / 1000, batch, 1, 1, 0, kappa, 0.7);
+            assertThat((int) number(even, "partitions needed +([0-9]+)")).isEqualTo(evenPlan.partitions());
+            assertThat((int) number(even, "consumers needed +([0-9]+)"))
+                    .isEqualTo(evenPlan.consumers(Math.max(evenPlan.partitions(), PartitionPlan.doubling(12, evenPlan.partitions()))));
+            assertThat((int) number(plan, "function concurrency +([0-9]+)")).isEqualTo(expect.concurrency());
+            assertThat(plan).contains("going from 12 to ").contains("keys that move        50.0%")
+                    .contains(SkewedLoad.HOT_KEY + " " .repeat(21 - SkewedLoad.HOT_KEY.length() + 1) + "partition " + part + " -> ");
             assertThat(load.failed()).isZero();
             assertThat(load.error()).isNull();
         }
