@@ -47,9 +47,9 @@ final class PlanReport {
             placementTo = to > 0 ? to : partitions * 2;
         } else {
             int doubled = PartitionPlan.doubling(partitions, needed);
-            b.append(f("  partitions needed     %d   ((1 - s)·R / (u·μp - s·R) = %.2f); doubling from %d: %d%n", needed,
+            b.append(f("  partitions needed     %d   ((1 - s)·R / (u·μp - s·R) = %.2f); doubling from %d: %d%s%n", needed,
                     (1 - plan.hotShare()) * plan.targetRate() / (plan.headroom() * plan.partitionCapacity() - plan.hotKeyRate()),
-                    partitions, doubled));
+                    partitions, doubled, doubled == partitions ? "  (the current " + partitions + " suffice)" : ""));
             int c = plan.consumers(Math.max(needed, doubled));
             b.append(f("  consumers needed      %d   (⌈R / (u·κ)⌉, at most the partitions)%n", c));
             placementTo = to > 0 ? to : doubled;

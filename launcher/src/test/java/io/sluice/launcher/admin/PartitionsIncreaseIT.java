@@ -87,8 +87,12 @@ class PartitionsIncreaseIT {
     void twelveToTwentyFourUnderLoadLosesNothing(@TempDir Path dir) throws Exception {
         String bootstrap = s.sluice.cluster().bootstrapServers();
         Path conf = dir.resolve("ops.json");
-        Files.writeString(conf, new JsonObject().put("kafka", new JsonObject().put("bootstrapServers", bootstrap))
-                .put("producer", new JsonObject().put("enabled", false)).encodePrettily());
+        // the operator's config: conf/local.json pointed at this broker (the command reads only how to reach Kafka)
+        JsonObject ops = AdminTestSupport.localJson();
+        ops.getJsonObject("embedded").put("enabled", false);
+        ops.getJsonObject("localLambda").put("enabled", false);
+        ops.getJsonObject("kafka").put("bootstrapServers", bootstrap);
+        Files.writeString(conf, ops.encodePrettily());
         SinkStore sink = s.sluice.localLambda().sink();
         try (Admin admin = Admin.create(new KafkaSettings(bootstrap, Map.of(), List.of(), false).clientConfig(Map.of(), Map.of()))) {
             Run ok;
