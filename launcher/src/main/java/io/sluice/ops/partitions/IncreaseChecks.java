@@ -28,12 +28,12 @@ final class IncreaseChecks {
     /** The change itself: never a decrease (Kafka cannot), under ×1.5 only with {@code --force}. */
     static Verdict size(int from, int to, boolean force) {
         if (to <= from) {
-            return new Verdict("size", false, "refused: " + from + " -> " + to + " is not an increase (Kafka cannot remove "
+            return new Verdict("size", false, from + " -> " + to + " is not an increase (Kafka cannot remove "
                     + "partitions; a topic with fewer needs a new topic and a migration)");
         }
         double factor = (double) to / from;
         if (factor < MIN_FACTOR && !force) {
-            return new Verdict("size", false, String.format(Locale.ROOT, "refused: %d -> %d is x%.2f, under x%.1f (the "
+            return new Verdict("size", false, String.format(Locale.ROOT, "%d -> %d is x%.2f, under x%.1f (the "
                     + "playbook doubles: --to %d; --force to go ahead anyway)", from, to, factor, MIN_FACTOR, from * 2));
         }
         return new Verdict("size", true, String.format(Locale.ROOT, "%d -> %d (x%.2f)%s", from, to, factor,

@@ -106,7 +106,7 @@ public final class IncreasePartitionsCommand implements OpsCommand {
             checks.forEach(v -> env.out().println(v.line()));
             List<IncreaseChecks.Verdict> failed = IncreaseChecks.failed(checks);
             if (!failed.isEmpty()) {
-                env.err().println("sluice partitions increase: refused: " + failed.get(0).check() + ": " + failed.get(0).detail());
+                env.err().println("sluice partitions increase: refused (" + failed.get(0).check() + "): " + failed.get(0).detail());
                 return FAILED;
             }
             if (dryRun) {

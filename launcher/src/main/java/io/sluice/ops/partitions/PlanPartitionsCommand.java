@@ -99,7 +99,7 @@ public final class PlanPartitionsCommand implements OpsCommand {
         consumers = consumers == 0 ? 1 : consumers;
         double p99s = (p99 == null ? require(m.p99Ms(), "--p99-ms", "the instance has no function latency yet") : above0("p99-ms", p99)) / 1000;
         double b = batch == null ? require(m.recordsPerBatch(), "--batch-records", "the instance has no batches yet") : above0("batch-records", batch);
-        double lanesPerBatch = batch == null ? m.lanesPerBatch() : 1;
+        double lanesPerBatch = m.lanesPerBatch(); // with --batch-records too: records per invocation over these lanes
         double share = hot == null ? m.hotShare() : parse("hot-share", hot);
         if (share > 1) {
             throw new ConfigException("--hot-share", "must be between 0 and 1, got " + share);

@@ -177,7 +177,7 @@ class HotKeysIT {
                             }))).isZero();
             String even = evenOut.toString(StandardCharsets.UTF_8);
             System.out.println("HotKeysIT: plan partitions --hot-share 0 output:\n" + even);
-            PartitionPlan evenPlan = new PartitionPlan(13_000, p99 / 1000, batch, 1, 1, 0, kappa, 0.7);
+            PartitionPlan evenPlan = new PartitionPlan(13_000, p99 / 1000, batch, lanes, 1, 0, kappa, 0.7);
             assertThat((int) number(even, "partitions needed +([0-9]+)")).isEqualTo(evenPlan.partitions());
             assertThat((int) number(even, "consumers needed +([0-9]+)"))
                     .isEqualTo(evenPlan.consumers(Math.max(evenPlan.partitions(), PartitionPlan.doubling(12, evenPlan.partitions()))));

@@ -104,12 +104,19 @@ class PartitionsIncreaseIT {
                 Run decrease = run("partitions", "increase", "--topic", TOPIC, "--to", "8", "--config", conf.toString(),
                         "--admin", s.base());
                 assertThat(decrease.code()).isEqualTo(1);
-                assertThat(decrease.err()).contains("refused: size: refused: 12 -> 8 is not an increase");
+                assertThat(decrease.err()).contains("sluice partitions increase: refused (size): 12 -> 8 is not an increase");
                 Run small = run("partitions", "increase", "--topic", TOPIC, "--to", "16", "--config", conf.toString(),
                         "--admin", s.base());
                 assertThat(small.code()).isEqualTo(1);
-                assertThat(small.err()).contains("12 -> 16 is x1.33, under x1.5").contains("--to 24");
+                assertThat(small.err()).contains("refused (size): 12 -> 16 is x1.33, under x1.5").contains("--to 24");
                 assertThat(endOffsets(admin, 12)).hasSize(12);
+                assertThat(admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC)
+                        .partitions()).hasSize(12);
+
+                Run dry = run("partitions", "increase", "--topic", TOPIC, "--to", "24", "--config", conf.toString(),
+                        "--admin", s.base(), "--prechecks", "2s", "--dry-run");
+                assertThat(dry.code()).as(dry.err()).isZero();
+                assertThat(dry.out()).contains("dry run: every pre-check passed; nothing changed");
                 assertThat(admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC)
                         .partitions()).hasSize(12);
 

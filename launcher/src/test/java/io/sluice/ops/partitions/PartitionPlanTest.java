@@ -51,6 +51,24 @@ class PartitionPlanTest {
         assertThat(p.partitions()).isEqualTo(-1);
     }
 
+    /**
+     * The formula against the load runner's measurements (docs/benchmarks.md, 2026-12-02, 950 ms function, fixed
+     * batches so the effective batch is known): {@code slow-lambda} partition ordering, 500 records per batch, one lane
+     * per partition, 12 partitions, delivered 6,101/s; {@code single-key} key ordering, one key, 1,000 per batch,
+     * delivered 1,000/s. The formula's capacities are ceilings the measurements reach within 5 %.
+     */
+    @Test
+    void agreesWithTheLoadRunnersCeilings() {
+        PartitionPlan slow = new PartitionPlan(13_000, 0.95, 500, 1, 1, 0, 13_000, 1.0);
+        assertThat(12 * slow.partitionCapacity()).isCloseTo(6_316, within(1.0));
+        assertThat(6_101 / (12 * slow.partitionCapacity())).isBetween(0.95, 1.0);
+        assertThat(slow.partitions()).isEqualTo(25); // what 13,000/s would have needed at that batch and latency
+        PartitionPlan single = new PartitionPlan(10_000, 0.95, 1_000, 1, 8, 1.0, 10_000, 1.0);
+        assertThat(single.laneCapacity()).isCloseTo(1_052.6, within(0.1));
+        assertThat(1_000 / single.laneCapacity()).isBetween(0.95, 1.0);
+        assertThat(single.hotKeyFits()).isFalse(); // 10,000/s on one key: no partition count helps (adaptive batches do)
+    }
+
     @Test
     void thePlaybookDoubles() {
         assertThat(PartitionPlan.doubling(12, 13)).isEqualTo(24);
