@@ -24,6 +24,8 @@ import java.util.function.LongSupplier;
  */
 final class ScalingMonitor {
     static final long WINDOW_MS = 60_000;
+    /** How often the group's members and the topics' partitions are asked of Kafka. */
+    static final long SHAPE_EVERY_MS = 5_000;
 
     private final List<Pipeline> pipelines;
     private final java.util.function.Supplier<KafkaProbe> kafka;
@@ -32,6 +34,7 @@ final class ScalingMonitor {
     private final Map<String, ScalingSignal> signals = new HashMap<>();
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Set<String> asking = new HashSet<>();
+    private final Map<String, Long> askedAtMs = new HashMap<>();
     private final Map<String, ScalingSignal.Recommendation> latest = new ConcurrentHashMap<>();
     private final List<Meter> meters = new ArrayList<>();
 
@@ -67,7 +70,8 @@ final class ScalingMonitor {
             }
             ScalingSignal s = signals.get(n);
             s.observe(now, records, p.metrics().deliveredCount());
-            if (asking.add(n)) {
+            if (now - askedAtMs.getOrDefault(n, Long.MIN_VALUE / 2) >= SHAPE_EVERY_MS && asking.add(n)) {
+                askedAtMs.put(n, now);
                 kafka.get().groupShape(p.settings().groupId(), p.settings().topics())
                         .onComplete(ar -> asking.remove(n))
                         .onSuccess(shape -> shapes.put(n, shape));

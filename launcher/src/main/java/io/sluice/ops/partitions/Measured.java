@@ -18,11 +18,12 @@ import java.util.List;
  * @param hotShare        its share of the topic's records
  * @param hotKeys         every top key seen, with its share of the topic (for the placement of N → M)
  * @param deliveredPerSecond the pipeline's delivered records/s on this instance
+ * @param hotKeyRate      the hottest key's records/s now
  */
 record Measured(String pipeline, String topic, double topicRate, int partitionsSeen, String maxPartition,
                 double maxPartitionRate, String hotKey, double hotShare, List<String> hotKeys, double p99Ms,
                 double recordsPerBatch, double lanesPerBatch, String ordering, int lanes, int assigned,
-                double deliveredPerSecond, String groupId, long windowSeconds) {
+                double deliveredPerSecond, String groupId, long windowSeconds, double hotKeyRate) {
 
     static Measured from(JsonObject status, String pipeline, String topic) {
         JsonArray pipelines = status.getJsonArray("pipelines", new JsonArray());
@@ -82,7 +83,16 @@ record Measured(String pipeline, String topic, double topicRate, int partitionsS
                 batching.getDouble("meanRecords", 0.0), batching.getDouble("meanLanes", 1.0),
                 p.getString("ordering", "partition"), p.getInteger("lanes", 1), assigned,
                 p.getJsonObject("rates", new JsonObject()).getDouble("deliveredPerSecond", 0.0),
-                p.getString("groupId"), hk.getLong("windowSeconds", 0L));
+                p.getString("groupId"), hk.getLong("windowSeconds", 0L),
+                keys.isEmpty() ? 0 : keys.get(0).getDouble("perSecond", 0.0));
+    }
+
+    /**
+     * Records/s the busiest lane moves now: the busiest partition's rate in {@code partition} ordering; in {@code key}
+     * ordering its rate over its lanes, or the hottest key's rate when higher (a key is one lane).
+     */
+    double busiestLaneRate() {
+        return Math.max(maxPartitionRate / lanesPerPartition(), "key".equals(ordering) ? hotKeyRate : 0);
     }
 
     int lanesPerPartition() {

@@ -4,8 +4,10 @@ package io.sluice.ops.partitions;
  * The {@code plan partitions} formula (docs/operations-partitions.md, "The formula"). Pure arithmetic.
  *
  * <p>One lane (a partition in {@code partition} ordering, a key lane in {@code key} ordering) has one batch in
- * flight, so it moves at most {@code μlane = b / L} records/s: {@code b} records per lane per invocation (the
- * effective batch: mean records / mean lanes per invocation) and {@code L} the function's p99 latency. A partition
+ * flight, so it moves at most {@code b / L} records/s: {@code b} records per lane per invocation (the effective
+ * batch: mean records / mean lanes per invocation) and {@code L} the function's p99 latency. Adaptive batches grow
+ * with the load, so at a light load {@code b / L} is below what a lane already moves; the lane's capacity is taken
+ * as {@code μlane = max(b / L, the busiest lane's rate now)}. A partition
  * has {@code lanesPerPartition} lanes: {@code μp = lanesPerPartition · μlane}. One key is always in one lane.
  * At a target rate {@code R} with the largest key carrying share {@code s} of the topic's records, the partition
  * holding that key gets {@code s·R + (1 − s)·R / P}; keeping every partition under {@code u · μp} (headroom
@@ -22,21 +24,35 @@ package io.sluice.ops.partitions;
  * @param hotShare          s, the largest key's share of the topic's records (0..1)
  * @param consumerCapacity  κ, records/s one consumer handles
  * @param headroom          u (0..1], the utilisation planned for
+ * @param observedLaneRate  records/s the busiest lane moves now (0: unknown), a floor under {@code b / L}
  */
 public record PartitionPlan(double targetRate, double p99Seconds, double recordsPerBatch, double lanesPerBatch,
-                     int lanesPerPartition, double hotShare, double consumerCapacity, double headroom) {
+                     int lanesPerPartition, double hotShare, double consumerCapacity, double headroom,
+                            double observedLaneRate) {
+
+    /** Without an observed lane rate. */
+    public PartitionPlan(double targetRate, double p99Seconds, double recordsPerBatch, double lanesPerBatch,
+                         int lanesPerPartition, double hotShare, double consumerCapacity, double headroom) {
+        this(targetRate, p99Seconds, recordsPerBatch, lanesPerBatch, lanesPerPartition, hotShare, consumerCapacity, headroom, 0);
+    }
 
     public PartitionPlan {
         if (!(targetRate > 0) || !(p99Seconds > 0) || !(recordsPerBatch > 0) || lanesPerPartition < 1
-                || hotShare < 0 || hotShare > 1 || !(consumerCapacity > 0) || !(headroom > 0) || headroom > 1) {
+                || hotShare < 0 || hotShare > 1 || !(consumerCapacity > 0) || !(headroom > 0) || headroom > 1
+                || !(observedLaneRate >= 0)) {
             throw new IllegalArgumentException("plan inputs out of range");
         }
         lanesPerBatch = Math.max(1, lanesPerBatch);
     }
 
-    /** μlane: records/s one lane moves (one batch in flight). */
-    public double laneCapacity() {
+    /** {@code b / L}: records/s one lane moves with the measured batch at the p99 latency. */
+    public double batchLaneCapacity() {
         return recordsPerBatch / lanesPerBatch / p99Seconds;
+    }
+
+    /** μlane: records/s one lane moves (one batch in flight), at least what the busiest lane moves now. */
+    public double laneCapacity() {
+        return Math.max(batchLaneCapacity(), observedLaneRate);
     }
 
     /** μp: records/s one partition moves. */

@@ -106,7 +106,8 @@ public final class PlanPartitionsCommand implements OpsCommand {
         }
         double kappa = capacity == null ? require(m.deliveredPerSecond(), "--consumer-capacity",
                 "the instance delivers nothing now") : above0("consumer-capacity", capacity);
-        PartitionPlan plan = new PartitionPlan(target, p99s, b, lanesPerBatch, m.lanesPerPartition(), share, kappa, headroom);
+        PartitionPlan plan = new PartitionPlan(target, p99s, b, lanesPerBatch, m.lanesPerPartition(), share, kappa, headroom,
+                m.busiestLaneRate());
         PlanPartitionsInputs in = new PlanPartitionsInputs(p99 != null, batch != null, hot != null, capacity != null, kafkaSource);
         env.out().println(PlanReport.format(source, m, in, plan, partitions, consumers, to));
         return OK;

@@ -32,8 +32,9 @@ final class PlanReport {
         b.append(f("  consumer capacity     %.1f records/s per consumer%s%n%n", plan.consumerCapacity(),
                 in.capacityGiven() ? " (given)" : " (what one consumer delivers now: a lower bound unless it is saturated)"));
         b.append("capacity (one batch in flight per lane):\n");
-        b.append(f("  one lane              %.1f records/s (%.1f records per lane / %.3f s)%n", plan.laneCapacity(),
-                plan.recordsPerBatch() / plan.lanesPerBatch(), plan.p99Seconds()));
+        b.append(f("  one lane              %.1f records/s (the larger of %.1f records per lane / %.3f s = %.1f/s and the busiest"
+                        + " lane now: %.1f/s)%n", plan.laneCapacity(), plan.recordsPerBatch() / plan.lanesPerBatch(), plan.p99Seconds(),
+                plan.batchLaneCapacity(), plan.observedLaneRate()));
         b.append(f("  one partition         %.1f records/s (%d lane(s) per partition)%n", plan.partitionCapacity(),
                 plan.lanesPerPartition()));
         b.append(f("  hottest key at target %.1f records/s (one lane, planned at most %.1f)%n%n", plan.hotKeyRate(),

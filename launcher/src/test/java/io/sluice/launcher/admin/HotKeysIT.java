@@ -159,7 +159,9 @@ class HotKeysIT {
             assertThat(batch).isBetween(lower(before, after, "batching", "meanRecords"), upper(before, after, "batching", "meanRecords"));
             assertThat(kappa).isBetween(lower(before, after, "rates", "deliveredPerSecond"), upper(before, after, "rates", "deliveredPerSecond"));
             assertThat(share).isCloseTo(0.30, within(0.05)); // every event goes to the topic, 30% with the hot key
-            PartitionPlan expect = new PartitionPlan(13_000, p99 / 1000, batch, lanes, 1, share, kappa, 0.7);
+            double busiest = number(plan, "busiest mt-c400-[0-9]+: ([0-9.]+)/s");
+            assertThat(number(plan, "the busiest lane now: ([0-9.]+)/s")).isEqualTo(busiest); // partition ordering: a lane is a partition
+            PartitionPlan expect = new PartitionPlan(13_000, p99 / 1000, batch, lanes, 1, share, kappa, 0.7, busiest);
             if (expect.partitions() < 0) { // 30% of 13,000/s on one key: more than one lane carries at this p99 and batch
                 assertThat(plan).contains("partitions needed     none suffices: the hottest key alone exceeds one lane");
             } else {
@@ -177,7 +179,8 @@ class HotKeysIT {
                             }))).isZero();
             String even = evenOut.toString(StandardCharsets.UTF_8);
             System.out.println("HotKeysIT: plan partitions --hot-share 0 output:\n" + even);
-            PartitionPlan evenPlan = new PartitionPlan(13_000, p99 / 1000, batch, lanes, 1, 0, kappa, 0.7);
+            PartitionPlan evenPlan = new PartitionPlan(13_000, p99 / 1000, batch, number(even, "records per invocation, ([0-9.]+) lanes"),
+                    1, 0, kappa, 0.7, number(even, "the busiest lane now: ([0-9.]+)/s"));
             assertThat((int) number(even, "partitions needed +([0-9]+)")).isEqualTo(evenPlan.partitions());
             assertThat((int) number(even, "consumers needed +([0-9]+)"))
                     .isEqualTo(evenPlan.consumers(Math.max(evenPlan.partitions(), PartitionPlan.doubling(12, evenPlan.partitions()))));

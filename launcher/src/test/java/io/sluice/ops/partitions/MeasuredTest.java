@@ -17,7 +17,7 @@ class MeasuredTest {
     static JsonObject status() {
         JsonArray parts = new JsonArray()
                 .add(new JsonObject().put("topic", "a").put("partition", 0).put("records", 1_000).put("perSecond", 100.0)
-                        .put("keys", new JsonArray().add(new JsonObject().put("key", "hot").put("records", 600))))
+                        .put("keys", new JsonArray().add(new JsonObject().put("key", "hot").put("records", 600).put("perSecond", 60.0))))
                 .add(new JsonObject().put("topic", "a").put("partition", 1).put("records", 1_000).put("perSecond", 100.0)
                         .put("keys", new JsonArray()))
                 .add(new JsonObject().put("topic", "b").put("partition", 0).put("records", 9_000).put("perSecond", 900.0)
@@ -49,6 +49,8 @@ class MeasuredTest {
         assertThat(m.assigned()).isEqualTo(2);
         assertThat(m.groupId()).isEqualTo("g");
         assertThat(m.deliveredPerSecond()).isEqualTo(1_100.0);
+        // key ordering: the busiest partition's 100/s over 8 lanes, or the hot key's 60/s on its one lane
+        assertThat(m.busiestLaneRate()).isEqualTo(60.0);
     }
 
     @Test
@@ -66,7 +68,8 @@ class MeasuredTest {
         String text = PlanReport.format("http://x", m, new PlanPartitionsInputs(false, false, true, false, ""), plan, 12, 2, 0);
         assertThat(text).contains("function latency p99  120.0 ms\n")
                 .contains("hottest key           hot, 1.0% of the topic's records (given)")
-                .contains("one lane              416.7 records/s")
+                .contains("one lane              416.7 records/s (the larger of 50.0 records per lane / 0.120 s = 416.7/s and the"
+                        + " busiest lane now: 0.0/s)")
                 .contains("partitions needed     " + plan.partitions() + " ")
                 .contains("doubling from 12: 12  (the current 12 suffice)")
                 .doesNotContain("going from");

@@ -69,6 +69,16 @@ class PartitionPlanTest {
         assertThat(single.hotKeyFits()).isFalse(); // 10,000/s on one key: no partition count helps (adaptive batches do)
     }
 
+    /** At a light load adaptive batches are small: what the busiest lane already moves is the floor. */
+    @Test
+    void theBusiestLaneNowIsAFloorUnderTheBatchEstimate() {
+        PartitionPlan p = new PartitionPlan(13_000, 0.2, 400, 4, 1, 0, 2_000, 0.7, 900);
+        assertThat(p.batchLaneCapacity()).isEqualTo(500.0);
+        assertThat(p.laneCapacity()).isEqualTo(900.0);
+        assertThat(p.partitions()).isEqualTo(21); // 13,000 / (0.7 · 900) = 20.6
+        assertThat(new PartitionPlan(13_000, 0.2, 400, 4, 1, 0, 2_000, 0.7, 100).laneCapacity()).isEqualTo(500.0);
+    }
+
     @Test
     void thePlaybookDoubles() {
         assertThat(PartitionPlan.doubling(12, 13)).isEqualTo(24);
