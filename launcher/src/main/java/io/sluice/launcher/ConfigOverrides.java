@@ -25,6 +25,9 @@ public final class ConfigOverrides {
     /** Variables that are not config paths. */
     private static final java.util.Set<String> RESERVED = java.util.Set.of("SLUICE_CONFIG", "SLUICE_KAFKA_CLASSPATH",
             "SLUICE_ADMIN_TOKEN", "SLUICE_LOG_FORMAT");
+    /** System properties that are not config paths (the jars' paths the build hands the ITs, the broker's classpath). */
+    private static final java.util.Set<String> RESERVED_PROPERTIES = java.util.Set.of("sluice.jar", "sluice.ec2.jar",
+            "sluice.kafka.classpath");
 
     private ConfigOverrides() {
     }
@@ -40,8 +43,7 @@ public final class ConfigOverrides {
         }
         for (Map.Entry<String, ?> e : new TreeMap<>(sys).entrySet()) {
             String name = e.getKey();
-            if (name.startsWith(SYS_PREFIX) && e.getValue() != null && !name.equals("sluice.jar")
-                    && !name.equals("sluice.kafka.classpath")) {
+            if (name.startsWith(SYS_PREFIX) && e.getValue() != null && !RESERVED_PROPERTIES.contains(name)) {
                 set(out, name.substring(SYS_PREFIX.length()).split("\\."), String.valueOf(e.getValue()), name, true);
             }
         }
