@@ -82,6 +82,14 @@ try {
   const batching = await reading.jsonValue();
   log('batching', batching);
 
+  // hot keys: the panel lists the top key of partitions, producer and consumer side, with its share
+  const hot = await (await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#hotkeys tbody tr[data-key]')].map((t) => ({
+      side: t.dataset.side, tp: t.dataset.tp, key: t.dataset.key, share: Number(t.dataset.share), text: t.textContent }));
+    return rows.some((r) => r.side === 'producer') && rows.some((r) => r.side.startsWith('consumer')) ? { rows } : null;
+  })).jsonValue();
+  log('hotkeys', hot);
+
   // values move: several more updates and a different reading of rates or lag
   await page.waitForFunction((u0) => Number(document.body.dataset.updates || 0) >= u0 + 3, updates0);
   await page.waitForFunction((f) => {
@@ -136,7 +144,9 @@ async function escapingHolds(pg) {
     p.batching.largestBacklogs = [{ topicPartition: evil('tp'), lane: evil('lane'), queued: 3, inFlight: true, oldestWaitMs: 12 }];
     return p;
   };
-  const fake = { ...real, pipelines: [pipeline('one'), pipeline('two')] };
+  const hotKeys = { enabled: true, windowSeconds: 60, intervalSeconds: 5, producer: { partitions: [{ topic: evil('hot-topic'),
+    partition: 0, records: 10, perSecond: 1, keys: [{ key: evil('hot-key'), records: 5, share: 0.5, perSecond: 0.5 }] }] }, consumer: {} };
+  const fake = { ...real, hotKeys, pipelines: [pipeline('one'), pipeline('two')] };
   await pg.route('**/api/status', (route) => route.fulfill({ json: fake }));
   await pg.goto(baseUrl + '/', { waitUntil: 'domcontentloaded' });
   await pg.waitForFunction(() => Number(document.body.dataset.updates || 0) >= 1);
@@ -145,10 +155,12 @@ async function escapingHolds(pg) {
     return {
       injected: [...document.querySelectorAll('[data-injected]')].map((e) => e.dataset.injected),
       partitionsText: text('#partitions tbody'), backlogText: text('#backlogs tbody'), batchingText: text('#batching tbody'),
+      hotKeysText: text('#hotkeys tbody'),
     };
   });
   const ok = result.injected.length === 0 && result.partitionsText.includes(evil('topic'))
-    && result.backlogText.includes(evil('tp')) && result.batchingText.includes(evil('one'));
+    && result.backlogText.includes(evil('tp')) && result.batchingText.includes(evil('one'))
+    && result.hotKeysText.includes(evil('hot-key')) && result.hotKeysText.includes(evil('hot-topic'));
   log('escaping', { ok, ...result });
   await pg.close();
   return ok;

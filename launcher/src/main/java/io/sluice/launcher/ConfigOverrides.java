@@ -25,7 +25,7 @@ public final class ConfigOverrides {
     /** Variables that are not config paths. */
     private static final java.util.Set<String> RESERVED = java.util.Set.of("SLUICE_CONFIG", "SLUICE_KAFKA_CLASSPATH",
             "SLUICE_ADMIN_TOKEN", "SLUICE_LOG_FORMAT");
-
+    /** System properties that are not config paths (the jars' paths the build hands the ITs, the broker's classpath). */
     /** System properties of the build and the tools that are not config paths ({@code sluice.test.*} neither). */
     private static final java.util.Set<String> NOT_CONFIG = java.util.Set.of("sluice.jar", "sluice.ec2.jar",
             "sluice.kafka.classpath", "sluice.log.format"); // build and tool properties; logback's log-format switch

@@ -25,7 +25,8 @@ import java.util.Set;
 public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, LocalLambdaSettings localLambda,
                            ProducerSettings producer, GeneratorSettings generator, List<PipelineSettings> pipelines,
                            long statusIntervalMs, IngestSettings ingest, AdminSettings admin, TlsSettings tls,
-                           ClusterSettings cluster, io.sluice.tracing.TelemetrySettings telemetry) {
+                           ClusterSettings cluster, io.sluice.tracing.TelemetrySettings telemetry,
+                           io.sluice.hotkeys.HotKeySettings hotKeys) {
 
     /** The embedded Apache Kafka broker of local mode. */
     public record EmbeddedSettings(boolean enabled, int nodes, String dataDir, int heapMb) {
@@ -66,10 +67,11 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
     private static final Key<Cfg> INGEST = Key.object("ingest", IngestSettings.SECTION);
     private static final Key<Cfg> ADMIN = Key.object("admin", AdminSettings.SECTION);
     private static final Key<Cfg> CLUSTER = Key.object("cluster", ClusterSettings.SECTION);
+    private static final Key<Cfg> HOT_KEYS = Key.object("hotKeys", io.sluice.hotkeys.HotKeySettings.SECTION);
     /** The whole file: what docs/configuration.md is generated from ({@code ConfigReference}). */
     public static final Section SECTION = Section.of("the Sluice config file", KAFKA, EMBEDDED, LOCAL_LAMBDA, PRODUCER,
             GENERATOR, PIPELINES, STATUS, INGEST, ADMIN, CLUSTER, io.sluice.tracing.TelemetrySettings.TRACING,
-            io.sluice.tracing.TelemetrySettings.METRICS);
+            io.sluice.tracing.TelemetrySettings.METRICS, HOT_KEYS);
 
     public static SluiceConfig fromJson(JsonObject json) {
         return fromJson(json, System.getenv());
@@ -99,6 +101,7 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         AdminSettings admin = AdminSettings.from(root.get(ADMIN), env);
         ClusterSettings cluster = ClusterSettings.from(root.get(CLUSTER));
         io.sluice.tracing.TelemetrySettings telemetry = io.sluice.tracing.TelemetrySettings.from(root);
+        io.sluice.hotkeys.HotKeySettings hotKeys = io.sluice.hotkeys.HotKeySettings.from(root.get(HOT_KEYS));
         root.done();
 
         if (!embedded.enabled() && kafka.bootstrapServers() == null) {
@@ -120,14 +123,17 @@ public record SluiceConfig(KafkaSettings kafka, EmbeddedSettings embedded, Local
         if (ingest.enabled() && !producer.enabled()) {
             throw new ConfigException("ingest.enabled", "needs producer.enabled=true (the ingest produces through it)");
         }
-        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls, cluster, telemetry);
+        return new SluiceConfig(kafka, embedded, local, producer, generator, pipelines, statusInterval, ingest, admin, tls, cluster, telemetry,
+                hotKeys);
     }
 
     public SluiceConfig withKafka(KafkaSettings k) {
-        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls, cluster, telemetry);
+        return new SluiceConfig(k, embedded, localLambda, producer, generator, pipelines, statusIntervalMs, ingest, admin, tls, cluster, telemetry,
+                hotKeys);
     }
 
     public SluiceConfig withPipelines(List<PipelineSettings> p) {
-        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls, cluster, telemetry);
+        return new SluiceConfig(kafka, embedded, localLambda, producer, generator, p, statusIntervalMs, ingest, admin, tls, cluster, telemetry,
+                hotKeys);
     }
 }

@@ -80,6 +80,7 @@ public final class SluiceVerticle extends VerticleBase {
     private volatile ProducerVerticle producerVerticle;
     private volatile TlsLifecycle tls;
     private volatile Closeable closeHook;
+    private volatile io.sluice.hotkeys.HotKeys hotKeys;
 
     /** Config from the deployment options (the JSON of a config file), meters in a registry of its own. */
     public SluiceVerticle() {
@@ -113,6 +114,8 @@ public final class SluiceVerticle extends VerticleBase {
         }
         tls = new TlsLifecycle(vertx, registry);
         telemetry = io.sluice.tracing.Telemetry.start(vertx, config.telemetry(), registry);
+        hotKeys = new io.sluice.hotkeys.HotKeys(config.hotKeys(), registry, System::currentTimeMillis);
+        hotKeys.start(vertx);
         VertxInternal vx = (VertxInternal) vertx;
         Closeable hook = completion -> stopBounded().onComplete(ar -> completion.succeed());
         closeHook = hook;
@@ -275,7 +278,7 @@ public final class SluiceVerticle extends VerticleBase {
         // The Kafka producer resolves names and loads key stores when it is built: off the event loop.
         return vertx.executeBlocking(this::newProducer, false)
                 .compose(producer -> {
-                    producerVerticle = new ProducerVerticle(config.producer(), producer, registry);
+                    producerVerticle = new ProducerVerticle(config.producer(), producer, registry, hotKeys.producer());
                     return vertx.deployVerticle(producerVerticle, new DeploymentOptions().setConfig(new JsonObject()
                             .put(ProducerVerticle.CLUSTER_CONSUMERS, config.cluster().enabled())));
                 })
@@ -336,7 +339,7 @@ public final class SluiceVerticle extends VerticleBase {
     private Future<Void> startPipelines() {
         Future<Void> chain = Future.succeededFuture();
         for (PipelineSettings p : config.pipelines()) {
-            Pipeline pipeline = new Pipeline(vertx, p, config.kafka(), registry);
+            Pipeline pipeline = new Pipeline(vertx, p, config.kafka(), registry, hotKeys.consumer(p.name()));
             pipelines.add(pipeline);
             chain = chain.compose(v -> pipeline.start());
         }
@@ -360,6 +363,7 @@ public final class SluiceVerticle extends VerticleBase {
         }
         admin = new AdminHttpVerticle(config.admin(), new AdminHttpVerticle.Targets(pipelines, registry, config.kafka(),
                 config.producer().enabled(), config.generator().enabled()));
+        admin.statusSection("hotKeys", hotKeys::toJson);
         TlsStatus tlsStatus = tls.status();
         if (tlsStatus != null) {
             admin.readinessCheck("tls", tlsStatus::readiness);
@@ -416,6 +420,9 @@ public final class SluiceVerticle extends VerticleBase {
     }
 
     private Future<Void> stopAll() {
+        if (hotKeys != null) {
+            hotKeys.stop();
+        }
         if (statusTimer >= 0) {
             vertx.cancelTimer(statusTimer);
         }

@@ -87,4 +87,17 @@ class SluiceConfigTest {
                 Map.of("sluice.pipelines.0.topics", "[\"mt-c400\"]"));
         assertThat(SluiceConfig.fromJson(out).pipelines().get(0).topics()).containsExactly("mt-c400");
     }
+
+    /**
+     * The jars' paths that the build hands the ITs ({@code -Dsluice.jar}, {@code -Dsluice.ec2.jar}) are not config
+     * paths: a command or a Sluice started in an IT's JVM read {@code sluice.ec2.jar} as the key {@code ec2} and
+     * refused the config ("ec2: unknown key"), seen in PartitionsIncreaseIT.
+     */
+    @Test
+    void theJarPathPropertiesAreNotConfigOverrides() {
+        JsonObject out = ConfigOverrides.apply(TestConfigs.local(), Map.of(),
+                Map.of("sluice.jar", "/x/sluice.jar", "sluice.ec2.jar", "/x/sluice-ec2.jar"));
+        assertThat(out).isEqualTo(TestConfigs.local());
+        assertThat(SluiceConfig.fromJson(out).pipelines()).hasSize(1);
+    }
 }

@@ -75,6 +75,7 @@ public final class AdminHttpVerticle extends VerticleBase {
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
     private final CounterHistory history = new CounterHistory(HISTORY_MS);
     private LagMonitor lag;
+    private ScalingMonitor scaling;
     private KafkaProbe kafka;
     private MeterReader meters;
     private StatusView view;
@@ -82,6 +83,7 @@ public final class AdminHttpVerticle extends VerticleBase {
     private long timer = -1;
     private volatile int actualPort = -1;
     private final Map<String, java.util.function.Supplier<JsonObject>> extraChecks = new LinkedHashMap<>();
+    private final Map<String, java.util.function.Supplier<JsonObject>> statusSections = new LinkedHashMap<>();
     private final ClientErrorLog clientLog = ClientErrorLog.of(LOG);
     private final AuthThrottle throttle = new AuthThrottle(System::currentTimeMillis);
     private ConnectionGuard guard;
@@ -102,6 +104,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         lag = new LagMonitor(context, targets.registry(), targets.pipelines(), settings.lagWindowSamples(),
                 System::currentTimeMillis);
         kafka = new KafkaProbe(vertx, context, targets.kafka());
+        scaling = new ScalingMonitor(targets.registry(), targets.pipelines(), () -> kafka, System::currentTimeMillis);
         meters = new MeterReader(targets.registry(), new ArrayList<>(byName.keySet()));
         view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka,
                 targets.producerEnabled(), targets.generatorEnabled(), settings.lagRefreshMs());
@@ -148,6 +151,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         history.record(System.currentTimeMillis(), meters.counters());
         kafka.check();
         lag.refresh();
+        scaling.tick(lag);
     }
 
     private Router router() {
@@ -161,7 +165,8 @@ public final class AdminHttpVerticle extends VerticleBase {
                 .onSuccess(body -> json(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body))
                 .onFailure(ctx::fail));
         r.get("/metrics").handler(this::metrics);
-        r.get("/api/status").handler(ctx -> view.status().onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail));
+        r.get("/api/status").handler(ctx -> view.status().map(this::withSections).onSuccess(body -> json(ctx, 200, body))
+                .onFailure(ctx::fail));
 
         BearerAuth auth = new BearerAuth(settings.token(), throttle);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
@@ -393,6 +398,17 @@ public final class AdminHttpVerticle extends VerticleBase {
      * Adds a readiness check (call before deploying): {@code check} answers {@code {"ok":…,"detail":…}}, it is
      * listed under {@code checks.<name>} and a failing one turns {@code /health/ready} DOWN (e.g. {@code tls}).
      */
+    /** Adds a section to {@code /api/status} (e.g. {@code hotKeys}); the supplier runs on the admin event loop. */
+    public AdminHttpVerticle statusSection(String name, java.util.function.Supplier<JsonObject> section) {
+        statusSections.put(name, section);
+        return this;
+    }
+
+    private JsonObject withSections(JsonObject status) {
+        statusSections.forEach((name, s) -> status.put(name, s.get()));
+        return scaling.addTo(status);
+    }
+
     public AdminHttpVerticle readinessCheck(String name, java.util.function.Supplier<JsonObject> check) {
         extraChecks.put(name, check);
         return this;
@@ -444,6 +460,7 @@ public final class AdminHttpVerticle extends VerticleBase {
         vertx.cancelTimer(timer);
         if (lag != null) {
             lag.close();
+            scaling.close();
         }
         if (guard != null) {
             guard.close();

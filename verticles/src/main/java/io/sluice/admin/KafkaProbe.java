@@ -86,16 +86,12 @@ final class KafkaProbe {
         if (admin == null) {
             return Future.succeededFuture("Kafka admin client not started");
         }
-        Future<ConsumerGroupDescription> group = on(admin.describeConsumerGroups(List.of(groupId),
-                new DescribeConsumerGroupsOptions().timeoutMs(TIMEOUT_MS)).describedGroups().get(groupId));
-        Future<Map<String, TopicDescription>> described = on(admin.describeTopics(topics,
-                new DescribeTopicsOptions().timeoutMs(TIMEOUT_MS)).allTopicNames());
-        return Future.all(group, described).map(v -> {
-            ConsumerGroupDescription g = group.result();
+        return describe(groupId, topics).map(d -> {
+            ConsumerGroupDescription g = d.group();
             if (g.state() != ConsumerGroupState.STABLE) {
                 return "group " + groupId + " is " + g.state() + " (rebalancing or empty)";
             }
-            int total = described.result().values().stream().mapToInt(t -> t.partitions().size()).sum();
+            int total = d.partitions();
             int owned = 0;
             for (MemberDescription m : g.members()) {
                 owned += (int) m.assignment().topicPartitions().stream().filter(tp -> topics.contains(tp.topic())).count();
@@ -106,6 +102,27 @@ final class KafkaProbe {
             return "no partitions assigned, and " + (total - owned) + " of " + total + " partition(s) of " + topics
                     + " have no owner in group " + groupId;
         }).recover(err -> Future.succeededFuture("cannot describe group " + groupId + ": " + rootMessage(err)));
+    }
+
+    /** The group's members and the partitions of {@code topics}: {@code [members, partitions]} (scaling signal). */
+    Future<int[]> groupShape(String groupId, Collection<String> topics) {
+        if (admin == null) {
+            return Future.failedFuture("Kafka admin client not started");
+        }
+        return describe(groupId, topics).map(d -> new int[]{d.group().members().size(), d.partitions()});
+    }
+
+    /** A group and the partition count of its topics. */
+    private record Described(ConsumerGroupDescription group, int partitions) {
+    }
+
+    private Future<Described> describe(String groupId, Collection<String> topics) {
+        Future<ConsumerGroupDescription> group = on(admin.describeConsumerGroups(List.of(groupId),
+                new DescribeConsumerGroupsOptions().timeoutMs(TIMEOUT_MS)).describedGroups().get(groupId));
+        Future<Map<String, TopicDescription>> described = on(admin.describeTopics(topics,
+                new DescribeTopicsOptions().timeoutMs(TIMEOUT_MS)).allTopicNames());
+        return Future.all(group, described).map(v -> new Described(group.result(),
+                described.result().values().stream().mapToInt(t -> t.partitions().size()).sum()));
     }
 
     private <T> Future<T> on(KafkaFuture<T> f) {

@@ -116,6 +116,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
             }
         }
         metrics.polled(accepted.size());
+        metrics.keys().polled(accepted);
         if (!accepted.isEmpty()) {
             vertx.eventBus().send(Addresses.batchRecords(settings.name()), new RecordChunk(accepted));
         }

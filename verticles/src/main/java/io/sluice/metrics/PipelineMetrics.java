@@ -27,8 +27,15 @@ public final class PipelineMetrics {
     private final DistributionSummary batchPartitions;
     private final DistributionSummary batchLanes;
     private final Map<String, Counter> byTag = new ConcurrentHashMap<>();
+    private final io.sluice.hotkeys.KeyWindow keys;
 
     public PipelineMetrics(MeterRegistry registry, String pipeline) {
+        this(registry, pipeline, io.sluice.hotkeys.KeyWindow.off());
+    }
+
+    /** @param keys the pipeline's hot-key window, fed by its consumer's event loop */
+    public PipelineMetrics(MeterRegistry registry, String pipeline, io.sluice.hotkeys.KeyWindow keys) {
+        this.keys = keys;
         this.registry = registry;
         this.pipeline = pipeline;
         this.polled = Counter.builder("sluice.consumer.records.polled").tag("pipeline", pipeline).register(registry);
@@ -44,6 +51,11 @@ public final class PipelineMetrics {
         this.batchLanes = DistributionSummary.builder("sluice.batch.lanes").tag("pipeline", pipeline).register(registry);
         this.invokeLatency = Timer.builder("sluice.dispatch.invoke.latency").tag("pipeline", pipeline)
                 .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /** The pipeline's hot-key window (written by its consumer verticle only). */
+    public io.sluice.hotkeys.KeyWindow keys() {
+        return keys;
     }
 
     public MeterRegistry registry() {

@@ -87,12 +87,23 @@ public final class Pipeline {
         this(vertx, settings, () -> new KafkaPipelineClients(settings, kafka), registry);
     }
 
+    /** @param keys the pipeline's hot-key window (see {@link io.sluice.hotkeys.HotKeys#consumer}) */
+    public Pipeline(Vertx vertx, PipelineSettings settings, KafkaSettings kafka, MeterRegistry registry,
+                    io.sluice.hotkeys.KeyWindow keys) {
+        this(vertx, settings, () -> new KafkaPipelineClients(settings, kafka), registry, keys);
+    }
+
     /** @param clients makes the clients of each incarnation (called off the event loop) */
     public Pipeline(Vertx vertx, PipelineSettings settings, Supplier<PipelineClients> clients, MeterRegistry registry) {
+        this(vertx, settings, clients, registry, io.sluice.hotkeys.KeyWindow.off());
+    }
+
+    private Pipeline(Vertx vertx, PipelineSettings settings, Supplier<PipelineClients> clients, MeterRegistry registry,
+                     io.sluice.hotkeys.KeyWindow keys) {
         this.vertx = vertx;
         this.settings = settings;
         this.clients = clients;
-        this.metrics = new PipelineMetrics(registry, settings.name());
+        this.metrics = new PipelineMetrics(registry, settings.name(), keys);
         this.tuning = new PipelineTuning(settings);
         this.lifecycle = ((VertxInternal) vertx).createEventLoopContext();
         // Registered once, reading whichever incarnation runs now: a restart must not leave them on the old one.

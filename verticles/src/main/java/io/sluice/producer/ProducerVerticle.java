@@ -45,6 +45,7 @@ public final class ProducerVerticle extends VerticleBase {
     public static final String H_TIME = "sluice-rejected-at-ms";
 
     private final ProducerSettings settings;
+    private final io.sluice.hotkeys.KeyWindow keys;
     private AsyncProducer producer;
     private final MeterRegistry registry;
     private final Map<ProduceAnswer, Counter> answers = new EnumMap<>(ProduceAnswer.class);
@@ -65,6 +66,13 @@ public final class ProducerVerticle extends VerticleBase {
     public static final String CLUSTER_CONSUMERS = "clusterConsumers";
 
     public ProducerVerticle(ProducerSettings settings, AsyncProducer producer, MeterRegistry registry) {
+        this(settings, producer, registry, io.sluice.hotkeys.KeyWindow.off());
+    }
+
+    /** @param keys counts the keys of acknowledged sends per partition (hot keys), on this verticle's event loop */
+    public ProducerVerticle(ProducerSettings settings, AsyncProducer producer, MeterRegistry registry,
+                            io.sluice.hotkeys.KeyWindow keys) {
+        this.keys = keys;
         this.settings = settings;
         this.producer = producer;
         this.registry = registry;
@@ -308,6 +316,7 @@ public final class ProducerVerticle extends VerticleBase {
             intake.release(record);
             if (err == null) {
                 ackLatency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                keys.record(md.topic(), md.partition(), record.key());
                 outcome.accepted(md);
             } else {
                 SendErrors.Kind kind = SendErrors.classify(err, false);

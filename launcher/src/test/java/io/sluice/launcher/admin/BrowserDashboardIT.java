@@ -98,6 +98,7 @@ class BrowserDashboardIT {
         assertThat(rates.getDouble("delivered")).isPositive();
         assertThat(step(out, "moved")).isNotEqualTo(rates);
         assertBatching(step(out, "batching"));
+        assertHotKeys(step(out, "hotkeys"));
         JsonObject escaping = step(out, "escaping");
         assertThat(escaping.getJsonArray("injected")).as("elements injected by API strings").isEmpty();
         assertThat(escaping.getBoolean("ok")).as(escaping.encode()).isTrue();
@@ -110,6 +111,26 @@ class BrowserDashboardIT {
         assertThat(p.getJsonArray("pauseReasons").getList()).contains("manual");
         assertThat(shot).exists();
         assertThat(Files.size(shot)).isGreaterThan(10_000);
+    }
+
+    /**
+     * The hot-keys panel: the generator's hot truck ({@code T-00001}) makes the top key of some partitions, on both
+     * sides; at most ten rows, largest share first.
+     */
+    private static void assertHotKeys(JsonObject h) {
+        var rows = h.getJsonArray("rows");
+        assertThat(rows.size()).isBetween(2, 10);
+        assertThat(rows.stream().map(r -> ((JsonObject) r).getString("side"))).contains("producer", "consumer standard");
+        double previous = 1.0;
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject r = rows.getJsonObject(i);
+            assertThat(r.getString("side")).isIn("producer", "consumer standard");
+            assertThat(r.getString("tp")).matches("mt-c(300|400)-\\d+");
+            assertThat(r.getString("key")).matches("\\d{3}:.+");
+            assertThat(r.getDouble("share")).isGreaterThan(0.0).isLessThanOrEqualTo(previous);
+            assertThat(r.getString("text")).contains(r.getString("key"));
+            previous = r.getDouble("share");
+        }
     }
 
     /** The batching panel of the one adaptive pipeline under load (local.json: 8 lanes, maxWaitMs 100 here). */
