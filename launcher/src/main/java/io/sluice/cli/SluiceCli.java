@@ -19,7 +19,7 @@ public final class SluiceCli {
             return;
         }
         OpsEnv env = new OpsEnv(System.out, System.err, System.getenv(), ConfigLoader::loadBlocking);
-        int code = OpsCommands.standard().run(args, env);
+        int code = StandardCommands.create().run(args, env);
         System.out.flush();
         System.exit(code);
     }

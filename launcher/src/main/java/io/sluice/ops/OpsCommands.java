@@ -18,13 +18,6 @@ public final class OpsCommands {
         this.commands = commands.stream().sorted(Comparator.comparing(OpsCommand::name)).toList();
     }
 
-    /** Every command Sluice ships. Add a command here. */
-    public static OpsCommands standard() {
-        return new OpsCommands(List.of(new io.sluice.ops.redrive.DlqRedriveCommand(),
-                new io.sluice.ops.replay.ReplayCommand(), new io.sluice.ops.hotkeys.HotKeysCommand(),
-                new io.sluice.ops.partitions.PlanPartitionsCommand(), new io.sluice.ops.partitions.IncreasePartitionsCommand()));
-    }
-
     /** True when {@code args} name a command (or {@code help}) rather than the service's options. */
     public static boolean isCommand(String[] args) {
         return args.length > 0 && !args[0].startsWith("-");

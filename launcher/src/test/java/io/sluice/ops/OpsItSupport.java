@@ -121,7 +121,7 @@ final class OpsItSupport implements AutoCloseable {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         OpsEnv env = new OpsEnv(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 Map.of(AdminApi.TOKEN_ENV, TOKEN), ConfigLoader::loadBlocking);
-        int code = OpsCommands.standard().run(args, env);
+        int code = io.sluice.cli.StandardCommands.create().run(args, env);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -118,7 +118,7 @@ class HotKeysIT {
             // the command against the running instance
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = OpsCommands.standard().run(new String[]{"hot-keys", "--admin", s.base(), "--topic", topic, "--top", "2"},
+            int code = io.sluice.cli.StandardCommands.create().run(new String[]{"hot-keys", "--admin", s.base(), "--topic", topic, "--top", "2"},
                     new OpsEnv(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                             Map.of(), path -> {
                                 throw new IllegalStateException("not used");
@@ -138,7 +138,7 @@ class HotKeysIT {
             // plan partitions from the same running pipeline: its inputs are the instance's numbers, its outputs the formula's
             JsonObject before = s.pipelineStatus();
             ByteArrayOutputStream planOut = new ByteArrayOutputStream();
-            int planCode = OpsCommands.standard().run(new String[]{"plan", "partitions", "--admin", s.base(), "--topic", topic,
+            int planCode = io.sluice.cli.StandardCommands.create().run(new String[]{"plan", "partitions", "--admin", s.base(), "--topic", topic,
                             "--target-rate", "13000", "--partitions", "12", "--consumers", "1"},
                     new OpsEnv(new PrintStream(planOut, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                             Map.of(), path -> {
@@ -169,7 +169,7 @@ class HotKeysIT {
             }
             // the same measurements with the key's skew taken away: the count follows the formula
             ByteArrayOutputStream evenOut = new ByteArrayOutputStream();
-            assertThat(OpsCommands.standard().run(new String[]{"plan", "partitions", "--admin", s.base(), "--topic", topic,
+            assertThat(io.sluice.cli.StandardCommands.create().run(new String[]{"plan", "partitions", "--admin", s.base(), "--topic", topic,
                             "--target-rate", "13000", "--partitions", "12", "--consumers", "1", "--hot-share", "0",
                             "--p99-ms", Double.toString(p99), "--batch-records", Double.toString(batch),
                             "--consumer-capacity", Double.toString(kappa)},

@@ -66,7 +66,7 @@ class PartitionsIncreaseIT {
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = OpsCommands.standard().run(args, new OpsEnv(new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = io.sluice.cli.StandardCommands.create().run(args, new OpsEnv(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), ConfigLoader::loadBlocking));
         Run r = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         System.out.println("PartitionsIncreaseIT: " + String.join(" ", args) + " -> exit " + code + "\n" + r.out + r.err);

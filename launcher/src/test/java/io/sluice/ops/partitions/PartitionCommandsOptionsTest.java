@@ -25,7 +25,7 @@ class PartitionCommandsOptionsTest {
             });
 
     private String usageError(String... args) {
-        assertThat(OpsCommands.standard().run(args, env)).isEqualTo(OpsCommand.USAGE);
+        assertThat(io.sluice.cli.StandardCommands.create().run(args, env)).isEqualTo(OpsCommand.USAGE);
         String e = err.toString(StandardCharsets.UTF_8).strip();
         err.reset();
         assertThat(e.lines()).hasSize(1);
@@ -54,16 +54,16 @@ class PartitionCommandsOptionsTest {
 
     @Test
     void theCommandsAreListedWithTheirUsage() {
-        assertThat(OpsCommands.standard().run(new String[]{"help"}, env)).isZero();
+        assertThat(io.sluice.cli.StandardCommands.create().run(new String[]{"help"}, env)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("hot-keys", "plan partitions", "partitions increase");
         out.reset();
-        assertThat(OpsCommands.standard().run(new String[]{"partitions", "increase", "--help"}, env)).isZero();
+        assertThat(io.sluice.cli.StandardCommands.create().run(new String[]{"partitions", "increase", "--help"}, env)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--force", "--dry-run", "--settle");
     }
 
     @Test
     void anUnreachableInstanceIsAFailureNotACrash() {
-        assertThat(OpsCommands.standard().run(new String[]{"hot-keys", "--admin", "http://127.0.0.1:1", "--timeout", "2s"}, env))
+        assertThat(io.sluice.cli.StandardCommands.create().run(new String[]{"hot-keys", "--admin", "http://127.0.0.1:1", "--timeout", "2s"}, env))
                 .isEqualTo(OpsCommand.FAILED);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("sluice hot-keys: failed: cannot reach the admin API at http://127.0.0.1:1");
     }

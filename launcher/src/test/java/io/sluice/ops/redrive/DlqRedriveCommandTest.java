@@ -42,7 +42,7 @@ class DlqRedriveCommandTest {
                     }
                     return SluiceConfig.fromJson(conf, Map.of());
                 });
-        return OpsCommands.standard().run(args, env);
+        return io.sluice.cli.StandardCommands.create().run(args, env);
     }
 
     private String err() {

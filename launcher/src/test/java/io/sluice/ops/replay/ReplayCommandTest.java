@@ -25,7 +25,7 @@ class ReplayCommandTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), path -> {
                     throw new ConfigException("--config", "unused");
                 });
-        return OpsCommands.standard().run(args, env);
+        return io.sluice.cli.StandardCommands.create().run(args, env);
     }
 
     private String err() {
