@@ -1,6 +1,5 @@
 package io.sluice.bench;
 
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import io.sluice.batch.BatchSettings;

@@ -1,6 +1,5 @@
 package io.sluice.bench;
 
-
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -35,7 +34,9 @@ final class JacksonPayloadBaseline {
     public byte[] build(List<InRecord> records) {
         Map<String, List<InRecord>> byPartition = new LinkedHashMap<>();
         for (InRecord r : records) {
-            byPartition.computeIfAbsent(r.topic() + "-" + r.partition(), k -> new ArrayList<>()).add(r);
+            byPartition
+                    .computeIfAbsent(r.topic() + "-" + r.partition(), k -> new ArrayList<>())
+                    .add(r);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + records.size() * 400);
         Base64.Encoder b64 = Base64.getEncoder();

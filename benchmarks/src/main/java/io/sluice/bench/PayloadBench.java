@@ -1,6 +1,5 @@
 package io.sluice.bench;
 
-
 import io.sluice.dispatch.KafkaEventPayload;
 import io.sluice.record.InRecord;
 import java.util.ArrayList;
@@ -31,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PayloadBench {
     private List<InRecord> records;
     private final KafkaEventPayload payload = new KafkaEventPayload("b-1.example:9094,b-2.example:9094", null);
-    private final JacksonPayloadBaseline baseline = new JacksonPayloadBaseline("b-1.example:9094,b-2.example:9094", null);
+    private final JacksonPayloadBaseline baseline =
+            new JacksonPayloadBaseline("b-1.example:9094,b-2.example:9094", null);
 
     @Setup
     public void setUp() {

@@ -10,8 +10,7 @@ import io.sluice.ops.OpsEnv;
  * {@code help} lists them); anything else (options only, e.g. {@code -conf FILE}) starts the service ({@link Main}).
  */
 public final class SluiceCli {
-    private SluiceCli() {
-    }
+    private SluiceCli() {}
 
     public static void main(String[] args) {
         if (!OpsCommands.isCommand(args)) {

@@ -6,7 +6,6 @@ import io.sluice.ops.partitions.IncreasePartitionsCommand;
 import io.sluice.ops.partitions.PlanPartitionsCommand;
 import io.sluice.ops.redrive.DlqRedriveCommand;
 import io.sluice.ops.replay.ReplayCommand;
-
 import java.util.List;
 
 /**
@@ -14,11 +13,14 @@ import java.util.List;
  * packages depend on the framework and never the other way.
  */
 public final class StandardCommands {
-    private StandardCommands() {
-    }
+    private StandardCommands() {}
 
     public static OpsCommands create() {
-        return new OpsCommands(List.of(new DlqRedriveCommand(), new ReplayCommand(), new HotKeysCommand(),
-                new PlanPartitionsCommand(), new IncreasePartitionsCommand()));
+        return new OpsCommands(List.of(
+                new DlqRedriveCommand(),
+                new ReplayCommand(),
+                new HotKeysCommand(),
+                new PlanPartitionsCommand(),
+                new IncreasePartitionsCommand()));
     }
 }

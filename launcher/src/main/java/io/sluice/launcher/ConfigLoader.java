@@ -7,7 +7,6 @@ import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -19,8 +18,7 @@ import java.util.concurrent.TimeoutException;
  * properties (see {@link ConfigOverrides}), and validates it once into a {@link SluiceConfig}.
  */
 public final class ConfigLoader {
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     public static Future<SluiceConfig> load(Vertx vertx, String path) {
         return loadJson(vertx, path).map(SluiceConfig::fromJson);
@@ -29,16 +27,23 @@ public final class ConfigLoader {
     /** The file's JSON with the environment and system-property overrides applied, not yet validated. */
     public static Future<JsonObject> loadJson(Vertx vertx, String path) {
         if (!Files.isReadable(Path.of(path))) {
-            return Future.failedFuture(new ConfigException("--config", "file '" + path + "' does not exist or is not readable"));
+            return Future.failedFuture(
+                    new ConfigException("--config", "file '" + path + "' does not exist or is not readable"));
         }
-        Future<JsonObject> file = read(vertx, new ConfigStoreOptions().setType("file").setFormat("json")
-                .setConfig(new JsonObject().put("path", path)))
-                .recover(err -> Future.failedFuture(new ConfigException("--config",
-                        "'" + path + "' is not valid JSON: " + firstLine(err))));
+        Future<JsonObject> file = read(
+                        vertx,
+                        new ConfigStoreOptions()
+                                .setType("file")
+                                .setFormat("json")
+                                .setConfig(new JsonObject().put("path", path)))
+                .recover(err -> Future.failedFuture(
+                        new ConfigException("--config", "'" + path + "' is not valid JSON: " + firstLine(err))));
         Future<JsonObject> env = read(vertx, new ConfigStoreOptions().setType("env"));
-        Future<JsonObject> sys = read(vertx, new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
-        return Future.all(file, env, sys).map(cf -> ConfigOverrides.apply(file.result(), env.result().getMap(),
-                sys.result().getMap()));
+        Future<JsonObject> sys =
+                read(vertx, new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
+        return Future.all(file, env, sys)
+                .map(cf -> ConfigOverrides.apply(
+                        file.result(), env.result().getMap(), sys.result().getMap()));
     }
 
     /**
@@ -49,7 +54,10 @@ public final class ConfigLoader {
     public static JsonObject loadJsonBlocking(String path) {
         Vertx vertx = Vertx.vertx();
         try {
-            return loadJson(vertx, path).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return loadJson(vertx, path)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConfigException ce) {
                 throw ce;
@@ -75,8 +83,12 @@ public final class ConfigLoader {
     }
 
     private static Future<JsonObject> read(Vertx vertx, ConfigStoreOptions store) {
-        ConfigRetriever r = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().setIncludeDefaultStores(false)
-                .setScanPeriod(-1).addStore(store));
+        ConfigRetriever r = ConfigRetriever.create(
+                vertx,
+                new ConfigRetrieverOptions()
+                        .setIncludeDefaultStores(false)
+                        .setScanPeriod(-1)
+                        .addStore(store));
         return r.getConfig().onComplete(ar -> r.close());
     }
 

@@ -4,7 +4,6 @@ import io.sluice.config.ConfigException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,15 +22,17 @@ public final class ConfigOverrides {
     public static final String ENV_PREFIX = "SLUICE_";
     public static final String SYS_PREFIX = "sluice.";
     /** Variables that are not config paths. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("SLUICE_CONFIG", "SLUICE_KAFKA_CLASSPATH",
-            "SLUICE_ADMIN_TOKEN", "SLUICE_LOG_FORMAT");
+    private static final java.util.Set<String> RESERVED =
+            java.util.Set.of("SLUICE_CONFIG", "SLUICE_KAFKA_CLASSPATH", "SLUICE_ADMIN_TOKEN", "SLUICE_LOG_FORMAT");
     /** System properties that are not config paths (the jars' paths the build hands the ITs, the broker's classpath). */
     /** System properties of the build and the tools that are not config paths ({@code sluice.test.*} neither). */
-    private static final java.util.Set<String> NOT_CONFIG = java.util.Set.of("sluice.jar", "sluice.ec2.jar",
-            "sluice.kafka.classpath", "sluice.log.format"); // build and tool properties; logback's log-format switch
+    private static final java.util.Set<String> NOT_CONFIG = java.util.Set.of(
+            "sluice.jar",
+            "sluice.ec2.jar",
+            "sluice.kafka.classpath",
+            "sluice.log.format"); // build and tool properties; logback's log-format switch
 
-    private ConfigOverrides() {
-    }
+    private ConfigOverrides() {}
 
     /** Returns a copy of {@code base} with overrides from {@code env} and then {@code sys} applied. */
     public static JsonObject apply(JsonObject base, Map<String, ?> env, Map<String, ?> sys) {
@@ -44,7 +45,9 @@ public final class ConfigOverrides {
         }
         for (Map.Entry<String, ?> e : new TreeMap<>(sys).entrySet()) {
             String name = e.getKey();
-            if (name.startsWith(SYS_PREFIX) && e.getValue() != null && !NOT_CONFIG.contains(name)
+            if (name.startsWith(SYS_PREFIX)
+                    && e.getValue() != null
+                    && !NOT_CONFIG.contains(name)
                     && !name.startsWith(SYS_PREFIX + "test.")) {
                 set(out, name.substring(SYS_PREFIX.length()).split("\\."), String.valueOf(e.getValue()), name, true);
             }
@@ -61,8 +64,10 @@ public final class ConfigOverrides {
                 String key = match(obj, seg);
                 if (key == null) {
                     if (!mayCreate) {
-                        throw new ConfigException(source, "names no key of the config file (no '" + seg
-                                + "' here); add the key to the file, or use -D" + SYS_PREFIX + "<dotted.path>");
+                        throw new ConfigException(
+                                source,
+                                "names no key of the config file (no '" + seg
+                                        + "' here); add the key to the file, or use -D" + SYS_PREFIX + "<dotted.path>");
                     }
                     key = seg;
                 }
@@ -84,7 +89,8 @@ public final class ConfigOverrides {
                     throw new ConfigException(source, "'" + seg + "' must be an array index");
                 }
                 if (idx < 0 || idx >= arr.size()) {
-                    throw new ConfigException(source, "index " + idx + " is outside the array (size " + arr.size() + ")");
+                    throw new ConfigException(
+                            source, "index " + idx + " is outside the array (size " + arr.size() + ")");
                 }
                 if (last) {
                     arr.set(idx, parse(value));

@@ -11,8 +11,7 @@ import com.hazelcast.config.NetworkConfig;
  * off), bound to {@code cluster.host}, the maps Vert.x needs (as its {@code default-cluster.xml}), no phone-home.
  */
 final class HazelcastConfigs {
-    private HazelcastConfigs() {
-    }
+    private HazelcastConfigs() {}
 
     static Config tcpIp(ClusterSettings c) {
         Config cfg = new Config();
@@ -33,7 +32,8 @@ final class HazelcastConfigs {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(c.members());
-        cfg.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+        cfg.addMultiMapConfig(new MultiMapConfig("__vertx.subs")
+                .setBackupCount(1)
                 .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
         cfg.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
         cfg.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));

@@ -1,7 +1,6 @@
 package io.sluice.launcher;
 
 import io.sluice.config.ConfigException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +27,23 @@ import java.util.Set;
 public record LaunchArgs(String configPath, List<String> passThrough, boolean help) {
     static final String DEFAULT_CONFIG = "conf/local.json";
     private static final Set<String> CONFIG = Set.of("-conf", "--conf", "--config");
-    private static final Set<String> WITH_VALUE = Set.of("-options", "--options", "-vertx-options", "--vertx-options",
-            "-deployment-options", "--deployment-options", "-instances", "--instances",
-            "-cluster-host", "--cluster-host", "-cluster-port", "--cluster-port",
-            "-cluster-public-host", "--cluster-public-host", "-cluster-public-port", "--cluster-public-port");
+    private static final Set<String> WITH_VALUE = Set.of(
+            "-options",
+            "--options",
+            "-vertx-options",
+            "--vertx-options",
+            "-deployment-options",
+            "--deployment-options",
+            "-instances",
+            "--instances",
+            "-cluster-host",
+            "--cluster-host",
+            "-cluster-port",
+            "--cluster-port",
+            "-cluster-public-host",
+            "--cluster-public-host",
+            "-cluster-public-port",
+            "--cluster-public-port");
     private static final Set<String> HELP = Set.of("-h", "-help", "--help");
 
     public LaunchArgs {
@@ -62,7 +74,8 @@ public record LaunchArgs(String configPath, List<String> passThrough, boolean he
             }
             if (value == null) {
                 if (i + 1 >= args.length || args[i + 1].startsWith("-") || args[i + 1].isBlank()) {
-                    throw new ConfigException(name, "needs a value" + (CONFIG.contains(lower) ? " (the config file)" : ""));
+                    throw new ConfigException(
+                            name, "needs a value" + (CONFIG.contains(lower) ? " (the config file)" : ""));
                 }
                 value = args[++i];
             }
@@ -76,8 +89,10 @@ public record LaunchArgs(String configPath, List<String> passThrough, boolean he
                 config = value;
             } else {
                 if (lower.endsWith("instances") && !value.equals("1")) {
-                    throw new ConfigException(name, "must be 1, got '" + value + "': Sluice runs once per JVM "
-                            + "(scale with pipelines[].dispatchInstances and lanes, or more hosts)");
+                    throw new ConfigException(
+                            name,
+                            "must be 1, got '" + value + "': Sluice runs once per JVM "
+                                    + "(scale with pipelines[].dispatchInstances and lanes, or more hosts)");
                 }
                 pass.add(name);
                 pass.add(value);
@@ -103,7 +118,8 @@ public record LaunchArgs(String configPath, List<String> passThrough, boolean he
 
     /** The usage text of {@code -h}. */
     static String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "Usage: java -jar sluice.jar [-conf FILE] [Vert.x launcher options]",
                 "  -conf FILE, --config FILE   the config (default: $SLUICE_CONFIG, else conf/local.json);",
                 "                              SLUICE_* variables and -Dsluice.* properties override its keys",

@@ -6,10 +6,9 @@ import io.sluice.locallambda.LocalLambdaOptions;
 import io.sluice.locallambda.LocalLambdaServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
 
 /**
  * The local-only parts: the embedded Kafka broker (a child JVM) and the local Lambda endpoint hosting the dispatcher
@@ -22,21 +21,25 @@ final class LocalMode {
     private volatile EmbeddedKafkaCluster broker;
     private volatile LocalLambdaServer lambda;
 
-    LocalMode() {
-    }
+    LocalMode() {}
 
     /** Starts the embedded broker (blocking work off the event loop) and returns its bootstrap servers. */
     Future<String> startBroker(Vertx vertx, SluiceConfig.EmbeddedSettings e) {
         return vertx.executeBlocking(() -> {
             // Closed by stop(), after the clients are done (the JVM-exit hook would race our own shutdown).
-            EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder().nodes(e.nodes()).closeOnJvmExit(false)
+            EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder()
+                    .nodes(e.nodes())
+                    .closeOnJvmExit(false)
                     .heap(e.heapMb() / 2 + "m", e.heapMb() + "m");
             if (e.dataDir() != null) {
                 b.baseDir(Path.of(e.dataDir()));
             }
             long t0 = System.nanoTime();
             EmbeddedKafkaCluster c = EmbeddedKafkaCluster.start(b.build());
-            LOG.info("Embedded Kafka ({} node(s)) ready at {} in {} ms", e.nodes(), c.bootstrapServers(),
+            LOG.info(
+                    "Embedded Kafka ({} node(s)) ready at {} in {} ms",
+                    e.nodes(),
+                    c.bootstrapServers(),
                     (System.nanoTime() - t0) / 1_000_000);
             broker = c;
             return c.bootstrapServers();
@@ -45,8 +48,10 @@ final class LocalMode {
 
     /** Starts the local Lambda endpoint and returns its URL. */
     Future<String> startLambda(Vertx vertx, SluiceConfig.LocalLambdaSettings l) {
-        LocalLambdaOptions opts = LocalLambdaOptions.defaults().withPort(l.port())
-                .withDispatcherFunctionName(l.functionName()).withConcurrency(l.concurrency());
+        LocalLambdaOptions opts = LocalLambdaOptions.defaults()
+                .withPort(l.port())
+                .withDispatcherFunctionName(l.functionName())
+                .withConcurrency(l.concurrency());
         return LocalLambdaServer.start(vertx, opts).map(server -> {
             lambda = server;
             LOG.info("Local Lambda endpoint at {} hosting '{}'", server.endpoint(), l.functionName());

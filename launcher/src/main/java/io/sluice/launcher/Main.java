@@ -1,10 +1,10 @@
 package io.sluice.launcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sluice.metrics.HttpMetricTags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.config.ConfigException;
+import io.sluice.metrics.HttpMetricTags;
 import io.sluice.tls.TlsMaterialException;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
@@ -18,12 +18,11 @@ import io.vertx.launcher.application.VertxApplicationHooks;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point: {@code java -jar sluice.jar [-conf conf/local.json] [Vert.x launcher options]} (see {@link LaunchArgs};
@@ -38,8 +37,7 @@ import java.util.function.Supplier;
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         LaunchArgs launch;
@@ -70,7 +68,8 @@ public final class Main {
         if (config.cluster().enabled()) {
             launcherArgs.add("-cluster");
         }
-        int code = new Application(launcherArgs.toArray(String[]::new), new Hooks(launch.configPath(), json, config, registry))
+        int code = new Application(
+                        launcherArgs.toArray(String[]::new), new Hooks(launch.configPath(), json, config, registry))
                 .launch();
         if (code != 0) { // the hooks exit on failures they know; this is the launcher's own refusal
             System.err.println("sluice: the Vert.x launcher refused to start (exit code " + code + ")");
@@ -96,7 +95,8 @@ public final class Main {
     }
 
     /** What the launcher does at each stage: Sluice's Vert.x (metrics, cluster manager) and its main verticle. */
-    private record Hooks(String path, JsonObject json, SluiceConfig config, MeterRegistry registry) implements VertxApplicationHooks {
+    private record Hooks(String path, JsonObject json, SluiceConfig config, MeterRegistry registry)
+            implements VertxApplicationHooks {
         @Override
         public JsonObject afterConfigParsed(JsonObject ignored) {
             return json; // the main verticle's config(): the effective JSON (file and overrides)
@@ -104,7 +104,8 @@ public final class Main {
 
         @Override
         public JsonObject afterDeploymentOptionsParsed(JsonObject deploymentOptions) {
-            if (deploymentOptions != null && deploymentOptions.getValue("instances") != null
+            if (deploymentOptions != null
+                    && deploymentOptions.getValue("instances") != null
                     && !Integer.valueOf(1).equals(deploymentOptions.getValue("instances"))) {
                 System.err.println("sluice: invalid command line: -deployment-options: instances must be 1, got "
                         + deploymentOptions.getValue("instances") + ": Sluice runs once per JVM");
@@ -140,8 +141,9 @@ public final class Main {
 
         @Override
         public void afterFailureToStartVertx(HookContext context, Throwable t) {
-            System.err.println("sluice: failed to start Vert.x" + (config.cluster().enabled() ? " (cluster join)" : "")
-                    + ": " + (t == null ? "timed out" : t.getMessage()));
+            System.err.println(
+                    "sluice: failed to start Vert.x" + (config.cluster().enabled() ? " (cluster join)" : "") + ": "
+                            + (t == null ? "timed out" : t.getMessage()));
             System.exit(1);
         }
 

@@ -7,12 +7,11 @@ import io.sluice.pipeline.Pipeline;
 import io.sluice.tls.TlsStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sluice in a Vert.x instance of the caller's, as one object: a thin wrapper that deploys a {@link SluiceVerticle}

@@ -1,10 +1,11 @@
 package io.sluice.launcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.admin.AdminHttpVerticle;
 import io.sluice.bus.RemoteAccess;
 import io.sluice.bus.RemoteGate;
-import io.sluice.producer.WireCodecs;
 import io.sluice.dispatch.LambdaSettings;
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.generator.GeneratorVerticle;
@@ -16,9 +17,8 @@ import io.sluice.locallambda.LocalLambdaServer;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSettings;
 import io.sluice.producer.ProducerVerticle;
+import io.sluice.producer.WireCodecs;
 import io.sluice.tls.TlsStatus;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Closeable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -27,17 +27,16 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sluice's main verticle: everything Sluice runs, deployed by one verticle. In local mode the embedded broker,
@@ -66,6 +65,7 @@ public final class SluiceVerticle extends VerticleBase {
     private volatile SluiceConfig config;
     /** The local-only parts (embedded broker, local Lambda endpoint), or null when the config asks for neither. */
     private volatile LocalMode local;
+
     private volatile String producerDeployment;
     private volatile String generatorDeployment;
     private volatile String ingestDeployment;
@@ -168,19 +168,24 @@ public final class SluiceVerticle extends VerticleBase {
     private Future<Void> recreateKafkaClients() {
         Future<Void> chain = Future.succeededFuture();
         if (producerVerticle != null) {
-            chain = chain.compose(v -> vertx.executeBlocking(this::newProducer)).compose(p -> producerVerticle.swapProducer(p));
+            chain = chain.compose(v -> vertx.executeBlocking(this::newProducer))
+                    .compose(p -> producerVerticle.swapProducer(p));
         }
         for (Pipeline p : pipelines) {
             // restart() is a no-op once the pipeline is stopped: a stop racing this rotation wins
             chain = chain.compose(v -> p.restart("new TLS material (drain, commit, re-subscribe)"));
         }
-        return chain.compose(v -> admin == null || stopped.get() ? Future.<Void>succeededFuture() : admin.recreateKafkaClient());
+        return chain.compose(
+                v -> admin == null || stopped.get() ? Future.<Void>succeededFuture() : admin.recreateKafkaClient());
     }
 
     private AsyncProducer newProducer() {
-        var props = config.kafka().clientConfig(new HashMap<>(), config.producer().kafka());
-        props.putIfAbsent("client.id", "sluice-producer-" + ProcessHandle.current().pid());
-        return new AsyncProducer(new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
+        var props =
+                config.kafka().clientConfig(new HashMap<>(), config.producer().kafka());
+        props.putIfAbsent(
+                "client.id", "sluice-producer-" + ProcessHandle.current().pid());
+        return new AsyncProducer(
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
                 "sluice-producer-send");
     }
 
@@ -206,8 +211,11 @@ public final class SluiceVerticle extends VerticleBase {
     }
 
     /** Classes of the local-only parts; the EC2 jar carries none of them. */
-    private static final String[] LOCAL_PARTS = {"io.sluice.launcher.LocalMode", "io.sluice.embedded.EmbeddedKafkaCluster",
-            "io.sluice.locallambda.LocalLambdaServer"};
+    private static final String[] LOCAL_PARTS = {
+        "io.sluice.launcher.LocalMode",
+        "io.sluice.embedded.EmbeddedKafkaCluster",
+        "io.sluice.locallambda.LocalLambdaServer"
+    };
 
     /** Null when this jar carries the local parts, else the error naming {@code key} (the EC2 jar). By name only. */
     private static io.sluice.config.ConfigException localPartsMissing(String key) {
@@ -215,9 +223,12 @@ public final class SluiceVerticle extends VerticleBase {
             try {
                 Class.forName(part, false, SluiceVerticle.class.getClassLoader());
             } catch (ClassNotFoundException e) {
-                return new io.sluice.config.ConfigException(key, "local mode is not in this jar (sluice-ec2.jar carries "
-                        + "no embedded broker or local Lambda endpoint): run sluice.jar for local mode, or set " + key
-                        + " to false");
+                return new io.sluice.config.ConfigException(
+                        key,
+                        "local mode is not in this jar (sluice-ec2.jar carries "
+                                + "no embedded broker or local Lambda endpoint): run sluice.jar for local mode, or set "
+                                + key
+                                + " to false");
             }
         }
         return null;
@@ -279,8 +290,13 @@ public final class SluiceVerticle extends VerticleBase {
         return vertx.executeBlocking(this::newProducer, false)
                 .compose(producer -> {
                     producerVerticle = new ProducerVerticle(config.producer(), producer, registry, hotKeys.producer());
-                    return vertx.deployVerticle(producerVerticle, new DeploymentOptions().setConfig(new JsonObject()
-                            .put(ProducerVerticle.CLUSTER_CONSUMERS, config.cluster().enabled())));
+                    return vertx.deployVerticle(
+                            producerVerticle,
+                            new DeploymentOptions()
+                                    .setConfig(new JsonObject()
+                                            .put(
+                                                    ProducerVerticle.CLUSTER_CONSUMERS,
+                                                    config.cluster().enabled())));
                 })
                 .map(id -> {
                     producerDeployment = id;
@@ -300,8 +316,10 @@ public final class SluiceVerticle extends VerticleBase {
             return Future.succeededFuture();
         }
         if (!vertx.isClustered()) {
-            return Future.failedFuture(new io.sluice.config.ConfigException("cluster.enabled",
-                    "needs a clustered Vert.x (java -jar sluice.jar starts one; when embedding, build yours with a cluster manager)"));
+            return Future.failedFuture(
+                    new io.sluice.config.ConfigException(
+                            "cluster.enabled",
+                            "needs a clustered Vert.x (java -jar sluice.jar starts one; when embedding, build yours with a cluster manager)"));
         }
         remoteGate = new RemoteGate(vertx, new RemoteAccess(c.allowedCallers())).install();
         LOG.info("Clustered event bus: {} serve remote callers {}", RemoteAccess.REMOTE_ADDRESSES, c.allowedCallers());
@@ -350,10 +368,11 @@ public final class SluiceVerticle extends VerticleBase {
         if (!config.generator().enabled()) {
             return Future.succeededFuture();
         }
-        return vertx.deployVerticle(new GeneratorVerticle(config.generator(), registry)).map(id -> {
-            generatorDeployment = id;
-            return null;
-        });
+        return vertx.deployVerticle(new GeneratorVerticle(config.generator(), registry))
+                .map(id -> {
+                    generatorDeployment = id;
+                    return null;
+                });
     }
 
     /** The admin HTTP server, last: it observes and controls everything started before it. */
@@ -361,8 +380,14 @@ public final class SluiceVerticle extends VerticleBase {
         if (!config.admin().enabled()) {
             return Future.succeededFuture();
         }
-        admin = new AdminHttpVerticle(config.admin(), new AdminHttpVerticle.Targets(pipelines, registry, config.kafka(),
-                config.producer().enabled(), config.generator().enabled()));
+        admin = new AdminHttpVerticle(
+                config.admin(),
+                new AdminHttpVerticle.Targets(
+                        pipelines,
+                        registry,
+                        config.kafka(),
+                        config.producer().enabled(),
+                        config.generator().enabled()));
         admin.statusSection("hotKeys", hotKeys::toJson);
         TlsStatus tlsStatus = tls.status();
         if (tlsStatus != null) {
@@ -402,10 +427,11 @@ public final class SluiceVerticle extends VerticleBase {
         Future.any(graceful, bound).onComplete(ar -> {
             bound.cancel();
             Future<Void> after = graceful.isComplete() ? Future.succeededFuture() : forceCloseBroker();
-            after.compose(x -> telemetry == null ? Future.succeededFuture() : telemetry.stop()).onComplete(x -> {
-                LOG.info("Sluice stopped");
-                stoppedPromise.tryComplete();
-            });
+            after.compose(x -> telemetry == null ? Future.succeededFuture() : telemetry.stop())
+                    .onComplete(x -> {
+                        LOG.info("Sluice stopped");
+                        stoppedPromise.tryComplete();
+                    });
         });
         return stoppedPromise.future();
     }
@@ -413,10 +439,13 @@ public final class SluiceVerticle extends VerticleBase {
     private Future<Void> forceCloseBroker() {
         LOG.warn("Stop did not complete within {} ms: closing the embedded broker regardless", STOP_BOUND_MS);
         LocalMode l = local;
-        return l == null ? Future.succeededFuture() : vertx.<Void>executeBlocking(() -> {
-            l.closeBroker();
-            return null;
-        }).recover(this::logged);
+        return l == null
+                ? Future.succeededFuture()
+                : vertx.<Void>executeBlocking(() -> {
+                            l.closeBroker();
+                            return null;
+                        })
+                        .recover(this::logged);
     }
 
     private Future<Void> stopAll() {
@@ -430,7 +459,8 @@ public final class SluiceVerticle extends VerticleBase {
         if (remoteGate != null) {
             remoteGate.stopping(); // remote intake closes with the ingest: 503 stopping from now on
         }
-        Future<Void> chain = undeploy(adminDeployment).compose(v -> undeploy(ingestDeployment))
+        Future<Void> chain = undeploy(adminDeployment)
+                .compose(v -> undeploy(ingestDeployment))
                 .compose(v -> undeploy(generatorDeployment))
                 .compose(v -> {
                     // The producer's flush and the pipelines' drains are independent: side by side, so the
@@ -443,12 +473,16 @@ public final class SluiceVerticle extends VerticleBase {
                     }
                     return Future.join(parallel).<Void>mapEmpty().recover(this::logged);
                 });
-        return chain
-                .compose(v -> local == null ? Future.<Void>succeededFuture() : local.closeLambda().recover(this::logged))
-                .compose(v -> local == null ? Future.<Void>succeededFuture() : vertx.<Void>executeBlocking(() -> {
-                    local.closeBroker();
-                    return null;
-                }).recover(this::logged))
+        return chain.compose(v -> local == null
+                        ? Future.<Void>succeededFuture()
+                        : local.closeLambda().recover(this::logged))
+                .compose(v -> local == null
+                        ? Future.<Void>succeededFuture()
+                        : vertx.<Void>executeBlocking(() -> {
+                                    local.closeBroker();
+                                    return null;
+                                })
+                                .recover(this::logged))
                 .onComplete(ar -> {
                     if (remoteGate != null) {
                         remoteGate.uninstall();

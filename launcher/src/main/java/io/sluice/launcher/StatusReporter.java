@@ -2,7 +2,6 @@ package io.sluice.launcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
-
 import java.util.Locale;
 
 /** One human line of counts, printed on an interval: produced / delivered / committed / DLQ / in flight. */
@@ -23,14 +22,26 @@ final class StatusReporter {
         long dlq = (long) sum(registry.find("sluice.dispatch.records.dlq"));
         long spooled = (long) sum(registry.find("sluice.producer.results").tag("result", "spooled"));
         long rejected = (long) (sum(registry.find("sluice.producer.results")) - produced - spooled);
-        double inflight = registry.find("sluice.consumer.inflight.records").gauges().stream().mapToDouble(g -> g.value()).sum();
-        boolean paused = registry.find("sluice.consumer.paused").gauges().stream().anyMatch(g -> g.value() > 0);
+        double inflight = registry.find("sluice.consumer.inflight.records").gauges().stream()
+                .mapToDouble(g -> g.value())
+                .sum();
+        boolean paused =
+                registry.find("sluice.consumer.paused").gauges().stream().anyMatch(g -> g.value() > 0);
         long now = System.nanoTime();
         double secs = Math.max(1e-3, (now - lastAt) / 1e9);
-        String s = String.format(Locale.ROOT,
+        String s = String.format(
+                Locale.ROOT,
                 "produced=%d (%.0f/s)%s delivered=%d (%.0f/s) committed=%d dlq=%d rejected=%d inflight=%.0f%s",
-                produced, (produced - lastProduced) / secs, spooled > 0 ? " spooled=" + spooled : "", delivered,
-                (delivered - lastDelivered) / secs, committed, dlq, rejected, inflight, paused ? " PAUSED" : "");
+                produced,
+                (produced - lastProduced) / secs,
+                spooled > 0 ? " spooled=" + spooled : "",
+                delivered,
+                (delivered - lastDelivered) / secs,
+                committed,
+                dlq,
+                rejected,
+                inflight,
+                paused ? " PAUSED" : "");
         lastProduced = produced;
         lastDelivered = delivered;
         lastAt = now;

@@ -1,20 +1,19 @@
 package io.sluice.launcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.tls.S3TlsSource;
 import io.sluice.tls.TlsHandshakeProbe;
 import io.sluice.tls.TlsMaterial;
 import io.sluice.tls.TlsMaterialCheck;
-import io.sluice.tls.S3TlsSource;
 import io.sluice.tls.TlsSettings;
 import io.sluice.tls.TlsStatus;
 import io.sluice.tls.TlsWatcher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka TLS material over the main verticle's life: the start-up checks, one handshake with the brokers, the
@@ -53,25 +52,30 @@ final class TlsLifecycle {
             return Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> {
-            s3 = S3TlsSource.start(tls, clock);
-            TlsMaterialCheck.Report r = TlsMaterialCheck.check(tls, clock);
-            TlsMaterial.materialize(tls);
-            return r;
-        }).map(r -> {
-            status = new TlsStatus(clock, registry);
-            status.material(r);
-            S3TlsSource source = s3;
-            if (source != null) {
-                status.source(source::readinessDetail);
-                source.onRejected(status::rejected);
-            }
-            LOG.info("TLS: {}; {} trusted CA(s); endpoint identification {}",
-                    r.clientSubject() == null ? "no client certificate" : "client certificate '" + r.clientSubject()
-                            + "' valid until " + r.notAfter() + " (" + r.daysToExpiry() + " days)",
-                    r.trustedCas() == 0 ? "JVM default" : r.trustedCas(), tls.endpointIdentification() ? "on" : "OFF");
-            r.warnings().forEach(w -> LOG.warn("TLS: {}", w));
-            return null;
-        });
+                    s3 = S3TlsSource.start(tls, clock);
+                    TlsMaterialCheck.Report r = TlsMaterialCheck.check(tls, clock);
+                    TlsMaterial.materialize(tls);
+                    return r;
+                })
+                .map(r -> {
+                    status = new TlsStatus(clock, registry);
+                    status.material(r);
+                    S3TlsSource source = s3;
+                    if (source != null) {
+                        status.source(source::readinessDetail);
+                        source.onRejected(status::rejected);
+                    }
+                    LOG.info(
+                            "TLS: {}; {} trusted CA(s); endpoint identification {}",
+                            r.clientSubject() == null
+                                    ? "no client certificate"
+                                    : "client certificate '" + r.clientSubject() + "' valid until " + r.notAfter()
+                                            + " (" + r.daysToExpiry() + " days)",
+                            r.trustedCas() == 0 ? "JVM default" : r.trustedCas(),
+                            tls.endpointIdentification() ? "on" : "OFF");
+                    r.warnings().forEach(w -> LOG.warn("TLS: {}", w));
+                    return null;
+                });
     }
 
     /** One TLS handshake with the brokers: trust store, host name and client certificate, with a clear message. */
@@ -102,8 +106,15 @@ final class TlsLifecycle {
             return;
         }
         S3TlsSource source = s3;
-        watcher = new TlsWatcher(vertx, tls, status, clock, bootstrapServers, status.material().fingerprint(),
-                report -> rotate(tls, recreateClients), source == null ? () -> { } : source::sync);
+        watcher = new TlsWatcher(
+                vertx,
+                tls,
+                status,
+                clock,
+                bootstrapServers,
+                status.material().fingerprint(),
+                report -> rotate(tls, recreateClients),
+                source == null ? () -> {} : source::sync);
         watcher.start();
     }
 
@@ -112,11 +123,13 @@ final class TlsLifecycle {
             if (closed) {
                 return Future.succeededFuture();
             }
-            Future<Void> r = rotation.transform(ignored -> isClosed() ? Future.<Void>succeededFuture()
+            Future<Void> r = rotation.transform(ignored -> isClosed()
+                    ? Future.<Void>succeededFuture()
                     : vertx.<Void>executeBlocking(() -> {
-                        TlsMaterial.materialize(tls);
-                        return null;
-                    }).compose(v -> recreateClients.get()));
+                                TlsMaterial.materialize(tls);
+                                return null;
+                            })
+                            .compose(v -> recreateClients.get()));
             rotation = r.otherwise(err -> null);
             return r;
         }
@@ -137,9 +150,11 @@ final class TlsLifecycle {
             done = rotation.otherwise(err -> null);
         }
         S3TlsSource source = s3;
-        return source == null ? done : done.compose(v -> vertx.<Void>executeBlocking(() -> {
-            source.close();
-            return null;
-        }));
+        return source == null
+                ? done
+                : done.compose(v -> vertx.<Void>executeBlocking(() -> {
+                    source.close();
+                    return null;
+                }));
     }
 }

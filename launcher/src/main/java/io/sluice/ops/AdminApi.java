@@ -3,7 +3,6 @@ package io.sluice.ops;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +28,8 @@ public final class AdminApi {
         this.base = base;
         this.token = token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** From {@code --admin URL} and {@code --timeout} (default 30s) and the token in the environment. */
@@ -41,7 +41,8 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--admin", "must be a URL like " + DEFAULT_URL + ", got '" + url + "'");
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
             throw new ConfigException("--admin", "must be an http(s) URL like " + DEFAULT_URL + ", got '" + url + "'");
         }
@@ -66,12 +67,14 @@ public final class AdminApi {
     }
 
     public Reply post(String path, JsonObject body) throws IOException, InterruptedException {
-        return send(request(path).header("content-type", "application/json")
+        return send(request(path)
+                .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
     }
 
     public Reply put(String path, JsonObject body) throws IOException, InterruptedException {
-        return send(request(path).header("content-type", "application/json")
+        return send(request(path)
+                .header("content-type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body.encode())));
     }
 

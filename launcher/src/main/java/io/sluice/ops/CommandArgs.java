@@ -1,7 +1,6 @@
 package io.sluice.ops;
 
 import io.sluice.config.ConfigException;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -108,7 +107,8 @@ public final class CommandArgs {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ConfigException("--" + name, "must be an integer between " + min + " and " + max + ", got '" + v + "'");
+            throw new ConfigException(
+                    "--" + name, "must be an integer between " + min + " and " + max + ", got '" + v + "'");
         }
     }
 
@@ -125,7 +125,8 @@ public final class CommandArgs {
         try {
             return v.trim().matches("\\d+") ? Instant.ofEpochMilli(Long.parseLong(v.trim())) : Instant.parse(v.trim());
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new ConfigException("--" + name, "must be an ISO-8601 instant (2026-12-01T10:00:00Z) or epoch ms, got '" + v + "'");
+            throw new ConfigException(
+                    "--" + name, "must be an ISO-8601 instant (2026-12-01T10:00:00Z) or epoch ms, got '" + v + "'");
         }
     }
 

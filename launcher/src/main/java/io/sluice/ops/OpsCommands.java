@@ -1,7 +1,6 @@
 package io.sluice.ops;
 
 import io.sluice.config.ConfigException;
-
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +14,8 @@ public final class OpsCommands {
     private final List<OpsCommand> commands;
 
     public OpsCommands(List<OpsCommand> commands) {
-        this.commands = commands.stream().sorted(Comparator.comparing(OpsCommand::name)).toList();
+        this.commands =
+                commands.stream().sorted(Comparator.comparing(OpsCommand::name)).toList();
     }
 
     /** True when {@code args} name a command (or {@code help}) rather than the service's options. */
@@ -37,23 +37,27 @@ public final class OpsCommands {
         int words = 0;
         for (OpsCommand c : commands) {
             String[] name = c.name().split(" ");
-            if (name.length > words && name.length <= args.length
+            if (name.length > words
+                    && name.length <= args.length
                     && Arrays.equals(name, Arrays.copyOf(args, name.length))) {
                 cmd = c;
                 words = name.length;
             }
         }
         if (cmd == null) {
-            env.err().println("sluice: unknown command '" + String.join(" ", Arrays.copyOf(args, Math.min(2, args.length)))
-                    + "' (java -jar sluice.jar help lists the commands)");
+            env.err()
+                    .println("sluice: unknown command '"
+                            + String.join(" ", Arrays.copyOf(args, Math.min(2, args.length)))
+                            + "' (java -jar sluice.jar help lists the commands)");
             return OpsCommand.USAGE;
         }
         List<String> rest = List.of(args).subList(words, args.length);
         try {
             CommandArgs parsed = CommandArgs.parse(rest, cmd.flags());
             if (parsed.help()) {
-                env.out().println("usage: java -jar sluice.jar " + cmd.name() + " [options]\n\n" + cmd.summary() + "\n\n"
-                        + cmd.usage());
+                env.out()
+                        .println("usage: java -jar sluice.jar " + cmd.name() + " [options]\n\n" + cmd.summary() + "\n\n"
+                                + cmd.usage());
                 return OpsCommand.OK;
             }
             return cmd.run(parsed, env);
@@ -61,17 +65,24 @@ public final class OpsCommands {
             env.err().println("sluice " + cmd.name() + ": " + e.getMessage() + " (--help for the usage)");
             return OpsCommand.USAGE;
         } catch (Exception e) {
-            env.err().println("sluice " + cmd.name() + ": failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            env.err()
+                    .println("sluice " + cmd.name() + ": failed: "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return OpsCommand.FAILED;
         }
     }
 
     String list() {
-        StringBuilder b = new StringBuilder("usage: java -jar sluice.jar <command> [options]   (<command> --help for its options)\n"
-                + "       java -jar sluice.jar [-conf FILE]                (start the service)\n\ncommands:\n");
+        StringBuilder b = new StringBuilder(
+                "usage: java -jar sluice.jar <command> [options]   (<command> --help for its options)\n"
+                        + "       java -jar sluice.jar [-conf FILE]                (start the service)\n\ncommands:\n");
         int width = commands.stream().mapToInt(c -> c.name().length()).max().orElse(0);
         for (OpsCommand c : commands) {
-            b.append("  ").append(String.format("%-" + width + "s", c.name())).append("  ").append(c.summary()).append('\n');
+            b.append("  ")
+                    .append(String.format("%-" + width + "s", c.name()))
+                    .append("  ")
+                    .append(c.summary())
+                    .append('\n');
         }
         return b.toString().stripTrailing();
     }

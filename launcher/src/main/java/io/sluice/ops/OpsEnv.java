@@ -1,7 +1,6 @@
 package io.sluice.ops;
 
 import io.sluice.config.ConfigException;
-
 import java.io.PrintStream;
 import java.util.Map;
 

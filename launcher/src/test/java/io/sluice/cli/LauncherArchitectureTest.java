@@ -1,14 +1,14 @@
 package io.sluice.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The whole application's packages depend one way (the verticles module's ArchitectureTest sees only its own
@@ -21,7 +21,8 @@ class LauncherArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.sluice");
     }
 
@@ -32,8 +33,13 @@ class LauncherArchitectureTest {
 
     @Test
     void theCommandFrameworkDoesNotKnowTheCommands() {
-        noClasses().that().resideInAPackage("io.sluice.ops").should().dependOnClassesThat()
-                .resideInAPackage("io.sluice.ops.*..").check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("io.sluice.ops")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.sluice.ops.*..")
+                .check(classes);
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.sluice.examples;
 
 import io.sluice.bus.Addresses;
-import io.sluice.producer.WireCodecs;
 import io.sluice.producer.ProduceBatch;
 import io.sluice.producer.ProduceBatchReply;
 import io.sluice.producer.ProduceResult;
+import io.sluice.producer.WireCodecs;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -13,7 +13,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,21 +47,25 @@ public final class ProduceExampleVerticle extends VerticleBase {
         events = c.getInteger("events", 10_000);
         batchSize = c.getInteger("batchSize", 500);
         prefix = c.getString("prefix", "ex-");
-        options = new DeliveryOptions().setSendTimeout(c.getLong("timeoutMs", 60_000L))
+        options = new DeliveryOptions()
+                .setSendTimeout(c.getLong("timeoutMs", 60_000L))
                 .addHeader(Addresses.CALLER_HEADER, c.getString("caller", "example"));
         int inFlight = c.getInteger("inFlight", 4);
-        readRate().onSuccess(r -> {
-            rate = r;
-            for (int i = 0; i < inFlight; i++) {
-                sendNext();
-            }
-        }).onFailure(done::tryFail);
+        readRate()
+                .onSuccess(r -> {
+                    rate = r;
+                    for (int i = 0; i < inFlight; i++) {
+                        sendNext();
+                    }
+                })
+                .onFailure(done::tryFail);
         return Future.succeededFuture();
     }
 
     /** The producer's effective rate ({@code {"messagesPerSecond":…, "bytesPerSecond":…}}), retried while Sluice is not there yet. */
     private Future<JsonObject> readRate() {
-        return vertx.eventBus().<JsonObject>request(Addresses.PRODUCER_RATE, new JsonObject(), options)
+        return vertx.eventBus()
+                .<JsonObject>request(Addresses.PRODUCER_RATE, new JsonObject(), options)
                 .map(Message::body)
                 .recover(err -> noHandlers(err) ? vertx.timer(200).compose(v -> readRate()) : Future.failedFuture(err));
     }
@@ -76,38 +79,48 @@ public final class ProduceExampleVerticle extends VerticleBase {
         next = to;
         List<Object> batch = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
-            batch.add(new JsonObject().put("eventId", prefix + i).put("code", 400 + (i % 7)).put("truckId", "T-" + (i % 50))
-                    .put("timestamp", System.currentTimeMillis()).put("seq", i));
+            batch.add(new JsonObject()
+                    .put("eventId", prefix + i)
+                    .put("code", 400 + (i % 7))
+                    .put("truckId", "T-" + (i % 50))
+                    .put("timestamp", System.currentTimeMillis())
+                    .put("seq", i));
         }
         send(from, to, new ProduceBatch(batch));
     }
 
     private void send(int from, int to, ProduceBatch batch) {
-        vertx.eventBus().<ProduceBatchReply>request(Addresses.PRODUCE_BATCH, batch, options).onComplete(ar -> {
-            if (ar.failed() && !answeredOnce && noHandlers(ar.cause())) {
-                vertx.timer(200).onComplete(t -> send(from, to, batch));
-                return;
-            }
-            answeredOnce = true;
-            if (ar.succeeded()) {
-                List<ProduceResult> results = ar.result().body().results();
-                for (int i = 0; i < results.size(); i++) {
-                    ProduceResult r = results.get(i);
-                    if (r.isAccepted()) {
-                        accepted.add(prefix + (from + i));
-                    } else {
-                        failures.merge(r.answer().label(), 1, Integer::sum);
+        vertx.eventBus()
+                .<ProduceBatchReply>request(Addresses.PRODUCE_BATCH, batch, options)
+                .onComplete(ar -> {
+                    if (ar.failed() && !answeredOnce && noHandlers(ar.cause())) {
+                        vertx.timer(200).onComplete(t -> send(from, to, batch));
+                        return;
                     }
-                }
-            } else {
-                failures.merge(label(ar.cause()), to - from, Integer::sum);
-            }
-            if (accepted.size() + failures.values().stream().mapToInt(Integer::intValue).sum() == events) {
-                done.tryComplete(summary());
-            } else {
-                sendNext();
-            }
-        });
+                    answeredOnce = true;
+                    if (ar.succeeded()) {
+                        List<ProduceResult> results = ar.result().body().results();
+                        for (int i = 0; i < results.size(); i++) {
+                            ProduceResult r = results.get(i);
+                            if (r.isAccepted()) {
+                                accepted.add(prefix + (from + i));
+                            } else {
+                                failures.merge(r.answer().label(), 1, Integer::sum);
+                            }
+                        }
+                    } else {
+                        failures.merge(label(ar.cause()), to - from, Integer::sum);
+                    }
+                    if (accepted.size()
+                                    + failures.values().stream()
+                                            .mapToInt(Integer::intValue)
+                                            .sum()
+                            == events) {
+                        done.tryComplete(summary());
+                    } else {
+                        sendNext();
+                    }
+                });
     }
 
     static boolean noHandlers(Throwable err) {
@@ -140,6 +153,9 @@ public final class ProduceExampleVerticle extends VerticleBase {
     private JsonObject summary() {
         JsonObject f = new JsonObject();
         new TreeMap<>(failures).forEach(f::put);
-        return new JsonObject().put("accepted", accepted.size()).put("failures", f).put("rate", rate);
+        return new JsonObject()
+                .put("accepted", accepted.size())
+                .put("failures", f)
+                .put("rate", rate);
     }
 }

@@ -1,17 +1,16 @@
 package io.sluice.launcher;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A bad configuration exits non-zero at start with one readable line naming the key and what is allowed. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -25,7 +24,9 @@ class BadConfigIT {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, conf.encodePrettily());
         try (JarProcess p = JarProcess.start(dir, List.of(), "--config", file.toString())) {
-            assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).as("exits quickly").isTrue();
+            assertThat(p.process.waitFor(30, TimeUnit.SECONDS))
+                    .as("exits quickly")
+                    .isTrue();
             assertThat(p.process.exitValue()).isEqualTo(expectedExit);
             p.process.getErrorStream().close();
             return p.stderr;
@@ -40,14 +41,19 @@ class BadConfigIT {
     void negativeBatchSize() throws Exception {
         List<String> err = runWith(c -> pipeline(c).getJsonObject("batch").put("maxRecords", -5), 2);
         assertThat(err).hasSize(1);
-        assertThat(err.get(0)).isEqualTo("sluice: invalid configuration: pipelines[0].batch.maxRecords: must be between 1 and 100000, got -5");
+        assertThat(err.get(0))
+                .isEqualTo(
+                        "sluice: invalid configuration: pipelines[0].batch.maxRecords: must be between 1 and 100000, got -5");
     }
 
     @Test
     void unknownEnumValue() throws Exception {
         List<String> err = runWith(c -> pipeline(c).put("ordering", "random"), 2);
         assertThat(err).hasSize(1);
-        assertThat(err.get(0)).contains("pipelines[0].ordering").contains("partition, key").contains("'random'");
+        assertThat(err.get(0))
+                .contains("pipelines[0].ordering")
+                .contains("partition, key")
+                .contains("'random'");
     }
 
     @Test
@@ -61,7 +67,10 @@ class BadConfigIT {
     void misspelledKeyIsRejectedNotIgnored() throws Exception {
         List<String> err = runWith(c -> pipeline(c).getJsonObject("batch").put("lingerMS", 5), 2);
         assertThat(err).hasSize(1);
-        assertThat(err.get(0)).contains("pipelines[0].batch.lingerMS").contains("unknown key").contains("lingerMs");
+        assertThat(err.get(0))
+                .contains("pipelines[0].batch.lingerMS")
+                .contains("unknown key")
+                .contains("lingerMs");
     }
 
     @Test

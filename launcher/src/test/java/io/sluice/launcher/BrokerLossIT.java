@@ -1,13 +1,12 @@
 package io.sluice.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.embedded.EmbeddedKafkaOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,9 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Black box: the fat jar consumes from a broker of its own (not the embedded one) that is then killed for good
@@ -32,12 +31,14 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BrokerLossIT {
     private static final long SHUTDOWN_TIMEOUT_MS = 15_000;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void aBrokerKilledForGoodTurnsReadinessDownAndSigtermStillEndsInTime(@TempDir Path dir) throws Exception {
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder()
-                .logDirectory(Path.of("target", "it-broker-logs", "broker-loss-" + System.nanoTime())).build())) {
+                .logDirectory(Path.of("target", "it-broker-logs", "broker-loss-" + System.nanoTime()))
+                .build())) {
             int adminPort = freePort();
             JsonObject conf = TestConfigs.local();
             conf.getJsonObject("embedded").put("enabled", false);
@@ -53,13 +54,17 @@ class BrokerLossIT {
             try (JarProcess sluice = JarProcess.start(dir, List.of("-Xmx512m"), "--config", file.toString())) {
                 URI ready = URI.create("http://127.0.0.1:" + adminPort + "/health/ready");
                 URI status = URI.create("http://127.0.0.1:" + adminPort + "/api/status");
-                await("ready and delivering").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                await("ready and delivering")
+                        .atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(500))
                         .until(() -> code(ready) == 200 && delivered(status) > 0);
 
                 cluster.stopNode(cluster.nodeIds().get(0), true); // SIGKILL, for good
                 long killedAt = System.nanoTime();
                 AtomicReference<JsonObject> down = new AtomicReference<>();
-                await("readiness DOWN after the broker died").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                await("readiness DOWN after the broker died")
+                        .atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(250))
                         .until(() -> {
                             HttpResponse<String> r = get(ready);
                             if (r != null && r.statusCode() == 503) {
@@ -71,18 +76,28 @@ class BrokerLossIT {
                 long downMs = (System.nanoTime() - killedAt) / 1_000_000;
                 JsonArray failed = down.get().getJsonArray("failed");
                 assertThat(failed.getList()).contains("kafka");
-                System.out.printf("[BrokerLossIT] readiness DOWN %d ms after the broker was killed; failed checks %s: %s%n",
-                        downMs, failed, down.get().getJsonObject("checks").getJsonObject("kafka").getString("detail"));
+                System.out.printf(
+                        "[BrokerLossIT] readiness DOWN %d ms after the broker was killed; failed checks %s: %s%n",
+                        downMs,
+                        failed,
+                        down.get()
+                                .getJsonObject("checks")
+                                .getJsonObject("kafka")
+                                .getString("detail"));
 
                 long termAt = System.nanoTime();
                 sluice.process.toHandle().destroy(); // SIGTERM (Process#destroy would also close our end of its output)
                 boolean exited = sluice.process.waitFor(SHUTDOWN_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
                 long exitMs = (System.nanoTime() - termAt) / 1_000_000;
-                System.out.printf("[BrokerLossIT] SIGTERM to exit: %d ms (bound %d ms), exit code %s%n", exitMs,
-                        SHUTDOWN_TIMEOUT_MS + 5_000, exited ? sluice.process.exitValue() : "none");
+                System.out.printf(
+                        "[BrokerLossIT] SIGTERM to exit: %d ms (bound %d ms), exit code %s%n",
+                        exitMs, SHUTDOWN_TIMEOUT_MS + 5_000, exited ? sluice.process.exitValue() : "none");
                 Files.write(Path.of("target", "broker-loss-sluice.log"), sluice.stdout);
-                assertThat(exited).as("exited within shutdownTimeoutMs + 5 s; output in target/broker-loss-sluice.log; last: %s",
-                        tail(sluice.stdout)).isTrue();
+                assertThat(exited)
+                        .as(
+                                "exited within shutdownTimeoutMs + 5 s; output in target/broker-loss-sluice.log; last: %s",
+                                tail(sluice.stdout))
+                        .isTrue();
                 assertThat(String.join("\n", sluice.stdout)).contains("Sluice stopped");
             }
         }
@@ -104,7 +119,11 @@ class BrokerLossIT {
 
     private HttpResponse<String> get(URI u) {
         try {
-            return http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(5)).GET().build(),
+            return http.send(
+                    HttpRequest.newBuilder(u)
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;

@@ -1,5 +1,8 @@
 package io.sluice.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.embedded.EmbeddedKafkaOptions;
 import io.sluice.locallambda.LocalLambdaOptions;
@@ -8,11 +11,6 @@ import io.sluice.locallambda.SinkStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two JVMs on loopback joined by the cluster manager (Hazelcast, TCP/IP members): the first is the fat jar under the
@@ -41,6 +40,7 @@ class ClusteredBusIT {
 
     @TempDir
     Path dir;
+
     private EmbeddedKafkaCluster kafka;
     private Vertx vertx;
     private LocalLambdaServer lambda;
@@ -65,10 +65,13 @@ class ClusteredBusIT {
     @Test
     void aVerticleInAnotherJvmProducesThroughSluiceAndGetsStoppingOnSigterm() throws Exception {
         kafka = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder().build());
-        javax.net.ssl.SSLContext.getDefault(); // the JVM's trust store read here, not on the event loop by the sink's HTTP client
+        javax.net.ssl.SSLContext
+                .getDefault(); // the JVM's trust store read here, not on the event loop by the sink's HTTP client
         vertx = Vertx.vertx();
         lambda = LocalLambdaServer.start(vertx, LocalLambdaOptions.defaults().withDispatcherFunctionName("dispatcher"))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         int hz1 = freePort();
         int hz2 = freePort();
         List<String> members = List.of("127.0.0.1:" + hz1, "127.0.0.1:" + hz2);
@@ -80,51 +83,87 @@ class ClusteredBusIT {
         conf.getJsonObject("ingest").put("enabled", false);
         conf.getJsonObject("admin").put("enabled", false);
         conf.getJsonObject("kafka").put("bootstrapServers", kafka.bootstrapServers());
-        conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("lambda").put("endpointOverride", lambda.endpoint());
-        conf.put("cluster", new JsonObject().put("enabled", true).put("clusterName", "sluice-it").put("host", "127.0.0.1")
-                .put("hazelcastPort", hz1).put("members", new JsonArray(members)).put("allowedCallers", new JsonArray().add(CALLER)));
+        conf.getJsonArray("pipelines")
+                .getJsonObject(0)
+                .getJsonObject("lambda")
+                .put("endpointOverride", lambda.endpoint());
+        conf.put(
+                "cluster",
+                new JsonObject()
+                        .put("enabled", true)
+                        .put("clusterName", "sluice-it")
+                        .put("host", "127.0.0.1")
+                        .put("hazelcastPort", hz1)
+                        .put("members", new JsonArray(members))
+                        .put("allowedCallers", new JsonArray().add(CALLER)));
         Path file = dir.resolve("cluster.json");
         Files.writeString(file, conf.encodePrettily());
 
         JarProcess sluice = JarProcess.start(dir, List.of("-Xmx512m"), "-conf", file.toString());
         processes.add(sluice);
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(150))
+                .pollInterval(Duration.ofMillis(200))
                 .failFast("the Sluice JVM exited", () -> !sluice.process.isAlive())
                 .until(() -> String.join("\n", sluice.stdout).contains("Sluice started"));
 
         Path ids = dir.resolve("ids.txt");
-        Child remote = Child.start(dir, RemoteProducerMain.class.getName(), String.valueOf(hz2), String.join(",", members),
-                CALLER, String.valueOf(EVENTS), ids.toString());
+        Child remote = Child.start(
+                dir,
+                RemoteProducerMain.class.getName(),
+                String.valueOf(hz2),
+                String.join(",", members),
+                CALLER,
+                String.valueOf(EVENTS),
+                ids.toString());
         processes.add(remote);
         String result = remote.await("RESULT ", Duration.ofSeconds(300));
         JsonObject summary = new JsonObject(result.substring("RESULT ".length()));
         System.out.println("ClusteredBusIT: remote " + summary.encode());
-        assertThat(summary.getInteger("accepted")).as("accepted, every batch answered: %s", summary).isEqualTo(EVENTS);
+        assertThat(summary.getInteger("accepted"))
+                .as("accepted, every batch answered: %s", summary)
+                .isEqualTo(EVENTS);
         assertThat(summary.getJsonObject("failures")).as("failures").isEmpty();
-        assertThat(summary.getJsonObject("rate").containsKey("messagesPerSecond")).as("the rate read remotely").isTrue();
+        assertThat(summary.getJsonObject("rate").containsKey("messagesPerSecond"))
+                .as("the rate read remotely")
+                .isTrue();
         String forbidden = remote.await("FORBIDDEN ", Duration.ofSeconds(5));
         assertThat(forbidden).startsWith("FORBIDDEN 403 forbidden: caller 'intruder'");
 
         List<String> accepted = Files.readAllLines(ids);
         assertThat(accepted).hasSize(EVENTS).doesNotHaveDuplicates();
         SinkStore sink = lambda.sink();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> sink.missing(accepted).isEmpty());
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> sink.missing(accepted).isEmpty());
         assertThat(sink.duplicates()).as("duplicates at the sink").isZero();
 
         remote.await("TAIL-STARTED", Duration.ofSeconds(60));
         sluice.process.toHandle().destroy(); // SIGTERM
-        assertThat(sluice.process.waitFor(90, TimeUnit.SECONDS)).as("the Sluice JVM stops within 90 s").isTrue();
+        assertThat(sluice.process.waitFor(90, TimeUnit.SECONDS))
+                .as("the Sluice JVM stops within 90 s")
+                .isTrue();
         assertThat(sluice.process.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(String.join("\n", sluice.stdout)).contains("Stopping Sluice").contains("Sluice stopped"));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(String.join("\n", sluice.stdout))
+                        .contains("Stopping Sluice")
+                        .contains("Sluice stopped"));
 
-        JsonObject tail = new JsonObject(remote.await("TAIL {", Duration.ofSeconds(60)).substring("TAIL ".length()));
+        JsonObject tail =
+                new JsonObject(remote.await("TAIL {", Duration.ofSeconds(60)).substring("TAIL ".length()));
         System.out.println("ClusteredBusIT: tail during the SIGTERM " + tail.encode());
-        assertThat(tail.getLong("answered")).as("every tail request answered: %s", tail).isEqualTo(tail.getLong("sent"));
+        assertThat(tail.getLong("answered"))
+                .as("every tail request answered: %s", tail)
+                .isEqualTo(tail.getLong("sent"));
         assertThat(tail.getLong("stopping")).as("'stopping' answers: %s", tail).isPositive();
-        assertThat(tail.getLong("timeouts")).as("requests left without an answer (timed out): %s", tail).isZero();
-        assertThat(tail.getLong("accepted")).as("tail events accepted before the stop: %s", tail).isPositive();
-        assertThat(tail.getLong("other")).as("tail answers other than accepted/stopping: %s", tail).isZero();
+        assertThat(tail.getLong("timeouts"))
+                .as("requests left without an answer (timed out): %s", tail)
+                .isZero();
+        assertThat(tail.getLong("accepted"))
+                .as("tail events accepted before the stop: %s", tail)
+                .isPositive();
+        assertThat(tail.getLong("other"))
+                .as("tail answers other than accepted/stopping: %s", tail)
+                .isZero();
         assertThat(remote.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -145,16 +184,27 @@ class ClusteredBusIT {
         }
 
         static Child start(Path dir, String main, String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-cp", System.getProperty("java.class.path"), main));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx384m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    main));
             cmd.addAll(List.of(args));
-            return new Child(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start());
+            return new Child(new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start());
         }
 
         String await(String prefix, Duration within) {
             String[] found = new String[1];
-            org.awaitility.Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(100))
-                    .failFast("the remote JVM exited: " + lines, () -> !process.isAlive() && find(prefix).isEmpty())
+            org.awaitility.Awaitility.await()
+                    .atMost(within)
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast(
+                            "the remote JVM exited: " + lines,
+                            () -> !process.isAlive() && find(prefix).isEmpty())
                     .until(() -> {
                         Optional<String> l = find(prefix);
                         l.ifPresent(s -> found[0] = s);

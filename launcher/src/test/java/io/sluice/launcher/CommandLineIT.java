@@ -1,15 +1,14 @@
 package io.sluice.launcher;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line of the fat jar: a mistyped option or an option without its value exits 2 with one line, never
@@ -23,10 +22,14 @@ class CommandLineIT {
 
     private List<String> run(String... args) throws Exception {
         // the repository root as working directory: conf/local.json is there, the fallback this must not take
-        try (JarProcess p = JarProcess.start(TestConfigs.confDir().getParent(), List.of("-Dsluice.admin.port=0",
-                "-Dsluice.ingest.port=0"), args)) {
-            assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).as("exits at once, output: %s %s", p.stdout, p.stderr).isTrue();
-            assertThat(p.process.exitValue()).as("exit status, stderr: %s", p.stderr).isEqualTo(2);
+        try (JarProcess p = JarProcess.start(
+                TestConfigs.confDir().getParent(), List.of("-Dsluice.admin.port=0", "-Dsluice.ingest.port=0"), args)) {
+            assertThat(p.process.waitFor(30, TimeUnit.SECONDS))
+                    .as("exits at once, output: %s %s", p.stdout, p.stderr)
+                    .isTrue();
+            assertThat(p.process.exitValue())
+                    .as("exit status, stderr: %s", p.stderr)
+                    .isEqualTo(2);
             p.process.getErrorStream().close();
             return p.stderr;
         }
@@ -43,7 +46,9 @@ class CommandLineIT {
     void bareConfigExits2() throws Exception {
         List<String> err = run("--config");
         assertThat(err).hasSize(1);
-        assertThat(err.get(0)).isEqualTo("sluice: invalid command line: --config: needs a value (the config file) (-h for the usage)");
+        assertThat(err.get(0))
+                .isEqualTo(
+                        "sluice: invalid command line: --config: needs a value (the config file) (-h for the usage)");
     }
 
     @Test
@@ -59,6 +64,7 @@ class CommandLineIT {
     void severalInstancesThroughDeploymentOptionsExit2() throws Exception {
         List<String> err = run("-conf", "conf/local.json", "-deployment-options", "{\"instances\":3}");
         assertThat(err).hasSize(1);
-        assertThat(err.get(0)).startsWith("sluice: invalid command line: -deployment-options: instances must be 1, got 3");
+        assertThat(err.get(0))
+                .startsWith("sluice: invalid command line: -deployment-options: instances must be 1, got 3");
     }
 }

@@ -46,6 +46,8 @@ class DocsLinksTest {
             }
         }
         assertThat(checked).as("links checked").isGreaterThan(50);
-        assertThat(broken).as("relative links that do not resolve inside the repository").isEmpty();
+        assertThat(broken)
+                .as("relative links that do not resolve inside the repository")
+                .isEmpty();
     }
 }

@@ -1,5 +1,8 @@
 package io.sluice.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.bus.Addresses;
@@ -9,15 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,9 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The walking skeleton end to end, all real: the embedded Apache Kafka broker (child JVM), the producer
@@ -83,11 +82,17 @@ class EndToEndIT {
             int seq = seqByKey.merge(key, 1, Integer::sum);
             String id = "e2e-" + i;
             ids.add(id);
-            JsonObject event = new JsonObject().put("eventId", id).put("code", code).put("truckId", truck)
-                    .put("timestamp", System.currentTimeMillis()).put("seq", seq).put("speedKmh", 80);
+            JsonObject event = new JsonObject()
+                    .put("eventId", id)
+                    .put("code", code)
+                    .put("truckId", truck)
+                    .put("timestamp", System.currentTimeMillis())
+                    .put("seq", seq)
+                    .put("speedKmh", 80);
             window.acquire();
             // One key's events must be sent in order: the event bus and the producer keep send order.
-            Future<?> f = vertx.eventBus().request(Addresses.PRODUCE, event, new DeliveryOptions().setSendTimeout(60_000))
+            Future<?> f = vertx.eventBus()
+                    .request(Addresses.PRODUCE, event, new DeliveryOptions().setSendTimeout(60_000))
                     .onComplete(ar -> {
                         window.release();
                         if (ar.failed()) {
@@ -96,11 +101,16 @@ class EndToEndIT {
                     });
             replies.add(f);
         }
-        Future.join(replies).otherwiseEmpty().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        Future.join(replies)
+                .otherwiseEmpty()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
         assertThat(failures).as("producer answers").isEmpty();
 
         SinkStore sink = sluice.localLambda().sink();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> sink.uniqueCount() >= EVENTS);
         assertThat(sink.missing(ids)).as("ids that never reached the sink").isEmpty();
         assertThat(sink.uniqueCount()).isEqualTo(EVENTS);
@@ -108,23 +118,32 @@ class EndToEndIT {
 
         KafkaSettings kafka = sluice.config().kafka();
         try (Admin admin = Admin.create(kafka.clientConfig(Map.of(), Map.of()))) {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                Map<TopicPartition, Long> lag = lag(admin, "sluice-dispatcher", List.of("mt-c400", "mt-c300"));
-                assertThat(lag).hasSize(16);
-                assertThat(lag).allSatisfy((tp, l) -> assertThat(l).as("committed vs end offset of " + tp).isZero());
-            });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        Map<TopicPartition, Long> lag = lag(admin, "sluice-dispatcher", List.of("mt-c400", "mt-c300"));
+                        assertThat(lag).hasSize(16);
+                        assertThat(lag)
+                                .allSatisfy((tp, l) -> assertThat(l)
+                                        .as("committed vs end offset of " + tp)
+                                        .isZero());
+                    });
         }
     }
 
     /** End offset minus committed offset for every partition of {@code topics}. */
     static Map<TopicPartition, Long> lag(Admin admin, String group, List<String> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (var d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+        for (var d : admin.describeTopics(topics)
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .values()) {
             d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
         }
         var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
         return ends.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> {
             OffsetAndMetadata c = committed.get(e.getKey());
             return e.getValue().offset() - (c == null ? 0 : c.offset());

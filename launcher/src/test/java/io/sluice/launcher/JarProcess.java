@@ -1,7 +1,6 @@
 package io.sluice.launcher;
 
 import io.sluice.testsupport.BlockedThreadOutput;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,8 @@ final class JarProcess implements AutoCloseable {
 
     private JarProcess(Process p) {
         this.process = p;
-        this.pumps = List.of(OutputPump.start(p.getInputStream(), stdout, "JarProcess"),
+        this.pumps = List.of(
+                OutputPump.start(p.getInputStream(), stdout, "JarProcess"),
                 OutputPump.start(p.getErrorStream(), stderr, "JarProcess"));
     }
 

@@ -9,7 +9,6 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -33,9 +32,18 @@ final class OtlpReceiver implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of();
 
     /** One received span, ids in lower-case hex as in {@code traceparent}. */
-    record Received(String service, String traceId, String spanId, String parentSpanId, String name, Span.SpanKind kind,
-                    Map<String, String> attributes, List<String> linkedSpanIds, io.opentelemetry.proto.trace.v1.Status.StatusCode status,
-                    long startNanos, long endNanos) {
+    record Received(
+            String service,
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            String name,
+            Span.SpanKind kind,
+            Map<String, String> attributes,
+            List<String> linkedSpanIds,
+            io.opentelemetry.proto.trace.v1.Status.StatusCode status,
+            long startNanos,
+            long endNanos) {
         String attr(String key) {
             return attributes.get(key);
         }
@@ -52,13 +60,16 @@ final class OtlpReceiver implements AutoCloseable {
         server.createContext("/v1/traces", ex -> {
             try (ex) {
                 if (!"POST".equals(ex.getRequestMethod())
-                        || !"application/x-protobuf".equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
-                    refused.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Content-Type"));
+                        || !"application/x-protobuf"
+                                .equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
+                    refused.add(
+                            ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Content-Type"));
                     ex.sendResponseHeaders(415, -1);
                     return;
                 }
                 InputStream in = "gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))
-                        ? new GZIPInputStream(ex.getRequestBody()) : ex.getRequestBody();
+                        ? new GZIPInputStream(ex.getRequestBody())
+                        : ex.getRequestBody();
                 accept(ExportTraceServiceRequest.parseFrom(in.readAllBytes()));
                 byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
                 ex.getResponseHeaders().set("Content-Type", "application/x-protobuf");
@@ -97,10 +108,21 @@ final class OtlpReceiver implements AutoCloseable {
                     for (KeyValue kv : s.getAttributesList()) {
                         attrs.put(kv.getKey(), value(kv.getValue()));
                     }
-                    List<String> links = s.getLinksList().stream().map(l -> hex(l.getSpanId().toByteArray())).toList();
-                    spans.add(new Received(service, hex(s.getTraceId().toByteArray()), hex(s.getSpanId().toByteArray()),
-                            hex(s.getParentSpanId().toByteArray()), s.getName(), s.getKind(), attrs, links,
-                            s.getStatus().getCode(), s.getStartTimeUnixNano(), s.getEndTimeUnixNano()));
+                    List<String> links = s.getLinksList().stream()
+                            .map(l -> hex(l.getSpanId().toByteArray()))
+                            .toList();
+                    spans.add(new Received(
+                            service,
+                            hex(s.getTraceId().toByteArray()),
+                            hex(s.getSpanId().toByteArray()),
+                            hex(s.getParentSpanId().toByteArray()),
+                            s.getName(),
+                            s.getKind(),
+                            attrs,
+                            links,
+                            s.getStatus().getCode(),
+                            s.getStartTimeUnixNano(),
+                            s.getEndTimeUnixNano()));
                 }
             }
         }
@@ -138,7 +160,8 @@ final class OtlpReceiver implements AutoCloseable {
         List<Received> roots = new ArrayList<>();
         for (Received s : trace) {
             if (byId.containsKey(s.parentSpanId())) {
-                children.computeIfAbsent(s.parentSpanId(), k -> new ArrayList<>()).add(s);
+                children.computeIfAbsent(s.parentSpanId(), k -> new ArrayList<>())
+                        .add(s);
             } else {
                 roots.add(s);
             }
@@ -146,18 +169,31 @@ final class OtlpReceiver implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         roots.sort(Comparator.comparingLong(Received::startNanos));
         for (Received r : roots) {
-            out.append("trace ").append(r.traceId()).append(r.parentSpanId().isEmpty() ? ""
-                    : " (remote parent " + r.parentSpanId() + ")").append('\n');
+            out.append("trace ")
+                    .append(r.traceId())
+                    .append(r.parentSpanId().isEmpty() ? "" : " (remote parent " + r.parentSpanId() + ")")
+                    .append('\n');
             print(r, 1, children, byId, shownAttributes, out);
         }
         return out.toString();
     }
 
-    private static void print(Received s, int depth, Map<String, List<Received>> children, Map<String, Received> byId,
-                              List<String> shown, StringBuilder out) {
-        out.append("  ".repeat(depth)).append(s.name()).append("  [").append(s.service()).append(", ")
-                .append(s.kind().name().replace("SPAN_KIND_", "")).append(", ")
-                .append(String.format("%.1f ms", (s.endNanos() - s.startNanos()) / 1e6)).append(']');
+    private static void print(
+            Received s,
+            int depth,
+            Map<String, List<Received>> children,
+            Map<String, Received> byId,
+            List<String> shown,
+            StringBuilder out) {
+        out.append("  ".repeat(depth))
+                .append(s.name())
+                .append("  [")
+                .append(s.service())
+                .append(", ")
+                .append(s.kind().name().replace("SPAN_KIND_", ""))
+                .append(", ")
+                .append(String.format("%.1f ms", (s.endNanos() - s.startNanos()) / 1e6))
+                .append(']');
         for (String a : shown) {
             if (s.attr(a) != null) {
                 out.append(' ').append(a).append('=').append(s.attr(a));
@@ -167,8 +203,10 @@ final class OtlpReceiver implements AutoCloseable {
             out.append(" status=ERROR");
         }
         if (!s.linkedSpanIds().isEmpty()) {
-            out.append("  links->").append(s.linkedSpanIds().stream()
-                    .map(id -> byId.containsKey(id) ? byId.get(id).name() : id).toList());
+            out.append("  links->")
+                    .append(s.linkedSpanIds().stream()
+                            .map(id -> byId.containsKey(id) ? byId.get(id).name() : id)
+                            .toList());
         }
         out.append('\n');
         List<Received> kids = new ArrayList<>(children.getOrDefault(s.spanId(), List.of()));

@@ -1,5 +1,7 @@
 package io.sluice.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.config.ConfigException;
 import io.sluice.record.Ordering;
@@ -7,9 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SluiceConfigTest {
     @Test
@@ -30,7 +29,8 @@ class SluiceConfigTest {
     void errorsNameTheKeyAndTheAllowedValues() {
         JsonObject c = TestConfigs.local();
         c.getJsonArray("pipelines").getJsonObject(0).getJsonObject("inFlight").put("resumeRatio", 2);
-        assertThatThrownBy(() -> SluiceConfig.fromJson(c)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SluiceConfig.fromJson(c))
+                .isInstanceOf(ConfigException.class)
                 .hasMessage("pipelines[0].inFlight.resumeRatio: must be between 0 and 1, got 2.0");
     }
 
@@ -38,7 +38,8 @@ class SluiceConfigTest {
     void externalModeNeedsBootstrapServers() {
         JsonObject c = TestConfigs.local();
         c.getJsonObject("embedded").put("enabled", false);
-        assertThatThrownBy(() -> SluiceConfig.fromJson(c)).hasMessageStartingWith("kafka.bootstrapServers: is required");
+        assertThatThrownBy(() -> SluiceConfig.fromJson(c))
+                .hasMessageStartingWith("kafka.bootstrapServers: is required");
     }
 
     @Test
@@ -53,38 +54,51 @@ class SluiceConfigTest {
     void aBatchKeyOfTheOtherModeIsNamedAsSuch() {
         JsonObject conf = TestConfigs.local();
         conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch").put("lingerMs", 200);
-        assertThatThrownBy(() -> SluiceConfig.fromJson(conf)).hasMessage("pipelines[0].batch.lingerMs: applies to "
-                + "batch.mode \"fixed\" only; this pipeline's mode is \"adaptive\" (use maxWaitMs, or set \"mode\": \"fixed\")");
+        assertThatThrownBy(() -> SluiceConfig.fromJson(conf))
+                .hasMessage(
+                        "pipelines[0].batch.lingerMs: applies to "
+                                + "batch.mode \"fixed\" only; this pipeline's mode is \"adaptive\" (use maxWaitMs, or set \"mode\": \"fixed\")");
         conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch").remove("maxWaitMs");
         conf.getJsonArray("pipelines").getJsonObject(0).getJsonObject("batch").put("mode", "fixed");
-        assertThat(SluiceConfig.fromJson(conf).pipelines().get(0).batch().lingerMs()).isEqualTo(200);
+        assertThat(SluiceConfig.fromJson(conf).pipelines().get(0).batch().lingerMs())
+                .isEqualTo(200);
     }
 
     @Test
     void environmentAndSystemPropertyOverridesReachNestedKeys() {
         JsonObject base = TestConfigs.local();
-        JsonObject out = ConfigOverrides.apply(base,
-                Map.of("SLUICE_GENERATOR__RATE", "2500", "SLUICE_PIPELINES__0__LAMBDA__FUNCTION_NAME", "prod-fn",
-                        "PATH", "/usr/bin"),
+        JsonObject out = ConfigOverrides.apply(
+                base,
+                Map.of(
+                        "SLUICE_GENERATOR__RATE",
+                        "2500",
+                        "SLUICE_PIPELINES__0__LAMBDA__FUNCTION_NAME",
+                        "prod-fn",
+                        "PATH",
+                        "/usr/bin"),
                 Map.of("sluice.pipelines.0.batch.maxWaitMs", "250", "java.version", "17"));
         SluiceConfig c = SluiceConfig.fromJson(out);
         assertThat(c.generator().rate()).isEqualTo(2500);
         assertThat(c.pipelines().get(0).lambda().functionName()).isEqualTo("prod-fn");
         assertThat(c.pipelines().get(0).batch().maxWaitMs()).isEqualTo(250);
-        assertThat(base.getJsonObject("generator").getInteger("rate")).as("base untouched").isEqualTo(1000);
+        assertThat(base.getJsonObject("generator").getInteger("rate"))
+                .as("base untouched")
+                .isEqualTo(1000);
     }
 
     @Test
     void anEnvironmentOverrideNamingNoKeyFailsClearly() {
-        assertThatThrownBy(() -> ConfigOverrides.apply(TestConfigs.local(), Map.of("SLUICE_GENERATOR__RAET", "1"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("SLUICE_GENERATOR__RAET")
+        assertThatThrownBy(() ->
+                        ConfigOverrides.apply(TestConfigs.local(), Map.of("SLUICE_GENERATOR__RAET", "1"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SLUICE_GENERATOR__RAET")
                 .hasMessageContaining("'RAET'");
     }
 
     @Test
     void jsonValuedOverridesAreParsed() {
-        JsonObject out = ConfigOverrides.apply(TestConfigs.local(), Map.of(),
-                Map.of("sluice.pipelines.0.topics", "[\"mt-c400\"]"));
+        JsonObject out = ConfigOverrides.apply(
+                TestConfigs.local(), Map.of(), Map.of("sluice.pipelines.0.topics", "[\"mt-c400\"]"));
         assertThat(SluiceConfig.fromJson(out).pipelines().get(0).topics()).containsExactly("mt-c400");
     }
 
@@ -95,7 +109,9 @@ class SluiceConfigTest {
      */
     @Test
     void theJarPathPropertiesAreNotConfigOverrides() {
-        JsonObject out = ConfigOverrides.apply(TestConfigs.local(), Map.of(),
+        JsonObject out = ConfigOverrides.apply(
+                TestConfigs.local(),
+                Map.of(),
                 Map.of("sluice.jar", "/x/sluice.jar", "sluice.ec2.jar", "/x/sluice-ec2.jar"));
         assertThat(out).isEqualTo(TestConfigs.local());
         assertThat(SluiceConfig.fromJson(out).pipelines()).hasSize(1);

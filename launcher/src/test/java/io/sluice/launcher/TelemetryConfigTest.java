@@ -1,12 +1,11 @@
 package io.sluice.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The telemetry sections through the config file and its overrides. */
 @Timeout(10)
@@ -21,8 +20,16 @@ class TelemetryConfigTest {
 
     @Test
     void systemPropertiesTurnTracingOn() {
-        JsonObject out = ConfigOverrides.apply(TestConfigs.local(), Map.of(), Map.of("sluice.tracing.enabled", "true",
-                "sluice.tracing.endpoint", "http://collector:4318/v1/traces", "sluice.tracing.sampleRatio", "0.5"));
+        JsonObject out = ConfigOverrides.apply(
+                TestConfigs.local(),
+                Map.of(),
+                Map.of(
+                        "sluice.tracing.enabled",
+                        "true",
+                        "sluice.tracing.endpoint",
+                        "http://collector:4318/v1/traces",
+                        "sluice.tracing.sampleRatio",
+                        "0.5"));
         SluiceConfig c = SluiceConfig.fromJson(out, Map.of());
         assertThat(c.telemetry().tracing().enabled()).isTrue();
         assertThat(c.telemetry().tracing().endpoint()).hasToString("http://collector:4318/v1/traces");
@@ -31,9 +38,10 @@ class TelemetryConfigTest {
 
     @Test
     void theLogFormatPropertyIsNotAConfigPath() {
-        JsonObject out = ConfigOverrides.apply(TestConfigs.local(), Map.of("SLUICE_LOG_FORMAT", "json"),
-                Map.of("sluice.log.format", "json"));
+        JsonObject out = ConfigOverrides.apply(
+                TestConfigs.local(), Map.of("SLUICE_LOG_FORMAT", "json"), Map.of("sluice.log.format", "json"));
         assertThat(out.containsKey("log")).isFalse();
-        assertThat(SluiceConfig.fromJson(out, Map.of()).telemetry().tracing().enabled()).isFalse();
+        assertThat(SluiceConfig.fromJson(out, Map.of()).telemetry().tracing().enabled())
+                .isFalse();
     }
 }

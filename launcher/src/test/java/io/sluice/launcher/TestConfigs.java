@@ -1,7 +1,6 @@
 package io.sluice.launcher;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +8,7 @@ import java.nio.file.Path;
 
 /** Test configurations derived from the shipped {@code conf/local.json}, so tests exercise what users run. */
 public final class TestConfigs {
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     static Path confDir() {
         Path p = Path.of("").toAbsolutePath();
@@ -18,7 +16,8 @@ public final class TestConfigs {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("conf/ not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "conf/ not found above " + Path.of("").toAbsolutePath());
         }
         return p.resolve("conf");
     }
@@ -28,7 +27,7 @@ public final class TestConfigs {
         try {
             JsonObject c = new JsonObject(Files.readString(confDir().resolve("local.json")));
             c.getJsonObject("status").put("intervalMs", 0);
-            for (String server : new String[]{"admin", "ingest"}) {
+            for (String server : new String[] {"admin", "ingest"}) {
                 if (c.getJsonObject(server) != null) {
                     c.getJsonObject(server).put("port", 0);
                 }

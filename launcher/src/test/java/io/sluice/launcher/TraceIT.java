@@ -1,5 +1,8 @@
 package io.sluice.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,19 +20,6 @@ import io.sluice.locallambda.DispatcherFunction;
 import io.sluice.locallambda.LambdaFunction;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,9 +40,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * One continuous trace from an HTTP ingest request to the function's call of its HTTP target, all real: the
@@ -67,9 +66,17 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TraceIT {
     private static final int MAX_ATTEMPTS = 3;
-    private static final List<String> SHOWN = List.of("sluice.correlation_id", "http.response.status_code",
-            "messaging.destination.name", "sluice.attempt", "sluice.outcome", "faas.error", "sluice.lambda.throttled",
-            "sluice.retry.delay_ms", "sluice.error_class", "sluice.target");
+    private static final List<String> SHOWN = List.of(
+            "sluice.correlation_id",
+            "http.response.status_code",
+            "messaging.destination.name",
+            "sluice.attempt",
+            "sluice.outcome",
+            "faas.error",
+            "sluice.lambda.throttled",
+            "sluice.retry.delay_ms",
+            "sluice.error_class",
+            "sluice.target");
     private static OtlpReceiver receiver;
     private static HttpServer target;
     private static final List<String> targetTraceparents = new CopyOnWriteArrayList<>();
@@ -97,10 +104,17 @@ class TraceIT {
 
         JsonObject conf = TestConfigs.local();
         conf.getJsonObject("generator").put("enabled", false);
-        conf.put("tracing", new JsonObject().put("enabled", true).put("endpoint", receiver.endpoint())
-                .put("serviceName", "sluice"));
+        conf.put(
+                "tracing",
+                new JsonObject()
+                        .put("enabled", true)
+                        .put("endpoint", receiver.endpoint())
+                        .put("serviceName", "sluice"));
         JsonObject p = conf.getJsonArray("pipelines").getJsonObject(0);
-        p.getJsonObject("retry").put("maxAttempts", MAX_ATTEMPTS).put("baseDelayMs", 50).put("maxDelayMs", 200);
+        p.getJsonObject("retry")
+                .put("maxAttempts", MAX_ATTEMPTS)
+                .put("baseDelayMs", 50)
+                .put("maxDelayMs", 200);
         p.getJsonObject("batch").put("maxWaitMs", 20);
         vertx = Vertx.vertx();
         sluice = new Sluice(vertx, SluiceConfig.fromJson(conf), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -112,9 +126,15 @@ class TraceIT {
         Properties otel = new Properties();
         otel.setProperty("otel.exporter.otlp.traces.endpoint", receiver.endpoint());
         FunctionTracing fnTracing = FunctionTracing.start(TraceSettings.from(Map.of(), otel));
-        HttpClient fnHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Dispatcher dispatcher = new Dispatcher(routes, Map.<String, Target>of("target",
-                new HttpTarget(routes.targets().get("target"), fnHttp)), DedupeStore.none(), false, 60_000L, fnTracing);
+        HttpClient fnHttp =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Dispatcher dispatcher = new Dispatcher(
+                routes,
+                Map.<String, Target>of("target", new HttpTarget(routes.targets().get("target"), fnHttp)),
+                DedupeStore.none(),
+                false,
+                60_000L,
+                fnTracing);
         DispatcherFunction fn = new DispatcherFunction(new DispatcherHandler(dispatcher, 500L));
         String name = sluice.config().pipelines().get(0).lambda().functionName();
         sluice.localLambda().unregister(name);
@@ -173,18 +193,29 @@ class TraceIT {
     }
 
     private static HttpResponse<String> ingest(String traceparent, String eventId, String truck) throws Exception {
-        String body = new JsonObject().put("eventId", eventId).put("code", 301).put("truckId", truck)
-                .put("timestamp", System.currentTimeMillis()).put("speedKmh", 80).encode();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.ingestPort() + "/v1/events"))
-                .header("Content-Type", "application/json").header("traceparent", traceparent)
-                .header("X-Correlation-Id", "corr-" + eventId)
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        String body = new JsonObject()
+                .put("eventId", eventId)
+                .put("code", 301)
+                .put("truckId", truck)
+                .put("timestamp", System.currentTimeMillis())
+                .put("speedKmh", 80)
+                .encode();
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.ingestPort() + "/v1/events"))
+                        .header("Content-Type", "application/json")
+                        .header("traceparent", traceparent)
+                        .header("X-Correlation-Id", "corr-" + eventId)
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static Received one(List<Received> trace, String name) {
         List<Received> found = all(trace, name);
-        assertThat(found).as("spans named '" + name + "' in\n" + OtlpReceiver.tree(trace, SHOWN)).hasSize(1);
+        assertThat(found)
+                .as("spans named '" + name + "' in\n" + OtlpReceiver.tree(trace, SHOWN))
+                .hasSize(1);
         return found.get(0);
     }
 
@@ -207,12 +238,18 @@ class TraceIT {
         HttpResponse<String> r = ingest("00-" + traceId + "-" + clientSpan + "-01", "trace-ok-1", "RETRY-1");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> targetBodies.stream().anyMatch(b -> b.contains("trace-ok-1")));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> targetBodies.stream().anyMatch(b -> b.contains("trace-ok-1")));
         // spans are exported in batches: wait for the function's and the consumer's to arrive
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.trace(traceId).stream()
-                .anyMatch(s -> s.name().equals("dispatch target")) && receiver.trace(traceId).stream()
-                .filter(s -> s.name().equals("lambda invoke")).count() == 2 && receiver.trace(traceId).stream()
-                .anyMatch(s -> s.name().equals("batch")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        receiver.trace(traceId).stream().anyMatch(s -> s.name().equals("dispatch target"))
+                                && receiver.trace(traceId).stream()
+                                                .filter(s -> s.name().equals("lambda invoke"))
+                                                .count()
+                                        == 2
+                                && receiver.trace(traceId).stream()
+                                        .anyMatch(s -> s.name().equals("batch")));
         List<Received> trace = receiver.trace(traceId);
         String tree = OtlpReceiver.tree(trace, SHOWN);
         System.out.println(tree);
@@ -242,7 +279,8 @@ class TraceIT {
         });
         assertThat(invokes.get(0).attr("faas.error")).isEqualTo("Unhandled");
         assertThat(invokes.get(0).attr("sluice.outcome")).isEqualTo("function-error");
-        assertThat(invokes.get(0).status()).isEqualTo(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
+        assertThat(invokes.get(0).status())
+                .isEqualTo(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
         assertThat(invokes.get(1).attr("faas.error")).isNull();
         assertThat(invokes.get(1).attr("sluice.attempt")).isEqualTo("2");
         Received retry = one(trace, "retry");
@@ -269,9 +307,11 @@ class TraceIT {
         String traceId = "5bf92f3577b34da6a3ce929d0e0e4737";
         HttpResponse<String> r = ingest("00-" + traceId + "-10f067aa0ba902b8-01", "trace-dlq-1", "DLQ-1");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.trace(traceId).stream()
-                .anyMatch(s -> s.name().equals("dlq write")) && receiver.trace(traceId).stream()
-                .anyMatch(s -> s.name().equals("batch")));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        receiver.trace(traceId).stream().anyMatch(s -> s.name().equals("dlq write"))
+                                && receiver.trace(traceId).stream()
+                                        .anyMatch(s -> s.name().equals("batch")));
         List<Received> trace = receiver.trace(traceId);
         String tree = OtlpReceiver.tree(trace, SHOWN);
         System.out.println(tree);
@@ -284,21 +324,25 @@ class TraceIT {
         assertThat(invokes).hasSize(MAX_ATTEMPTS);
         assertThat(invokes).allSatisfy(i -> assertThat(i.parentSpanId()).isEqualTo(batch.spanId()));
         assertThat(invokes.stream().map(i -> i.attr("sluice.attempt")).toList()).containsExactly("1", "2", "3");
-        assertThat(all(trace, "retry")).hasSize(MAX_ATTEMPTS - 1)
+        assertThat(all(trace, "retry"))
+                .hasSize(MAX_ATTEMPTS - 1)
                 .allSatisfy(x -> assertThat(x.attr("sluice.error_class")).isEqualTo("partial-failure"));
         Received dlq = one(trace, "dlq write");
         assertThat(dlq.parentSpanId()).isEqualTo(batch.spanId());
         assertThat(dlq.kind()).isEqualTo(SpanKind.SPAN_KIND_PRODUCER);
         assertThat(dlq.attr("sluice.error_class")).isEqualTo("partial-failure");
         assertThat(dlq.status()).isNotEqualTo(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
-        assertThat(all(trace, "dispatch target")).as("forced failures never call the target").isEmpty();
+        assertThat(all(trace, "dispatch target"))
+                .as("forced failures never call the target")
+                .isEmpty();
         assertThat(targetBodies).noneMatch(b -> b.contains("trace-dlq-1"));
 
         // the DLQ record is there, and its traceparent header still names the producer's span
         ConsumerRecord<byte[], byte[]> dead = dlqRecord("trace-dlq-1");
         Header tp = dead.headers().lastHeader("traceparent");
         assertThat(tp).isNotNull();
-        assertThat(new String(tp.value(), StandardCharsets.UTF_8)).isEqualTo("00-" + traceId + "-" + produce.spanId() + "-01");
+        assertThat(new String(tp.value(), StandardCharsets.UTF_8))
+                .isEqualTo("00-" + traceId + "-" + produce.spanId() + "-01");
     }
 
     private static ConsumerRecord<byte[], byte[]> dlqRecord(String eventId) {
@@ -306,7 +350,8 @@ class TraceIT {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "trace-it-dlq");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         String dlqTopic = sluice.config().pipelines().get(0).dlqTopic();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(dlqTopic));
             List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {

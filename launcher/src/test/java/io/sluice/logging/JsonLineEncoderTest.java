@@ -1,5 +1,7 @@
 package io.sluice.logging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -8,13 +10,10 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class JsonLineEncoderTest {
@@ -32,9 +31,19 @@ class JsonLineEncoderTest {
     @Test
     void oneFlatJsonObjectPerLineWithTheMdcAsMembers() {
         JsonLineEncoder enc = new JsonLineEncoder();
-        String line = new String(enc.encode(event("pipeline=standard \"quoted\"\nsecond line",
-                Map.of("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "span_id", "00f067aa0ba902b7",
-                        "correlation_id", "corr-1", "msg", "ignored"), new IllegalStateException("boom"))),
+        String line = new String(
+                enc.encode(event(
+                        "pipeline=standard \"quoted\"\nsecond line",
+                        Map.of(
+                                "trace_id",
+                                "4bf92f3577b34da6a3ce929d0e0e4736",
+                                "span_id",
+                                "00f067aa0ba902b7",
+                                "correlation_id",
+                                "corr-1",
+                                "msg",
+                                "ignored"),
+                        new IllegalStateException("boom"))),
                 StandardCharsets.UTF_8);
         assertThat(line).endsWith("}\n").doesNotContain("\nsecond");
         assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
@@ -48,13 +57,16 @@ class JsonLineEncoderTest {
         assertThat(j.getString("span_id")).isEqualTo("00f067aa0ba902b7");
         assertThat(j.getString("correlation_id")).isEqualTo("corr-1");
         assertThat(j.getString("error")).startsWith("java.lang.IllegalStateException: boom");
-        assertThat(j.fieldNames()).containsExactly("ts", "level", "logger", "thread", "msg", "trace_id", "span_id",
-                "correlation_id", "error").hasSize(9);
+        assertThat(j.fieldNames())
+                .containsExactly(
+                        "ts", "level", "logger", "thread", "msg", "trace_id", "span_id", "correlation_id", "error")
+                .hasSize(9);
     }
 
     @Test
     void controlCharactersAreEscaped() {
-        String line = new String(new JsonLineEncoder().encode(event("a\u0001b\tc\\", Map.of(), null)), StandardCharsets.UTF_8);
+        String line = new String(
+                new JsonLineEncoder().encode(event("a\u0001b\tc\\", Map.of(), null)), StandardCharsets.UTF_8);
         assertThat(new JsonObject(line).getString("msg")).isEqualTo("a\u0001b\tc\\");
         assertThat(new JsonObject(line).containsKey("error")).isFalse();
     }

@@ -1,15 +1,14 @@
 package io.sluice.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sluice.admin.AdminSettings;
 import io.sluice.config.Cfg;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.URI;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Defect: {@code AdminApi.DEFAULT_URL} was {@code http://127.0.0.1:8081}, the ingest server's default port, so a

@@ -1,33 +1,24 @@
 package io.sluice.ops;
 
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sluice.launcher.ConfigLoader;
-import io.sluice.launcher.Main;
-import io.sluice.launcher.Sluice;
-import io.sluice.launcher.SluiceConfig;
 import io.sluice.lambda.Dispatcher;
 import io.sluice.lambda.DispatcherConfig;
 import io.sluice.lambda.DispatcherHandler;
 import io.sluice.lambda.route.RouteTable;
 import io.sluice.lambda.route.TargetSpec;
 import io.sluice.lambda.route.UnknownCodePolicy;
+import io.sluice.launcher.ConfigLoader;
+import io.sluice.launcher.Main;
+import io.sluice.launcher.Sluice;
+import io.sluice.launcher.SluiceConfig;
 import io.sluice.locallambda.DispatcherFunction;
 import io.sluice.locallambda.SinkStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -43,8 +34,15 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A local Sluice (conf/local.json: embedded broker, local Lambda; generator and ingest off) whose function is
@@ -75,8 +73,15 @@ final class OpsItSupport implements AutoCloseable {
         p.getJsonObject("batch").put("maxWaitMs", 50);
         p.getJsonObject("retry").put("maxAttempts", 2).put("baseDelayMs", 20).put("maxDelayMs", 200);
         p.put("commitIntervalMs", 500).put("redrive", new JsonObject().put("maxAttempts", 2));
-        c.put("admin", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", 0)
-                .put("token", TOKEN).put("lagRefreshMs", 1000).put("lagWindowSamples", 5));
+        c.put(
+                "admin",
+                new JsonObject()
+                        .put("enabled", true)
+                        .put("host", "127.0.0.1")
+                        .put("port", 0)
+                        .put("token", TOKEN)
+                        .put("lagRefreshMs", 1000)
+                        .put("lagWindowSamples", 5));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Main.vertxWithMetrics(registry);
         Sluice sluice = new Sluice(vertx, SluiceConfig.fromJson(c), registry);
@@ -85,7 +90,9 @@ final class OpsItSupport implements AutoCloseable {
         JsonObject ops = c.copy();
         ops.getJsonObject("embedded").put("enabled", false);
         ops.getJsonObject("localLambda").put("enabled", false);
-        ops.getJsonObject("kafka").put("bootstrapServers", sluice.cluster().bootstrapServers()).put("createTopics", false);
+        ops.getJsonObject("kafka")
+                .put("bootstrapServers", sluice.cluster().bootstrapServers())
+                .put("createTopics", false);
         Path file = dir.resolve("ops.json");
         Files.writeString(file, ops.encodePrettily());
         return new OpsItSupport(vertx, sluice, file);
@@ -96,11 +103,20 @@ final class OpsItSupport implements AutoCloseable {
         URI sink = URI.create(sluice.localLambda().endpoint() + "/sink/events");
         Map<Integer, List<String>> routes = new HashMap<>();
         codes.forEach(code -> routes.put(code, List.of("sink")));
-        RouteTable table = new RouteTable(Map.of("sink", TargetSpec.http("sink", sink, Duration.ofSeconds(10))), routes,
-                List.of(), UnknownCodePolicy.INVALID);
+        RouteTable table = new RouteTable(
+                Map.of("sink", TargetSpec.http("sink", sink, Duration.ofSeconds(10))),
+                routes,
+                List.of(),
+                UnknownCodePolicy.INVALID);
         DispatcherConfig config = DispatcherConfig.of(table).withDedupeCapacity(0); // every redelivery reaches the sink
-        sluice.localLambda().register("dispatcher", new DispatcherFunction(new DispatcherHandler(Dispatcher.create(config),
-                config.deadlineMargin().toMillis())), 100, Duration.ofSeconds(30));
+        sluice.localLambda()
+                .register(
+                        "dispatcher",
+                        new DispatcherFunction(new DispatcherHandler(
+                                Dispatcher.create(config),
+                                config.deadlineMargin().toMillis())),
+                        100,
+                        Duration.ofSeconds(30));
     }
 
     SinkStore sink() {
@@ -112,23 +128,31 @@ final class OpsItSupport implements AutoCloseable {
     }
 
     /** One command's outcome. */
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     /** Runs {@code java -jar sluice.jar <args>} in-process (the real registry, config loader and admin token). */
     Run command(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        OpsEnv env = new OpsEnv(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(AdminApi.TOKEN_ENV, TOKEN), ConfigLoader::loadBlocking);
+        OpsEnv env = new OpsEnv(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(AdminApi.TOKEN_ENV, TOKEN),
+                ConfigLoader::loadBlocking);
         int code = io.sluice.cli.StandardCommands.create().run(args, env);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     static byte[] event(String id, int code, String truck, long seq) {
-        return new JsonObject().put("eventId", id).put("code", code).put("truckId", truck)
-                .put("timestamp", System.currentTimeMillis()).put("seq", seq).put("speedKmh", 72)
-                .toBuffer().getBytes();
+        return new JsonObject()
+                .put("eventId", id)
+                .put("code", code)
+                .put("truckId", truck)
+                .put("timestamp", System.currentTimeMillis())
+                .put("seq", seq)
+                .put("speedKmh", 72)
+                .toBuffer()
+                .getBytes();
     }
 
     /** Sends {@code n} events {@code prefix-i} of {@code code} to {@code topic} with CreateTime {@code timestampMs}
@@ -141,13 +165,18 @@ final class OpsItSupport implements AutoCloseable {
         props.put("max.in.flight.requests.per.connection", "1");
         List<String> ids = new ArrayList<>();
         List<Future<?>> acks = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> p =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 String id = prefix + "-" + i;
                 String truck = "T-" + (i % 20);
                 ids.add(id);
-                acks.add(p.send(new ProducerRecord<>(topic, null, timestampMs < 0 ? null : timestampMs + i,
-                        (code + ":" + truck).getBytes(StandardCharsets.UTF_8), event(id, code, truck, i))));
+                acks.add(p.send(new ProducerRecord<>(
+                        topic,
+                        null,
+                        timestampMs < 0 ? null : timestampMs + i,
+                        (code + ":" + truck).getBytes(StandardCharsets.UTF_8),
+                        event(id, code, truck, i))));
             }
             for (Future<?> a : acks) {
                 a.get(60, TimeUnit.SECONDS);
@@ -163,10 +192,15 @@ final class OpsItSupport implements AutoCloseable {
     Map<TopicPartition, Long> ends(String topic) throws Exception {
         try (Admin a = adminClient()) {
             Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-            a.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+            a.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
                     .forEach(p -> q.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             return a.listOffsets(q).all().get(10, TimeUnit.SECONDS).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
         }
     }
 
@@ -176,24 +210,32 @@ final class OpsItSupport implements AutoCloseable {
 
     Map<TopicPartition, Long> committed(String group) throws Exception {
         try (Admin a = adminClient()) {
-            return a.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
-                    .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            return a
+                    .listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS)
+                    .entrySet()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
         }
     }
 
     /** Waits until the pipeline's group has committed every record of its topics. */
     void awaitCommittedToEnd() {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            Map<TopicPartition, Long> c = committed(GROUP);
-            for (String t : List.of("mt-c400", "mt-c300")) {
-                for (Map.Entry<TopicPartition, Long> e : ends(t).entrySet()) {
-                    if (e.getValue() > 0 && c.getOrDefault(e.getKey(), -1L) < e.getValue()) {
-                        return false;
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    Map<TopicPartition, Long> c = committed(GROUP);
+                    for (String t : List.of("mt-c400", "mt-c300")) {
+                        for (Map.Entry<TopicPartition, Long> e : ends(t).entrySet()) {
+                            if (e.getValue() > 0 && c.getOrDefault(e.getKey(), -1L) < e.getValue()) {
+                                return false;
+                            }
+                        }
                     }
-                }
-            }
-            return true;
-        });
+                    return true;
+                });
     }
 
     /** Every record of {@code topic} up to its current end offsets. */
@@ -201,7 +243,8 @@ final class OpsItSupport implements AutoCloseable {
         Map<TopicPartition, Long> ends = ends(topic);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.assign(ends.keySet());
             c.seekToBeginning(ends.keySet());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -1,15 +1,14 @@
 package io.sluice.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sluice.launcher.ConfigOverrides;
 import io.sluice.launcher.SluiceConfig;
 import io.sluice.launcher.TestConfigs;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Defect: the build's own {@code -Dsluice.*} properties that are not config paths ({@code sluice.ec2.jar}, set for
@@ -21,9 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ToolPropertiesTest {
     @Test
     void buildAndTestPropertiesAreNotConfigOverrides() {
-        JsonObject out = ConfigOverrides.apply(TestConfigs.local(), Map.of(), Map.of(
-                "sluice.jar", "/x/sluice.jar", "sluice.ec2.jar", "/x/sluice-ec2.jar",
-                "sluice.test.failOnBlockedThread", "false", "sluice.test.maxEventLoopExecuteTimeMs", "500"));
+        JsonObject out = ConfigOverrides.apply(
+                TestConfigs.local(),
+                Map.of(),
+                Map.of(
+                        "sluice.jar",
+                        "/x/sluice.jar",
+                        "sluice.ec2.jar",
+                        "/x/sluice-ec2.jar",
+                        "sluice.test.failOnBlockedThread",
+                        "false",
+                        "sluice.test.maxEventLoopExecuteTimeMs",
+                        "500"));
         assertThat(out).isEqualTo(TestConfigs.local());
         assertThat(SluiceConfig.fromJson(out).pipelines()).hasSize(1);
     }

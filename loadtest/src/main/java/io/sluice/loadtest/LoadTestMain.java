@@ -1,16 +1,13 @@
 package io.sluice.loadtest;
 
+import io.sluice.loadtest.report.Machine;
+import io.sluice.loadtest.report.Report;
+import io.sluice.loadtest.report.ResourceSampler;
 import io.sluice.loadtest.scenario.TracingSideBySide;
 import io.vertx.core.json.JsonObject;
-
-import io.sluice.loadtest.report.Report;
-import io.sluice.loadtest.report.Machine;
-import io.sluice.loadtest.report.ResourceSampler;
-
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
 
 /**
  * Entry point of the load-test runner:
@@ -22,13 +19,14 @@ import java.nio.file.Path;
 public final class LoadTestMain {
     private static final Logger LOG = LoggerFactory.getLogger(LoadTestMain.class);
 
-    private LoadTestMain() {
-    }
+    private LoadTestMain() {}
 
     public static void main(String[] args) {
         if (args.length == 1 && (args[0].equals("--list") || args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(RunOptions.USAGE);
-            Scenarios.all().forEach((name, f) -> System.out.printf("  %-22s %s%n", name, f.get().description()));
+            Scenarios.all()
+                    .forEach((name, f) ->
+                            System.out.printf("  %-22s %s%n", name, f.get().description()));
             return;
         }
         RunOptions options;
@@ -36,8 +34,9 @@ public final class LoadTestMain {
         try {
             options = RunOptions.parse(args);
             RunOptions o = options;
-            scenario = Scenarios.byName(options.scenario()).orElseThrow(() -> new IllegalArgumentException(
-                    "--scenario: unknown '" + o.scenario() + "', known: " + String.join(", ", Scenarios.all().keySet())));
+            scenario = Scenarios.byName(options.scenario())
+                    .orElseThrow(() -> new IllegalArgumentException("--scenario: unknown '" + o.scenario()
+                            + "', known: " + String.join(", ", Scenarios.all().keySet())));
         } catch (IllegalArgumentException e) {
             System.err.println("sluice-loadtest: " + e.getMessage());
             System.err.println(RunOptions.USAGE);
@@ -54,19 +53,22 @@ public final class LoadTestMain {
     public static int run(Scenario scenario, RunOptions options) {
         if (RunOptions.BOTH.equals(options.tracing())) {
             RunOptions offRun = TracingSideBySide.offRun(options);
-            int off = run(scenario, offRun, r -> { });
+            int off = run(scenario, offRun, r -> {});
             JsonObject offReport;
             try {
-                offReport = new JsonObject(java.nio.file.Files.readString(offRun.out().resolve("report.json")));
+                offReport = new JsonObject(
+                        java.nio.file.Files.readString(offRun.out().resolve("report.json")));
             } catch (java.io.IOException | RuntimeException e) {
                 offReport = new JsonObject();
             }
             JsonObject offJson = offReport;
-            int on = run(scenario, TracingSideBySide.onRun(options),
+            int on = run(
+                    scenario,
+                    TracingSideBySide.onRun(options),
                     r -> r.extra("tracing", TracingSideBySide.compare(offJson, r.toJson())));
             return Math.max(off, on);
         }
-        return run(scenario, options, r -> { });
+        return run(scenario, options, r -> {});
     }
 
     private static int run(Scenario scenario, RunOptions options, java.util.function.Consumer<Report> beforeWrite) {
@@ -87,12 +89,15 @@ public final class LoadTestMain {
                 report.memory(sampler.peakHeapMb(), sampler.peakRssMb());
             }
         }
-        report.extra("loadAverage", new io.vertx.core.json.JsonObject().put("start", loadBefore).put("end", Machine.loadAverage()));
+        report.extra(
+                "loadAverage",
+                new io.vertx.core.json.JsonObject().put("start", loadBefore).put("end", Machine.loadAverage()));
         beforeWrite.accept(report);
         try {
             Path file = report.write(options.out());
             System.out.println(report.toJson().encodePrettily());
-            System.out.println("report: " + file.toAbsolutePath() + " (" + (report.passed() ? "passed" : "FAILED") + ")");
+            System.out.println(
+                    "report: " + file.toAbsolutePath() + " (" + (report.passed() ? "passed" : "FAILED") + ")");
         } catch (Exception e) {
             System.err.println("sluice-loadtest: cannot write the report to " + options.out() + ": " + e);
             return 3;

@@ -37,8 +37,15 @@ import java.util.Objects;
  * @param batchMode       {@code fixed}, {@code adaptive} or {@code both}, or null for the scenario's default
  * @param tracing         {@code on}, {@code off} or {@code both}, or null (off)
  */
-public record RunOptions(String scenario, Integer duration, Double rate, Path out, Long lambdaLatencyMs,
-                         String ordering, String batchMode, String tracing) {
+public record RunOptions(
+        String scenario,
+        Integer duration,
+        Double rate,
+        Path out,
+        Long lambdaLatencyMs,
+        String ordering,
+        String batchMode,
+        String tracing) {
 
     /** The batch mode of today's engine: batches close on {@code batch.maxRecords} or {@code batch.lingerMs}. */
     public static final String FIXED = "fixed";
@@ -57,7 +64,8 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(out, "out");
         if (batchMode != null && !FIXED.equals(batchMode) && !ADAPTIVE.equals(batchMode) && !BOTH.equals(batchMode)) {
-            throw new IllegalArgumentException("--batch-mode: must be fixed, adaptive or both, got '" + batchMode + "'");
+            throw new IllegalArgumentException(
+                    "--batch-mode: must be fixed, adaptive or both, got '" + batchMode + "'");
         }
         if (tracing != null && !"on".equals(tracing) && !"off".equals(tracing) && !BOTH.equals(tracing)) {
             throw new IllegalArgumentException("--tracing: must be on, off or both, got '" + tracing + "'");
@@ -65,8 +73,14 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
     }
 
     /** Options without {@code --tracing}. */
-    public RunOptions(String scenario, Integer duration, Double rate, Path out, Long lambdaLatencyMs, String ordering,
-                      String batchMode) {
+    public RunOptions(
+            String scenario,
+            Integer duration,
+            Double rate,
+            Path out,
+            Long lambdaLatencyMs,
+            String ordering,
+            String batchMode) {
         this(scenario, duration, rate, out, lambdaLatencyMs, ordering, batchMode, null);
     }
 
@@ -175,7 +189,8 @@ public record RunOptions(String scenario, Integer duration, Double rate, Path ou
                 case "--batch-mode" -> {
                     batchMode = value.trim().toLowerCase(Locale.ROOT);
                     if (!batchMode.equals(FIXED) && !batchMode.equals(ADAPTIVE) && !batchMode.equals(BOTH)) {
-                        throw new IllegalArgumentException("--batch-mode: must be fixed, adaptive or both, got '" + value + "'");
+                        throw new IllegalArgumentException(
+                                "--batch-mode: must be fixed, adaptive or both, got '" + value + "'");
                     }
                 }
                 case "--tracing" -> {

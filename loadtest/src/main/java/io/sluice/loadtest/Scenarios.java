@@ -5,7 +5,6 @@ import io.sluice.loadtest.scenario.HotKeyScenarios;
 import io.sluice.loadtest.scenario.ProducerBaselineScenario;
 import io.sluice.loadtest.scenario.ProducerSpoolScenarios;
 import io.sluice.loadtest.scenario.SlowLambdaScenario;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +23,7 @@ public final class Scenarios {
         ProducerSpoolScenarios.all().forEach(s -> register(s.name(), () -> s));
     }
 
-    private Scenarios() {
-    }
+    private Scenarios() {}
 
     static void register(String name, Supplier<Scenario> factory) {
         if (ALL.putIfAbsent(name, factory) != null) {

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +72,11 @@ public final class BlockedThreadAppender extends AppenderBase<ILoggingEvent> {
 
     private static List<String> stackOf(IThrowableProxy thrown, String threadName) {
         if (thrown != null && thrown.getStackTraceElementProxyArray().length > 0) {
-            return Arrays.stream(thrown.getStackTraceElementProxyArray()).limit(MAX_FRAMES)
-                    .map(StackTraceElementProxy::getStackTraceElement).map(BlockedThreadAppender::frame).toList();
+            return Arrays.stream(thrown.getStackTraceElementProxyArray())
+                    .limit(MAX_FRAMES)
+                    .map(StackTraceElementProxy::getStackTraceElement)
+                    .map(BlockedThreadAppender::frame)
+                    .toList();
         }
         return liveStack(threadName);
     }
@@ -85,9 +87,13 @@ public final class BlockedThreadAppender extends AppenderBase<ILoggingEvent> {
      * ones (rare: the tests run one Vert.x at a time) the first is taken.
      */
     private static List<String> liveStack(String name) {
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+        for (Map.Entry<Thread, StackTraceElement[]> e :
+                Thread.getAllStackTraces().entrySet()) {
             if (e.getKey().getName().equals(name) && !isIdle(e.getValue())) {
-                return Arrays.stream(e.getValue()).limit(MAX_FRAMES).map(BlockedThreadAppender::frame).toList();
+                return Arrays.stream(e.getValue())
+                        .limit(MAX_FRAMES)
+                        .map(BlockedThreadAppender::frame)
+                        .toList();
             }
         }
         return List.of();
@@ -95,9 +101,11 @@ public final class BlockedThreadAppender extends AppenderBase<ILoggingEvent> {
 
     /** {@code class.method(File.java:line)}, without the loader and module prefixes of {@code toString()}. */
     private static String frame(StackTraceElement f) {
-        String where = f.isNativeMethod() ? "Native Method"
-                : f.getFileName() == null ? "Unknown Source"
-                : f.getLineNumber() >= 0 ? f.getFileName() + ":" + f.getLineNumber() : f.getFileName();
+        String where = f.isNativeMethod()
+                ? "Native Method"
+                : f.getFileName() == null
+                        ? "Unknown Source"
+                        : f.getLineNumber() >= 0 ? f.getFileName() + ":" + f.getLineNumber() : f.getFileName();
         return f.getClassName() + "." + f.getMethodName() + "(" + where + ")";
     }
 

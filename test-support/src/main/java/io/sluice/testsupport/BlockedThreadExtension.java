@@ -1,5 +1,6 @@
 package io.sluice.testsupport;
 
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * Fails a test during which Vert.x's blocked-thread checker warned: {@code afterEach} for warnings recorded while
@@ -26,14 +25,15 @@ import java.util.List;
  *
  * <p>{@code -D}{@value #FAIL_PROPERTY}{@code =false} turns failures into WARN log lines (default: fail).
  */
-public final class BlockedThreadExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-        AfterAllCallback {
+public final class BlockedThreadExtension
+        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
     /** System property: {@code false} logs blocked-thread warnings instead of failing the test (default true). */
     public static final String FAIL_PROPERTY = "sluice.test.failOnBlockedThread";
 
     private static final Logger LOG = LoggerFactory.getLogger(BlockedThreadExtension.class);
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(BlockedThreadExtension.class);
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(BlockedThreadExtension.class);
     private static final String MARK = "mark";
 
     private final BlockedThreadLog log;
@@ -49,12 +49,14 @@ public final class BlockedThreadExtension implements BeforeAllCallback, BeforeEa
 
     /** Whether a blocked-thread warning fails the test ({@value #FAIL_PROPERTY}, default true). */
     public static boolean failOnBlockedThread() {
-        return !"false".equalsIgnoreCase(System.getProperty(FAIL_PROPERTY, "true").trim());
+        return !"false"
+                .equalsIgnoreCase(System.getProperty(FAIL_PROPERTY, "true").trim());
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        LoggerFactory.getILoggerFactory(); // logback reads logback-test.xml (and starts its appenders) here at the latest
+        LoggerFactory
+                .getILoggerFactory(); // logback reads logback-test.xml (and starts its appenders) here at the latest
         if (log == BlockedThreadLog.global() && !BlockedThreadAppender.attachedToGlobalLog()) {
             throw new ExtensionConfigurationException("no " + BlockedThreadAppender.class.getName()
                     + " is configured: attach it to the logger " + BlockedThreadWarning.CHECKER_LOGGER

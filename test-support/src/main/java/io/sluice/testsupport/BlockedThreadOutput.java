@@ -1,11 +1,10 @@
 package io.sluice.testsupport;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The blocked-thread check over a child process's output (a Sluice JVM started from the fat jar): the warning
@@ -15,8 +14,7 @@ import java.util.Optional;
 public final class BlockedThreadOutput {
     private static final Logger LOG = LoggerFactory.getLogger(BlockedThreadOutput.class);
 
-    private BlockedThreadOutput() {
-    }
+    private BlockedThreadOutput() {}
 
     /** The blocked-thread warnings in {@code lines}, in order, each with the stack printed below it if any. */
     public static List<BlockedThreadWarning> scan(List<String> lines) {

@@ -20,13 +20,13 @@ public final class BlockedThreadReport {
     static final int EPISODES_SHOWN = 6;
     /** Project frames shown from below the head when the head has none. */
     static final int PROJECT_FRAMES = 4;
+
     private static final String PROJECT_PREFIX = "io.sluice.";
     private static final String OWN_PREFIX = "io.sluice.testsupport.";
     /** A class loader or module name (with an optional version) and its slash; lower-case dotted segments. */
     private static final Pattern LOADER_OR_MODULE = Pattern.compile("([a-z]\\w*(\\.[a-z]\\w*)*(@[^/(]*)?)?/");
 
-    private BlockedThreadReport() {
-    }
+    private BlockedThreadReport() {}
 
     /**
      * The report of {@code warnings} (not empty) seen during {@code scope} (a test or a process name). Warnings
@@ -37,18 +37,27 @@ public final class BlockedThreadReport {
     public static String describe(String scope, List<BlockedThreadWarning> warnings) {
         List<Episode> episodes = episodes(warnings);
         long threads = episodes.stream().map(e -> e.thread).distinct().count();
-        StringBuilder sb = new StringBuilder("Vert.x's blocked-thread checker warned during ").append(scope)
-                .append(": ").append(plural(episodes.size(), "blocked episode")).append(" on ")
-                .append(plural(threads, "thread")).append(" (-D").append(BlockedThreadExtension.FAIL_PROPERTY)
+        StringBuilder sb = new StringBuilder("Vert.x's blocked-thread checker warned during ")
+                .append(scope)
+                .append(": ")
+                .append(plural(episodes.size(), "blocked episode"))
+                .append(" on ")
+                .append(plural(threads, "thread"))
+                .append(" (-D")
+                .append(BlockedThreadExtension.FAIL_PROPERTY)
                 .append("=false only logs this)");
         List<Episode> longestFirst = new ArrayList<>(episodes);
         longestFirst.sort(Comparator.comparingLong((Episode e) -> e.longestMs).reversed());
         longestFirst.stream().limit(EPISODES_SHOWN).forEach(e -> appendEpisode(sb, e));
         if (longestFirst.size() > EPISODES_SHOWN) {
             List<Episode> rest = longestFirst.subList(EPISODES_SHOWN, longestFirst.size());
-            sb.append("\n  ... and ").append(plural(rest.size(), "shorter episode")).append(" (up to ")
-                    .append(rest.get(0).longestMs).append(" ms) on ")
-                    .append(String.join(", ", rest.stream().map(e -> e.thread).distinct().toList()));
+            sb.append("\n  ... and ")
+                    .append(plural(rest.size(), "shorter episode"))
+                    .append(" (up to ")
+                    .append(rest.get(0).longestMs)
+                    .append(" ms) on ")
+                    .append(String.join(
+                            ", ", rest.stream().map(e -> e.thread).distinct().toList()));
         }
         return sb.toString();
     }
@@ -69,8 +78,14 @@ public final class BlockedThreadReport {
     }
 
     private static void appendEpisode(StringBuilder sb, Episode e) {
-        sb.append("\n  ").append(e.thread).append(": blocked for up to ").append(e.longestMs).append(" ms, limit ")
-                .append(e.limitMs).append(" ms, ").append(plural(e.warnings, "warning"));
+        sb.append("\n  ")
+                .append(e.thread)
+                .append(": blocked for up to ")
+                .append(e.longestMs)
+                .append(" ms, limit ")
+                .append(e.limitMs)
+                .append(" ms, ")
+                .append(plural(e.warnings, "warning"));
         if (e.stack.isEmpty()) {
             sb.append("\n    (no stack: Vert.x prints one past its warningExceptionTime, 5 s by default,"
                     + " and the thread was no longer blocked when sampled)");
@@ -80,7 +95,9 @@ public final class BlockedThreadReport {
         head.forEach(f -> sb.append("\n    at ").append(withoutLoaderAndModule(f)));
         if (head.stream().noneMatch(BlockedThreadReport::isProjectFrame)) {
             List<String> project = e.stack.subList(head.size(), e.stack.size()).stream()
-                    .filter(BlockedThreadReport::isProjectFrame).limit(PROJECT_FRAMES).toList();
+                    .filter(BlockedThreadReport::isProjectFrame)
+                    .limit(PROJECT_FRAMES)
+                    .toList();
             if (!project.isEmpty()) {
                 sb.append("\n    ... called from:");
                 project.forEach(f -> sb.append("\n    at ").append(withoutLoaderAndModule(f)));

@@ -41,8 +41,8 @@ public record BlockedThreadWarning(String thread, long blockedMs, long limitMs, 
         if (!m.find()) {
             return Optional.empty();
         }
-        return Optional.of(new BlockedThreadWarning(m.group(1), Long.parseLong(m.group(2)),
-                Long.parseLong(m.group(3)), List.of()));
+        return Optional.of(new BlockedThreadWarning(
+                m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), List.of()));
     }
 
     /** The same warning with {@code frames} as its stack. */

@@ -3,7 +3,6 @@ package io.sluice.testsupport;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxBootstrap;
 import io.vertx.core.spi.VertxServiceProvider;
-
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -1,22 +1,21 @@
 package io.sluice.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The detector end to end on a real Vert.x with a low limit: an event loop held past it is logged by Vert.x's
@@ -38,8 +37,10 @@ class BlockedThreadDetectionTest {
         checkerLogger = ctx.getLogger(BlockedThreadWarning.CHECKER_LOGGER);
         checkerLogger.addAppender(appender);
         vertx = Vertx.vertx(new VertxOptions()
-                .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
-                .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+                .setBlockedThreadCheckInterval(100)
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+                .setMaxEventLoopExecuteTime(200)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     }
 
     @AfterEach
@@ -62,7 +63,8 @@ class BlockedThreadDetectionTest {
             holdTheEventLoop(reported);
             released.countDown();
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> !log.unreportedSince(mark).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !log.unreportedSince(mark).isEmpty());
         reported.countDown();
         // the checker may warn again while the loop wakes up (a busy machine): read the warnings once it is free
         assertThat(released.await(10, TimeUnit.SECONDS)).isTrue();
@@ -72,7 +74,8 @@ class BlockedThreadDetectionTest {
         assertThat(first.thread()).isEqualTo(loopThread[0]).startsWith("vert.x-eventloop-thread-");
         assertThat(first.limitMs()).isEqualTo(200);
         assertThat(first.blockedMs()).isGreaterThanOrEqualTo(200);
-        assertThat(first.stack()).as("the stack sampled while the loop was held")
+        assertThat(first.stack())
+                .as("the stack sampled while the loop was held")
                 .anyMatch(f -> f.contains("BlockedThreadDetectionTest.holdTheEventLoop"));
 
         String report = BlockedThreadReport.describe("BlockedThreadDetectionTest#demo", ws);
@@ -93,7 +96,9 @@ class BlockedThreadDetectionTest {
         // Blocking work on a worker, then a 300 ms timer: waiting longer than the limit is not blocking the loop.
         vertx.executeBlocking(() -> "off the loop")
                 .compose(v -> vertx.timer(300))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         assertThat(log.unreportedSince(mark)).isEmpty();
     }
 
@@ -110,10 +115,13 @@ class BlockedThreadDetectionTest {
             int mark = log.mark();
             CountDownLatch reported = new CountDownLatch(1);
             defaults.runOnContext(v -> holdTheEventLoop(reported));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !log.unreportedSince(mark).isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !log.unreportedSince(mark).isEmpty());
             reported.countDown();
 
-            assertThat(log.unreportedSince(mark).get(0).limitMs()).as("Vert.x's default is 2000 ms").isEqualTo(150);
+            assertThat(log.unreportedSince(mark).get(0).limitMs())
+                    .as("Vert.x's default is 2000 ms")
+                    .isEqualTo(150);
         } finally {
             defaults.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -121,14 +129,17 @@ class BlockedThreadDetectionTest {
 
     @Test
     void theLimitIsOnlyEverLowered() {
-        VertxOptions strict = new VertxOptions().setMaxEventLoopExecuteTime(100)
+        VertxOptions strict = new VertxOptions()
+                .setMaxEventLoopExecuteTime(100)
                 .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
         TestBlockedThreadLimits.tighten(strict, 500);
-        assertThat(strict.getMaxEventLoopExecuteTimeUnit().toMillis(strict.getMaxEventLoopExecuteTime())).isEqualTo(100);
+        assertThat(strict.getMaxEventLoopExecuteTimeUnit().toMillis(strict.getMaxEventLoopExecuteTime()))
+                .isEqualTo(100);
 
         VertxOptions defaults = new VertxOptions();
         TestBlockedThreadLimits.tighten(defaults, 500);
-        assertThat(defaults.getMaxEventLoopExecuteTimeUnit().toMillis(defaults.getMaxEventLoopExecuteTime())).isEqualTo(500);
+        assertThat(defaults.getMaxEventLoopExecuteTimeUnit().toMillis(defaults.getMaxEventLoopExecuteTime()))
+                .isEqualTo(500);
         assertThat(defaults.getBlockedThreadCheckIntervalUnit().toMillis(defaults.getBlockedThreadCheckInterval()))
                 .isEqualTo(250);
     }

@@ -1,5 +1,11 @@
 package io.sluice.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,13 +17,6 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
-
 /**
  * The extension's verdicts, by running small test classes on the JUnit Platform and reading their results:
  * a warning recorded during a test fails that test (and only it), one recorded in a class fixture fails the
@@ -25,8 +24,12 @@ import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.r
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BlockedThreadExtensionTest {
-    static final BlockedThreadWarning WARNING = new BlockedThreadWarning("vert.x-eventloop-thread-3", 2_345, 2_000,
-            List.of("java.net.InetAddress.getAllByName(InetAddress.java:1)",
+    static final BlockedThreadWarning WARNING = new BlockedThreadWarning(
+            "vert.x-eventloop-thread-3",
+            2_345,
+            2_000,
+            List.of(
+                    "java.net.InetAddress.getAllByName(InetAddress.java:1)",
                     "io.sluice.pipeline.Pipeline.start(Pipeline.java:99)"));
 
     @AfterEach
@@ -41,11 +44,13 @@ class BlockedThreadExtensionTest {
         assertThat(s.getTestsSucceededCount()).as("the test without a warning").isEqualTo(1);
         assertThat(s.getTestsFailedCount()).isEqualTo(1);
         Throwable failure = s.getFailures().get(0).getException();
-        assertThat(failure).isInstanceOf(AssertionError.class).hasMessageContainingAll(
-                "warned during OneBlockingTest#blocks()",
-                "vert.x-eventloop-thread-3: blocked for up to 2345 ms, limit 2000 ms, 1 warning",
-                "at java.net.InetAddress.getAllByName",
-                "at io.sluice.pipeline.Pipeline.start(Pipeline.java:99)");
+        assertThat(failure)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContainingAll(
+                        "warned during OneBlockingTest#blocks()",
+                        "vert.x-eventloop-thread-3: blocked for up to 2345 ms, limit 2000 ms, 1 warning",
+                        "at java.net.InetAddress.getAllByName",
+                        "at io.sluice.pipeline.Pipeline.start(Pipeline.java:99)");
     }
 
     @Test
@@ -89,6 +94,7 @@ class BlockedThreadExtensionTest {
     @EnabledIf("io.sluice.testsupport.BlockedThreadExtensionTest#runByThisTest")
     static class OneBlockingTest {
         static final BlockedThreadLog LOG = new BlockedThreadLog();
+
         @RegisterExtension
         static final BlockedThreadExtension EXTENSION = new BlockedThreadExtension(LOG);
 
@@ -98,14 +104,14 @@ class BlockedThreadExtensionTest {
         }
 
         @Test
-        void doesNotBlock() {
-        }
+        void doesNotBlock() {}
     }
 
     /** Run only through {@link #run}: a warning while the class's fixture starts. */
     @EnabledIf("io.sluice.testsupport.BlockedThreadExtensionTest#runByThisTest")
     static class BlockingFixture {
         static final BlockedThreadLog LOG = new BlockedThreadLog();
+
         @RegisterExtension
         static final BlockedThreadExtension EXTENSION = new BlockedThreadExtension(LOG);
 
@@ -115,7 +121,6 @@ class BlockedThreadExtensionTest {
         }
 
         @Test
-        void doesNotBlock() {
-        }
+        void doesNotBlock() {}
     }
 }

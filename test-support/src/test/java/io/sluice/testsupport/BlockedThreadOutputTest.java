@@ -1,13 +1,12 @@
 package io.sluice.testsupport;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The scan of a child JVM's output, on lines as the fat jar's logback.xml prints them. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -28,11 +27,13 @@ class BlockedThreadOutputTest {
     void findsEachWarningWithTheStackPrintedBelowIt() {
         List<BlockedThreadWarning> ws = BlockedThreadOutput.scan(OUTPUT);
 
-        assertThat(ws).extracting(BlockedThreadWarning::thread).containsExactly("vert.x-eventloop-thread-1",
-                "vert.x-eventloop-thread-1");
+        assertThat(ws)
+                .extracting(BlockedThreadWarning::thread)
+                .containsExactly("vert.x-eventloop-thread-1", "vert.x-eventloop-thread-1");
         assertThat(ws).extracting(BlockedThreadWarning::blockedMs).containsExactly(2391L, 6391L);
         assertThat(ws.get(0).stack()).isEmpty();
-        assertThat(ws.get(1).stack()).hasSize(5)
+        assertThat(ws.get(1).stack())
+                .hasSize(5)
                 .startsWith("java.base/java.net.Inet6AddressImpl.lookupAllHostAddr(Native Method)")
                 .endsWith("io.sluice.launcher.Sluice.startProducer(Sluice.java:210)");
     }
@@ -41,7 +42,8 @@ class BlockedThreadOutputTest {
     void assertNoneFailsNamingTheProcessTheThreadAndTheFrames() {
         assertThatThrownBy(() -> BlockedThreadOutput.assertNone("sluice child a", OUTPUT))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContainingAll("warned during sluice child a: 1 blocked episode on 1 thread",
+                .hasMessageContainingAll(
+                        "warned during sluice child a: 1 blocked episode on 1 thread",
                         "vert.x-eventloop-thread-1: blocked for up to 6391 ms, limit 2000 ms, 2 warnings",
                         "at java.net.Inet6AddressImpl.lookupAllHostAddr(Native Method)",
                         "at io.sluice.launcher.Sluice.startProducer(Sluice.java:210)");
@@ -49,17 +51,20 @@ class BlockedThreadOutputTest {
 
     @Test
     void outputWithoutWarningsPasses() {
-        BlockedThreadOutput.assertNone("clean", List.of(OUTPUT.get(0), OUTPUT.get(OUTPUT.size() - 1),
-                "WARN some other warning about a thread"));
+        BlockedThreadOutput.assertNone(
+                "clean",
+                List.of(OUTPUT.get(0), OUTPUT.get(OUTPUT.size() - 1), "WARN some other warning about a thread"));
     }
 
     @Test
     void loaderAndModulePrefixesAreDroppedButHiddenClassNamesKept() {
         assertThat(BlockedThreadReport.withoutLoaderAndModule("app//io.sluice.A.b(A.java:1)"))
                 .isEqualTo("io.sluice.A.b(A.java:1)");
-        assertThat(BlockedThreadReport.withoutLoaderAndModule("java.base@17.0.15/java.lang.Thread.sleep(Native Method)"))
+        assertThat(BlockedThreadReport.withoutLoaderAndModule(
+                        "java.base@17.0.15/java.lang.Thread.sleep(Native Method)"))
                 .isEqualTo("java.lang.Thread.sleep(Native Method)");
-        assertThat(BlockedThreadReport.withoutLoaderAndModule("io.sluice.A$$Lambda$622/0x00007f5e881d6100.handle(Unknown Source)"))
+        assertThat(BlockedThreadReport.withoutLoaderAndModule(
+                        "io.sluice.A$$Lambda$622/0x00007f5e881d6100.handle(Unknown Source)"))
                 .isEqualTo("io.sluice.A$$Lambda$622/0x00007f5e881d6100.handle(Unknown Source)");
     }
 
@@ -73,9 +78,12 @@ class BlockedThreadOutputTest {
 
         String report = BlockedThreadReport.describe("x", ws);
 
-        assertThat(report).contains("3 blocked episodes on 2 threads")
-                .contains("loop-0: blocked for up to 3100 ms, limit 2000 ms, 2 warnings\n    at io.sluice.A.first(A.java:1)")
-                .contains("loop-0: blocked for up to 2400 ms, limit 2000 ms, 1 warning\n    at io.sluice.B.second(B.java:2)")
+        assertThat(report)
+                .contains("3 blocked episodes on 2 threads")
+                .contains(
+                        "loop-0: blocked for up to 3100 ms, limit 2000 ms, 2 warnings\n    at io.sluice.A.first(A.java:1)")
+                .contains(
+                        "loop-0: blocked for up to 2400 ms, limit 2000 ms, 1 warning\n    at io.sluice.B.second(B.java:2)")
                 .contains("loop-1: blocked for up to 2050 ms");
         assertThat(report.indexOf("3100 ms")).isLessThan(report.indexOf("2400 ms"));
         assertThat(report.indexOf("2400 ms")).isLessThan(report.indexOf("2050 ms"));
@@ -88,7 +96,8 @@ class BlockedThreadOutputTest {
             ws.add(new BlockedThreadWarning("loop-" + i, 3000 - i, 2000, List.of()));
         }
         assertThat(BlockedThreadReport.describe("x", ws))
-                .contains("... and 2 shorter episodes (up to " + (3000 - BlockedThreadReport.EPISODES_SHOWN) + " ms) on loop-6, loop-7");
+                .contains("... and 2 shorter episodes (up to " + (3000 - BlockedThreadReport.EPISODES_SHOWN)
+                        + " ms) on loop-6, loop-7");
     }
 
     @Test
@@ -100,7 +109,9 @@ class BlockedThreadOutputTest {
         deep.add("io.sluice.pipeline.Pipeline.start(Pipeline.java:77)");
         String report = BlockedThreadReport.describe("x", List.of(new BlockedThreadWarning("t", 3000, 2000, deep)));
 
-        assertThat(report).contains("at org.apache.kafka.Deep.frame7(").doesNotContain("frame8(")
+        assertThat(report)
+                .contains("at org.apache.kafka.Deep.frame7(")
+                .doesNotContain("frame8(")
                 .contains("... called from:\n    at io.sluice.pipeline.Pipeline.start(Pipeline.java:77)");
     }
 }

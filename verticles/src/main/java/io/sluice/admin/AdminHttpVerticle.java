@@ -7,7 +7,10 @@ import io.sluice.bus.Addresses;
 import io.sluice.consumer.PauseState;
 import io.sluice.generator.GeneratorSettings;
 import io.sluice.generator.GeneratorVerticle;
+import io.sluice.http.ClientErrorLog;
+import io.sluice.http.ConnectionGuard;
 import io.sluice.kafka.KafkaSettings;
+import io.sluice.metrics.HttpMetricTags;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.producer.TokenBucket;
 import io.vertx.core.Future;
@@ -17,25 +20,20 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.sluice.http.ClientErrorLog;
-import io.sluice.http.ConnectionGuard;
-import io.sluice.metrics.HttpMetricTags;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP server: health, readiness, Prometheus metrics, status JSON, runtime tuning and the live
@@ -58,13 +56,25 @@ public final class AdminHttpVerticle extends VerticleBase {
     private static final long BODY_LIMIT = 16 * 1024;
     private static final long HISTORY_MS = 60_000;
     /** API paths; another method on one of them is 405, anything else unknown is 404. */
-    private static final Set<String> ENDPOINTS = Set.of("/health/live", "/health/ready", "/metrics", "/api/status",
-            "/api/consumer/pause", "/api/consumer/resume", "/api/producer/rate", "/api/batch", "/api/concurrency",
+    private static final Set<String> ENDPOINTS = Set.of(
+            "/health/live",
+            "/health/ready",
+            "/metrics",
+            "/api/status",
+            "/api/consumer/pause",
+            "/api/consumer/resume",
+            "/api/producer/rate",
+            "/api/batch",
+            "/api/concurrency",
             "/api/generator");
 
     /** What the admin server observes and controls. */
-    public record Targets(List<Pipeline> pipelines, MeterRegistry registry, KafkaSettings kafka,
-                          boolean producerEnabled, boolean generatorEnabled) {
+    public record Targets(
+            List<Pipeline> pipelines,
+            MeterRegistry registry,
+            KafkaSettings kafka,
+            boolean producerEnabled,
+            boolean generatorEnabled) {
         public Targets {
             pipelines = List.copyOf(pipelines);
         }
@@ -101,49 +111,74 @@ public final class AdminHttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        lag = new LagMonitor(context, targets.registry(), targets.pipelines(), settings.lagWindowSamples(),
+        lag = new LagMonitor(
+                context,
+                targets.registry(),
+                targets.pipelines(),
+                settings.lagWindowSamples(),
                 System::currentTimeMillis);
         kafka = new KafkaProbe(vertx, context, targets.kafka());
         scaling = new ScalingMonitor(targets.registry(), targets.pipelines(), () -> kafka, System::currentTimeMillis);
         meters = new MeterReader(targets.registry(), new ArrayList<>(byName.keySet()));
-        view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka,
-                targets.producerEnabled(), targets.generatorEnabled(), settings.lagRefreshMs());
+        view = new StatusView(
+                vertx,
+                context,
+                targets.pipelines(),
+                lag,
+                history,
+                meters,
+                kafka,
+                targets.producerEnabled(),
+                targets.generatorEnabled(),
+                settings.lagRefreshMs());
         return kafka.start()
                 .compose(v -> {
                     tick();
                     timer = vertx.setPeriodic(settings.lagRefreshMs(), id -> tick());
                     guard = new ConnectionGuard(vertx, settings.limits(), "admin", clientLog);
-                    HttpServerOptions base = guard.options(new HttpServerOptions().setHost(settings.host())
-                            .setPort(settings.port()));
+                    HttpServerOptions base = guard.options(
+                            new HttpServerOptions().setHost(settings.host()).setPort(settings.port()));
                     io.sluice.tls.ServerTls tls = settings.tls();
                     java.time.Clock clock = java.time.Clock.systemUTC();
-                    Future<HttpServerOptions> opts = !tls.enabled() ? Future.succeededFuture(base)
-                            : vertx.executeBlocking(() -> {
-                                tlsFingerprint = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
-                                return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
-                            }, false);
+                    Future<HttpServerOptions> opts = !tls.enabled()
+                            ? Future.succeededFuture(base)
+                            : vertx.executeBlocking(
+                                    () -> {
+                                        tlsFingerprint = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
+                                        return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
+                                    },
+                                    false);
                     Router router = router();
                     return opts.compose(o -> guard.attach(vertx.createHttpServer(o), req -> {
-                        String problem = PathCheck.problem(req.path());
-                        if (problem != null) {
-                            clientLog.info("admin: 400 for " + req.remoteAddress() + ": " + problem);
-                            req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
-                                    .putHeader("Cache-Control", "no-store")
-                                    .end(new JsonObject().put("status", 400).put("error", problem).encode());
-                            return;
-                        }
-                        router.handle(req);
-                    }).listen());
+                                String problem = PathCheck.problem(req.path());
+                                if (problem != null) {
+                                    clientLog.info("admin: 400 for " + req.remoteAddress() + ": " + problem);
+                                    req.response()
+                                            .setStatusCode(400)
+                                            .putHeader("Content-Type", "application/json")
+                                            .putHeader("Cache-Control", "no-store")
+                                            .end(new JsonObject()
+                                                    .put("status", 400)
+                                                    .put("error", problem)
+                                                    .encode());
+                                    return;
+                                }
+                                router.handle(req);
+                            })
+                            .listen());
                 })
                 .onSuccess(s -> {
                     server = s;
                     actualPort = s.actualPort();
                     if (settings.tls().enabled()) {
-                        rotation = io.sluice.tls.ServerTlsRotation.start(vertx, settings.tls(), s, tlsFingerprint,
-                                java.time.Clock.systemUTC());
+                        rotation = io.sluice.tls.ServerTlsRotation.start(
+                                vertx, settings.tls(), s, tlsFingerprint, java.time.Clock.systemUTC());
                     }
-                    LOG.info("Admin API and dashboard at {}://{}:{}/ (mutating endpoints need the bearer token)",
-                            settings.tls().enabled() ? "https" : "http", settings.host(), actualPort);
+                    LOG.info(
+                            "Admin API and dashboard at {}://{}:{}/ (mutating endpoints need the bearer token)",
+                            settings.tls().enabled() ? "https" : "http",
+                            settings.host(),
+                            actualPort);
                 });
     }
 
@@ -156,17 +191,24 @@ public final class AdminHttpVerticle extends VerticleBase {
 
     private Router router() {
         Router r = Router.router(vertx);
-        r.route().handler(ctx -> { // again after a reroute (GET / → /index.html), which starts the answer afresh
-            io.sluice.http.SecurityHeaders.add(ctx.response());
-            ctx.next();
-        });
+        r.route()
+                .handler(
+                        ctx -> { // again after a reroute (GET / → /index.html), which starts the answer afresh
+                            io.sluice.http.SecurityHeaders.add(ctx.response());
+                            ctx.next();
+                        });
         r.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-        r.get("/health/ready").handler(ctx -> view.readiness().map(this::withExtraChecks)
-                .onSuccess(body -> json(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body))
-                .onFailure(ctx::fail));
+        r.get("/health/ready")
+                .handler(ctx -> view.readiness()
+                        .map(this::withExtraChecks)
+                        .onSuccess(body -> json(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body))
+                        .onFailure(ctx::fail));
         r.get("/metrics").handler(this::metrics);
-        r.get("/api/status").handler(ctx -> view.status().map(this::withSections).onSuccess(body -> json(ctx, 200, body))
-                .onFailure(ctx::fail));
+        r.get("/api/status")
+                .handler(ctx -> view.status()
+                        .map(this::withSections)
+                        .onSuccess(body -> json(ctx, 200, body))
+                        .onFailure(ctx::fail));
 
         BearerAuth auth = new BearerAuth(settings.token(), throttle);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
@@ -177,10 +219,15 @@ public final class AdminHttpVerticle extends VerticleBase {
         r.put("/api/concurrency").handler(body).handler(auth).handler(this::concurrency);
         r.put("/api/generator").handler(body).handler(auth).handler(this::generatorRate);
         ReplayEndpoint replay = new ReplayEndpoint(byName);
-        r.post("/api/pipelines/:name/replay").handler(body).handler(auth).handler(ctx -> replay.handle(ctx, this::onContext));
+        r.post("/api/pipelines/:name/replay")
+                .handler(body)
+                .handler(auth)
+                .handler(ctx -> replay.handle(ctx, this::onContext));
 
         r.get("/").handler(ctx -> ctx.reroute("/index.html"));
-        r.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setDirectoryListing(false));
+        r.get("/*")
+                .handler(
+                        StaticHandler.create("webroot").setCachingEnabled(false).setDirectoryListing(false));
 
         r.route().failureHandler(this::failure);
         r.errorHandler(404, this::notFound);
@@ -210,9 +257,12 @@ public final class AdminHttpVerticle extends VerticleBase {
         } else if (ctx.response().closed() || f instanceof io.vertx.core.http.HttpClosedException) {
             // the client went away (e.g. mid-body): nobody to answer, nothing to report
         } else {
-            clientLog.info("admin: request " + ctx.request().method() + " " + ctx.request().path() + " failed: "
-                    + ClientErrorLog.describe(f));
-            HttpErrors.send(ctx, 500, "internal error: " + (f == null ? "unknown" : f.getClass().getSimpleName()));
+            clientLog.info("admin: request " + ctx.request().method() + " "
+                    + ctx.request().path() + " failed: " + ClientErrorLog.describe(f));
+            HttpErrors.send(
+                    ctx,
+                    500,
+                    "internal error: " + (f == null ? "unknown" : f.getClass().getSimpleName()));
         }
     }
 
@@ -223,7 +273,8 @@ public final class AdminHttpVerticle extends VerticleBase {
         }
         // Scraping walks every meter: off the event loop.
         vertx.executeBlocking(prom::scrape, false)
-                .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .onSuccess(text -> ctx.response()
+                        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                         .end(text))
                 .onFailure(ctx::fail);
     }
@@ -235,33 +286,46 @@ public final class AdminHttpVerticle extends VerticleBase {
         List<Future<JsonObject>> answers = new ArrayList<>();
         for (Pipeline p : chosen) {
             Future<Set<PauseState.Reason>> reasonsNow = p.manualPause(on);
-            LOG.info("pipeline={} consumer {} by admin request from {}", p.settings().name(), on ? "paused" : "resumed",
+            LOG.info(
+                    "pipeline={} consumer {} by admin request from {}",
+                    p.settings().name(),
+                    on ? "paused" : "resumed",
                     ctx.request().remoteAddress());
-            answers.add(onContext(reasonsNow.timeout(3, TimeUnit.SECONDS)).map(reasons ->
-                    new JsonObject().put("name", p.settings().name()).put("paused", !reasons.isEmpty())
+            answers.add(onContext(reasonsNow.timeout(3, TimeUnit.SECONDS))
+                    .map(reasons -> new JsonObject()
+                            .put("name", p.settings().name())
+                            .put("paused", !reasons.isEmpty())
                             .put("pauseReasons", StatusView.reasonsJson(reasons))));
         }
-        Future.all(answers).onSuccess(cf -> {
-            JsonArray arr = new JsonArray();
-            answers.forEach(f -> arr.add(f.result()));
-            json(ctx, 200, new JsonObject().put("pipelines", arr));
-        }).onFailure(ctx::fail);
+        Future.all(answers)
+                .onSuccess(cf -> {
+                    JsonArray arr = new JsonArray();
+                    answers.forEach(f -> arr.add(f.result()));
+                    json(ctx, 200, new JsonObject().put("pipelines", arr));
+                })
+                .onFailure(ctx::fail);
     }
 
     private void batchSettings(RoutingContext ctx) {
         Set<String> keys = Set.of("mode", "maxRecords", "maxBytes", "lingerMs", "maxWaitMs");
-        RequestBody b = RequestBody.parse(ctx.body().buffer(), Set.of("pipeline", "mode", "maxRecords", "maxBytes",
-                "lingerMs", "maxWaitMs"), false);
+        RequestBody b = RequestBody.parse(
+                ctx.body().buffer(),
+                Set.of("pipeline", "mode", "maxRecords", "maxBytes", "lingerMs", "maxWaitMs"),
+                false);
         if (keys.stream().noneMatch(b::has)) {
-            throw new BadRequest(null, "body: at least one of " + String.join(", ", new java.util.TreeSet<>(keys))
-                    + " is required");
+            throw new BadRequest(
+                    null, "body: at least one of " + String.join(", ", new java.util.TreeSet<>(keys)) + " is required");
         }
         BatchSettings.Mode mode = null;
         if (b.has("mode")) {
             Object m = b.json().getValue("mode");
             mode = m instanceof String str ? BatchSettings.Mode.byConfigName().get(str) : null;
             if (mode == null) {
-                throw new BadRequest("mode", "must be one of " + String.join(", ", BatchSettings.Mode.byConfigName().keySet()));
+                throw new BadRequest(
+                        "mode",
+                        "must be one of "
+                                + String.join(
+                                        ", ", BatchSettings.Mode.byConfigName().keySet()));
             }
         }
         List<Pipeline> chosen = select(ctx, b);
@@ -271,24 +335,37 @@ public final class AdminHttpVerticle extends VerticleBase {
             BatchSettings cur = p.tuning().batch();
             BatchSettings.Mode m = mode == null ? cur.mode() : mode;
             if (b.has("lingerMs") && m != BatchSettings.Mode.FIXED) {
-                throw new BadRequest("lingerMs", "applies to mode fixed only; pipeline " + p.settings().name()
-                        + " runs adaptive (send \"mode\":\"fixed\" with it, or use maxWaitMs)");
+                throw new BadRequest(
+                        "lingerMs",
+                        "applies to mode fixed only; pipeline " + p.settings().name()
+                                + " runs adaptive (send \"mode\":\"fixed\" with it, or use maxWaitMs)");
             }
             if (b.has("maxWaitMs") && m != BatchSettings.Mode.ADAPTIVE) {
-                throw new BadRequest("maxWaitMs", "applies to mode adaptive only; pipeline " + p.settings().name()
-                        + " runs fixed (send \"mode\":\"adaptive\" with it, or use lingerMs)");
+                throw new BadRequest(
+                        "maxWaitMs",
+                        "applies to mode adaptive only; pipeline "
+                                + p.settings().name()
+                                + " runs fixed (send \"mode\":\"adaptive\" with it, or use lingerMs)");
             }
-            int maxRecordsLimit = Math.min(BatchSettings.MAX_RECORDS_LIMIT, p.settings().inFlightMaxRecords());
-            next.put(p, new BatchSettings(m,
-                    (int) b.integer("maxRecords", Math.min(cur.maxRecords(), maxRecordsLimit), 1, maxRecordsLimit),
-                    (int) b.integer("maxBytes", cur.maxBytes(), 1024, BatchSettings.MAX_BYTES_LIMIT),
-                    b.integer("lingerMs", cur.lingerMs(), 0, BatchSettings.MAX_TIME_MS),
-                    b.integer("maxWaitMs", cur.maxWaitMs(), 0, BatchSettings.MAX_TIME_MS)));
+            int maxRecordsLimit =
+                    Math.min(BatchSettings.MAX_RECORDS_LIMIT, p.settings().inFlightMaxRecords());
+            next.put(
+                    p,
+                    new BatchSettings(
+                            m,
+                            (int) b.integer(
+                                    "maxRecords", Math.min(cur.maxRecords(), maxRecordsLimit), 1, maxRecordsLimit),
+                            (int) b.integer("maxBytes", cur.maxBytes(), 1024, BatchSettings.MAX_BYTES_LIMIT),
+                            b.integer("lingerMs", cur.lingerMs(), 0, BatchSettings.MAX_TIME_MS),
+                            b.integer("maxWaitMs", cur.maxWaitMs(), 0, BatchSettings.MAX_TIME_MS)));
         }
         JsonArray arr = new JsonArray();
         next.forEach((p, s) -> {
             p.batchSettings(s);
-            LOG.info("pipeline={} batch settings changed to {} by admin request", p.settings().name(), s);
+            LOG.info(
+                    "pipeline={} batch settings changed to {} by admin request",
+                    p.settings().name(),
+                    s);
             arr.add(new JsonObject().put("name", p.settings().name()).put("batch", StatusView.batchJson(s)));
         });
         json(ctx, 200, new JsonObject().put("pipelines", arr));
@@ -307,12 +384,16 @@ public final class AdminHttpVerticle extends VerticleBase {
         List<Pipeline> chosen = select(ctx, b);
         Map<Pipeline, Integer> next = new LinkedHashMap<>();
         for (Pipeline p : chosen) {
-            next.put(p, (int) b.integer("maxConcurrency", 0, 1, p.settings().lambda().maxConcurrency()));
+            next.put(p, (int)
+                    b.integer("maxConcurrency", 0, 1, p.settings().lambda().maxConcurrency()));
         }
         JsonArray arr = new JsonArray();
         next.forEach((p, n) -> {
             p.maxConcurrency(n);
-            LOG.info("pipeline={} maxConcurrency changed to {} by admin request", p.settings().name(), n);
+            LOG.info(
+                    "pipeline={} maxConcurrency changed to {} by admin request",
+                    p.settings().name(),
+                    n);
             arr.add(new JsonObject().put("name", p.settings().name()).put("maxConcurrency", n));
         });
         json(ctx, 200, new JsonObject().put("pipelines", arr));
@@ -346,17 +427,24 @@ public final class AdminHttpVerticle extends VerticleBase {
     private void forward(RoutingContext ctx, String address, JsonObject change, String what) {
         onContext(vertx.eventBus().<JsonObject>request(address, change, StatusView.BUS))
                 .onSuccess(reply -> {
-                    LOG.info("{} changed to {} by admin request from {}", what, reply.body().encode(),
+                    LOG.info(
+                            "{} changed to {} by admin request from {}",
+                            what,
+                            reply.body().encode(),
                             ctx.request().remoteAddress());
                     json(ctx, 200, reply.body());
                 })
                 .onFailure(err -> {
-                    if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+                    if (err instanceof ReplyException re
+                            && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
                             && re.failureCode() == 400) {
                         String msg = String.valueOf(re.getMessage());
                         int colon = msg.indexOf(':');
-                        HttpErrors.badRequest(ctx, new BadRequest(colon > 0 ? msg.substring(0, colon) : null,
-                                colon > 0 ? msg.substring(colon + 1).trim() : msg));
+                        HttpErrors.badRequest(
+                                ctx,
+                                new BadRequest(
+                                        colon > 0 ? msg.substring(0, colon) : null,
+                                        colon > 0 ? msg.substring(colon + 1).trim() : msg));
                     } else if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
                         HttpErrors.send(ctx, 409, "the " + what + " is not deployed");
                     } else {
@@ -390,8 +478,11 @@ public final class AdminHttpVerticle extends VerticleBase {
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end(body.encode());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(body.encode());
     }
 
     /**
@@ -438,14 +529,25 @@ public final class AdminHttpVerticle extends VerticleBase {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             KafkaProbe next = new KafkaProbe(vertx, context, targets.kafka());
-            next.start().compose(x -> {
-                KafkaProbe old = kafka;
-                kafka = next;
-                view = new StatusView(vertx, context, targets.pipelines(), lag, history, meters, kafka,
-                        targets.producerEnabled(), targets.generatorEnabled(), settings.lagRefreshMs());
-                kafka.check();
-                return old == null ? Future.<Void>succeededFuture() : old.close();
-            }).onComplete(done);
+            next.start()
+                    .compose(x -> {
+                        KafkaProbe old = kafka;
+                        kafka = next;
+                        view = new StatusView(
+                                vertx,
+                                context,
+                                targets.pipelines(),
+                                lag,
+                                history,
+                                meters,
+                                kafka,
+                                targets.producerEnabled(),
+                                targets.generatorEnabled(),
+                                settings.lagRefreshMs());
+                        kafka.check();
+                        return old == null ? Future.<Void>succeededFuture() : old.close();
+                    })
+                    .onComplete(done);
         });
         return done.future();
     }

@@ -2,7 +2,6 @@ package io.sluice.admin;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,10 +32,15 @@ public final class BearerAuth implements Handler<RoutingContext> {
     }
 
     /** The outcome of checking an {@code Authorization} header value. */
-    public enum Check { MISSING, WRONG, OK }
+    public enum Check {
+        MISSING,
+        WRONG,
+        OK
+    }
 
     public Check check(String authorization) {
-        if (authorization == null || authorization.length() <= PREFIX.length()
+        if (authorization == null
+                || authorization.length() <= PREFIX.length()
                 || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             return Check.MISSING;
         }
@@ -49,7 +53,9 @@ public final class BearerAuth implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        String client = ctx.request().remoteAddress() == null
+                ? "unknown"
+                : ctx.request().remoteAddress().hostAddress();
         long wait = throttle == null ? 0 : throttle.waitMs(client);
         if (wait > 0) {
             ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (wait + 999) / 1000)));

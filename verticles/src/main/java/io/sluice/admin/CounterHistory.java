@@ -10,8 +10,7 @@ import java.util.Map;
  * over a longer span. Pure; confine to one thread.
  */
 public final class CounterHistory {
-    private record Snapshot(long timeMs, Map<String, Double> values) {
-    }
+    private record Snapshot(long timeMs, Map<String, Double> values) {}
 
     private final long keepMs;
     private final ArrayDeque<Snapshot> snapshots = new ArrayDeque<>();

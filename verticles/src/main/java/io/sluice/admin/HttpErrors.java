@@ -5,8 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** JSON error answers: {@code {"status":400,"error":"…"}} (and {@code field} for a bad body field). */
 final class HttpErrors {
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     static void send(RoutingContext ctx, int status, String message) {
         send(ctx, status, new JsonObject().put("status", status).put("error", message));
@@ -16,8 +15,11 @@ final class HttpErrors {
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end(body.encode());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(body.encode());
     }
 
     static void badRequest(RoutingContext ctx, BadRequest e) {

@@ -4,6 +4,11 @@ import io.sluice.kafka.KafkaSettings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -14,12 +19,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.common.KafkaFuture;
 
-import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * Asks Kafka, through an {@link Admin} client whose futures complete on its own thread, whether the
  * cluster answers, and whether a consumer group with no partitions for us is legitimately idle. Every
@@ -29,8 +28,7 @@ final class KafkaProbe {
     private static final int TIMEOUT_MS = 3_000;
 
     /** The last cluster check. */
-    record Health(boolean ok, String detail, long atMs) {
-    }
+    record Health(boolean ok, String detail, long atMs) {}
 
     private final Vertx vertx;
     private final Context context;
@@ -69,8 +67,8 @@ final class KafkaProbe {
                 .onSuccess(nodes -> last = nodes.isEmpty()
                         ? new Health(false, "the cluster reports no brokers", System.currentTimeMillis())
                         : new Health(true, nodes.size() + " broker(s) answer", System.currentTimeMillis()))
-                .onFailure(err -> last = new Health(false, "Kafka did not answer: " + rootMessage(err),
-                        System.currentTimeMillis()));
+                .onFailure(err -> last =
+                        new Health(false, "Kafka did not answer: " + rootMessage(err), System.currentTimeMillis()));
     }
 
     Health health() {
@@ -86,22 +84,26 @@ final class KafkaProbe {
         if (admin == null) {
             return Future.succeededFuture("Kafka admin client not started");
         }
-        return describe(groupId, topics).map(d -> {
-            ConsumerGroupDescription g = d.group();
-            if (g.state() != ConsumerGroupState.STABLE) {
-                return "group " + groupId + " is " + g.state() + " (rebalancing or empty)";
-            }
-            int total = d.partitions();
-            int owned = 0;
-            for (MemberDescription m : g.members()) {
-                owned += (int) m.assignment().topicPartitions().stream().filter(tp -> topics.contains(tp.topic())).count();
-            }
-            if (owned >= total) {
-                return null;
-            }
-            return "no partitions assigned, and " + (total - owned) + " of " + total + " partition(s) of " + topics
-                    + " have no owner in group " + groupId;
-        }).recover(err -> Future.succeededFuture("cannot describe group " + groupId + ": " + rootMessage(err)));
+        return describe(groupId, topics)
+                .map(d -> {
+                    ConsumerGroupDescription g = d.group();
+                    if (g.state() != ConsumerGroupState.STABLE) {
+                        return "group " + groupId + " is " + g.state() + " (rebalancing or empty)";
+                    }
+                    int total = d.partitions();
+                    int owned = 0;
+                    for (MemberDescription m : g.members()) {
+                        owned += (int) m.assignment().topicPartitions().stream()
+                                .filter(tp -> topics.contains(tp.topic()))
+                                .count();
+                    }
+                    if (owned >= total) {
+                        return null;
+                    }
+                    return "no partitions assigned, and " + (total - owned) + " of " + total + " partition(s) of "
+                            + topics + " have no owner in group " + groupId;
+                })
+                .recover(err -> Future.succeededFuture("cannot describe group " + groupId + ": " + rootMessage(err)));
     }
 
     /** The group's members and the partitions of {@code topics}: {@code [members, partitions]} (scaling signal). */
@@ -109,20 +111,26 @@ final class KafkaProbe {
         if (admin == null) {
             return Future.failedFuture("Kafka admin client not started");
         }
-        return describe(groupId, topics).map(d -> new int[]{d.group().members().size(), d.partitions()});
+        return describe(groupId, topics).map(d -> new int[] {d.group().members().size(), d.partitions()});
     }
 
     /** A group and the partition count of its topics. */
-    private record Described(ConsumerGroupDescription group, int partitions) {
-    }
+    private record Described(ConsumerGroupDescription group, int partitions) {}
 
     private Future<Described> describe(String groupId, Collection<String> topics) {
-        Future<ConsumerGroupDescription> group = on(admin.describeConsumerGroups(List.of(groupId),
-                new DescribeConsumerGroupsOptions().timeoutMs(TIMEOUT_MS)).describedGroups().get(groupId));
-        Future<Map<String, TopicDescription>> described = on(admin.describeTopics(topics,
-                new DescribeTopicsOptions().timeoutMs(TIMEOUT_MS)).allTopicNames());
-        return Future.all(group, described).map(v -> new Described(group.result(),
-                described.result().values().stream().mapToInt(t -> t.partitions().size()).sum()));
+        Future<ConsumerGroupDescription> group = on(admin.describeConsumerGroups(
+                        List.of(groupId), new DescribeConsumerGroupsOptions().timeoutMs(TIMEOUT_MS))
+                .describedGroups()
+                .get(groupId));
+        Future<Map<String, TopicDescription>> described =
+                on(admin.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(TIMEOUT_MS))
+                        .allTopicNames());
+        return Future.all(group, described)
+                .map(v -> new Described(
+                        group.result(),
+                        described.result().values().stream()
+                                .mapToInt(t -> t.partitions().size())
+                                .sum()));
     }
 
     private <T> Future<T> on(KafkaFuture<T> f) {

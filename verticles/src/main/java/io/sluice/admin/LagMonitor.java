@@ -10,9 +10,6 @@ import io.sluice.lag.LagVerdict;
 import io.sluice.pipeline.Pipeline;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Samples every pipeline's per-partition offsets on the admin verticle's interval (the consumer reads
@@ -43,8 +42,7 @@ final class LagMonitor {
     }
 
     /** The latest sample of one pipeline. */
-    record View(List<PartitionLag> partitions, long sampledAtMs, boolean sampled, String error) {
-    }
+    record View(List<PartitionLag> partitions, long sampledAtMs, boolean sampled, String error) {}
 
     private final Context context;
     private final MeterRegistry registry;
@@ -55,7 +53,8 @@ final class LagMonitor {
     private final Map<String, Cell> cells = new HashMap<>();
     private final Set<String> inProgress = new HashSet<>();
 
-    LagMonitor(Context context, MeterRegistry registry, List<Pipeline> pipelines, int windowSamples, LongSupplier clock) {
+    LagMonitor(
+            Context context, MeterRegistry registry, List<Pipeline> pipelines, int windowSamples, LongSupplier clock) {
         this.context = context;
         this.registry = registry;
         this.clock = clock;
@@ -80,14 +79,20 @@ final class LagMonitor {
         if (p.consumer() == null || !inProgress.add(name)) {
             return Future.succeededFuture();
         }
-        Future<List<PartitionStatus>> status = p.consumer().partitionStatus().timeout(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        Future<List<PartitionStatus>> status =
+                p.consumer().partitionStatus().timeout(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         return Future.fromCompletionStage(status.toCompletionStage(), context)
                 .onComplete(ar -> inProgress.remove(name))
                 .onSuccess(list -> apply(name, list))
                 .onFailure(err -> {
                     View old = views.get(name);
-                    views.put(name, new View(old.partitions(), old.sampledAtMs(), old.sampled(),
-                            "consumer did not answer: " + err));
+                    views.put(
+                            name,
+                            new View(
+                                    old.partitions(),
+                                    old.sampledAtMs(),
+                                    old.sampled(),
+                                    "consumer did not answer: " + err));
                     LOG.warn("pipeline={} lag sample failed: {}", name, err.toString());
                 })
                 .<Void>mapEmpty()
@@ -120,12 +125,19 @@ final class LagMonitor {
     private Cell newCell(String pipeline, String topic, int partition) {
         Cell c = new Cell();
         Tags tags = Tags.of("pipeline", pipeline, "topic", topic, "partition", Integer.toString(partition));
-        c.meters.add(Gauge.builder("sluice.consumer.lag.records", c, x -> x.lagRecords).tags(tags)
-                .description("log end offset minus committed offset").register(registry));
-        c.meters.add(Gauge.builder("sluice.consumer.lag.seconds", c, x -> x.lagSeconds).tags(tags).baseUnit("seconds")
-                .description("age of the oldest record not yet final (0 when idle)").register(registry));
-        c.meters.add(Gauge.builder("sluice.consumer.lag.status", c, x -> x.status).tags(tags)
-                .description("0 OK, 1 WARN, 2 STALL, 3 STOP").register(registry));
+        c.meters.add(Gauge.builder("sluice.consumer.lag.records", c, x -> x.lagRecords)
+                .tags(tags)
+                .description("log end offset minus committed offset")
+                .register(registry));
+        c.meters.add(Gauge.builder("sluice.consumer.lag.seconds", c, x -> x.lagSeconds)
+                .tags(tags)
+                .baseUnit("seconds")
+                .description("age of the oldest record not yet final (0 when idle)")
+                .register(registry));
+        c.meters.add(Gauge.builder("sluice.consumer.lag.status", c, x -> x.status)
+                .tags(tags)
+                .description("0 OK, 1 WARN, 2 STALL, 3 STOP")
+                .register(registry));
         return c;
     }
 

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.search.Search;
 import io.vertx.core.json.JsonObject;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,19 +31,34 @@ final class MeterReader {
         Map<String, Double> m = new HashMap<>();
         double accepted = sum(registry.find("sluice.producer.results").tag("result", "accepted"));
         m.put("produced", accepted);
-        m.put("producer.unavailable", sum(registry.find("sluice.producer.results").tag("result", "unavailable")));
+        m.put(
+                "producer.unavailable",
+                sum(registry.find("sluice.producer.results").tag("result", "unavailable")));
         m.put("producer.invalid", sum(registry.find("sluice.producer.results").tag("result", "invalid")));
-        m.put("producer.rejected", sum(registry.find("sluice.producer.results")) - accepted
-                - sum(registry.find("sluice.producer.results").tag("result", "spooled")));
+        m.put(
+                "producer.rejected",
+                sum(registry.find("sluice.producer.results"))
+                        - accepted
+                        - sum(registry.find("sluice.producer.results").tag("result", "spooled")));
         m.put("generated", sum(registry.find("sluice.generator.events").tag("result", "accepted")));
         for (String p : pipelines) {
-            m.put(p + ".polled", sum(registry.find("sluice.consumer.records.polled").tag("pipeline", p)));
-            m.put(p + ".delivered", sum(registry.find("sluice.dispatch.records.delivered").tag("pipeline", p)));
-            m.put(p + ".committed", sum(registry.find("sluice.consumer.records.committed").tag("pipeline", p)));
+            m.put(
+                    p + ".polled",
+                    sum(registry.find("sluice.consumer.records.polled").tag("pipeline", p)));
+            m.put(
+                    p + ".delivered",
+                    sum(registry.find("sluice.dispatch.records.delivered").tag("pipeline", p)));
+            m.put(
+                    p + ".committed",
+                    sum(registry.find("sluice.consumer.records.committed").tag("pipeline", p)));
             double inv = sum(registry.find("sluice.dispatch.invocations").tag("pipeline", p));
             m.put(p + ".invocations", inv);
-            m.put(p + ".invocations.failed", inv - sum(registry.find("sluice.dispatch.invocations").tag("pipeline", p)
-                    .tag("outcome", "success")));
+            m.put(
+                    p + ".invocations.failed",
+                    inv
+                            - sum(registry.find("sluice.dispatch.invocations")
+                                    .tag("pipeline", p)
+                                    .tag("outcome", "success")));
             m.put(p + ".dlq", sum(registry.find("sluice.dispatch.records.dlq").tag("pipeline", p)));
         }
         return m;
@@ -61,7 +75,10 @@ final class MeterReader {
         if (pipeline != null) {
             s = s.tag("pipeline", pipeline);
         }
-        return s.gauges().stream().mapToDouble(Gauge::value).filter(d -> !Double.isNaN(d)).sum();
+        return s.gauges().stream()
+                .mapToDouble(Gauge::value)
+                .filter(d -> !Double.isNaN(d))
+                .sum();
     }
 
     /** {@code {"p50":…, "p99":…}} in milliseconds from a timer that publishes those percentiles (nulls when absent). */

@@ -11,8 +11,7 @@ import java.nio.charset.StandardCharsets;
  * UTF-8. The dashboard and API paths are plain ASCII, so nothing legitimate is refused.
  */
 final class PathCheck {
-    private PathCheck() {
-    }
+    private PathCheck() {}
 
     /** Why {@code rawPath} is refused (400), or null when it may be routed. */
     static String problem(String rawPath) {
@@ -36,9 +35,12 @@ final class PathCheck {
         }
         String decoded;
         try {
-            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            decoded = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             return "path: not valid UTF-8 once decoded";
         }

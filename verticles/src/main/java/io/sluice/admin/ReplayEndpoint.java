@@ -8,15 +8,14 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/pipelines/{name}/replay} (bearer token; body bounded by the admin server's limit):
@@ -47,18 +46,26 @@ final class ReplayEndpoint {
             HttpErrors.send(ctx, 404, "unknown pipeline '" + name + "'; pipelines: " + byName.keySet());
             return;
         }
-        ReplayRequest req = parse(RequestBody.parse(ctx.body().buffer(),
-                Set.of("to", "timestamp", "offsets", "dryRun", "drainTimeoutMs"), true));
+        ReplayRequest req = parse(RequestBody.parse(
+                ctx.body().buffer(), Set.of("to", "timestamp", "offsets", "dryRun", "drainTimeoutMs"), true));
         ConsumerVerticle c = p.consumer();
         if (c == null || c.deploymentID() == null) {
             HttpErrors.send(ctx, 409, "pipeline " + name + " is not running");
             return;
         }
-        LOG.info("pipeline={} replay to {}{} by admin request from {}", name, req.to().configName(),
-                req.dryRun() ? " (dry run)" : "", ctx.request().remoteAddress());
-        onContext.apply(c.replay(req)).onSuccess(plan -> ctx.response().setStatusCode(200)
-                .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-                .end(json(name, req, plan).encode()))
+        LOG.info(
+                "pipeline={} replay to {}{} by admin request from {}",
+                name,
+                req.to().configName(),
+                req.dryRun() ? " (dry run)" : "",
+                ctx.request().remoteAddress());
+        onContext
+                .apply(c.replay(req))
+                .onSuccess(plan -> ctx.response()
+                        .setStatusCode(200)
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Cache-Control", "no-store")
+                        .end(json(name, req, plan).encode()))
                 .onFailure(err -> {
                     if (err instanceof IllegalStateException) {
                         HttpErrors.send(ctx, 409, "pipeline " + name + ": " + err.getMessage());
@@ -82,7 +89,8 @@ final class ReplayEndpoint {
                 try {
                     ts = Instant.parse(s).toEpochMilli();
                 } catch (DateTimeParseException e) {
-                    throw new BadRequest("timestamp", "must be epoch milliseconds or an ISO-8601 instant, got \"" + s + "\"");
+                    throw new BadRequest(
+                            "timestamp", "must be epoch milliseconds or an ISO-8601 instant, got \"" + s + "\"");
                 }
             } else if (v == null) {
                 throw new BadRequest("timestamp", "is required with \"to\":\"timestamp\"");
@@ -96,17 +104,25 @@ final class ReplayEndpoint {
         if (kind == ReplayRequest.To.OFFSETS) {
             Object v = b.json().getValue("offsets");
             if (!(v instanceof JsonArray arr) || arr.isEmpty() || arr.size() > MAX_OFFSETS) {
-                throw new BadRequest("offsets", "must be an array of 1.." + MAX_OFFSETS
-                        + " {\"topic\",\"partition\",\"offset\"} objects");
+                throw new BadRequest(
+                        "offsets",
+                        "must be an array of 1.." + MAX_OFFSETS + " {\"topic\",\"partition\",\"offset\"} objects");
             }
             for (int i = 0; i < arr.size(); i++) {
                 Object o = arr.getValue(i);
-                if (!(o instanceof JsonObject jo) || !(jo.getValue("topic") instanceof String topic) || topic.isEmpty()
-                        || !(jo.getValue("partition") instanceof Number part) || part.intValue() < 0
-                        || part.doubleValue() != part.intValue() || !(jo.getValue("offset") instanceof Number off)
-                        || off.longValue() < 0 || off.doubleValue() != Math.rint(off.doubleValue()) || jo.size() != 3) {
-                    throw new BadRequest("offsets[" + i + "]", "must be {\"topic\": name, \"partition\": n >= 0, "
-                            + "\"offset\": n >= 0}");
+                if (!(o instanceof JsonObject jo)
+                        || !(jo.getValue("topic") instanceof String topic)
+                        || topic.isEmpty()
+                        || !(jo.getValue("partition") instanceof Number part)
+                        || part.intValue() < 0
+                        || part.doubleValue() != part.intValue()
+                        || !(jo.getValue("offset") instanceof Number off)
+                        || off.longValue() < 0
+                        || off.doubleValue() != Math.rint(off.doubleValue())
+                        || jo.size() != 3) {
+                    throw new BadRequest(
+                            "offsets[" + i + "]",
+                            "must be {\"topic\": name, \"partition\": n >= 0, " + "\"offset\": n >= 0}");
                 }
                 offsets.put(new TopicPartition(topic, part.intValue()), off.longValue());
             }
@@ -124,15 +140,27 @@ final class ReplayEndpoint {
     static JsonObject json(String pipeline, ReplayRequest req, ReplayPlan plan) {
         JsonArray rows = new JsonArray();
         for (ReplayPlan.Row r : plan.partitions()) {
-            rows.add(new JsonObject().put("topic", r.topic()).put("partition", r.partition()).put("committed", r.committed())
-                    .put("target", r.target()).put("beginning", r.beginning()).put("end", r.end())
-                    .put("redelivered", r.redelivered()).put("skipped", r.skipped()));
+            rows.add(new JsonObject()
+                    .put("topic", r.topic())
+                    .put("partition", r.partition())
+                    .put("committed", r.committed())
+                    .put("target", r.target())
+                    .put("beginning", r.beginning())
+                    .put("end", r.end())
+                    .put("redelivered", r.redelivered())
+                    .put("skipped", r.skipped()));
         }
-        JsonObject j = new JsonObject().put("pipeline", pipeline).put("dryRun", req.dryRun()).put("to", req.to().configName());
+        JsonObject j = new JsonObject()
+                .put("pipeline", pipeline)
+                .put("dryRun", req.dryRun())
+                .put("to", req.to().configName());
         if (req.to() == ReplayRequest.To.TIMESTAMP) {
-            j.put("timestamp", req.timestampMs()).put("timestampIso", Instant.ofEpochMilli(req.timestampMs()).toString());
+            j.put("timestamp", req.timestampMs())
+                    .put("timestampIso", Instant.ofEpochMilli(req.timestampMs()).toString());
         }
-        return j.put("partitions", rows).put("redelivered", plan.redelivered()).put("skipped", plan.skipped())
+        return j.put("partitions", rows)
+                .put("redelivered", plan.redelivered())
+                .put("skipped", plan.skipped())
                 .put("notAssigned", new JsonArray(plan.notAssigned()));
     }
 }

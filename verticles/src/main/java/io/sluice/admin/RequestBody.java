@@ -3,7 +3,6 @@ package io.sluice.admin;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -59,8 +58,12 @@ public final class RequestBody {
             return def;
         }
         Object v = json.getValue(field);
-        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
-            throw new BadRequest(field, "must be a number between " + fmt(min) + " and " + fmt(max) + ", got " + describe(v));
+        if (!(v instanceof Number n)
+                || Double.isNaN(n.doubleValue())
+                || n.doubleValue() < min
+                || n.doubleValue() > max) {
+            throw new BadRequest(
+                    field, "must be a number between " + fmt(min) + " and " + fmt(max) + ", got " + describe(v));
         }
         return n.doubleValue();
     }
@@ -71,9 +74,12 @@ public final class RequestBody {
             return def;
         }
         Object v = json.getValue(field);
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min
+        if (!(v instanceof Number n)
+                || n.doubleValue() != Math.rint(n.doubleValue())
+                || n.doubleValue() < min
                 || n.doubleValue() > max) {
-            throw new BadRequest(field, "must be a whole number between " + min + " and " + max + ", got " + describe(v));
+            throw new BadRequest(
+                    field, "must be a whole number between " + min + " and " + max + ", got " + describe(v));
         }
         return n.longValue();
     }

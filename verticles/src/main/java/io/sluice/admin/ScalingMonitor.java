@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.scaling.ScalingSignal;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,8 +37,11 @@ final class ScalingMonitor {
     private final Map<String, ScalingSignal.Recommendation> latest = new ConcurrentHashMap<>();
     private final List<Meter> meters = new ArrayList<>();
 
-    ScalingMonitor(MeterRegistry registry, List<Pipeline> pipelines, java.util.function.Supplier<KafkaProbe> kafka,
-                   LongSupplier clock) {
+    ScalingMonitor(
+            MeterRegistry registry,
+            List<Pipeline> pipelines,
+            java.util.function.Supplier<KafkaProbe> kafka,
+            LongSupplier clock) {
         this.pipelines = List.copyOf(pipelines);
         this.kafka = kafka;
         this.registry = registry;
@@ -48,9 +50,11 @@ final class ScalingMonitor {
             String n = p.settings().name();
             signals.put(n, new ScalingSignal(WINDOW_MS));
             meters.add(Gauge.builder("sluice.consumer.recommended", latest, m -> {
-                ScalingSignal.Recommendation r = m.get(n);
-                return r == null ? Double.NaN : r.consumers();
-            }).tag("pipeline", n).description("consumers the group needs (lag trend and throughput; at most the partitions)")
+                        ScalingSignal.Recommendation r = m.get(n);
+                        return r == null ? Double.NaN : r.consumers();
+                    })
+                    .tag("pipeline", n)
+                    .description("consumers the group needs (lag trend and throughput; at most the partitions)")
                     .register(registry));
         }
     }
@@ -72,12 +76,18 @@ final class ScalingMonitor {
             s.observe(now, records, p.metrics().deliveredCount());
             if (now - askedAtMs.getOrDefault(n, Long.MIN_VALUE / 2) >= SHAPE_EVERY_MS && asking.add(n)) {
                 askedAtMs.put(n, now);
-                kafka.get().groupShape(p.settings().groupId(), p.settings().topics())
+                kafka.get()
+                        .groupShape(p.settings().groupId(), p.settings().topics())
                         .onComplete(ar -> asking.remove(n))
                         .onSuccess(shape -> shapes.put(n, shape));
             }
-            int[] shape = shapes.getOrDefault(n, new int[]{1, v.partitions().size()});
-            latest.put(n, s.recommend(shape[0], Math.max(shape[1], v.partitions().size()), v.partitions().size()));
+            int[] shape = shapes.getOrDefault(n, new int[] {1, v.partitions().size()});
+            latest.put(
+                    n,
+                    s.recommend(
+                            shape[0],
+                            Math.max(shape[1], v.partitions().size()),
+                            v.partitions().size()));
         }
     }
 
@@ -87,10 +97,15 @@ final class ScalingMonitor {
         if (r == null) {
             return null;
         }
-        return new JsonObject().put("recommendedConsumers", r.consumers()).put("members", r.members())
-                .put("partitions", r.partitions()).put("deliveredPerSecond", Math.round(r.deliveredPerSecond() * 10) / 10.0)
-                .put("lagGrowthPerSecond", Math.round(r.lagGrowthPerSecond() * 10) / 10.0).put("lag", r.lag())
-                .put("capacityPerConsumer", Math.round(r.capacityPerConsumer() * 10) / 10.0).put("basis", r.basis());
+        return new JsonObject()
+                .put("recommendedConsumers", r.consumers())
+                .put("members", r.members())
+                .put("partitions", r.partitions())
+                .put("deliveredPerSecond", Math.round(r.deliveredPerSecond() * 10) / 10.0)
+                .put("lagGrowthPerSecond", Math.round(r.lagGrowthPerSecond() * 10) / 10.0)
+                .put("lag", r.lag())
+                .put("capacityPerConsumer", Math.round(r.capacityPerConsumer() * 10) / 10.0)
+                .put("basis", r.basis());
     }
 
     /** Adds {@code recommendedConsumers} and {@code scaling} to each pipeline of a {@code /api/status} body. */
@@ -99,7 +114,8 @@ final class ScalingMonitor {
             JsonObject p = (JsonObject) o;
             JsonObject s = json(p.getString("name"));
             if (s != null) {
-                p.put("recommendedConsumers", s.getInteger("recommendedConsumers")).put("scaling", s);
+                p.put("recommendedConsumers", s.getInteger("recommendedConsumers"))
+                        .put("scaling", s);
             }
         }
         return status;

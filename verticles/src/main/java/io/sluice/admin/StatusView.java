@@ -12,11 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -40,9 +38,17 @@ final class StatusView {
     private final boolean generatorEnabled;
     private final long kafkaStaleMs;
 
-    StatusView(Vertx vertx, Context context, List<Pipeline> pipelines, LagMonitor lag, CounterHistory history,
-               MeterReader meters, KafkaProbe kafka, boolean producerEnabled,
-               boolean generatorEnabled, long refreshMs) {
+    StatusView(
+            Vertx vertx,
+            Context context,
+            List<Pipeline> pipelines,
+            LagMonitor lag,
+            CounterHistory history,
+            MeterReader meters,
+            KafkaProbe kafka,
+            boolean producerEnabled,
+            boolean generatorEnabled,
+            long refreshMs) {
         this.vertx = vertx;
         this.context = context;
         this.pipelines = pipelines;
@@ -78,14 +84,17 @@ final class StatusView {
     }
 
     private Future<JsonObject> producer() {
-        JsonObject out = new JsonObject().put("enabled", producerEnabled)
+        JsonObject out = new JsonObject()
+                .put("enabled", producerEnabled)
                 .put("producedPerSecond", round(history.rate("produced")))
                 .put("rejectedPerSecond", round(history.rate("producer.rejected")))
                 .put("produced", (long) history.latest("produced"))
                 .put("dlq", (long) history.latest("producer.invalid"))
-                .put("inFlight", new JsonObject()
-                        .put("messages", (long) meters.gauge("sluice.producer.inflight.messages", null))
-                        .put("bytes", (long) meters.gauge("sluice.producer.inflight.bytes", null)))
+                .put(
+                        "inFlight",
+                        new JsonObject()
+                                .put("messages", (long) meters.gauge("sluice.producer.inflight.messages", null))
+                                .put("bytes", (long) meters.gauge("sluice.producer.inflight.bytes", null)))
                 .put("ackLatencyMs", meters.percentilesMs("sluice.producer.ack.latency", null))
                 .put("fatal", meters.gauge("sluice.producer.fatal", null) > 0)
                 .put("spool", spoolJson());
@@ -102,7 +111,8 @@ final class StatusView {
         if (meters.gaugeMissing("sluice.producer.spool.events")) {
             return new JsonObject().put("enabled", false);
         }
-        return new JsonObject().put("enabled", true)
+        return new JsonObject()
+                .put("enabled", true)
                 .put("events", (long) meters.gauge("sluice.producer.spool.events", null))
                 .put("bytes", (long) meters.gauge("sluice.producer.spool.bytes", null))
                 .put("oldestAgeSeconds", round(meters.gauge("sluice.producer.spool.oldest.age.seconds", null)))
@@ -114,13 +124,15 @@ final class StatusView {
     }
 
     private Future<JsonObject> generator() {
-        JsonObject out = new JsonObject().put("enabled", generatorEnabled)
+        JsonObject out = new JsonObject()
+                .put("enabled", generatorEnabled)
                 .put("generatedPerSecond", round(history.rate("generated")));
         if (!generatorEnabled) {
             return Future.succeededFuture(out);
         }
         return onContext(vertx.eventBus().<JsonObject>request(GeneratorVerticle.RATE_ADDRESS, new JsonObject(), BUS))
-                .map(reply -> out.put("rate", reply.body().getValue("rate")).put("generated", reply.body().getValue("generated")))
+                .map(reply -> out.put("rate", reply.body().getValue("rate"))
+                        .put("generated", reply.body().getValue("generated")))
                 .otherwise(err -> out.put("error", err.getMessage()));
     }
 
@@ -138,7 +150,8 @@ final class StatusView {
             assignment.add(pl.status().topic() + "-" + pl.status().partition());
             lagRecords += pl.status().lagRecords();
             maxLagSeconds = Math.max(maxLagSeconds, pl.status().lagSeconds());
-            if (pl.verdict().status().code() > io.sluice.lag.LagStatus.valueOf(worst).code()) {
+            if (pl.verdict().status().code()
+                    > io.sluice.lag.LagStatus.valueOf(worst).code()) {
                 worst = pl.verdict().status().name();
             }
         }
@@ -150,31 +163,47 @@ final class StatusView {
                 .put("ordering", s.ordering().configName())
                 .put("lanes", s.lanes())
                 .put("breaker", p.breakerState())
-                .put("health", new JsonObject().put("state", p.health().state().name().toLowerCase(Locale.ROOT))
-                        .put("ok", p.health().ok()).put("detail", p.health().detail()))
+                .put(
+                        "health",
+                        new JsonObject()
+                                .put("state", p.health().state().name().toLowerCase(Locale.ROOT))
+                                .put("ok", p.health().ok())
+                                .put("detail", p.health().detail()))
                 .put("maxConcurrency", p.tuning().maxConcurrency())
                 .put("batch", batchJson(b))
                 .put("batching", batchingJson(p.batchingStats()))
-                .put("inFlight", new JsonObject()
-                        .put("records", (long) meters.gauge("sluice.consumer.inflight.records", n))
-                        .put("bytes", (long) meters.gauge("sluice.consumer.inflight.bytes", n))
-                        .put("maxRecords", s.inFlightMaxRecords())
-                        .put("maxBytes", s.inFlightMaxBytes()))
-                .put("rates", new JsonObject()
-                        .put("polledPerSecond", round(history.rate(n + ".polled")))
-                        .put("deliveredPerSecond", round(history.rate(n + ".delivered")))
-                        .put("committedPerSecond", round(history.rate(n + ".committed")))
-                        .put("invocationsPerSecond", round(history.rate(n + ".invocations")))
-                        .put("failedInvocationsPerSecond", round(history.rate(n + ".invocations.failed"))))
-                .put("totals", new JsonObject()
-                        .put("delivered", (long) history.latest(n + ".delivered"))
-                        .put("committed", (long) history.latest(n + ".committed"))
-                        .put("invocations", (long) history.latest(n + ".invocations"))
-                        .put("dlq", (long) history.latest(n + ".dlq")))
+                .put(
+                        "inFlight",
+                        new JsonObject()
+                                .put("records", (long) meters.gauge("sluice.consumer.inflight.records", n))
+                                .put("bytes", (long) meters.gauge("sluice.consumer.inflight.bytes", n))
+                                .put("maxRecords", s.inFlightMaxRecords())
+                                .put("maxBytes", s.inFlightMaxBytes()))
+                .put(
+                        "rates",
+                        new JsonObject()
+                                .put("polledPerSecond", round(history.rate(n + ".polled")))
+                                .put("deliveredPerSecond", round(history.rate(n + ".delivered")))
+                                .put("committedPerSecond", round(history.rate(n + ".committed")))
+                                .put("invocationsPerSecond", round(history.rate(n + ".invocations")))
+                                .put("failedInvocationsPerSecond", round(history.rate(n + ".invocations.failed"))))
+                .put(
+                        "totals",
+                        new JsonObject()
+                                .put("delivered", (long) history.latest(n + ".delivered"))
+                                .put("committed", (long) history.latest(n + ".committed"))
+                                .put("invocations", (long) history.latest(n + ".invocations"))
+                                .put("dlq", (long) history.latest(n + ".dlq")))
                 .put("invokeLatencyMs", meters.percentilesMs("sluice.dispatch.invoke.latency", n))
                 .put("assignment", assignment)
-                .put("lag", new JsonObject().put("records", lagRecords).put("maxSeconds", round(maxLagSeconds))
-                        .put("worstStatus", worst).put("sampledAtMs", view.sampledAtMs()).put("error", view.error()))
+                .put(
+                        "lag",
+                        new JsonObject()
+                                .put("records", lagRecords)
+                                .put("maxSeconds", round(maxLagSeconds))
+                                .put("worstStatus", worst)
+                                .put("sampledAtMs", view.sampledAtMs())
+                                .put("error", view.error()))
                 .put("partitions", partitions);
         var consumer = p.consumer();
         if (consumer == null) {
@@ -188,18 +217,27 @@ final class StatusView {
     }
 
     static JsonObject batchJson(BatchSettings b) {
-        return new JsonObject().put("mode", b.mode().configName()).put("maxRecords", b.maxRecords())
-                .put("maxBytes", b.maxBytes()).put("lingerMs", b.lingerMs()).put("maxWaitMs", b.maxWaitMs());
+        return new JsonObject()
+                .put("mode", b.mode().configName())
+                .put("maxRecords", b.maxRecords())
+                .put("maxBytes", b.maxBytes())
+                .put("lingerMs", b.lingerMs())
+                .put("maxWaitMs", b.maxWaitMs());
     }
 
     /** The effective batching of the last window: what the adaptive policy chose, and where records wait. */
     static JsonObject batchingJson(io.sluice.batch.BatchStats.Snapshot st) {
         JsonArray lanes = new JsonArray();
         for (io.sluice.batch.Lanes.Backlog l : st.largestBacklogs()) {
-            lanes.add(new JsonObject().put("topicPartition", l.topicPartition()).put("lane", l.lane())
-                    .put("queued", l.queued()).put("inFlight", l.inFlight()).put("oldestWaitMs", l.oldestWaitMs()));
+            lanes.add(new JsonObject()
+                    .put("topicPartition", l.topicPartition())
+                    .put("lane", l.lane())
+                    .put("queued", l.queued())
+                    .put("inFlight", l.inFlight())
+                    .put("oldestWaitMs", l.oldestWaitMs()));
         }
-        return new JsonObject().put("mode", st.mode())
+        return new JsonObject()
+                .put("mode", st.mode())
                 .put("batchesPerSecond", round(st.batchesPerSecond()))
                 .put("meanRecords", round(st.meanRecords()))
                 .put("meanPartitions", round(st.meanPartitions()))
@@ -224,26 +262,45 @@ final class StatusView {
     Future<JsonObject> readiness() {
         JsonObject checks = new JsonObject();
         KafkaProbe.Health h = kafka.health();
-        checks.put("kafka", check(kafkaOk(h), kafkaOk(h) ? h.detail()
-                : h.detail() + (h.atMs() > 0 ? " (last check " + (System.currentTimeMillis() - h.atMs()) + " ms ago)" : "")));
+        checks.put(
+                "kafka",
+                check(
+                        kafkaOk(h),
+                        kafkaOk(h)
+                                ? h.detail()
+                                : h.detail()
+                                        + (h.atMs() > 0
+                                                ? " (last check " + (System.currentTimeMillis() - h.atMs()) + " ms ago)"
+                                                : "")));
         List<String> breakerOpen = new ArrayList<>();
         for (Pipeline p : pipelines) {
             if ("open".equals(p.breakerState())) {
                 breakerOpen.add(p.settings().name());
             }
         }
-        checks.put("breaker", check(breakerOpen.isEmpty(), breakerOpen.isEmpty()
-                ? "no circuit breaker is open" : "circuit breaker open in pipeline(s) " + breakerOpen));
+        checks.put(
+                "breaker",
+                check(
+                        breakerOpen.isEmpty(),
+                        breakerOpen.isEmpty()
+                                ? "no circuit breaker is open"
+                                : "circuit breaker open in pipeline(s) " + breakerOpen));
         checks.put("dlq", dlqCheck());
         if (producerEnabled) {
             double failed = history.delta("producer.unavailable", PRODUCER_FAILURE_SPAN_MS);
             double ok = history.delta("produced", PRODUCER_FAILURE_SPAN_MS);
             boolean failing = failed > 0 && ok == 0;
             boolean fatal = meters.gauge("sluice.producer.fatal", null) > 0;
-            checks.put("producer", check(!failing && !fatal, fatal
-                    ? "the producer stopped on a fatal Kafka error (authentication, authorization, TLS or a missing topic; see the log)"
-                    : failing ? (long) failed + " send(s) failed and none succeeded in the last " + PRODUCER_FAILURE_SPAN_MS / 1000 + " s"
-                    : "sending"));
+            checks.put(
+                    "producer",
+                    check(
+                            !failing && !fatal,
+                            fatal
+                                    ? "the producer stopped on a fatal Kafka error (authentication, authorization, TLS or a missing topic; see the log)"
+                                    : failing
+                                            ? (long) failed + " send(s) failed and none succeeded in the last "
+                                                    + PRODUCER_FAILURE_SPAN_MS / 1000 + " s"
+                                            : "sending"));
         } else {
             checks.put("producer", check(true, "disabled"));
         }
@@ -255,7 +312,10 @@ final class StatusView {
                     failed.add(e.getKey());
                 }
             });
-            return new JsonObject().put("status", failed.isEmpty() ? "UP" : "DOWN").put("failed", failed).put("checks", checks);
+            return new JsonObject()
+                    .put("status", failed.isEmpty() ? "UP" : "DOWN")
+                    .put("failed", failed)
+                    .put("checks", checks);
         });
     }
 
@@ -287,13 +347,15 @@ final class StatusView {
             } else if (!v.partitions().isEmpty()) {
                 fine.add(n + ": " + v.partitions().size() + " partition(s)");
             } else {
-                problems.add(kafka.idleReason(p.settings().groupId(), p.settings().topics()).map(reason -> {
-                    if (reason == null) {
-                        fine.add(n + ": idle (every partition is owned by another member)");
-                        return null;
-                    }
-                    return n + ": " + reason;
-                }));
+                problems.add(kafka.idleReason(
+                                p.settings().groupId(), p.settings().topics())
+                        .map(reason -> {
+                            if (reason == null) {
+                                fine.add(n + ": idle (every partition is owned by another member)");
+                                return null;
+                            }
+                            return n + ": " + reason;
+                        }));
             }
         }
         return Future.all(problems).map(cf -> {

@@ -4,7 +4,6 @@ import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.sluice.config.Key;
 import io.sluice.config.Section;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +33,7 @@ public record BatchSettings(Mode mode, int maxRecords, int maxBytes, long linger
     public static final int MAX_RECORDS_LIMIT = 100_000;
     /** The fixed mode's default {@code maxBytes} (the first milestone's). */
     public static final int DEFAULT_FIXED_MAX_BYTES = 5 * 1024 * 1024;
+
     public static final long DEFAULT_LINGER_MS = 1_000;
     public static final long DEFAULT_MAX_WAIT_MS = 100;
     public static final long MAX_TIME_MS = 60_000;
@@ -80,8 +80,14 @@ public record BatchSettings(Mode mode, int maxRecords, int maxBytes, long linger
         if (mode == null) {
             throw new IllegalArgumentException("mode is required");
         }
-        if (maxRecords < 1 || maxRecords > MAX_RECORDS_LIMIT || maxBytes < 1024 || maxBytes > MAX_BYTES_LIMIT
-                || lingerMs < 0 || lingerMs > MAX_TIME_MS || maxWaitMs < 0 || maxWaitMs > MAX_TIME_MS) {
+        if (maxRecords < 1
+                || maxRecords > MAX_RECORDS_LIMIT
+                || maxBytes < 1024
+                || maxBytes > MAX_BYTES_LIMIT
+                || lingerMs < 0
+                || lingerMs > MAX_TIME_MS
+                || maxWaitMs < 0
+                || maxWaitMs > MAX_TIME_MS) {
             throw new IllegalArgumentException("batch settings out of range: " + this);
         }
     }
@@ -101,30 +107,52 @@ public record BatchSettings(Mode mode, int maxRecords, int maxBytes, long linger
         return mode == Mode.FIXED ? lingerMs : maxWaitMs;
     }
 
-    private static final Key<Mode> MODE = Key.oneOf("mode", "adaptive", Mode.byConfigName(),
+    private static final Key<Mode> MODE = Key.oneOf(
+            "mode",
+            "adaptive",
+            Mode.byConfigName(),
             "adaptive: free lanes of every partition per invocation, sized by the load; fixed: one lane per batch, "
                     + "count / bytes / linger (the first milestone's, kept to compare)");
-    private static final Key<Integer> MAX_RECORDS = Key.integer("maxRecords", Mode.ADAPTIVE.defaultMaxRecords(), 1,
-            MAX_RECORDS_LIMIT, "ceiling of records per invocation").defaultShown("20000 (adaptive), 1000 (fixed)");
-    private static final Key<Integer> MAX_BYTES = Key.integer("maxBytes", Mode.ADAPTIVE.defaultMaxBytes(), 1024,
-            MAX_BYTES_LIMIT, "ceiling of the Invoke payload in bytes, after base64 and the event envelope; always holds")
+    private static final Key<Integer> MAX_RECORDS = Key.integer(
+                    "maxRecords",
+                    Mode.ADAPTIVE.defaultMaxRecords(),
+                    1,
+                    MAX_RECORDS_LIMIT,
+                    "ceiling of records per invocation")
+            .defaultShown("20000 (adaptive), 1000 (fixed)");
+    private static final Key<Integer> MAX_BYTES = Key.integer(
+                    "maxBytes",
+                    Mode.ADAPTIVE.defaultMaxBytes(),
+                    1024,
+                    MAX_BYTES_LIMIT,
+                    "ceiling of the Invoke payload in bytes, after base64 and the event envelope; always holds")
             .defaultShown(MAX_BYTES_LIMIT + " (adaptive), " + DEFAULT_FIXED_MAX_BYTES + " (fixed)");
-    private static final Key<Long> LINGER_MS = Key.longInt("lingerMs", DEFAULT_LINGER_MS, 0, MAX_TIME_MS,
+    private static final Key<Long> LINGER_MS = Key.longInt(
+            "lingerMs",
+            DEFAULT_LINGER_MS,
+            0,
+            MAX_TIME_MS,
             "fixed mode only: a batch goes this long after its first record");
-    private static final Key<Long> MAX_WAIT_MS = Key.longInt("maxWaitMs", DEFAULT_MAX_WAIT_MS, 0, MAX_TIME_MS,
+    private static final Key<Long> MAX_WAIT_MS = Key.longInt(
+            "maxWaitMs",
+            DEFAULT_MAX_WAIT_MS,
+            0,
+            MAX_TIME_MS,
             "adaptive mode only: the latency target for the time batching adds (the oldest record's wait)");
     /** {@code pipelines[].batch}. */
-    public static final Section SECTION = Section.of("how batches form", MODE, MAX_RECORDS, MAX_BYTES, LINGER_MS,
-            MAX_WAIT_MS);
+    public static final Section SECTION =
+            Section.of("how batches form", MODE, MAX_RECORDS, MAX_BYTES, LINGER_MS, MAX_WAIT_MS);
 
     public static BatchSettings from(Cfg c) {
         Mode mode = c.get(MODE);
         rejectOtherModesKey(c, mode, Mode.FIXED, "lingerMs", "maxWaitMs");
         rejectOtherModesKey(c, mode, Mode.ADAPTIVE, "maxWaitMs", "lingerMs");
-        BatchSettings s = new BatchSettings(mode,
+        BatchSettings s = new BatchSettings(
+                mode,
                 c.has(MAX_RECORDS.name()) ? c.get(MAX_RECORDS) : mode.defaultMaxRecords(),
                 c.has(MAX_BYTES.name()) ? c.get(MAX_BYTES) : mode.defaultMaxBytes(),
-                c.get(LINGER_MS), c.get(MAX_WAIT_MS));
+                c.get(LINGER_MS),
+                c.get(MAX_WAIT_MS));
         c.done();
         return s;
     }
@@ -132,9 +160,12 @@ public record BatchSettings(Mode mode, int maxRecords, int maxBytes, long linger
     /** {@code key} belongs to mode {@code owner}: given under another mode it is a mistake, named as such. */
     private static void rejectOtherModesKey(Cfg c, Mode mode, Mode owner, String key, String instead) {
         if (mode != owner && c.has(key)) {
-            throw new ConfigException(c.key(key), "applies to batch.mode \"" + owner.configName() + "\" only; this "
-                    + "pipeline's mode is \"" + mode.configName() + "\" (use " + instead + ", or set \"mode\": \""
-                    + owner.configName() + "\")");
+            throw new ConfigException(
+                    c.key(key),
+                    "applies to batch.mode \"" + owner.configName() + "\" only; this "
+                            + "pipeline's mode is \"" + mode.configName() + "\" (use " + instead
+                            + ", or set \"mode\": \""
+                            + owner.configName() + "\")");
         }
     }
 }

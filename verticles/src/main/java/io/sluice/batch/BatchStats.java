@@ -1,6 +1,5 @@
 package io.sluice.batch;
 
-
 import io.sluice.record.Batch;
 import java.util.List;
 
@@ -21,9 +20,18 @@ public final class BatchStats {
     private long windowStart;
 
     /** What one window saw, plus the lanes with the largest backlog at its end. */
-    public record Snapshot(String mode, double batchesPerSecond, double meanRecords, double meanPartitions,
-                           double meanLanes, double meanFillMs, long maxFillMs, double shareFull, int queuedRecords,
-                           int inFlightBatches, List<Lanes.Backlog> largestBacklogs) {
+    public record Snapshot(
+            String mode,
+            double batchesPerSecond,
+            double meanRecords,
+            double meanPartitions,
+            double meanLanes,
+            double meanFillMs,
+            long maxFillMs,
+            double shareFull,
+            int queuedRecords,
+            int inFlightBatches,
+            List<Lanes.Backlog> largestBacklogs) {
         /** Nothing measured yet. */
         public static Snapshot empty(String mode) {
             return new Snapshot(mode, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
@@ -53,9 +61,18 @@ public final class BatchStats {
     public Snapshot snapshot(long nowMs, Lanes l, int topLanes) {
         double seconds = Math.max(0.001, (nowMs - windowStart) / 1000.0);
         double n = Math.max(1, batches);
-        Snapshot s = new Snapshot(l.settings().mode().configName(), batches / seconds, records / n, partitions / n,
-                lanes / n, waitedMs / n, maxWaitedMs, batches == 0 ? 0 : byCeiling / (double) (byCeiling + byWait),
-                l.queuedRecords(), l.inFlightBatches(), l.largestBacklogs(topLanes, nowMs));
+        Snapshot s = new Snapshot(
+                l.settings().mode().configName(),
+                batches / seconds,
+                records / n,
+                partitions / n,
+                lanes / n,
+                waitedMs / n,
+                maxWaitedMs,
+                batches == 0 ? 0 : byCeiling / (double) (byCeiling + byWait),
+                l.queuedRecords(),
+                l.inFlightBatches(),
+                l.largestBacklogs(topLanes, nowMs));
         batches = records = partitions = lanes = waitedMs = maxWaitedMs = byWait = byCeiling = 0;
         windowStart = nowMs;
         return s;

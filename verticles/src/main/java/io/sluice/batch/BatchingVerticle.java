@@ -1,6 +1,5 @@
 package io.sluice.batch;
 
-
 import io.sluice.bus.Addresses;
 import io.sluice.record.Batch;
 import io.sluice.record.BatchOutcome;
@@ -29,9 +28,11 @@ public final class BatchingVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(BatchingVerticle.class);
     /** Dispatch answers only when every record is final; retries and DLQ writes can take long. */
     private static final long DISPATCH_REPLY_TIMEOUT_MS = 24L * 3600 * 1000;
+
     private static final long REDISPATCH_DELAY_MS = 500;
     /** The window of the batching figures in status. */
     private static final long STATS_WINDOW_MS = 2_000;
+
     private static final int STATUS_LANES = 5;
 
     private final BatchingSettings settings;
@@ -67,12 +68,12 @@ public final class BatchingVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        MessageConsumer<RecordChunk> records = vertx.eventBus().localConsumer(Addresses.batchRecords(settings.name()),
-                m -> onChunk(m.body()));
-        MessageConsumer<RevokeRequest> revoke = vertx.eventBus().localConsumer(Addresses.batchRevoke(settings.name()),
-                this::onRevoke);
-        MessageConsumer<BatchOutcome> progress = vertx.eventBus().localConsumer(Addresses.batchProgress(settings.name()),
-                m -> onFinal(m.body()));
+        MessageConsumer<RecordChunk> records =
+                vertx.eventBus().localConsumer(Addresses.batchRecords(settings.name()), m -> onChunk(m.body()));
+        MessageConsumer<RevokeRequest> revoke =
+                vertx.eventBus().localConsumer(Addresses.batchRevoke(settings.name()), this::onRevoke);
+        MessageConsumer<BatchOutcome> progress =
+                vertx.eventBus().localConsumer(Addresses.batchProgress(settings.name()), m -> onFinal(m.body()));
         statsTimer = vertx.setPeriodic(STATS_WINDOW_MS, id -> snapshot = stats.snapshot(nowMs(), lanes, STATUS_LANES));
         return Future.join(records.completion(), revoke.completion(), progress.completion());
     }
@@ -100,8 +101,13 @@ public final class BatchingVerticle extends VerticleBase {
 
     private void logStale(long n, String how) {
         if (n > 0) {
-            LOG.info("pipeline={} dropped {} records of a revoked or superseded partition assignment, {} (the current "
-                    + "owner reads them from the committed offset); {} so far", settings.name(), n, how, lanes.staleDropped());
+            LOG.info(
+                    "pipeline={} dropped {} records of a revoked or superseded partition assignment, {} (the current "
+                            + "owner reads them from the committed offset); {} so far",
+                    settings.name(),
+                    n,
+                    how,
+                    lanes.staleDropped());
         }
     }
 
@@ -132,12 +138,17 @@ public final class BatchingVerticle extends VerticleBase {
     private void dispatch(Batch b) {
         stats.sent(b);
         DeliveryOptions opts = new DeliveryOptions().setSendTimeout(DISPATCH_REPLY_TIMEOUT_MS);
-        vertx.eventBus().<BatchOutcome>request(Addresses.dispatch(settings.name()), b, opts)
+        vertx.eventBus()
+                .<BatchOutcome>request(Addresses.dispatch(settings.name()), b, opts)
                 .onSuccess(reply -> onFinal(reply.body()))
                 .onFailure(err -> {
                     // Dispatch did not take it (not deployed yet, or stopping): the records are not
                     // final; put them back in order and try again shortly.
-                    LOG.warn("Dispatch of batch {} failed: {}; retrying in {} ms", b.range(), err.toString(), REDISPATCH_DELAY_MS);
+                    LOG.warn(
+                            "Dispatch of batch {} failed: {}; retrying in {} ms",
+                            b.range(),
+                            err.toString(),
+                            REDISPATCH_DELAY_MS);
                     vertx.timer(REDISPATCH_DELAY_MS).onSuccess(v -> {
                         logStale(lanes.requeue(b, nowMs()), "in a batch back from a failed hand-off");
                         checkRevokeWaits();
@@ -165,7 +176,9 @@ public final class BatchingVerticle extends VerticleBase {
         RevokeWait wait = new RevokeWait(tps, msg, dropped);
         wait.timerId = vertx.setTimer(Math.max(1, msg.body().timeoutMs()), id -> {
             revokeWaits.remove(wait);
-            LOG.warn("Revocation of {}: in-flight batches not final within {} ms; committing what is final", tps,
+            LOG.warn(
+                    "Revocation of {}: in-flight batches not final within {} ms; committing what is final",
+                    tps,
                     msg.body().timeoutMs());
             msg.reply(wait.dropped);
         });

@@ -1,6 +1,5 @@
 package io.sluice.batch;
 
-
 import io.sluice.hash.Murmur3;
 import io.sluice.record.Batch;
 import io.sluice.record.InRecord;
@@ -48,9 +47,11 @@ public final class Lanes {
     private final int laneCount;
     /** Service order: least recently served first; a served lane is moved to the end. */
     private final Map<LaneKey, Lane> lanes = new LinkedHashMap<>();
+
     private final Map<TopicPartition, Assignment> assignments = new HashMap<>();
     /** Batches in flight, by id. */
     private final Map<Long, OpenBatch> open = new HashMap<>();
+
     private BatchPolicy policy;
     private int maxInFlightBatches;
     private int inFlightBatches;
@@ -58,8 +59,7 @@ public final class Lanes {
     private long staleDropped;
 
     /** A lane's identity. */
-    public record LaneKey(TopicPartition tp, int lane) {
-    }
+    public record LaneKey(TopicPartition tp, int lane) {}
 
     private static final class Lane {
         final LaneKey key;
@@ -89,8 +89,7 @@ public final class Lanes {
         }
     }
 
-    private record Pick(Lane lane, String reason) {
-    }
+    private record Pick(Lane lane, String reason) {}
 
     /** Which slices of a batch in flight are done. */
     private static final class OpenBatch {
@@ -218,8 +217,10 @@ public final class Lanes {
             if (lane.busy || lane.queue.isEmpty()) {
                 continue;
             }
-            String reason = flush ? "flush"
-                    : policy.closeReason(lane.queue.size(), lane.queuedPayloadBytes + ENVELOPE_BYTES, lane.firstQueuedAt, nowMs);
+            String reason = flush
+                    ? "flush"
+                    : policy.closeReason(
+                            lane.queue.size(), lane.queuedPayloadBytes + ENVELOPE_BYTES, lane.firstQueuedAt, nowMs);
             if (reason != null) {
                 picks.add(new Pick(lane, reason));
             }
@@ -244,8 +245,9 @@ public final class Lanes {
         FreeLanes free = freeLanes();
         long records = free.records();
         long oldest = free.oldestQueuedAt();
-        String reason = records == 0 ? null : flush ? "flush"
-                : policy.closeReason(records, free.payloadBytes(), oldest, nowMs, inFlightBatches);
+        String reason = records == 0
+                ? null
+                : flush ? "flush" : policy.closeReason(records, free.payloadBytes(), oldest, nowMs, inFlightBatches);
         if (reason == null) {
             return null;
         }
@@ -292,7 +294,8 @@ public final class Lanes {
      * is taken alone and {@code reason[0]} becomes "too-large".
      */
     private Batch.Slice takeSlice(Lane lane, int already, int[] bytes, String[] reason) {
-        List<InRecord> records = new ArrayList<>(Math.min(lane.queue.size(), policy.settings().maxRecords()));
+        List<InRecord> records =
+                new ArrayList<>(Math.min(lane.queue.size(), policy.settings().maxRecords()));
         InRecord head = lane.queue.peekFirst();
         int before = bytes[0];
         bytes[0] += sliceBytes(lane); // its partition's "<topic>-<partition>":[...] in the event
@@ -441,13 +444,13 @@ public final class Lanes {
             return -1;
         }
         // adaptive: the free lanes go together, due as one group; fixed: each on its own, the oldest first
-        return policy.spansLanes() ? policy.dueAt(free.oldestQueuedAt(), free.records(), inFlightBatches)
+        return policy.spansLanes()
+                ? policy.dueAt(free.oldestQueuedAt(), free.records(), inFlightBatches)
                 : policy.dueAt(free.oldestQueuedAt());
     }
 
     /** What the lanes with nothing in flight hold: records, payload bytes (envelope included), oldest queue time. */
-    private record FreeLanes(long records, long payloadBytes, long oldestQueuedAt) {
-    }
+    private record FreeLanes(long records, long payloadBytes, long oldestQueuedAt) {}
 
     private FreeLanes freeLanes() {
         long records = 0;
@@ -507,8 +510,7 @@ public final class Lanes {
     }
 
     /** A lane's backlog, for status: records queued, whether a batch of it is in flight, its oldest record's wait. */
-    public record Backlog(String topicPartition, int lane, int queued, boolean inFlight, long oldestWaitMs) {
-    }
+    public record Backlog(String topicPartition, int lane, int queued, boolean inFlight, long oldestWaitMs) {}
 
     /** The {@code n} lanes with the most records queued, most first (lanes with none left out). */
     public List<Backlog> largestBacklogs(int n, long nowMs) {
@@ -521,8 +523,12 @@ public final class Lanes {
         top.sort((a, b) -> Integer.compare(b.queue.size(), a.queue.size()));
         List<Backlog> out = new ArrayList<>(Math.min(n, top.size()));
         for (Lane lane : top.subList(0, Math.min(n, top.size()))) {
-            out.add(new Backlog(lane.key.tp().topic() + "-" + lane.key.tp().partition(), lane.key.lane(),
-                    lane.queue.size(), lane.busy, Math.max(0, nowMs - lane.firstQueuedAt)));
+            out.add(new Backlog(
+                    lane.key.tp().topic() + "-" + lane.key.tp().partition(),
+                    lane.key.lane(),
+                    lane.queue.size(),
+                    lane.busy,
+                    Math.max(0, nowMs - lane.firstQueuedAt)));
         }
         return out;
     }

@@ -43,8 +43,7 @@ public final class Addresses {
      */
     public static final String CALLER_HEADER = "sluice-caller";
 
-    private Addresses() {
-    }
+    private Addresses() {}
 
     public static String batchRecords(String pipeline) {
         return "sluice." + pipeline + ".batch.records";

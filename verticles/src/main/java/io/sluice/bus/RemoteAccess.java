@@ -15,7 +15,8 @@ import java.util.Set;
  */
 public final class RemoteAccess {
     /** The addresses a remote JVM may use; every other Sluice address is registered local-only. */
-    public static final Set<String> REMOTE_ADDRESSES = Set.of(Addresses.PRODUCE, Addresses.PRODUCE_BATCH, Addresses.PRODUCER_RATE);
+    public static final Set<String> REMOTE_ADDRESSES =
+            Set.of(Addresses.PRODUCE, Addresses.PRODUCE_BATCH, Addresses.PRODUCER_RATE);
 
     /** Failure code of a refused caller (the HTTP ingest's 403). */
     public static final int FORBIDDEN = 403;
@@ -27,16 +28,13 @@ public final class RemoteAccess {
     }
 
     /** The decision for one message. */
-    public sealed interface Decision permits Serve, Refuse {
-    }
+    public sealed interface Decision permits Serve, Refuse {}
 
     /** Pass it on to the handler. */
-    public record Serve() implements Decision {
-    }
+    public record Serve() implements Decision {}
 
     /** Fail it with {@code code} and {@code message} (the same classes as the producer's answers). */
-    public record Refuse(int code, String message) implements Decision {
-    }
+    public record Refuse(int code, String message) implements Decision {}
 
     private static final Serve SERVE = new Serve();
 
@@ -51,8 +49,11 @@ public final class RemoteAccess {
             return SERVE;
         }
         if (caller == null || !allowedCallers.contains(caller)) {
-            return new Refuse(FORBIDDEN, "forbidden: caller " + (caller == null ? "(no " + Addresses.CALLER_HEADER + " header)"
-                    : "'" + caller + "'") + " is not in cluster.allowedCallers");
+            return new Refuse(
+                    FORBIDDEN,
+                    "forbidden: caller "
+                            + (caller == null ? "(no " + Addresses.CALLER_HEADER + " header)" : "'" + caller + "'")
+                            + " is not in cluster.allowedCallers");
         }
         if (stopping) {
             return new Refuse(503, "stopping: Sluice is shutting down");

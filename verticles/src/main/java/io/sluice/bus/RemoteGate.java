@@ -5,10 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.impl.clustered.ClusteredMessage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Applies {@link RemoteAccess} to every message delivered in this JVM: an event-bus inbound interceptor. A
@@ -52,7 +51,8 @@ public final class RemoteGate {
     private void intercept(DeliveryContext<Object> ctx) {
         Message<Object> msg = ctx.message();
         boolean fromWire = msg instanceof ClusteredMessage<?, ?> cm && cm.isFromWire();
-        RemoteAccess.Decision d = access.decide(msg.address(), fromWire, msg.headers().get(Addresses.CALLER_HEADER), stopping);
+        RemoteAccess.Decision d =
+                access.decide(msg.address(), fromWire, msg.headers().get(Addresses.CALLER_HEADER), stopping);
         if (d instanceof RemoteAccess.Refuse r) {
             if (refused.getAndIncrement() % 1000 == 0) { // at most one line per thousand refusals
                 LOG.warn("Refused a remote request to {} ({} so far): {}", msg.address(), refused.get(), r.message());

@@ -2,7 +2,6 @@ package io.sluice.cloudwatch;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +20,7 @@ public final class EmfFormat {
     /** Dimensions per dimension set, the format's limit. */
     public static final int MAX_DIMENSIONS = 30;
 
-    private EmfFormat() {
-    }
+    private EmfFormat() {}
 
     /** One metric value: its dimensions (tag name to value) and a CloudWatch unit ({@code Count}, {@code Milliseconds}...). */
     public record Sample(String name, Map<String, String> dimensions, double value, String unit) {
@@ -38,12 +36,14 @@ public final class EmfFormat {
             if (s.dimensions().size() > MAX_DIMENSIONS || !Double.isFinite(s.value())) {
                 continue;
             }
-            byDims.computeIfAbsent(new TreeMap<>(s.dimensions()), k -> new ArrayList<>()).add(s);
+            byDims.computeIfAbsent(new TreeMap<>(s.dimensions()), k -> new ArrayList<>())
+                    .add(s);
         }
         List<String> out = new ArrayList<>();
         byDims.forEach((dims, group) -> {
             for (int from = 0; from < group.size(); from += MAX_METRICS) {
-                out.add(line(namespace, timestampMs, dims, group.subList(from, Math.min(group.size(), from + MAX_METRICS))));
+                out.add(line(
+                        namespace, timestampMs, dims, group.subList(from, Math.min(group.size(), from + MAX_METRICS))));
             }
         });
         return out;
@@ -55,11 +55,15 @@ public final class EmfFormat {
         for (Sample s : metrics) {
             defs.add(new JsonObject().put("Name", s.name()).put("Unit", s.unit()));
         }
-        JsonObject directive = new JsonObject().put("Namespace", namespace)
+        JsonObject directive = new JsonObject()
+                .put("Namespace", namespace)
                 .put("Dimensions", new JsonArray().add(new JsonArray(new ArrayList<>(dims.keySet()))))
                 .put("Metrics", defs);
-        root.put("_aws", new JsonObject().put("Timestamp", timestampMs)
-                .put("CloudWatchMetrics", new JsonArray().add(directive)));
+        root.put(
+                "_aws",
+                new JsonObject()
+                        .put("Timestamp", timestampMs)
+                        .put("CloudWatchMetrics", new JsonArray().add(directive)));
         dims.forEach(root::put);
         for (Sample s : metrics) {
             root.put(s.name(), s.value());

@@ -2,7 +2,6 @@ package io.sluice.cloudwatch;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
-
 import java.io.PrintStream;
 import java.util.List;
 
@@ -38,13 +37,15 @@ public final class EmfPublisher {
     /** One round now: the lines, also printed. */
     public List<String> publish() {
         List<String> lines = EmfFormat.lines(settings.namespace(), System.currentTimeMillis(), samples.read(registry));
-        vertx.executeBlocking(() -> {
-            for (String l : lines) {
-                out.println(l);
-            }
-            out.flush();
-            return null;
-        }, true);
+        vertx.executeBlocking(
+                () -> {
+                    for (String l : lines) {
+                        out.println(l);
+                    }
+                    out.flush();
+                    return null;
+                },
+                true);
         return lines;
     }
 

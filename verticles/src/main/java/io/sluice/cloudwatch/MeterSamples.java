@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,7 +49,8 @@ final class MeterSamples {
                 out.add(new EmfFormat.Sample(n, dims, g.value(), "None"));
             } else if (m instanceof Timer t) {
                 out.add(new EmfFormat.Sample(n + ".count", dims, delta(id, 0, t.count()), "Count"));
-                out.add(new EmfFormat.Sample(n + ".sum", dims, delta(id, 1, t.totalTime(TimeUnit.MILLISECONDS)), "Milliseconds"));
+                out.add(new EmfFormat.Sample(
+                        n + ".sum", dims, delta(id, 1, t.totalTime(TimeUnit.MILLISECONDS)), "Milliseconds"));
                 out.add(new EmfFormat.Sample(n + ".max", dims, t.max(TimeUnit.MILLISECONDS), "Milliseconds"));
             } else if (m instanceof DistributionSummary d) {
                 out.add(new EmfFormat.Sample(n + ".count", dims, delta(id, 0, d.count()), "Count"));

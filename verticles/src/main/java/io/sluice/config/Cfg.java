@@ -2,7 +2,6 @@ package io.sluice.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,7 +40,8 @@ public final class Cfg {
      */
     public <T> T get(Key<T> key) {
         if (section != null && !section.declares(key)) {
-            throw new IllegalStateException("config key '" + key(key.name()) + "' is read but not declared in its section");
+            throw new IllegalStateException(
+                    "config key '" + key(key.name()) + "' is read but not declared in its section");
         }
         return key.reader().read(this, key.name());
     }
@@ -99,10 +99,13 @@ public final class Cfg {
         } else if (v instanceof String s && s.trim().matches("-?\\d+")) {
             exact = new java.math.BigDecimal(s.trim()); // environment overrides arrive as strings
         } else {
-            throw new ConfigException(key(key), "must be an integer between " + min + " and " + max + ", got " + describe(v));
+            throw new ConfigException(
+                    key(key), "must be an integer between " + min + " and " + max + ", got " + describe(v));
         }
-        if (exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0 || exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
-            throw new ConfigException(key(key), "must be between " + min + " and " + max + ", got " + exact.toPlainString());
+        if (exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+                || exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            throw new ConfigException(
+                    key(key), "must be between " + min + " and " + max + ", got " + exact.toPlainString());
         }
         return exact.longValueExact();
     }
@@ -137,10 +140,13 @@ public final class Cfg {
             try {
                 d = Double.parseDouble(s.trim());
             } catch (NumberFormatException e) {
-                throw new ConfigException(key(key), "must be a number between " + plain(min) + " and " + plain(max) + ", got " + describe(v));
+                throw new ConfigException(
+                        key(key),
+                        "must be a number between " + plain(min) + " and " + plain(max) + ", got " + describe(v));
             }
         } else {
-            throw new ConfigException(key(key), "must be a number between " + plain(min) + " and " + plain(max) + ", got " + describe(v));
+            throw new ConfigException(
+                    key(key), "must be a number between " + plain(min) + " and " + plain(max) + ", got " + describe(v));
         }
         if (Double.isNaN(d) || d < min || d > max) {
             throw new ConfigException(key(key), "must be between " + plain(min) + " and " + plain(max) + ", got " + d);
@@ -168,7 +174,8 @@ public final class Cfg {
         String s = string(key, def);
         E e = allowed.get(s);
         if (e == null) {
-            throw new ConfigException(key(key), "must be one of " + String.join(", ", allowed.keySet()) + ", got '" + s + "'");
+            throw new ConfigException(
+                    key(key), "must be one of " + String.join(", ", allowed.keySet()) + ", got '" + s + "'");
         }
         return e;
     }

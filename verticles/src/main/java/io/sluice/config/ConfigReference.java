@@ -8,11 +8,11 @@ import java.util.List;
  * {@code docs/configuration.md} holds between its markers; a test fails when the file is stale.
  */
 public final class ConfigReference {
-    public static final String BEGIN = "<!-- BEGIN GENERATED: ConfigReference (edit the Key definitions, not this table) -->";
+    public static final String BEGIN =
+            "<!-- BEGIN GENERATED: ConfigReference (edit the Key definitions, not this table) -->";
     public static final String END = "<!-- END GENERATED -->";
 
-    private ConfigReference() {
-    }
+    private ConfigReference() {}
 
     /** The table for the root section, between {@link #BEGIN} and {@link #END} (both included). */
     public static String markdown(Section root) {
@@ -25,10 +25,22 @@ public final class ConfigReference {
     private static void rows(StringBuilder b, String prefix, List<Key<?>> keys) {
         for (Key<?> k : keys) {
             String path = prefix + k.name();
-            b.append("| `").append(path).append("` | ").append(k.type()).append(" | ").append(cell(k.defaultText()))
-                    .append(" | ").append(cell(k.allowed())).append(" | ").append(cell(k.description())).append(" |\n");
+            b.append("| `")
+                    .append(path)
+                    .append("` | ")
+                    .append(k.type())
+                    .append(" | ")
+                    .append(cell(k.defaultText()))
+                    .append(" | ")
+                    .append(cell(k.allowed()))
+                    .append(" | ")
+                    .append(cell(k.description()))
+                    .append(" |\n");
             if (k.section() != null) {
-                rows(b, path + (k.type().endsWith("[]") ? "[]." : "."), k.section().keys());
+                rows(
+                        b,
+                        path + (k.type().endsWith("[]") ? "[]." : "."),
+                        k.section().keys());
             }
         }
     }

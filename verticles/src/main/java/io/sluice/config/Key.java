@@ -1,7 +1,6 @@
 package io.sluice.config;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,8 +20,14 @@ import java.util.Objects;
  * @param section     the section inside (objects and arrays of objects), else {@code null}
  * @param reader      how {@link Cfg} reads and validates it
  */
-public record Key<T>(String name, String type, String defaultText, String allowed, String description,
-                     Section section, Reader<T> reader) {
+public record Key<T>(
+        String name,
+        String type,
+        String defaultText,
+        String allowed,
+        String description,
+        Section section,
+        Reader<T> reader) {
     private static final String NONE = "—";
 
     /** How a key's value is read and validated from its section. */
@@ -38,17 +43,35 @@ public record Key<T>(String name, String type, String defaultText, String allowe
     }
 
     public static Key<Integer> integer(String name, int def, int min, int max, String description) {
-        return new Key<>(name, "integer", String.valueOf(def), range(min, max), description, null,
+        return new Key<>(
+                name,
+                "integer",
+                String.valueOf(def),
+                range(min, max),
+                description,
+                null,
                 (c, n) -> c.intIn(n, def, min, max));
     }
 
     public static Key<Long> longInt(String name, long def, long min, long max, String description) {
-        return new Key<>(name, "integer", String.valueOf(def), range(min, max), description, null,
+        return new Key<>(
+                name,
+                "integer",
+                String.valueOf(def),
+                range(min, max),
+                description,
+                null,
                 (c, n) -> c.longIn(n, def, min, max));
     }
 
     public static Key<Double> number(String name, double def, double min, double max, String description) {
-        return new Key<>(name, "number", Cfg.plain(def), Cfg.plain(min) + " – " + Cfg.plain(max), description, null,
+        return new Key<>(
+                name,
+                "number",
+                Cfg.plain(def),
+                Cfg.plain(min) + " – " + Cfg.plain(max),
+                description,
+                null,
                 (c, n) -> c.doubleIn(n, def, min, max));
     }
 
@@ -69,13 +92,26 @@ public record Key<T>(String name, String type, String defaultText, String allowe
     /** One of a closed set of spellings, mapped to values. */
     public static <E> Key<E> oneOf(String name, String def, Map<String, E> values, String description) {
         Map<String, E> ordered = values instanceof java.util.LinkedHashMap || values instanceof java.util.SortedMap
-                ? values : new java.util.TreeMap<>(values); // a stable order for the message and the docs
-        return new Key<>(name, "enum", def, String.join(", ", ordered.keySet()), description, null,
+                ? values
+                : new java.util.TreeMap<>(values); // a stable order for the message and the docs
+        return new Key<>(
+                name,
+                "enum",
+                def,
+                String.join(", ", ordered.keySet()),
+                description,
+                null,
                 (c, n) -> c.oneOf(n, def, ordered));
     }
 
     public static Key<List<String>> strings(String name, List<String> def, String description) {
-        return new Key<>(name, "string[]", def == null ? NONE : def.isEmpty() ? "[]" : String.join(",", def), "", description, null,
+        return new Key<>(
+                name,
+                "string[]",
+                def == null ? NONE : def.isEmpty() ? "[]" : String.join(",", def),
+                "",
+                description,
+                null,
                 (c, n) -> c.strings(n, def));
     }
 

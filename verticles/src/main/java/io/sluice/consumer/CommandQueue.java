@@ -1,9 +1,8 @@
 package io.sluice.consumer;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Work handed to the thread that owns a resource (the Kafka consumer), run by that thread between its own

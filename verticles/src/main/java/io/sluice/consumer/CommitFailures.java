@@ -8,7 +8,12 @@ package io.sluice.consumer;
  */
 final class CommitFailures {
     /** What to log about a commit result; {@code NONE} for nothing. */
-    enum Say { NONE, FIRST_FAILURE, STILL_FAILING, RECOVERED }
+    enum Say {
+        NONE,
+        FIRST_FAILURE,
+        STILL_FAILING,
+        RECOVERED
+    }
 
     private final long summaryIntervalMs;
     private long failingSinceMs = -1;

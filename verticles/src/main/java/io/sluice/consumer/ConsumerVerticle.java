@@ -1,6 +1,5 @@
 package io.sluice.consumer;
 
-
 import io.sluice.bus.Addresses;
 import io.sluice.metrics.PipelineMetrics;
 import io.sluice.record.BatchOutcome;
@@ -53,6 +52,7 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     private final PauseState pause;
     /** End offsets last read per partition: what lag shows while Kafka cannot be asked. */
     private final Map<TopicPartition, Long> lastEnds = new HashMap<>();
+
     private KafkaPollLoop loop;
     private Promise<Void> drainWaiter;
     private boolean commitInFlight;
@@ -69,9 +69,13 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
      * @param manualPause     start paused by the operator (a restarted pipeline keeps the operator's pause)
      * @param fatalHandler    called on this verticle's context when the consumer thread failed for good
      */
-    public ConsumerVerticle(ConsumerSettings settings, Supplier<Consumer<byte[], byte[]>> consumerFactory,
-                            PipelineMetrics metrics, EndOffsets endOffsets, boolean manualPause,
-                            java.util.function.Consumer<Throwable> fatalHandler) {
+    public ConsumerVerticle(
+            ConsumerSettings settings,
+            Supplier<Consumer<byte[], byte[]>> consumerFactory,
+            PipelineMetrics metrics,
+            EndOffsets endOffsets,
+            boolean manualPause,
+            java.util.function.Consumer<Throwable> fatalHandler) {
         this.settings = settings;
         this.consumerFactory = consumerFactory;
         this.metrics = metrics;
@@ -80,22 +84,32 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         this.pause = new PauseState(settings.inFlightMaxRecords(), settings.inFlightMaxBytes(), settings.resumeRatio());
         this.pause.set(PauseState.Reason.MANUAL, manualPause);
         // a partition's floor: one full batch in flight and the next one filling behind it
-        this.shares = new PartitionShares(settings.inFlightMaxRecords(), settings.inFlightMaxBytes(), settings.resumeRatio(),
+        this.shares = new PartitionShares(
+                settings.inFlightMaxRecords(),
+                settings.inFlightMaxBytes(),
+                settings.resumeRatio(),
                 2L * settings.batchMaxRecords());
         this.pausedGauge = pause.paused();
     }
 
     @Override
     public Future<?> start() {
-        MessageConsumer<BatchOutcome> completions = vertx.eventBus().localConsumer(Addresses.completed(settings.name()),
-                m -> onCompleted(m.body()));
-        loop = new KafkaPollLoop(consumerFactory, settings.topics(), context, this, settings.revokeTimeoutMs(),
-                Duration.ofMillis(100), Duration.ofMillis(Math.min(CLOSE_TIMEOUT_MS, Math.max(100, settings.shutdownTimeoutMs()))));
+        MessageConsumer<BatchOutcome> completions =
+                vertx.eventBus().localConsumer(Addresses.completed(settings.name()), m -> onCompleted(m.body()));
+        loop = new KafkaPollLoop(
+                consumerFactory,
+                settings.topics(),
+                context,
+                this,
+                settings.revokeTimeoutMs(),
+                Duration.ofMillis(100),
+                Duration.ofMillis(Math.min(CLOSE_TIMEOUT_MS, Math.max(100, settings.shutdownTimeoutMs()))));
         if (pause.paused()) {
             loop.pauseAll(); // runs before the first poll: partitions are assigned paused
         }
         commitTimer = vertx.setPeriodic(settings.commitIntervalMs(), id -> commit());
-        return completions.completion()
+        return completions
+                .completion()
                 .compose(v -> Future.fromCompletionStage(loop.start("sluice-consumer-" + settings.name()), context));
     }
 
@@ -108,8 +122,15 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     public void onRecords(KafkaPollLoop.Polled polled) {
         List<InRecord> accepted = new ArrayList<>(polled.records().size());
         Map<TopicPartition, Boolean> known = new HashMap<>();
-        polled.offsets().forEach((tp, offs) -> known.put(tp,
-                tracker.fetched(tp, polled.epochs().get(tp), offs, polled.timestamps().get(tp), polled.sizes().get(tp))));
+        polled.offsets()
+                .forEach((tp, offs) -> known.put(
+                        tp,
+                        tracker.fetched(
+                                tp,
+                                polled.epochs().get(tp),
+                                offs,
+                                polled.timestamps().get(tp),
+                                polled.sizes().get(tp))));
         for (InRecord r : polled.records()) {
             if (known.getOrDefault(new TopicPartition(r.topic(), r.partition()), false)) {
                 accepted.add(r);
@@ -129,15 +150,19 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
      */
     private void onCompleted(BatchOutcome outcome) {
         int stale = 0;
-        for (Map.Entry<TopicPartition, Map<Long, long[]>> tp : FinalOffsets.byPartitionAndEpoch(outcome.records()).entrySet()) {
+        for (Map.Entry<TopicPartition, Map<Long, long[]>> tp :
+                FinalOffsets.byPartitionAndEpoch(outcome.records()).entrySet()) {
             for (Map.Entry<Long, long[]> e : tp.getValue().entrySet()) {
                 int n = tracker.complete(tp.getKey(), e.getKey(), e.getValue());
                 stale += e.getValue().length - n;
             }
         }
         if (stale > 0) {
-            LOG.debug("pipeline={} {} stale completion(s) in {} (partition revoked or re-assigned)", settings.name(),
-                    stale, outcome.batch().range());
+            LOG.debug(
+                    "pipeline={} {} stale completion(s) in {} (partition revoked or re-assigned)",
+                    settings.name(),
+                    stale,
+                    outcome.batch().range());
         }
         updateInFlight();
         commit();
@@ -186,12 +211,19 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         }
         pausedGauge = pause.paused();
         if (pause.paused()) {
-            LOG.info("pipeline={} pausing consumption ({}; in-flight {} records / {} bytes)", settings.name(),
-                    pause.reasons(), pendingRecords, pendingBytes);
+            LOG.info(
+                    "pipeline={} pausing consumption ({}; in-flight {} records / {} bytes)",
+                    settings.name(),
+                    pause.reasons(),
+                    pendingRecords,
+                    pendingBytes);
             loop.pauseAll();
         } else {
-            LOG.info("pipeline={} resuming consumption (in-flight {} records / {} bytes)", settings.name(),
-                    pendingRecords, pendingBytes);
+            LOG.info(
+                    "pipeline={} resuming consumption (in-flight {} records / {} bytes)",
+                    settings.name(),
+                    pendingRecords,
+                    pendingBytes);
             loop.resumeAll();
         }
     }
@@ -227,19 +259,33 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         long now = System.currentTimeMillis();
         if (failure != null) {
             switch (commitFailures.failed(now)) {
-                case FIRST_FAILURE -> LOG.warn("pipeline={} commit of {} failed: {} (retried on every completion and "
-                        + "interval; the next summary in {} s at most)", settings.name(), offsets, failure.toString(),
-                        COMMIT_SUMMARY_MS / 1000);
-                case STILL_FAILING -> LOG.warn("pipeline={} commits failing for {} s ({} attempts), last: {}",
-                        settings.name(), commitFailures.failingForMs(now) / 1000, commitFailures.failures(), failure.toString());
-                default -> LOG.debug("pipeline={} commit of {} failed: {}", settings.name(), offsets, failure.toString());
+                case FIRST_FAILURE ->
+                    LOG.warn(
+                            "pipeline={} commit of {} failed: {} (retried on every completion and "
+                                    + "interval; the next summary in {} s at most)",
+                            settings.name(),
+                            offsets,
+                            failure.toString(),
+                            COMMIT_SUMMARY_MS / 1000);
+                case STILL_FAILING ->
+                    LOG.warn(
+                            "pipeline={} commits failing for {} s ({} attempts), last: {}",
+                            settings.name(),
+                            commitFailures.failingForMs(now) / 1000,
+                            commitFailures.failures(),
+                            failure.toString());
+                default ->
+                    LOG.debug("pipeline={} commit of {} failed: {}", settings.name(), offsets, failure.toString());
             }
         } else {
             long failedFor = commitFailures.failingForMs(now);
             int failed = commitFailures.failures();
             if (commitFailures.succeeded() == CommitFailures.Say.RECOVERED) {
-                LOG.info("pipeline={} commits succeed again after {} s ({} failed attempts)", settings.name(),
-                        failedFor / 1000, failed);
+                LOG.info(
+                        "pipeline={} commits succeed again after {} s ({} failed attempts)",
+                        settings.name(),
+                        failedFor / 1000,
+                        failed);
             }
             offsets.forEach((tp, off) -> {
                 PartitionOffsets p = tracker.get(tp);
@@ -259,8 +305,11 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
     @Override
     public void onRevoking(Set<TopicPartition> partitions, CompletableFuture<Map<TopicPartition, Long>> finalOffsets) {
         DeliveryOptions opts = new DeliveryOptions().setSendTimeout(settings.revokeTimeoutMs() + 2_000);
-        vertx.eventBus().request(Addresses.batchRevoke(settings.name()),
-                        new RevokeRequest(partitions, settings.revokeTimeoutMs()), opts)
+        vertx.eventBus()
+                .request(
+                        Addresses.batchRevoke(settings.name()),
+                        new RevokeRequest(partitions, settings.revokeTimeoutMs()),
+                        opts)
                 .onComplete(ar -> {
                     Map<TopicPartition, Long> offsets = tracker.commitPositions(partitions);
                     offsets.entrySet().removeIf(e -> {
@@ -308,10 +357,11 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
             Set<TopicPartition> tps = Set.copyOf(tracker.assigned());
             Future<Map<TopicPartition, Long>> remote = endOffsets == null || tps.isEmpty()
                     ? Future.succeededFuture(Map.of())
-                    : Future.fromCompletionStage(endOffsets.latest(tps), context).otherwise(err -> {
-                        LOG.debug("pipeline={} end offsets not read: {}", settings.name(), err.toString());
-                        return Map.of();
-                    });
+                    : Future.fromCompletionStage(endOffsets.latest(tps), context)
+                            .otherwise(err -> {
+                                LOG.debug("pipeline={} end offsets not read: {}", settings.name(), err.toString());
+                                return Map.of();
+                            });
             remote.compose(ends -> ends.keySet().containsAll(tps) ? Future.succeededFuture(ends) : withLocal(tps, ends))
                     .onSuccess(ends -> result.complete(statusOf(tps, ends)));
         });
@@ -348,9 +398,15 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
             long endOffset = end == null ? -1 : end;
             long committed = p.committed();
             long lag = endOffset < 0 ? 0 : Math.max(0, endOffset - Math.max(committed, 0));
-            out.add(new PartitionStatus(tp.topic(), tp.partition(), committed, endOffset, lag,
+            out.add(new PartitionStatus(
+                    tp.topic(),
+                    tp.partition(),
+                    committed,
+                    endOffset,
+                    lag,
                     PartitionStatus.lagSeconds(now, lag, p.oldestPendingTimestamp(), p.lastFetchedTimestamp()),
-                    p.pending(), pause.paused() || partitionsOver.contains(tp)));
+                    p.pending(),
+                    pause.paused() || partitionsOver.contains(tp)));
         }
         out.sort(java.util.Comparator.comparing(PartitionStatus::topic).thenComparing(PartitionStatus::partition));
         return out;
@@ -369,8 +425,10 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
                 result.fail(new IllegalStateException("the consumer is not running"));
             } else if (req.dryRun()) {
                 Map<TopicPartition, Long> committed = new HashMap<>();
-                tracker.assigned().forEach(tp -> committed.put(tp, tracker.get(tp).committed()));
-                Future.fromCompletionStage(loop.call(c -> ReplaySeek.plan(c, req, committed)), context).onComplete(result);
+                tracker.assigned()
+                        .forEach(tp -> committed.put(tp, tracker.get(tp).committed()));
+                Future.fromCompletionStage(loop.call(c -> ReplaySeek.plan(c, req, committed)), context)
+                        .onComplete(result);
             } else if (pause.reasons().contains(PauseState.Reason.REPLAY)) {
                 result.fail(new IllegalStateException("a replay is already running"));
             } else {
@@ -384,17 +442,21 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
                         })
                         .compose(x -> {
                             if (tracker.pending() > 0) {
-                                return Future.failedFuture(new IllegalStateException(tracker.pending() + " record(s) in "
-                                        + "flight did not become final within " + req.drainTimeoutMs() + " ms; nothing moved"));
+                                return Future.failedFuture(new IllegalStateException(
+                                        tracker.pending() + " record(s) in " + "flight did not become final within "
+                                                + req.drainTimeoutMs() + " ms; nothing moved"));
                             }
                             Map<TopicPartition, Long> finals = tracker.commitPositions(tracker.assigned());
-                            return Future.fromCompletionStage(loop.call(c -> ReplaySeek.seek(c, req, finals,
-                                    loop::renewEpochs)), context);
+                            return Future.fromCompletionStage(
+                                    loop.call(c -> ReplaySeek.seek(c, req, finals, loop::renewEpochs)), context);
                         })
                         .map(done -> {
                             onAssigned(done.epochAndTarget()); // fresh tracking from the targets, under the new epochs
-                            LOG.info("pipeline={} replayed to {}: {} record(s) to be delivered again", settings.name(),
-                                    req.to().configName(), done.plan().redelivered());
+                            LOG.info(
+                                    "pipeline={} replayed to {}: {} record(s) to be delivered again",
+                                    settings.name(),
+                                    req.to().configName(),
+                                    done.plan().redelivered());
                             return done.plan();
                         })
                         .onComplete(ar -> applyPause(pause.set(PauseState.Reason.REPLAY, false)))
@@ -447,13 +509,18 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
         return drained.future()
                 .compose(v -> {
                     if (loop.ended()) {
-                        LOG.info("pipeline={} stopping: the consumer has ended; {} record(s) in flight are not committed",
-                                settings.name(), tracker.pending());
+                        LOG.info(
+                                "pipeline={} stopping: the consumer has ended; {} record(s) in flight are not committed",
+                                settings.name(),
+                                tracker.pending());
                         return Future.succeededFuture();
                     }
                     Map<TopicPartition, Long> offsets = tracker.commitPositions(tracker.assigned());
-                    LOG.info("pipeline={} stopping: {} record(s) still in flight; committing {}", settings.name(),
-                            tracker.pending(), offsets);
+                    LOG.info(
+                            "pipeline={} stopping: {} record(s) still in flight; committing {}",
+                            settings.name(),
+                            tracker.pending(),
+                            offsets);
                     long left = Math.max(100, Math.min(COMMIT_TIMEOUT_MS, deadline - System.currentTimeMillis()));
                     return Future.fromCompletionStage(loop.commitSync(offsets, Duration.ofMillis(left)), context);
                 })

@@ -1,10 +1,9 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Where a consumer's lag reads the partitions' end offsets without touching the consumer's own thread (a

@@ -1,6 +1,5 @@
 package io.sluice.consumer;
 
-
 import io.sluice.record.InRecord;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,8 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /** Groups a finished batch's offsets by partition and assignment epoch. Pure logic. */
 final class FinalOffsets {
-    private FinalOffsets() {
-    }
+    private FinalOffsets() {}
 
     /**
      * Offsets of {@code records} per partition, then per epoch, in record order. One pass; records come in runs of
@@ -25,7 +23,10 @@ final class FinalOffsets {
         int[] n = null;
         InRecord run = null;
         for (InRecord r : records) {
-            if (run == null || r.partition() != run.partition() || r.epoch() != run.epoch() || !r.topic().equals(run.topic())) {
+            if (run == null
+                    || r.partition() != run.partition()
+                    || r.epoch() != run.epoch()
+                    || !r.topic().equals(run.topic())) {
                 TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                 byEpoch = out.computeIfAbsent(tp, k -> new HashMap<>());
                 n = filled.computeIfAbsent(tp, k -> new HashMap<>()).computeIfAbsent(r.epoch(), e -> new int[1]);
@@ -40,8 +41,10 @@ final class FinalOffsets {
         }
         for (Map.Entry<TopicPartition, Map<Long, long[]>> p : out.entrySet()) {
             Map<Long, int[]> sizes = filled.get(p.getKey());
-            p.getValue().replaceAll((epoch, offsets) -> offsets.length == sizes.get(epoch)[0] ? offsets
-                    : Arrays.copyOf(offsets, sizes.get(epoch)[0]));
+            p.getValue()
+                    .replaceAll((epoch, offsets) -> offsets.length == sizes.get(epoch)[0]
+                            ? offsets
+                            : Arrays.copyOf(offsets, sizes.get(epoch)[0]));
         }
         return out;
     }

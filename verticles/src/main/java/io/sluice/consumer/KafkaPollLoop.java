@@ -1,6 +1,5 @@
 package io.sluice.consumer;
 
-
 import io.sluice.record.InRecord;
 import io.vertx.core.Context;
 import java.time.Duration;
@@ -54,9 +53,12 @@ final class KafkaPollLoop {
     }
 
     /** One poll's records, converted off the event loop. Offsets/timestamps per partition, ascending. */
-    public record Polled(List<InRecord> records, Map<TopicPartition, Long> epochs, Map<TopicPartition, long[]> offsets,
-                         Map<TopicPartition, long[]> timestamps, Map<TopicPartition, int[]> sizes) {
-    }
+    public record Polled(
+            List<InRecord> records,
+            Map<TopicPartition, Long> epochs,
+            Map<TopicPartition, long[]> offsets,
+            Map<TopicPartition, long[]> timestamps,
+            Map<TopicPartition, int[]> sizes) {}
 
     private final Supplier<Consumer<byte[], byte[]>> factory;
     private final Collection<String> topics;
@@ -70,11 +72,13 @@ final class KafkaPollLoop {
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     /** Which fetched records may be redeliveries (consumer thread only). */
     private final RedeliveryMarks redelivery = new RedeliveryMarks();
+
     private volatile boolean running = true;
     private volatile Consumer<byte[], byte[]> consumer;
     private boolean pausedAll;
     /** Partitions paused one by one (over their in-flight share); consumer thread only. */
     private final Set<TopicPartition> pausedOnes = new HashSet<>();
+
     private long nextEpoch = 1;
     private Thread thread;
     private final io.sluice.tracing.PollTrace pollTrace;
@@ -83,8 +87,14 @@ final class KafkaPollLoop {
      * @param closeTimeout how long closing the consumer may wait (leave the group, pending commits); bounded so a
      *                     dead broker cannot hold a stop
      */
-    public KafkaPollLoop(Supplier<Consumer<byte[], byte[]>> factory, Collection<String> topics, Context context,
-                         Listener listener, long revokeWaitMs, Duration pollTimeout, Duration closeTimeout) {
+    public KafkaPollLoop(
+            Supplier<Consumer<byte[], byte[]>> factory,
+            Collection<String> topics,
+            Context context,
+            Listener listener,
+            long revokeWaitMs,
+            Duration pollTimeout,
+            Duration closeTimeout) {
         this.factory = factory;
         this.topics = List.copyOf(topics);
         this.context = context;
@@ -92,7 +102,8 @@ final class KafkaPollLoop {
         this.revokeWaitMs = revokeWaitMs;
         this.pollTimeout = pollTimeout;
         this.closeTimeout = closeTimeout;
-        this.pollTrace = new io.sluice.tracing.PollTrace(io.sluice.tracing.Tracing.of(context.owner()), String.join(",", topics));
+        this.pollTrace = new io.sluice.tracing.PollTrace(
+                io.sluice.tracing.Tracing.of(context.owner()), String.join(",", topics));
     }
 
     /** Starts the thread; the returned future completes once the consumer is created and subscribed. */
@@ -140,8 +151,10 @@ final class KafkaPollLoop {
             LOG.error("Kafka poll loop failed: {}", e.toString(), e);
         } finally {
             closeQuietly();
-            end(fatal == null ? new IllegalStateException("the Kafka consumer is closed")
-                    : new IllegalStateException("the Kafka consumer failed: " + fatal, fatal));
+            end(
+                    fatal == null
+                            ? new IllegalStateException("the Kafka consumer is closed")
+                            : new IllegalStateException("the Kafka consumer failed: " + fatal, fatal));
             if (fatal != null) {
                 Throwable cause = fatal;
                 context.runOnContext(v -> listener.onFatal(cause));
@@ -169,7 +182,8 @@ final class KafkaPollLoop {
     }
 
     private void drainCommands() {
-        commands.runAll(consumer, WakeupException.class); // close() woke the consumer up: the loop ends after this drain
+        commands.runAll(
+                consumer, WakeupException.class); // close() woke the consumer up: the loop ends after this drain
     }
 
     private Polled convert(ConsumerRecords<byte[], byte[]> records) {
@@ -188,7 +202,8 @@ final class KafkaPollLoop {
             int[] sz = new int[list.size()];
             int i = 0;
             for (ConsumerRecord<byte[], byte[]> r : list) {
-                InRecord rec = r.offset() < suspectBelow ? RecordConversion.toSuspectInRecord(r, epoch, now)
+                InRecord rec = r.offset() < suspectBelow
+                        ? RecordConversion.toSuspectInRecord(r, epoch, now)
                         : RecordConversion.toInRecord(r, epoch, now);
                 out.add(rec);
                 offs[i] = r.offset();
@@ -257,8 +272,9 @@ final class KafkaPollLoop {
         commands.submit(new CommandQueue.Command<>() {
             @Override
             public void run(Consumer<byte[], byte[]> c) {
-                c.commitAsync(toMeta(offsets), (done, err) ->
-                        context.runOnContext(v -> listener.onCommitted(offsets, epochsOfOffsets, err)));
+                c.commitAsync(
+                        toMeta(offsets),
+                        (done, err) -> context.runOnContext(v -> listener.onCommitted(offsets, epochsOfOffsets, err)));
             }
 
             @Override
@@ -302,7 +318,8 @@ final class KafkaPollLoop {
         return f;
     }
 
-    private static CommandQueue.Command<Consumer<byte[], byte[]>> action(java.util.function.Consumer<Consumer<byte[], byte[]>> body) {
+    private static CommandQueue.Command<Consumer<byte[], byte[]>> action(
+            java.util.function.Consumer<Consumer<byte[], byte[]>> body) {
         return new CommandQueue.Command<>() {
             @Override
             public void run(Consumer<byte[], byte[]> c) {
@@ -373,8 +390,10 @@ final class KafkaPollLoop {
             try {
                 ends = consumer.endOffsets(new HashSet<>(partitions), Duration.ofSeconds(10));
             } catch (RuntimeException e) {
-                LOG.warn("Reading end offsets of {} failed: {} (all their records are marked as possible redeliveries)",
-                        partitions, e.toString());
+                LOG.warn(
+                        "Reading end offsets of {} failed: {} (all their records are marked as possible redeliveries)",
+                        partitions,
+                        e.toString());
                 ends = Map.of();
             }
             Map<TopicPartition, long[]> assigned = new HashMap<>();
@@ -383,7 +402,7 @@ final class KafkaPollLoop {
                 long epoch = nextEpoch++;
                 epochs.put(tp, epoch);
                 OffsetAndMetadata om = committed.get(tp);
-                assigned.put(tp, new long[]{epoch, om == null ? -1 : om.offset()});
+                assigned.put(tp, new long[] {epoch, om == null ? -1 : om.offset()});
             }
             LOG.info("Assigned {} (paused={})", partitions, pausedAll);
             context.runOnContext(v -> listener.onAssigned(assigned));
@@ -408,8 +427,10 @@ final class KafkaPollLoop {
             try {
                 offsets = finalOffsets.get(revokeWaitMs + 5_000, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                LOG.warn("No final offsets for revoked {} within {} ms; nothing committed for them (records will be redelivered)",
-                        revoked, revokeWaitMs + 5_000);
+                LOG.warn(
+                        "No final offsets for revoked {} within {} ms; nothing committed for them (records will be redelivered)",
+                        revoked,
+                        revokeWaitMs + 5_000);
                 offsets = Map.of();
             }
             try {

@@ -1,14 +1,13 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * End offsets as the consumer knows them without a network round trip: its position plus the lag its last
@@ -16,8 +15,7 @@ import java.util.Set;
  * Runs on the consumer's thread.
  */
 final class LocalEnds {
-    private LocalEnds() {
-    }
+    private LocalEnds() {}
 
     static Map<TopicPartition, Long> read(Consumer<?, ?> c, Set<TopicPartition> tps) {
         Map<TopicPartition, Long> out = new HashMap<>();

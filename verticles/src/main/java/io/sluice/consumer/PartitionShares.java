@@ -1,10 +1,9 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which partitions to pause because they hold more than their share of the in-flight bound, so a hot key's
@@ -16,8 +15,7 @@ import java.util.Set;
  */
 final class PartitionShares {
     /** In-flight of one partition. */
-    record Load(int records, long bytes) {
-    }
+    record Load(int records, long bytes) {}
 
     /**
      * What changed: partitions to pause now and partitions to resume now; and the in-flight the global bound
@@ -55,7 +53,9 @@ final class PartitionShares {
             if (!over.contains(tp) && (l.records() >= shareRecords || l.bytes() >= shareBytes)) {
                 over.add(tp);
                 pause.add(tp);
-            } else if (over.contains(tp) && l.records() <= shareRecords * resumeRatio && l.bytes() <= shareBytes * resumeRatio) {
+            } else if (over.contains(tp)
+                    && l.records() <= shareRecords * resumeRatio
+                    && l.bytes() <= shareBytes * resumeRatio) {
                 over.remove(tp);
                 resume.add(tp);
             }

@@ -10,8 +10,15 @@ package io.sluice.consumer;
  * @param inFlight           records fetched and not yet final
  * @param paused             whether the consumer is paused
  */
-public record PartitionStatus(String topic, int partition, long committed, long endOffset, long lagRecords,
-                              double lagSeconds, int inFlight, boolean paused) {
+public record PartitionStatus(
+        String topic,
+        int partition,
+        long committed,
+        long endOffset,
+        long lagRecords,
+        double lagSeconds,
+        int inFlight,
+        boolean paused) {
 
     /**
      * Lag in seconds from the tracker's view: the oldest pending record's age; when nothing fetched is

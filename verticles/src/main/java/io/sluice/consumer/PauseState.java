@@ -10,7 +10,13 @@ import java.util.Set;
  */
 public final class PauseState {
     /** A reason to pause. */
-    public enum Reason { IN_FLIGHT, MANUAL, BREAKER, SHUTDOWN, REPLAY }
+    public enum Reason {
+        IN_FLIGHT,
+        MANUAL,
+        BREAKER,
+        SHUTDOWN,
+        REPLAY
+    }
 
     private final EnumSet<Reason> reasons = EnumSet.noneOf(Reason.class);
     private long maxRecords;

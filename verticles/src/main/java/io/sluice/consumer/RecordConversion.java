@@ -1,6 +1,5 @@
 package io.sluice.consumer;
 
-
 import io.sluice.record.InRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,8 +22,7 @@ public final class RecordConversion {
     /** {@code timestampType} of a record without a timestamp (Kafka's {@code NoTimestampType}). */
     public static final String NO_TIMESTAMP_TYPE = "NO_TIMESTAMP_TYPE";
 
-    private RecordConversion() {
-    }
+    private RecordConversion() {}
 
     /**
      * One fetched record as an {@link InRecord}: coordinates, timestamp, key, value and headers (in their
@@ -47,14 +45,24 @@ public final class RecordConversion {
             }
             headers = Collections.unmodifiableList(Arrays.asList(copy));
         }
-        return new InRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), awsTimestampType(r.timestampType()),
-                r.key(), r.value(), headers, epoch, nowMs);
+        return new InRecord(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.timestamp(),
+                awsTimestampType(r.timestampType()),
+                r.key(),
+                r.value(),
+                headers,
+                epoch,
+                nowMs);
     }
 
     /** Header marking a record that may have been delivered before ({@link RedeliveryMarks}); value {@code 1}. */
     public static final String SUSPECT_HEADER = "sluice-suspect";
     /** Header with the delivery attempt of a suspect record as far as Sluice knows: {@code 2} (at least the second). */
     public static final String DELIVERY_ATTEMPT_HEADER = "sluice-delivery-attempt";
+
     private static final byte[] ONE = {'1'};
     private static final byte[] TWO = {'2'};
 
@@ -69,8 +77,17 @@ public final class RecordConversion {
         }
         headers.add(new InRecord.Header(SUSPECT_HEADER, ONE));
         headers.add(new InRecord.Header(DELIVERY_ATTEMPT_HEADER, TWO));
-        return new InRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), awsTimestampType(r.timestampType()),
-                r.key(), r.value(), List.copyOf(headers), epoch, nowMs);
+        return new InRecord(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.timestamp(),
+                awsTimestampType(r.timestampType()),
+                r.key(),
+                r.value(),
+                List.copyOf(headers),
+                epoch,
+                nowMs);
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which fetched records may have been delivered before (by this process, or by the partition's previous owner):
@@ -35,7 +34,7 @@ final class RedeliveryMarks {
     /** P was assigned; {@code endOffset} is its end offset read then ({@code -1}: unknown, everything is a suspect). */
     public void assigned(TopicPartition tp, long endOffset) {
         long end = endOffset < 0 ? Long.MAX_VALUE : endOffset;
-        below.put(tp, new long[]{Math.max(end, fetchedHigh.getOrDefault(tp, 0L))});
+        below.put(tp, new long[] {Math.max(end, fetchedHigh.getOrDefault(tp, 0L))});
     }
 
     /**

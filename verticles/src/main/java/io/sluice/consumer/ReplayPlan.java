@@ -1,13 +1,12 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What a replay does per partition: the committed offset, the target, and how many records are delivered again
@@ -25,9 +24,15 @@ public record ReplayPlan(List<Row> partitions, List<String> notAssigned) {
      * @param redelivered records between the target and the committed offset: delivered again
      * @param skipped     records between the committed offset and the target: never delivered (a forward move)
      */
-    public record Row(String topic, int partition, long committed, long target, long beginning, long end,
-                      long redelivered, long skipped) {
-    }
+    public record Row(
+            String topic,
+            int partition,
+            long committed,
+            long target,
+            long beginning,
+            long end,
+            long redelivered,
+            long skipped) {}
 
     public long redelivered() {
         return partitions.stream().mapToLong(Row::redelivered).sum();
@@ -44,10 +49,13 @@ public record ReplayPlan(List<Row> partitions, List<String> notAssigned) {
      *
      * @param byTime the first offset at or after the timestamp per partition, null/absent when there is none
      */
-    public static Map<TopicPartition, Long> targets(ReplayRequest req, Set<TopicPartition> assigned,
-                                                    Map<TopicPartition, Long> committed,
-                                                    Map<TopicPartition, Long> beginning, Map<TopicPartition, Long> end,
-                                                    Map<TopicPartition, Long> byTime) {
+    public static Map<TopicPartition, Long> targets(
+            ReplayRequest req,
+            Set<TopicPartition> assigned,
+            Map<TopicPartition, Long> committed,
+            Map<TopicPartition, Long> beginning,
+            Map<TopicPartition, Long> end,
+            Map<TopicPartition, Long> byTime) {
         Map<TopicPartition, Long> out = new java.util.HashMap<>();
         for (TopicPartition tp : assigned) {
             long b = beginning.get(tp);
@@ -56,8 +64,10 @@ public record ReplayPlan(List<Row> partitions, List<String> notAssigned) {
                 case EARLIEST -> b;
                 case LATEST -> e;
                 case TIMESTAMP -> byTime.get(tp) == null ? e : byTime.get(tp);
-                case OFFSETS -> req.offsets().containsKey(tp) ? Long.valueOf(Math.max(b, Math.min(e, req.offsets().get(tp))))
-                        : committed.getOrDefault(tp, -1L) >= 0 ? committed.get(tp) : null;
+                case OFFSETS ->
+                    req.offsets().containsKey(tp)
+                            ? Long.valueOf(Math.max(b, Math.min(e, req.offsets().get(tp))))
+                            : committed.getOrDefault(tp, -1L) >= 0 ? committed.get(tp) : null;
             };
             if (t != null) {
                 out.put(tp, t);
@@ -67,8 +77,12 @@ public record ReplayPlan(List<Row> partitions, List<String> notAssigned) {
     }
 
     /** The plan for these targets. */
-    public static ReplayPlan of(ReplayRequest req, Map<TopicPartition, Long> targets, Map<TopicPartition, Long> committed,
-                                Map<TopicPartition, Long> beginning, Map<TopicPartition, Long> end) {
+    public static ReplayPlan of(
+            ReplayRequest req,
+            Map<TopicPartition, Long> targets,
+            Map<TopicPartition, Long> committed,
+            Map<TopicPartition, Long> beginning,
+            Map<TopicPartition, Long> end) {
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<TopicPartition, Long> t : targets.entrySet()) {
             TopicPartition tp = t.getKey();
@@ -78,13 +92,21 @@ public record ReplayPlan(List<Row> partitions, List<String> notAssigned) {
             long e = end.get(tp);
             // with no commit the partition would start at its beginning (auto.offset.reset=earliest)
             long from = c < 0 ? b : Math.min(Math.max(c, b), e);
-            rows.add(new Row(tp.topic(), tp.partition(), c, target, b, e, Math.max(0, from - target),
+            rows.add(new Row(
+                    tp.topic(),
+                    tp.partition(),
+                    c,
+                    target,
+                    b,
+                    e,
+                    Math.max(0, from - target),
                     Math.max(0, target - from)));
         }
         rows.sort(Comparator.comparing(Row::topic).thenComparingInt(Row::partition));
         Set<String> other = new TreeSet<>();
         if (req.to() == ReplayRequest.To.OFFSETS) {
-            req.offsets().keySet().stream().filter(tp -> !targets.containsKey(tp) || !beginning.containsKey(tp))
+            req.offsets().keySet().stream()
+                    .filter(tp -> !targets.containsKey(tp) || !beginning.containsKey(tp))
                     .forEach(tp -> other.add(tp.topic() + "-" + tp.partition()));
         }
         return new ReplayPlan(List.copyOf(rows), List.copyOf(other));

@@ -1,10 +1,9 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Where a replay moves a running pipeline's partitions (those assigned to this instance).
@@ -17,11 +16,14 @@ import java.util.Map;
  * @param dryRun         only say what would happen
  * @param drainTimeoutMs how long the in-flight records may take to become final before the replay gives up
  */
-public record ReplayRequest(To to, long timestampMs, Map<TopicPartition, Long> offsets, boolean dryRun,
-                            long drainTimeoutMs) {
+public record ReplayRequest(
+        To to, long timestampMs, Map<TopicPartition, Long> offsets, boolean dryRun, long drainTimeoutMs) {
     /** The kinds of target. */
     public enum To {
-        TIMESTAMP, EARLIEST, LATEST, OFFSETS;
+        TIMESTAMP,
+        EARLIEST,
+        LATEST,
+        OFFSETS;
 
         public String configName() {
             return name().toLowerCase(Locale.ROOT);

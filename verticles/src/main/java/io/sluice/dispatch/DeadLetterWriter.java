@@ -1,6 +1,5 @@
 package io.sluice.dispatch;
 
-
 import io.sluice.kafka.AsyncProducer;
 import io.sluice.record.InRecord;
 import io.vertx.core.Context;
@@ -56,16 +55,22 @@ public final class DeadLetterWriter {
     private final int maxRedrives;
     private final String parkingTopic;
     /** Headers this writer sets; copies from an earlier trip through the DLQ are dropped, not doubled. */
-    public static final java.util.Set<String> DLQ_HEADERS = java.util.Set.of(H_SOURCE_TOPIC, H_SOURCE_PARTITION,
-            H_SOURCE_OFFSET, H_ERROR_CLASS, H_ERROR_MESSAGE, H_ATTEMPTS, H_FIRST_FAILURE, H_LAST_FAILURE,
+    public static final java.util.Set<String> DLQ_HEADERS = java.util.Set.of(
+            H_SOURCE_TOPIC,
+            H_SOURCE_PARTITION,
+            H_SOURCE_OFFSET,
+            H_ERROR_CLASS,
+            H_ERROR_MESSAGE,
+            H_ATTEMPTS,
+            H_FIRST_FAILURE,
+            H_LAST_FAILURE,
             RedriveAttempts.H_PARKED);
 
     /** The least time between two WARN lines of one writer about an unavailable DLQ topic. */
     public static final long SUMMARY_INTERVAL_MS = 30_000;
 
     /** Why a record is dead-lettered. */
-    public record Failure(String errorClass, String message, int attempts, long firstFailureMs, long lastFailureMs) {
-    }
+    public record Failure(String errorClass, String message, int attempts, long firstFailureMs, long lastFailureMs) {}
 
     /**
      * The DLQ topic as this writer sees it, for readiness.
@@ -75,8 +80,7 @@ public final class DeadLetterWriter {
      * @param unavailableSinceMs wall-clock time of the first failure of the current outage; -1 when available
      * @param lastError          the last write error of the current outage; null when available
      */
-    public record Health(boolean available, int waitingRecords, long unavailableSinceMs, String lastError) {
-    }
+    public record Health(boolean available, int waitingRecords, long unavailableSinceMs, String lastError) {}
 
     /** @param backoff between the attempts of one record's write (its cap bounds the wait) */
     public DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff) {
@@ -84,18 +88,30 @@ public final class DeadLetterWriter {
     }
 
     /** @param redrive where records that failed after their last redrive go ({@code pipelines[].redrive}) */
-    public DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff, RedriveSettings redrive) {
+    public DeadLetterWriter(
+            Vertx vertx, AsyncProducer producer, String topic, Backoff backoff, RedriveSettings redrive) {
         this(vertx, producer, topic, backoff, SUMMARY_INTERVAL_MS, System::currentTimeMillis, redrive);
     }
 
     /** For tests: another summary interval, and the clock it is measured on. */
-    DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff, long summaryIntervalMs,
-                     LongSupplier clock) {
+    DeadLetterWriter(
+            Vertx vertx,
+            AsyncProducer producer,
+            String topic,
+            Backoff backoff,
+            long summaryIntervalMs,
+            LongSupplier clock) {
         this(vertx, producer, topic, backoff, summaryIntervalMs, clock, RedriveSettings.DEFAULTS);
     }
 
-    private DeadLetterWriter(Vertx vertx, AsyncProducer producer, String topic, Backoff backoff, long summaryIntervalMs,
-                             LongSupplier clock, RedriveSettings redrive) {
+    private DeadLetterWriter(
+            Vertx vertx,
+            AsyncProducer producer,
+            String topic,
+            Backoff backoff,
+            long summaryIntervalMs,
+            LongSupplier clock,
+            RedriveSettings redrive) {
         this.vertx = vertx;
         this.maxRedrives = redrive.maxAttempts();
         this.parkingTopic = redrive.parkingTopicFor(topic);
@@ -133,14 +149,19 @@ public final class DeadLetterWriter {
                 if (attempt > 1) {
                     log(outage.settled(clock.getAsLong(), false), r);
                 }
-                return Future.failedFuture(new IllegalStateException("DLQ producer closed: " + r.coordinates()
-                        + " not written to " + topic, ar.cause()));
+                return Future.failedFuture(new IllegalStateException(
+                        "DLQ producer closed: " + r.coordinates() + " not written to " + topic, ar.cause()));
             }
             String error = ar.cause().toString();
             long delay = Math.max(1, backoff.delayMs(attempt));
             log(outage.failed(clock.getAsLong(), attempt == 1, error), r);
-            LOG.debug("DLQ write of {} to {} failed (attempt {}): {}; retrying in {} ms", r.coordinates(), topic, attempt,
-                    error, delay);
+            LOG.debug(
+                    "DLQ write of {} to {} failed (attempt {}): {}; retrying in {} ms",
+                    r.coordinates(),
+                    topic,
+                    attempt,
+                    error,
+                    delay);
             // on ctx (the failed send completes there), so the retry's timer and completion are ctx's too
             return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> writeOne(ctx, r, f, attempt + 1));
         });
@@ -159,19 +180,37 @@ public final class DeadLetterWriter {
             return;
         }
         switch (rep.kind()) {
-            case STARTED -> LOG.warn("DLQ topic {} unavailable: the write of {} failed: {}; retrying with backoff up to {} ms "
-                    + "(records stay not final; a summary at most every {} s)", topic, r.coordinates(), rep.lastError(),
-                    backoff.ceilingMs(Integer.MAX_VALUE), summaryIntervalMs / 1000);
-            case ONGOING -> LOG.warn("DLQ topic {} unavailable for {} s: {} record(s) waiting, last error {}", topic,
-                    rep.unavailableForMs() / 1000, rep.waitingRecords(), rep.lastError());
+            case STARTED ->
+                LOG.warn(
+                        "DLQ topic {} unavailable: the write of {} failed: {}; retrying with backoff up to {} ms "
+                                + "(records stay not final; a summary at most every {} s)",
+                        topic,
+                        r.coordinates(),
+                        rep.lastError(),
+                        backoff.ceilingMs(Integer.MAX_VALUE),
+                        summaryIntervalMs / 1000);
+            case ONGOING ->
+                LOG.warn(
+                        "DLQ topic {} unavailable for {} s: {} record(s) waiting, last error {}",
+                        topic,
+                        rep.unavailableForMs() / 1000,
+                        rep.waitingRecords(),
+                        rep.lastError());
             case RECOVERED -> {
                 if (rep.givenUp() == 0) {
-                    LOG.info("DLQ topic {} available again after {} s: {} record(s) written after retries", topic,
-                            rep.unavailableForMs() / 1000, rep.writtenAfterRetry());
+                    LOG.info(
+                            "DLQ topic {} available again after {} s: {} record(s) written after retries",
+                            topic,
+                            rep.unavailableForMs() / 1000,
+                            rep.writtenAfterRetry());
                 } else {
-                    LOG.info("DLQ topic {}: no record waits any more after {} s: {} written after retries, {} not written "
-                            + "(the producer closed; they stay not final)", topic, rep.unavailableForMs() / 1000,
-                            rep.writtenAfterRetry(), rep.givenUp());
+                    LOG.info(
+                            "DLQ topic {}: no record waits any more after {} s: {} written after retries, {} not written "
+                                    + "(the producer closed; they stay not final)",
+                            topic,
+                            rep.unavailableForMs() / 1000,
+                            rep.writtenAfterRetry(),
+                            rep.givenUp());
                 }
             }
         }
@@ -191,9 +230,14 @@ public final class DeadLetterWriter {
         }
         boolean park = RedriveAttempts.parked(redriveAttempt, maxRedrives);
         if (park) {
-            h.add(RedriveAttempts.H_PARKED, utf8("failed again after redrive attempt " + redriveAttempt + " of "
-                    + maxRedrives));
-            LOG.info("{} failed after redrive attempt {} of {}: parked in {}", r.coordinates(), redriveAttempt, maxRedrives,
+            h.add(
+                    RedriveAttempts.H_PARKED,
+                    utf8("failed again after redrive attempt " + redriveAttempt + " of " + maxRedrives));
+            LOG.info(
+                    "{} failed after redrive attempt {} of {}: parked in {}",
+                    r.coordinates(),
+                    redriveAttempt,
+                    maxRedrives,
                     parkingTopic);
         }
         h.add(H_SOURCE_TOPIC, utf8(r.topic()));

@@ -5,6 +5,10 @@ package io.sluice.dispatch;
  * retries, breaker, whether record values are checked for JSON, and the batch byte ceiling (named when one record
  * alone exceeds it).
  */
-public record DispatchSettings(String name, LambdaSettings lambda, RetrySettings retry, BreakerSettings breaker,
-                               boolean validateJson, int batchMaxBytes) {
-}
+public record DispatchSettings(
+        String name,
+        LambdaSettings lambda,
+        RetrySettings retry,
+        BreakerSettings breaker,
+        boolean validateJson,
+        int batchMaxBytes) {}

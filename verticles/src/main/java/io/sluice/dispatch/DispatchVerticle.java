@@ -1,6 +1,5 @@
 package io.sluice.dispatch;
 
-
 import io.sluice.bus.Addresses;
 import io.sluice.metrics.PipelineMetrics;
 import io.sluice.record.Batch;
@@ -81,20 +80,28 @@ public final class DispatchVerticle extends VerticleBase {
     /**
      * @param breaker shared by the pipeline's dispatch instances; null = no breaker
      */
-    public DispatchVerticle(DispatchSettings settings, LambdaAsyncClient lambda, DeadLetterWriter dlq,
-                            KafkaEventPayload payloads, PipelineMetrics metrics, CircuitBreaker breaker) {
+    public DispatchVerticle(
+            DispatchSettings settings,
+            LambdaAsyncClient lambda,
+            DeadLetterWriter dlq,
+            KafkaEventPayload payloads,
+            PipelineMetrics metrics,
+            CircuitBreaker breaker) {
         this.settings = settings;
         this.lambda = lambda;
         this.dlq = dlq;
         this.payloads = payloads;
         this.metrics = metrics;
         this.breaker = breaker;
-        this.backoff = new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current());
+        this.backoff =
+                new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current());
     }
 
     @Override
     public Future<?> start() {
-        trace = new io.sluice.tracing.DispatchTrace(io.sluice.tracing.Tracing.of(vertx), settings.name(),
+        trace = new io.sluice.tracing.DispatchTrace(
+                io.sluice.tracing.Tracing.of(vertx),
+                settings.name(),
                 settings.lambda().functionName());
         MessageConsumer<Batch> c = vertx.eventBus().localConsumer(Addresses.dispatch(settings.name()), this::onBatch);
         return c.completion();
@@ -124,7 +131,12 @@ public final class DispatchVerticle extends VerticleBase {
             if (stopped) { // expected at a stop: the records are not final, the next owner reads them again
                 LOG.info("pipeline={} batch {} not final at stop: {}", settings.name(), b.range(), err.toString());
             } else {
-                LOG.error("Batch {} of pipeline {} ended without an outcome: {}", b.range(), settings.name(), err.toString(), err);
+                LOG.error(
+                        "Batch {} of pipeline {} ended without an outcome: {}",
+                        b.range(),
+                        settings.name(),
+                        err.toString(),
+                        err);
             }
             msg.fail(500, err.toString());
         });
@@ -175,8 +187,12 @@ public final class DispatchVerticle extends VerticleBase {
         private Future<BatchOutcome> run() {
             if ("too-large".equals(batch.closeReason())) {
                 InRecord r = batch.records().get(0);
-                return deadLetter(batch.records(), "too-large",
-                        "record of " + r.payloadBytes() + " payload bytes exceeds batch.maxBytes " + settings.batchMaxBytes(), 0)
+                return deadLetter(
+                                batch.records(),
+                                "too-large",
+                                "record of " + r.payloadBytes() + " payload bytes exceeds batch.maxBytes "
+                                        + settings.batchMaxBytes(),
+                                0)
                         .map(v -> outcome());
             }
             List<InRecord> valid = new ArrayList<>(batch.records().size());
@@ -190,11 +206,16 @@ public final class DispatchVerticle extends VerticleBase {
                     poison.add(r);
                     poisonReason = poisonReason == null ? problem : poisonReason;
                     try (var log = spans.log(List.of(r))) {
-                        LOG.warn("pipeline={} poison record {}: {}; to the DLQ", settings.name(), r.coordinates(), problem);
+                        LOG.warn(
+                                "pipeline={} poison record {}: {}; to the DLQ",
+                                settings.name(),
+                                r.coordinates(),
+                                problem);
                     }
                 }
             }
-            Future<Void> dead = poison.isEmpty() ? Future.succeededFuture() : deadLetter(poison, "poison", poisonReason, 0);
+            Future<Void> dead =
+                    poison.isEmpty() ? Future.succeededFuture() : deadLetter(poison, "poison", poisonReason, 0);
             Future<Void> sent = valid.isEmpty() ? Future.succeededFuture() : attempt(valid, 1);
             // join, not all: a failed branch answers only once the other has ended too
             return Future.join(dead, sent).map(v -> outcome());
@@ -220,8 +241,8 @@ public final class DispatchVerticle extends VerticleBase {
                 }
             }
             if (finalSlices.size() > reported && finalSlices.size() < pending.length) {
-                BatchOutcome progress = new BatchOutcome(batch, finalSlices.subList(reported, finalSlices.size()),
-                        delivered, deadLettered, invocations);
+                BatchOutcome progress = new BatchOutcome(
+                        batch, finalSlices.subList(reported, finalSlices.size()), delivered, deadLettered, invocations);
                 reported = finalSlices.size();
                 delivered = 0;
                 deadLettered = 0;
@@ -245,32 +266,43 @@ public final class DispatchVerticle extends VerticleBase {
          * answer comes back on this verticle's context.
          */
         private Future<InvokeResponse> invoke(List<InRecord> records, int attempt) {
-            Future<InvokeResponse> call = vertx.<CompletableFuture<InvokeResponse>>executeBlocking(() -> {
-                InvokeRequest req;
-                try {
-                    req = request(records, attempt);
-                } catch (RuntimeException e) {
-                    throw new RunDefect("building the payload", e);
-                }
-                try {
-                    return lambda.invoke(req);
-                } catch (RuntimeException e) {
-                    throw new RunDefect("the Lambda client's invoke", e);
-                }
-            }, false).compose(cf -> Future.fromCompletionStage(cf, context));
+            Future<InvokeResponse> call = vertx.<CompletableFuture<InvokeResponse>>executeBlocking(
+                            () -> {
+                                InvokeRequest req;
+                                try {
+                                    req = request(records, attempt);
+                                } catch (RuntimeException e) {
+                                    throw new RunDefect("building the payload", e);
+                                }
+                                try {
+                                    return lambda.invoke(req);
+                                } catch (RuntimeException e) {
+                                    throw new RunDefect("the Lambda client's invoke", e);
+                                }
+                            },
+                            false)
+                    .compose(cf -> Future.fromCompletionStage(cf, context));
             return call.compose(resp -> resp.functionError() == null
-                    ? Future.succeededFuture(resp) : Future.failedFuture(new FunctionError(resp)));
+                    ? Future.succeededFuture(resp)
+                    : Future.failedFuture(new FunctionError(resp)));
         }
 
         private Future<Void> attempt(List<InRecord> records, int attempt) {
             boolean probe = breaker != null && breaker.state() != CircuitBreakerState.CLOSED;
             long t0 = System.nanoTime();
             io.opentelemetry.api.trace.Span span = spans.invoke(records, attempt);
-            Future<InvokeResponse> call = breaker == null ? invoke(records, attempt) : breaker.execute(() -> invoke(records, attempt));
+            Future<InvokeResponse> call =
+                    breaker == null ? invoke(records, attempt) : breaker.execute(() -> invoke(records, attempt));
             return call.transform(ar -> {
-                spans.invoked(span, ar.succeeded() ? ar.result() : ar.cause() instanceof FunctionError fe ? fe.response : null,
-                        ar.cause(), ar.succeeded() ? "answered" : ar.cause() instanceof FunctionError
-                                ? FailureClass.FUNCTION_ERROR.label() : ErrorClassifier.classify(ar.cause()).label());
+                spans.invoked(
+                        span,
+                        ar.succeeded() ? ar.result() : ar.cause() instanceof FunctionError fe ? fe.response : null,
+                        ar.cause(),
+                        ar.succeeded()
+                                ? "answered"
+                                : ar.cause() instanceof FunctionError
+                                        ? FailureClass.FUNCTION_ERROR.label()
+                                        : ErrorClassifier.classify(ar.cause()).label());
                 if (ar.succeeded()) {
                     invocations++;
                     return onAnswer(records, attempt, ar.result(), t0);
@@ -281,7 +313,8 @@ public final class DispatchVerticle extends VerticleBase {
                 }
                 if (err instanceof OpenCircuitException) {
                     // Nothing was sent: wait for the breaker's probe window, spend no attempt.
-                    return later(Math.max(50, settings.breaker().resetTimeoutMs() / 2), () -> attempt(records, attempt));
+                    return later(
+                            Math.max(50, settings.breaker().resetTimeoutMs() / 2), () -> attempt(records, attempt));
                 }
                 invocations++;
                 if (err instanceof FunctionError fe) {
@@ -304,24 +337,32 @@ public final class DispatchVerticle extends VerticleBase {
             byte[] body = resp.payload() == null ? null : resp.payload().asByteArrayUnsafe();
             InvokeVerdict v = InvokeVerdict.of(resp.functionError(), body, records);
             if (v.retryAll()) {
-                String cls = resp.functionError() != null ? FailureClass.FUNCTION_ERROR.label() : FailureClass.PARTIAL_FAILURE.label();
+                String cls = resp.functionError() != null
+                        ? FailureClass.FUNCTION_ERROR.label()
+                        : FailureClass.PARTIAL_FAILURE.label();
                 metrics.invocation(cls, System.nanoTime() - t0);
                 return retryOrDeadLetter(records, attempt, cls, v.reason());
             }
-            metrics.invocation(v.retry().isEmpty() ? "success" : FailureClass.PARTIAL_FAILURE.label(), System.nanoTime() - t0);
+            metrics.invocation(
+                    v.retry().isEmpty() ? "success" : FailureClass.PARTIAL_FAILURE.label(), System.nanoTime() - t0);
             LaneSplit split = LaneSplit.of(records, sliceOf, v, settings.retry().onPartialFailure());
             if (split.resentForOrder() > 0) {
                 metrics.resentForOrder(split.resentForOrder());
             }
             metrics.delivered(split.delivered().size());
             finalized(split.delivered(), true);
-            Future<Void> inv = split.invalid().isEmpty() ? Future.succeededFuture()
-                    : deadLetter(split.invalid(), FailureClass.INVALID_RECORD.label(), firstReason(v.invalid()), attempt);
+            Future<Void> inv = split.invalid().isEmpty()
+                    ? Future.succeededFuture()
+                    : deadLetter(
+                            split.invalid(), FailureClass.INVALID_RECORD.label(), firstReason(v.invalid()), attempt);
             if (split.retry().isEmpty()) {
                 return inv;
             }
-            return inv.compose(x -> retryPartial(split.retry(), attempt, "function reported " + v.retry().size()
-                    + " record(s) in batchItemFailures; " + split.retry().size() + " sent again from each lane's first failure"));
+            return inv.compose(x -> retryPartial(
+                    split.retry(),
+                    attempt,
+                    "function reported " + v.retry().size() + " record(s) in batchItemFailures; "
+                            + split.retry().size() + " sent again from each lane's first failure"));
         }
 
         /**
@@ -329,8 +370,10 @@ public final class DispatchVerticle extends VerticleBase {
          * partition ({@code named} rule: the function holds a failed key's later records back).
          */
         private Object orderGroup(InRecord r) {
-            return settings.retry().onPartialFailure() == RetrySettings.Resend.LANE ? sliceOf.get(r)
-                    : r.topic() + "-" + r.partition() + "/" + (r.key() == null ? "" : HexFormat.of().formatHex(r.key()));
+            return settings.retry().onPartialFailure() == RetrySettings.Resend.LANE
+                    ? sliceOf.get(r)
+                    : r.topic() + "-" + r.partition() + "/"
+                            + (r.key() == null ? "" : HexFormat.of().formatHex(r.key()));
         }
 
         /**
@@ -351,12 +394,19 @@ public final class DispatchVerticle extends VerticleBase {
             }
             noteFailure();
             try (var log = spans.log(heads)) {
-                LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); each lane's first failure to the DLQ ({} record(s)), "
-                        + "{} record(s) behind them sent again", settings.name(), batch.range(), attempt, cls, message,
-                        heads.size(), rest.size());
+                LOG.warn(
+                        "pipeline={} {} failed {} attempt(s) ({}: {}); each lane's first failure to the DLQ ({} record(s)), "
+                                + "{} record(s) behind them sent again",
+                        settings.name(),
+                        batch.range(),
+                        attempt,
+                        cls,
+                        message,
+                        heads.size(),
+                        rest.size());
             }
-            return deadLetter(heads, cls, message, attempt).compose(v -> rest.isEmpty() ? Future.succeededFuture()
-                    : attempt(rest, 1));
+            return deadLetter(heads, cls, message, attempt)
+                    .compose(v -> rest.isEmpty() ? Future.succeededFuture() : attempt(rest, 1));
         }
 
         /** Remembers when the run's first failure happened (the DLQ headers carry it). */
@@ -370,44 +420,68 @@ public final class DispatchVerticle extends VerticleBase {
             noteFailure();
             if (attempt >= settings.retry().maxAttempts()) {
                 try (var log = spans.log(records)) {
-                    LOG.warn("pipeline={} {} failed {} attempt(s) ({}: {}); {} record(s) to the DLQ", settings.name(),
-                            batch.range(), attempt, errorClass, message, records.size());
+                    LOG.warn(
+                            "pipeline={} {} failed {} attempt(s) ({}: {}); {} record(s) to the DLQ",
+                            settings.name(),
+                            batch.range(),
+                            attempt,
+                            errorClass,
+                            message,
+                            records.size());
                 }
                 return deadLetter(records, errorClass, message, attempt);
             }
             long delay = backoff.delayMs(Math.max(1, attempt));
-            LOG.debug("pipeline={} {} attempt {} failed ({}: {}); retry in {} ms", settings.name(), batch.range(), attempt,
-                    errorClass, message, delay);
+            LOG.debug(
+                    "pipeline={} {} attempt {} failed ({}: {}); retry in {} ms",
+                    settings.name(),
+                    batch.range(),
+                    attempt,
+                    errorClass,
+                    message,
+                    delay);
             metrics.retry();
-            return later(Math.max(1, delay), spans.retry(attempt, delay, errorClass, () -> attempt(records, attempt + 1)));
+            return later(
+                    Math.max(1, delay), spans.retry(attempt, delay, errorClass, () -> attempt(records, attempt + 1)));
         }
 
         /** {@code next} after {@code delayMs}; a throw in it fails the returned future (compose), as does a stop. */
         private Future<Void> later(long delayMs, Supplier<Future<Void>> next) {
-            return vertx.timer(delayMs).compose(v -> stopped
-                    ? Future.failedFuture(new IllegalStateException("dispatch stopped: " + batch.range() + " not final"))
-                    : next.get());
+            return vertx.timer(delayMs)
+                    .compose(v -> stopped
+                            ? Future.failedFuture(
+                                    new IllegalStateException("dispatch stopped: " + batch.range() + " not final"))
+                            : next.get());
         }
 
         private Future<Void> split(List<InRecord> records, int attempt) {
             if (records.size() == 1) {
-                return deadLetter(records, FailureClass.TOO_LARGE.label(), "the Invoke API rejected the payload as too large", attempt);
+                return deadLetter(
+                        records,
+                        FailureClass.TOO_LARGE.label(),
+                        "the Invoke API rejected the payload as too large",
+                        attempt);
             }
             int half = records.size() / 2;
             List<InRecord> first = records.subList(0, half);
             List<InRecord> second = records.subList(half, records.size());
-            LOG.info("pipeline={} {}: payload too large, splitting {} records in two", settings.name(), batch.range(), records.size());
+            LOG.info(
+                    "pipeline={} {}: payload too large, splitting {} records in two",
+                    settings.name(),
+                    batch.range(),
+                    records.size());
             return attempt(first, attempt).compose(v -> attempt(second, attempt));
         }
 
         private Future<Void> deadLetter(List<InRecord> records, String errorClass, String message, int attempts) {
             long now = System.currentTimeMillis();
-            DeadLetterWriter.Failure f = new DeadLetterWriter.Failure(errorClass, message, attempts,
-                    firstFailureMs < 0 ? now : firstFailureMs, now);
-            return spans.deadLetter(records.size(), errorClass, dlq.write(context, records, f)).onSuccess(v -> {
-                metrics.deadLettered(errorClass, records.size());
-                finalized(records, false);
-            });
+            DeadLetterWriter.Failure f = new DeadLetterWriter.Failure(
+                    errorClass, message, attempts, firstFailureMs < 0 ? now : firstFailureMs, now);
+            return spans.deadLetter(records.size(), errorClass, dlq.write(context, records, f))
+                    .onSuccess(v -> {
+                        metrics.deadLettered(errorClass, records.size());
+                        finalized(records, false);
+                    });
         }
     }
 

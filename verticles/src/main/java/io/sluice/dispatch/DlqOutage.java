@@ -11,8 +11,13 @@ package io.sluice.dispatch;
  */
 final class DlqOutage {
     /** What to log, decided under the lock and logged outside it. */
-    record Report(Kind kind, int waitingRecords, long unavailableForMs, int writtenAfterRetry, int givenUp, String lastError) {
-    }
+    record Report(
+            Kind kind,
+            int waitingRecords,
+            long unavailableForMs,
+            int writtenAfterRetry,
+            int givenUp,
+            String lastError) {}
 
     enum Kind {
         /** The first failure of an outage. */
@@ -75,7 +80,8 @@ final class DlqOutage {
         if (--waiting > 0) {
             return null;
         }
-        Report r = reported ? new Report(Kind.RECOVERED, 0, nowMs - sinceMs, writtenAfterRetry, givenUp, lastError) : null;
+        Report r =
+                reported ? new Report(Kind.RECOVERED, 0, nowMs - sinceMs, writtenAfterRetry, givenUp, lastError) : null;
         sinceMs = -1;
         lastError = null;
         reported = false;

@@ -1,21 +1,20 @@
 package io.sluice.dispatch;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
-
 /** Maps an invocation exception to a {@link FailureClass}. Pure logic. */
 final class ErrorClassifier {
-    private ErrorClassifier() {
-    }
+    private ErrorClassifier() {}
 
     public static FailureClass classify(Throwable t) {
         Throwable e = unwrap(t);
-        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
+        if (e instanceof ApiCallTimeoutException
+                || e instanceof ApiCallAttemptTimeoutException
                 || e instanceof TimeoutException) {
             return FailureClass.TIMEOUT;
         }

@@ -1,6 +1,5 @@
 package io.sluice.dispatch;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.record.InRecord;
@@ -131,8 +130,10 @@ record InvokeVerdict(boolean retryAll, Set<Ref> retry, Map<Ref, String> invalid,
         try {
             JsonNode n = MAPPER.readTree(payload);
             if (n != null && n.has("errorMessage")) {
-                return n.get("errorType") == null ? n.get("errorMessage").asText()
-                        : n.get("errorType").asText() + ": " + n.get("errorMessage").asText();
+                return n.get("errorType") == null
+                        ? n.get("errorMessage").asText()
+                        : n.get("errorType").asText() + ": "
+                                + n.get("errorMessage").asText();
             }
         } catch (IOException ignored) {
             // fall through to the raw text

@@ -1,6 +1,5 @@
 package io.sluice.dispatch;
 
-
 import io.sluice.record.InRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,8 +26,8 @@ import java.util.List;
  * spent most of it on bookkeeping that compact output of known shape does not need.
  */
 public final class KafkaEventPayload {
-    private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BASE64 =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] SIGNED_BYTES = new byte[256][];
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -40,6 +39,7 @@ public final class KafkaEventPayload {
 
     /** Event-level field: the attempt of this invocation at its records, written when above 1. */
     public static final String DELIVERY_ATTEMPT_FIELD = "sluiceDeliveryAttempt";
+
     private final byte[] head;
 
     /** @param eventSourceArn the MSK cluster ARN (event source "aws:kafka"), or null ("SelfManagedKafka") */
@@ -137,11 +137,16 @@ public final class KafkaEventPayload {
             if (i > 0) {
                 o.ch(',');
             }
-            o.ascii("{\"topic\":").string(r.topic())
-                    .ascii(",\"partition\":").number(r.partition())
-                    .ascii(",\"offset\":").number(r.offset())
-                    .ascii(",\"timestamp\":").number(r.timestamp())
-                    .ascii(",\"timestampType\":").string(r.timestampType());
+            o.ascii("{\"topic\":")
+                    .string(r.topic())
+                    .ascii(",\"partition\":")
+                    .number(r.partition())
+                    .ascii(",\"offset\":")
+                    .number(r.offset())
+                    .ascii(",\"timestamp\":")
+                    .number(r.timestamp())
+                    .ascii(",\"timestampType\":")
+                    .string(r.timestampType());
             if (r.key() != null) {
                 o.ascii(",\"key\":").base64(r.key());
             }

@@ -1,5 +1,11 @@
 package io.sluice.dispatch;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -11,13 +17,6 @@ import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClientBuilder;
-
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Duration;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the async Lambda client: Netty NIO HTTP, the SDK's own retries off (Sluice has one retry
@@ -42,7 +41,9 @@ public final class LambdaClients {
 
         synchronized SdkEventLoopGroup acquire() {
             if (group == null) {
-                group = SdkEventLoopGroup.builder().threadFactory(daemonThreads()).build();
+                group = SdkEventLoopGroup.builder()
+                        .threadFactory(daemonThreads())
+                        .build();
             }
             open++;
             return group;
@@ -68,8 +69,7 @@ public final class LambdaClients {
         }
     }
 
-    private LambdaClients() {
-    }
+    private LambdaClients() {}
 
     private static ThreadFactory daemonThreads() {
         AtomicInteger n = new AtomicInteger();

@@ -1,10 +1,9 @@
 package io.sluice.dispatch;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
-
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import java.net.URI;
 
 /**
@@ -16,19 +15,27 @@ import java.net.URI;
  * @param timeoutMs        per-invocation API call timeout
  * @param maxConcurrency   HTTP connections to the endpoint (and, with the key-ordering issue, in-flight invocations)
  */
-public record LambdaSettings(String functionName, String region, URI endpointOverride, long timeoutMs, int maxConcurrency) {
+public record LambdaSettings(
+        String functionName, String region, URI endpointOverride, long timeoutMs, int maxConcurrency) {
 
     private static final Key<String> FUNCTION_NAME = Key.required("functionName", "the function's name or ARN");
     private static final Key<String> REGION = Key.string("region", "us-east-1", "AWS region");
-    private static final Key<String> ENDPOINT_OVERRIDE = Key.string("endpointOverride", null,
+    private static final Key<String> ENDPOINT_OVERRIDE = Key.string(
+            "endpointOverride",
+            null,
             "Invoke endpoint URL, http(s); unset = AWS (local mode fills in the local Lambda endpoint)");
-    private static final Key<Long> TIMEOUT_MS = Key.longInt("timeoutMs", 60_000, 100, 900_000,
-            "per-invocation API call timeout");
-    private static final Key<Integer> MAX_CONCURRENCY = Key.integer("maxConcurrency", 64, 1, 10_000,
-            "invocations in flight (and HTTP connections to the endpoint)");
+    private static final Key<Long> TIMEOUT_MS =
+            Key.longInt("timeoutMs", 60_000, 100, 900_000, "per-invocation API call timeout");
+    private static final Key<Integer> MAX_CONCURRENCY = Key.integer(
+            "maxConcurrency", 64, 1, 10_000, "invocations in flight (and HTTP connections to the endpoint)");
     /** {@code pipelines[].lambda}. */
-    public static final Section SECTION = Section.of("the Lambda function the pipeline invokes", FUNCTION_NAME, REGION,
-            ENDPOINT_OVERRIDE, TIMEOUT_MS, MAX_CONCURRENCY);
+    public static final Section SECTION = Section.of(
+            "the Lambda function the pipeline invokes",
+            FUNCTION_NAME,
+            REGION,
+            ENDPOINT_OVERRIDE,
+            TIMEOUT_MS,
+            MAX_CONCURRENCY);
 
     public static LambdaSettings from(Cfg c) {
         String fn = c.get(FUNCTION_NAME);

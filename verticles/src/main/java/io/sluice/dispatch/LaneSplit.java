@@ -1,6 +1,5 @@
 package io.sluice.dispatch;
 
-
 import io.sluice.record.InRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +20,8 @@ import java.util.Map;
  */
 record LaneSplit(List<InRecord> delivered, List<InRecord> invalid, List<InRecord> retry, int resentForOrder) {
 
-    static LaneSplit of(List<InRecord> records, Map<InRecord, Integer> laneOf, InvokeVerdict v, RetrySettings.Resend rule) {
+    static LaneSplit of(
+            List<InRecord> records, Map<InRecord, Integer> laneOf, InvokeVerdict v, RetrySettings.Resend rule) {
         if (v.retry().isEmpty() && v.invalid().isEmpty()) {
             return new LaneSplit(records, List.of(), List.of(), 0);
         }
@@ -42,7 +42,8 @@ record LaneSplit(List<InRecord> delivered, List<InRecord> invalid, List<InRecord
             Long from = firstFailed.isEmpty() ? null : firstFailed.get(laneOf.get(r));
             if (v.invalid().containsKey(ref)) {
                 invalid.add(r);
-            } else if (from != null && r.offset() >= from || rule == RetrySettings.Resend.NAMED && v.retry().contains(ref)) {
+            } else if (from != null && r.offset() >= from
+                    || rule == RetrySettings.Resend.NAMED && v.retry().contains(ref)) {
                 retry.add(r);
                 if (v.retry().contains(ref)) {
                     named++;

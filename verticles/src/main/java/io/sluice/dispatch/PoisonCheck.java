@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.json.AsciiJsonScanner;
-
 import java.io.IOException;
 
 /**
@@ -16,8 +15,7 @@ import java.io.IOException;
 public final class PoisonCheck {
     private static final JsonFactory JSON = new JsonFactory();
 
-    private PoisonCheck() {
-    }
+    private PoisonCheck() {}
 
     /** Null when {@code value} is one JSON object and nothing else; otherwise why not. */
     public static String problem(byte[] value) {

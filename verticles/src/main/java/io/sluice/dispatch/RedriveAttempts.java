@@ -20,8 +20,7 @@ public final class RedriveAttempts {
     /** On a parked record: why it was parked. */
     public static final String H_PARKED = "sluice-parked";
 
-    private RedriveAttempts() {
-    }
+    private RedriveAttempts() {}
 
     /** The attempt a header value says; 0 when absent or not a non-negative number (never redriven). */
     public static int attemptOf(byte[] headerValue) {

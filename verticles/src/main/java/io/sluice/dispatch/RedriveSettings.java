@@ -21,16 +21,24 @@ public record RedriveSettings(int maxAttempts, String parkingTopic, String audit
     public static final String DEFAULT_AUDIT_TOPIC = "sluice-redrive-audit";
     public static final RedriveSettings DEFAULTS = new RedriveSettings(DEFAULT_MAX_ATTEMPTS, null, DEFAULT_AUDIT_TOPIC);
 
-    private static final Key<Integer> MAX_ATTEMPTS = Key.integer("maxAttempts", DEFAULT_MAX_ATTEMPTS, 1, 100,
+    private static final Key<Integer> MAX_ATTEMPTS = Key.integer(
+            "maxAttempts",
+            DEFAULT_MAX_ATTEMPTS,
+            1,
+            100,
             "a record redriven by dlq redrive that fails again with sluice-redrive-attempt >= this goes to the parking "
                     + "topic instead of the DLQ (see operations-commands.md)");
-    private static final Key<String> PARKING_TOPIC = Key.string("parkingTopic", null,
-            "where such records go (dlq redrive creates it on its first real run)").defaultShown("<dlqTopic>-parking");
-    private static final Key<String> AUDIT_TOPIC = Key.string("auditTopic", DEFAULT_AUDIT_TOPIC,
-            "one JSON audit record per dlq redrive run (created by the command)");
+    private static final Key<String> PARKING_TOPIC = Key.string(
+                    "parkingTopic", null, "where such records go (dlq redrive creates it on its first real run)")
+            .defaultShown("<dlqTopic>-parking");
+    private static final Key<String> AUDIT_TOPIC = Key.string(
+            "auditTopic", DEFAULT_AUDIT_TOPIC, "one JSON audit record per dlq redrive run (created by the command)");
     /** {@code pipelines[].redrive}. */
-    public static final Section SECTION = Section.of("records failing again after dlq redrive: attempts, parking, audit",
-            MAX_ATTEMPTS, PARKING_TOPIC, AUDIT_TOPIC);
+    public static final Section SECTION = Section.of(
+            "records failing again after dlq redrive: attempts, parking, audit",
+            MAX_ATTEMPTS,
+            PARKING_TOPIC,
+            AUDIT_TOPIC);
 
     public static RedriveSettings from(Cfg c) {
         int max = c.get(MAX_ATTEMPTS);

@@ -1,10 +1,9 @@
 package io.sluice.dispatch;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
-
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,26 +42,34 @@ public record RetrySettings(int maxAttempts, long baseDelayMs, long maxDelayMs, 
         this(maxAttempts, baseDelayMs, maxDelayMs, Resend.LANE);
     }
 
-    private static final Key<Integer> MAX_ATTEMPTS = Key.integer("maxAttempts", 5, 1, 100,
-            "invocation attempts of a batch before its failed records go to the DLQ");
-    private static final Key<Long> BASE_DELAY_MS = Key.longInt("baseDelayMs", 100, 1, 60_000,
-            "backoff before the second attempt: exponential with full jitter");
-    private static final Key<Long> MAX_DELAY_MS = Key.longInt("maxDelayMs", 5_000, 1, 600_000,
-            "the largest backoff (>= baseDelayMs)");
-    private static final Key<Resend> ON_PARTIAL_FAILURE = Key.oneOf("onPartialFailure", "lane", RESEND_NAMES,
+    private static final Key<Integer> MAX_ATTEMPTS = Key.integer(
+            "maxAttempts", 5, 1, 100, "invocation attempts of a batch before its failed records go to the DLQ");
+    private static final Key<Long> BASE_DELAY_MS = Key.longInt(
+            "baseDelayMs", 100, 1, 60_000, "backoff before the second attempt: exponential with full jitter");
+    private static final Key<Long> MAX_DELAY_MS =
+            Key.longInt("maxDelayMs", 5_000, 1, 600_000, "the largest backoff (>= baseDelayMs)");
+    private static final Key<Resend> ON_PARTIAL_FAILURE = Key.oneOf(
+            "onPartialFailure",
+            "lane",
+            RESEND_NAMES,
             "after batchItemFailures: lane re-sends each lane from its first failed record (safe with any function); "
                     + "named re-sends only the named records (for functions that name every record they skipped, as "
                     + "Sluice's dispatcher does); see dispatch-engine.md");
     /** {@code pipelines[].retry}. */
-    public static final Section SECTION = Section.of("retries of failed invocations, then the DLQ", MAX_ATTEMPTS,
-            BASE_DELAY_MS, MAX_DELAY_MS, ON_PARTIAL_FAILURE);
+    public static final Section SECTION = Section.of(
+            "retries of failed invocations, then the DLQ",
+            MAX_ATTEMPTS,
+            BASE_DELAY_MS,
+            MAX_DELAY_MS,
+            ON_PARTIAL_FAILURE);
 
     public static RetrySettings from(Cfg c) {
-        RetrySettings s = new RetrySettings(c.get(MAX_ATTEMPTS), c.get(BASE_DELAY_MS), c.get(MAX_DELAY_MS),
-                c.get(ON_PARTIAL_FAILURE));
+        RetrySettings s = new RetrySettings(
+                c.get(MAX_ATTEMPTS), c.get(BASE_DELAY_MS), c.get(MAX_DELAY_MS), c.get(ON_PARTIAL_FAILURE));
         c.done();
         if (s.maxDelayMs < s.baseDelayMs) {
-            throw new ConfigException(c.key("maxDelayMs"), "must be >= baseDelayMs (" + s.baseDelayMs + "), got " + s.maxDelayMs);
+            throw new ConfigException(
+                    c.key("maxDelayMs"), "must be >= baseDelayMs (" + s.baseDelayMs + "), got " + s.maxDelayMs);
         }
         return s;
     }

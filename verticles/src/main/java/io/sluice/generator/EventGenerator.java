@@ -1,7 +1,6 @@
 package io.sluice.generator;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -70,7 +69,8 @@ public final class EventGenerator {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.rnd = Objects.requireNonNull(rnd, "rnd");
         if (eventIdPrefix == null || !PREFIX.matcher(eventIdPrefix).matches()) {
-            throw new IllegalArgumentException("eventIdPrefix must be 1-32 characters of [A-Za-z0-9_-], got " + eventIdPrefix);
+            throw new IllegalArgumentException(
+                    "eventIdPrefix must be 1-32 characters of [A-Za-z0-9_-], got " + eventIdPrefix);
         }
         this.eventIdPrefix = eventIdPrefix;
         Map<Integer, Double> weights = settings.codes();
@@ -133,7 +133,8 @@ public final class EventGenerator {
                 .put("timestamp", nowMillis)
                 .put("seq", seq);
         // {"eventId":"…","code":…,"truckId":"…","timestamp":…,"seq":…}
-        int length = 2 + 4
+        int length = 2
+                + 4
                 + field("eventId", eventId.length() + 2)
                 + field("code", Integer.toString(code).length())
                 + field("truckId", truckId.length() + 2)
@@ -189,19 +190,57 @@ public final class EventGenerator {
             String name;
             Object value;
             switch (f) {
-                case 0 -> { name = "speedKmh"; value = round(rnd.nextDouble() * 120, 10); }
-                case 1 -> { name = "heading"; value = rnd.nextInt(360); }
-                case 2 -> { name = "lat"; value = round(-23.5 - rnd.nextDouble(), 100_000); }
-                case 3 -> { name = "lon"; value = round(-46.5 - rnd.nextDouble(), 100_000); }
-                case 4 -> { name = "fuelPct"; value = round(5 + rnd.nextDouble() * 95, 10); }
-                case 5 -> { name = "engineTempC"; value = round(70 + rnd.nextDouble() * 40, 10); }
-                case 6 -> { name = "odometerKm"; value = 10_000L + rnd.nextInt(900_000); }
-                case 7 -> { name = "rpm"; value = 600 + rnd.nextInt(2400); }
-                case 8 -> { name = "batteryV"; value = round(12 + rnd.nextDouble() * 2.5, 100); }
-                case 9 -> { name = "ignition"; value = rnd.nextInt(10) != 0; }
-                case 10 -> { name = "altitudeM"; value = 700 + rnd.nextInt(300); }
-                case 11 -> { name = "satellites"; value = 4 + rnd.nextInt(9); }
-                default -> { return length; }
+                case 0 -> {
+                    name = "speedKmh";
+                    value = round(rnd.nextDouble() * 120, 10);
+                }
+                case 1 -> {
+                    name = "heading";
+                    value = rnd.nextInt(360);
+                }
+                case 2 -> {
+                    name = "lat";
+                    value = round(-23.5 - rnd.nextDouble(), 100_000);
+                }
+                case 3 -> {
+                    name = "lon";
+                    value = round(-46.5 - rnd.nextDouble(), 100_000);
+                }
+                case 4 -> {
+                    name = "fuelPct";
+                    value = round(5 + rnd.nextDouble() * 95, 10);
+                }
+                case 5 -> {
+                    name = "engineTempC";
+                    value = round(70 + rnd.nextDouble() * 40, 10);
+                }
+                case 6 -> {
+                    name = "odometerKm";
+                    value = 10_000L + rnd.nextInt(900_000);
+                }
+                case 7 -> {
+                    name = "rpm";
+                    value = 600 + rnd.nextInt(2400);
+                }
+                case 8 -> {
+                    name = "batteryV";
+                    value = round(12 + rnd.nextDouble() * 2.5, 100);
+                }
+                case 9 -> {
+                    name = "ignition";
+                    value = rnd.nextInt(10) != 0;
+                }
+                case 10 -> {
+                    name = "altitudeM";
+                    value = 700 + rnd.nextInt(300);
+                }
+                case 11 -> {
+                    name = "satellites";
+                    value = 4 + rnd.nextInt(9);
+                }
+                default -> {
+                    return length;
+                }
             }
             int added = 1 + field(name, String.valueOf(value).length());
             if (length + added > target) {

@@ -1,11 +1,10 @@
 package io.sluice.generator;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import io.vertx.core.json.JsonObject;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,9 +63,17 @@ public final class GeneratorSettings {
     private final String eventIdPrefix;
     private final Long seed;
 
-    private GeneratorSettings(boolean enabled, double rate, int trucks, Map<Integer, Double> codes,
-                              double hotKeyShare, double hotTrafficShare, int payloadBytes, RampProfile ramp,
-                              String eventIdPrefix, Long seed) {
+    private GeneratorSettings(
+            boolean enabled,
+            double rate,
+            int trucks,
+            Map<Integer, Double> codes,
+            double hotKeyShare,
+            double hotTrafficShare,
+            int payloadBytes,
+            RampProfile ramp,
+            String eventIdPrefix,
+            Long seed) {
         this.enabled = enabled;
         this.rate = rate;
         this.trucks = trucks;
@@ -96,27 +103,41 @@ public final class GeneratorSettings {
     }
 
     private static final Key<Boolean> ENABLED = Key.bool("enabled", true, "run the generator");
-    private static final Key<Double> RATE = Key.number("rate", 1000, 0, MAX_RATE, "events/s (the ramp's peak; 0 = idle)");
+    private static final Key<Double> RATE =
+            Key.number("rate", 1000, 0, MAX_RATE, "events/s (the ramp's peak; 0 = idle)");
     private static final Key<Integer> TRUCKS = Key.integer("trucks", 5000, 1, MAX_TRUCKS, "distinct truck ids");
-    private static final Key<JsonObject> CODES = Key.raw("codes", "10 codes, 400/401 80 %",
-            "code -> weight >= 0, at least one > 0: {\"300\": 1, \"400\": 10}");
-    private static final Key<Double> HOT_KEY_SHARE = Key.number("hotKeyShare", 0.2, 0, 1,
-            "share of the trucks that is hot, in (0, 1)");
-    private static final Key<Double> HOT_TRAFFIC_SHARE = Key.number("hotTrafficShare", 0.8, 0, 1,
-            "share of the events the hot trucks send, in [hotKeyShare, 1)");
-    private static final Key<Cfg> PARETO = Key.object("pareto", Section.of("how trucks are drawn (Pareto: few hot ones)",
-            HOT_KEY_SHARE, HOT_TRAFFIC_SHARE));
-    private static final Key<Integer> PAYLOAD_BYTES = Key.integer("payloadBytes", 200, MIN_PAYLOAD_BYTES,
-            MAX_PAYLOAD_BYTES, "target size of an event's JSON");
-    private static final Key<JsonObject> RAMP = Key.raw("ramp", "none", "{\"steps\":[1,5,10],\"stepSeconds\":30}: "
-            + "the rate as multiples of its first step, each held stepSeconds (the last step is the peak, rate)");
-    private static final Key<String> EVENT_ID_PREFIX = Key.string("eventIdPrefix", null,
-            "1-32 of [A-Za-z0-9_-]; default: 8 random characters");
-    private static final Key<Long> SEED = Key.longInt("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE,
-            "random seed, for a reproducible stream; unset = random").defaultShown("—");
+    private static final Key<JsonObject> CODES = Key.raw(
+            "codes", "10 codes, 400/401 80 %", "code -> weight >= 0, at least one > 0: {\"300\": 1, \"400\": 10}");
+    private static final Key<Double> HOT_KEY_SHARE =
+            Key.number("hotKeyShare", 0.2, 0, 1, "share of the trucks that is hot, in (0, 1)");
+    private static final Key<Double> HOT_TRAFFIC_SHARE =
+            Key.number("hotTrafficShare", 0.8, 0, 1, "share of the events the hot trucks send, in [hotKeyShare, 1)");
+    private static final Key<Cfg> PARETO = Key.object(
+            "pareto", Section.of("how trucks are drawn (Pareto: few hot ones)", HOT_KEY_SHARE, HOT_TRAFFIC_SHARE));
+    private static final Key<Integer> PAYLOAD_BYTES =
+            Key.integer("payloadBytes", 200, MIN_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES, "target size of an event's JSON");
+    private static final Key<JsonObject> RAMP = Key.raw(
+            "ramp",
+            "none",
+            "{\"steps\":[1,5,10],\"stepSeconds\":30}: "
+                    + "the rate as multiples of its first step, each held stepSeconds (the last step is the peak, rate)");
+    private static final Key<String> EVENT_ID_PREFIX =
+            Key.string("eventIdPrefix", null, "1-32 of [A-Za-z0-9_-]; default: 8 random characters");
+    private static final Key<Long> SEED = Key.longInt(
+                    "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "random seed, for a reproducible stream; unset = random")
+            .defaultShown("—");
     /** {@code generator}. */
-    public static final Section SECTION = Section.of("synthetic telemetry through sluice.produce", ENABLED, RATE, TRUCKS,
-            CODES, PARETO, PAYLOAD_BYTES, RAMP, EVENT_ID_PREFIX, SEED);
+    public static final Section SECTION = Section.of(
+            "synthetic telemetry through sluice.produce",
+            ENABLED,
+            RATE,
+            TRUCKS,
+            CODES,
+            PARETO,
+            PAYLOAD_BYTES,
+            RAMP,
+            EVENT_ID_PREFIX,
+            SEED);
 
     /** Reads {@code generator}; every key validated, unknown keys refused. */
     public static GeneratorSettings from(Cfg c) {
@@ -130,21 +151,23 @@ public final class GeneratorSettings {
         double hotTrafficShare = openShare(pareto, HOT_TRAFFIC_SHARE);
         pareto.done();
         if (hotTrafficShare < hotKeyShare) {
-            throw new ConfigException(pareto.key("hotTrafficShare"), "must be >= hotKeyShare (" + hotKeyShare
-                    + ") and < 1, got " + hotTrafficShare);
+            throw new ConfigException(
+                    pareto.key("hotTrafficShare"),
+                    "must be >= hotKeyShare (" + hotKeyShare + ") and < 1, got " + hotTrafficShare);
         }
         int payloadBytes = c.get(PAYLOAD_BYTES);
         RampProfile ramp = RampProfile.fromJson(c.has("ramp") ? c.get(RAMP) : null, c.key("ramp"));
         c.get(RAMP);
         String prefix = c.get(EVENT_ID_PREFIX);
         if (prefix != null && !PREFIX.matcher(prefix).matches()) {
-            throw new ConfigException(c.key("eventIdPrefix"), "must be 1-32 characters of [A-Za-z0-9_-], got " + prefix);
+            throw new ConfigException(
+                    c.key("eventIdPrefix"), "must be 1-32 characters of [A-Za-z0-9_-], got " + prefix);
         }
         Long seed = c.has("seed") ? c.get(SEED) : null;
         c.get(SEED);
         c.done();
-        return new GeneratorSettings(enabled, rate, trucks, codes, hotKeyShare, hotTrafficShare, payloadBytes, ramp,
-                prefix, seed);
+        return new GeneratorSettings(
+                enabled, rate, trucks, codes, hotKeyShare, hotTrafficShare, payloadBytes, ramp, prefix, seed);
     }
 
     /** A copy with another peak rate (runtime tuning). */
@@ -152,8 +175,8 @@ public final class GeneratorSettings {
         if (!(newRate >= 0 && newRate <= MAX_RATE)) {
             throw new IllegalArgumentException("rate must be 0-" + (long) MAX_RATE + ", got " + newRate);
         }
-        return new GeneratorSettings(enabled, newRate, trucks, codes, hotKeyShare, hotTrafficShare, payloadBytes, ramp,
-                eventIdPrefix, seed);
+        return new GeneratorSettings(
+                enabled, newRate, trucks, codes, hotKeyShare, hotTrafficShare, payloadBytes, ramp, eventIdPrefix, seed);
     }
 
     /** Whether the generator runs. */
@@ -245,10 +268,13 @@ public final class GeneratorSettings {
                 code = -1;
             }
             if (code < 0 || !String.valueOf(code).equals(key)) {
-                throw new ConfigException(path + "." + key, "the key must be a code (an integer 0-" + Integer.MAX_VALUE + ")");
+                throw new ConfigException(
+                        path + "." + key, "the key must be a code (an integer 0-" + Integer.MAX_VALUE + ")");
             }
             Object weight = json.getValue(key);
-            if (!(weight instanceof Number number) || !(number.doubleValue() >= 0) || !Double.isFinite(number.doubleValue())) {
+            if (!(weight instanceof Number number)
+                    || !(number.doubleValue() >= 0)
+                    || !Double.isFinite(number.doubleValue())) {
                 throw new ConfigException(path + "." + key, "must be a weight, a number >= 0, got " + weight);
             }
             codes.put(code, number.doubleValue());

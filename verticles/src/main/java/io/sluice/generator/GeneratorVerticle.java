@@ -9,10 +9,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.SplittableRandom;
 
 /**
  * Produces synthetic telemetry events through {@code sluice.produce} at the configured rate (times the
@@ -39,14 +38,21 @@ public final class GeneratorVerticle extends VerticleBase {
     public GeneratorVerticle(GeneratorSettings settings, MeterRegistry registry) {
         this.initial = settings;
         this.rate = settings.rate();
-        this.accepted = Counter.builder("sluice.generator.events").tag("result", "accepted").register(registry);
-        this.failed = Counter.builder("sluice.generator.events").tag("result", "failed").register(registry);
-        this.skipped = Counter.builder("sluice.generator.events").tag("result", "skipped").register(registry);
+        this.accepted = Counter.builder("sluice.generator.events")
+                .tag("result", "accepted")
+                .register(registry);
+        this.failed = Counter.builder("sluice.generator.events")
+                .tag("result", "failed")
+                .register(registry);
+        this.skipped = Counter.builder("sluice.generator.events")
+                .tag("result", "skipped")
+                .register(registry);
     }
 
     @Override
     public Future<?> start() {
-        SplittableRandom rnd = initial.seed().isPresent() ? new SplittableRandom(initial.seed().getAsLong()) : new SplittableRandom();
+        SplittableRandom rnd =
+                initial.seed().isPresent() ? new SplittableRandom(initial.seed().getAsLong()) : new SplittableRandom();
         generator = new EventGenerator(initial, rnd);
         startedAt = System.currentTimeMillis();
         lastTick = startedAt;
@@ -86,7 +92,9 @@ public final class GeneratorVerticle extends VerticleBase {
         if (msg.body() instanceof JsonObject jo && jo.containsKey("rate")) {
             Object v = jo.getValue("rate");
             if (!(v instanceof Number num) || num.doubleValue() < 0 || num.doubleValue() > GeneratorSettings.MAX_RATE) {
-                msg.fail(400, "rate: must be a number between 0 and " + (long) GeneratorSettings.MAX_RATE + ", got " + v);
+                msg.fail(
+                        400,
+                        "rate: must be a number between 0 and " + (long) GeneratorSettings.MAX_RATE + ", got " + v);
                 return;
             }
             rate = num.doubleValue();

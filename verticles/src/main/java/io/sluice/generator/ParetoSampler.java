@@ -36,8 +36,8 @@ public final class ParetoSampler {
             throw new IllegalArgumentException("hotKeyShare must be in (0, 1), got " + hotKeyShare);
         }
         if (!(hotTrafficShare >= hotKeyShare && hotTrafficShare < 1)) {
-            throw new IllegalArgumentException("hotTrafficShare must be in [hotKeyShare, 1) = ["
-                    + hotKeyShare + ", 1), got " + hotTrafficShare);
+            throw new IllegalArgumentException(
+                    "hotTrafficShare must be in [hotKeyShare, 1) = [" + hotKeyShare + ", 1), got " + hotTrafficShare);
         }
         this.items = items;
         this.hotKeyShare = hotKeyShare;
@@ -78,6 +78,7 @@ public final class ParetoSampler {
 
     @Override
     public String toString() {
-        return "ParetoSampler{items=" + items + ", hotKeyShare=" + hotKeyShare + ", hotTrafficShare=" + hotTrafficShare + "}";
+        return "ParetoSampler{items=" + items + ", hotKeyShare=" + hotKeyShare + ", hotTrafficShare=" + hotTrafficShare
+                + "}";
     }
 }

@@ -3,7 +3,6 @@ package io.sluice.generator;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
@@ -63,7 +62,8 @@ public final class RampProfile {
             throw new IllegalArgumentException("at least one step must be > 0, got " + Arrays.toString(steps));
         }
         if (!(stepSeconds > 0 && stepSeconds <= MAX_STEP_SECONDS)) {
-            throw new IllegalArgumentException("stepSeconds must be in (0, " + MAX_STEP_SECONDS + "], got " + stepSeconds);
+            throw new IllegalArgumentException(
+                    "stepSeconds must be in (0, " + MAX_STEP_SECONDS + "], got " + stepSeconds);
         }
         return new RampProfile(steps, Math.max(1, Math.round(stepSeconds * 1000)));
     }
@@ -81,18 +81,22 @@ public final class RampProfile {
         }
         for (String key : ramp.fieldNames()) {
             if (!KNOWN_KEYS.contains(key)) {
-                throw new ConfigException(path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(KNOWN_KEYS));
+                throw new ConfigException(
+                        path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(KNOWN_KEYS));
             }
         }
         Object stepsValue = ramp.getValue("steps");
         if (!(stepsValue instanceof JsonArray array) || array.isEmpty()) {
-            throw new ConfigException(path + ".steps", "must be a non-empty array of numbers >= 0, got "
-                    + (stepsValue == null ? "nothing" : stepsValue));
+            throw new ConfigException(
+                    path + ".steps",
+                    "must be a non-empty array of numbers >= 0, got " + (stepsValue == null ? "nothing" : stepsValue));
         }
         double[] steps = new double[array.size()];
         for (int i = 0; i < steps.length; i++) {
             Object step = array.getValue(i);
-            if (!(step instanceof Number number) || !(number.doubleValue() >= 0) || !Double.isFinite(number.doubleValue())) {
+            if (!(step instanceof Number number)
+                    || !(number.doubleValue() >= 0)
+                    || !Double.isFinite(number.doubleValue())) {
                 throw new ConfigException(path + ".steps[" + i + "]", "must be a number >= 0, got " + step);
             }
             steps[i] = number.doubleValue();
@@ -101,9 +105,12 @@ public final class RampProfile {
             throw new ConfigException(path + ".steps", "at least one step must be > 0");
         }
         Object seconds = ramp.getValue("stepSeconds");
-        if (!(seconds instanceof Number number) || !(number.doubleValue() > 0 && number.doubleValue() <= MAX_STEP_SECONDS)) {
-            throw new ConfigException(path + ".stepSeconds", "must be a number of seconds in (0, "
-                    + (long) MAX_STEP_SECONDS + "], got " + (seconds == null ? "nothing" : seconds));
+        if (!(seconds instanceof Number number)
+                || !(number.doubleValue() > 0 && number.doubleValue() <= MAX_STEP_SECONDS)) {
+            throw new ConfigException(
+                    path + ".stepSeconds",
+                    "must be a number of seconds in (0, " + (long) MAX_STEP_SECONDS + "], got "
+                            + (seconds == null ? "nothing" : seconds));
         }
         return of(steps, number.doubleValue());
     }

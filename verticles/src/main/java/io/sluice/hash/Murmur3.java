@@ -9,8 +9,7 @@ public final class Murmur3 {
     private static final int C1 = 0xcc9e2d51;
     private static final int C2 = 0x1b873593;
 
-    private Murmur3() {
-    }
+    private Murmur3() {}
 
     /** The 32-bit hash of {@code data} with {@code seed}. */
     @SuppressWarnings("fallthrough")
@@ -19,7 +18,10 @@ public final class Murmur3 {
         int len = data.length;
         int i = 0;
         while (i + 4 <= len) {
-            int k = (data[i] & 0xff) | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff) << 16 | (data[i + 3] & 0xff) << 24;
+            int k = (data[i] & 0xff)
+                    | (data[i + 1] & 0xff) << 8
+                    | (data[i + 2] & 0xff) << 16
+                    | (data[i + 3] & 0xff) << 24;
             h ^= mixK(k);
             h = Integer.rotateLeft(h, 13);
             h = h * 5 + 0xe6546b64;
@@ -29,10 +31,10 @@ public final class Murmur3 {
         switch (len & 3) {
             case 3:
                 k ^= (data[i + 2] & 0xff) << 16;
-                // fall through
+            // fall through
             case 2:
                 k ^= (data[i + 1] & 0xff) << 8;
-                // fall through
+            // fall through
             case 1:
                 k ^= data[i] & 0xff;
                 h ^= mixK(k);

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,11 @@ public final class HotKeys {
         this.settings = settings;
         this.clock = clock;
         this.producer = new KeyWindow(settings, clock);
-        this.shares = registry == null ? null : MultiGauge.builder("sluice.hotkeys.share")
-                .description("a top key's share of its partition's records over the hot-key window").register(registry);
+        this.shares = registry == null
+                ? null
+                : MultiGauge.builder("sluice.hotkeys.share")
+                        .description("a top key's share of its partition's records over the hot-key window")
+                        .register(registry);
     }
 
     /** No counting anywhere (hot keys disabled). */
@@ -55,13 +57,17 @@ public final class HotKeys {
 
     /** A pipeline's window: keys of polled records, written on its consumer verticle's event loop. */
     public KeyWindow consumer(String pipeline) {
-        return settings.enabled() ? consumers.computeIfAbsent(pipeline, p -> new KeyWindow(settings, clock)) : KeyWindow.off();
+        return settings.enabled()
+                ? consumers.computeIfAbsent(pipeline, p -> new KeyWindow(settings, clock))
+                : KeyWindow.off();
     }
 
     /** The {@code hotKeys} section of {@code /api/status}. */
     public JsonObject toJson() {
-        JsonObject out = new JsonObject().put("enabled", settings.enabled())
-                .put("windowSeconds", settings.windowMs() / 1000).put("intervalSeconds", settings.intervalMs() / 1000)
+        JsonObject out = new JsonObject()
+                .put("enabled", settings.enabled())
+                .put("windowSeconds", settings.windowMs() / 1000)
+                .put("intervalSeconds", settings.intervalMs() / 1000)
                 .put("topN", settings.topN());
         if (!settings.enabled()) {
             return out;
@@ -79,15 +85,26 @@ public final class HotKeys {
             records += p.records();
             JsonArray keys = new JsonArray();
             for (KeyWindow.HotKey k : p.keys()) {
-                keys.add(new JsonObject().put("key", k.key()).put("records", k.records())
-                        .put("share", round(k.share(), 4)).put("perSecond", round(k.perSecond(), 1))
+                keys.add(new JsonObject()
+                        .put("key", k.key())
+                        .put("records", k.records())
+                        .put("share", round(k.share(), 4))
+                        .put("perSecond", round(k.perSecond(), 1))
                         .put("maxError", k.maxError()));
             }
-            parts.add(new JsonObject().put("topic", p.topic()).put("partition", p.partition()).put("records", p.records())
-                    .put("unkeyed", p.unkeyed()).put("perSecond", round(p.perSecond(), 1)).put("keys", keys));
+            parts.add(new JsonObject()
+                    .put("topic", p.topic())
+                    .put("partition", p.partition())
+                    .put("records", p.records())
+                    .put("unkeyed", p.unkeyed())
+                    .put("perSecond", round(p.perSecond(), 1))
+                    .put("keys", keys));
         }
-        return new JsonObject().put("spanSeconds", round(s.spanSeconds(), 1)).put("records", records)
-                .put("unkeyed", s.unkeyed()).put("partitions", parts);
+        return new JsonObject()
+                .put("spanSeconds", round(s.spanSeconds(), 1))
+                .put("records", records)
+                .put("unkeyed", s.unkeyed())
+                .put("partitions", parts);
     }
 
     /** Refreshes the gauge rows every slice, on a timer of {@code vertx}, until {@link #stop()}. */
@@ -119,8 +136,20 @@ public final class HotKeys {
         for (KeyWindow.PartitionKeys p : s.partitions()) {
             int rank = 1;
             for (KeyWindow.HotKey k : p.keys()) {
-                rows.add(MultiGauge.Row.of(Tags.of("side", side, "pipeline", pipeline, "topic", p.topic(),
-                        "partition", Integer.toString(p.partition()), "rank", Integer.toString(rank++), "key", k.key()),
+                rows.add(MultiGauge.Row.of(
+                        Tags.of(
+                                "side",
+                                side,
+                                "pipeline",
+                                pipeline,
+                                "topic",
+                                p.topic(),
+                                "partition",
+                                Integer.toString(p.partition()),
+                                "rank",
+                                Integer.toString(rank++),
+                                "key",
+                                k.key()),
                         k.share()));
             }
         }

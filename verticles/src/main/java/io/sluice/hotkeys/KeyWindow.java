@@ -1,8 +1,5 @@
 package io.sluice.hotkeys;
 
-import org.apache.datasketches.frequencies.ErrorType;
-import org.apache.datasketches.frequencies.ItemsSketch;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import org.apache.datasketches.frequencies.ErrorType;
+import org.apache.datasketches.frequencies.ItemsSketch;
 
 /**
  * The keys seen on one side (the producer, or one pipeline's consumer) per topic and partition over a sliding
@@ -27,8 +26,7 @@ public final class KeyWindow {
     private static final KeyWindow OFF = new KeyWindow(null, () -> 0);
 
     /** One published slice: per topic, per partition, the sketch of its keys and its record counts. */
-    private record Slice(long startMs, long endMs, Map<String, Part[]> topics) {
-    }
+    private record Slice(long startMs, long endMs, Map<String, Part[]> topics) {}
 
     /** One partition in one slice (written by the writer until published, read-only after). */
     private static final class Part {
@@ -74,7 +72,9 @@ public final class KeyWindow {
         }
         Part[] parts = filling.get(topic);
         if (parts == null || parts.length <= partition) {
-            parts = parts == null ? new Part[Math.max(8, partition + 1)] : Arrays.copyOf(parts, Math.max(parts.length * 2, partition + 1));
+            parts = parts == null
+                    ? new Part[Math.max(8, partition + 1)]
+                    : Arrays.copyOf(parts, Math.max(parts.length * 2, partition + 1));
             filling.put(topic, parts);
         }
         Part p = parts[partition];
@@ -119,13 +119,11 @@ public final class KeyWindow {
     }
 
     /** One key of a partition: its estimated records in the window, its share of the partition's, its rate. */
-    public record HotKey(String key, long records, double share, double perSecond, long maxError) {
-    }
+    public record HotKey(String key, long records, double share, double perSecond, long maxError) {}
 
     /** One partition over the window; {@code keys} are the top keys, most records first. */
-    public record PartitionKeys(String topic, int partition, long records, long unkeyed, double perSecond,
-                                List<HotKey> keys) {
-    }
+    public record PartitionKeys(
+            String topic, int partition, long records, long unkeyed, double perSecond, List<HotKey> keys) {}
 
     /** What the window holds now: the span its slices cover and the partitions with their top keys. */
     public record Snapshot(long fromMs, long toMs, List<PartitionKeys> partitions) {
@@ -179,10 +177,15 @@ public final class KeyWindow {
         merged.forEach((topic, parts) -> parts.forEach((partition, p) -> {
             ItemsSketch.Row<String>[] rows = p.keys.getFrequentItems(ErrorType.NO_FALSE_POSITIVES);
             List<HotKey> keys = Arrays.stream(rows)
-                    .sorted(Comparator.comparingLong((ItemsSketch.Row<String> r) -> -r.getEstimate()).thenComparing(ItemsSketch.Row::getItem))
+                    .sorted(Comparator.comparingLong((ItemsSketch.Row<String> r) -> -r.getEstimate())
+                            .thenComparing(ItemsSketch.Row::getItem))
                     .limit(topN)
-                    .map(r -> new HotKey(r.getItem(), r.getEstimate(), (double) r.getEstimate() / p.records,
-                            r.getEstimate() / span, r.getUpperBound() - r.getLowerBound()))
+                    .map(r -> new HotKey(
+                            r.getItem(),
+                            r.getEstimate(),
+                            (double) r.getEstimate() / p.records,
+                            r.getEstimate() / span,
+                            r.getUpperBound() - r.getLowerBound()))
                     .toList();
             out.add(new PartitionKeys(topic, partition, p.records, p.unkeyed, p.records / span, keys));
         }));

@@ -1,8 +1,7 @@
 package io.sluice.http;
 
-import org.slf4j.Logger;
-
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
 
 /**
  * One line per client error, never a stack trace, at most {@code perWindow} lines per window; the lines
@@ -60,6 +59,7 @@ public final class ClientErrorLog {
         if (m != null && m.length() > 200) {
             m = m.substring(0, 200) + "...";
         }
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.replace('\n', ' ').replace('\r', ' '));
+        return t.getClass().getSimpleName()
+                + (m == null ? "" : ": " + m.replace('\n', ' ').replace('\r', ' '));
     }
 }

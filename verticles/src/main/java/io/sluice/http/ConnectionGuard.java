@@ -9,13 +9,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bounds what one HTTP server spends on its clients ({@link HttpLimits}): at most {@code maxConnections} open
@@ -78,11 +77,13 @@ public final class ConnectionGuard {
     /** Sets the connection and request handlers of {@code s}; {@code app} sees only requests the guard let in. */
     public HttpServer attach(HttpServer s, Handler<HttpServerRequest> app) {
         timer = vertx.setPeriodic(limits.sweepMs(), id -> sweep());
-        return s.connectionHandler(this::onConnection).requestHandler(req -> {
-            if (admit(req)) {
-                app.handle(req);
-            }
-        }).invalidRequestHandler(this::invalid);
+        return s.connectionHandler(this::onConnection)
+                .requestHandler(req -> {
+                    if (admit(req)) {
+                        app.handle(req);
+                    }
+                })
+                .invalidRequestHandler(this::invalid);
     }
 
     /** Stops the timer (call when the server closes). */
@@ -119,11 +120,16 @@ public final class ConnectionGuard {
         }
         open.put(conn, new State(nowMs()));
         conn.closeHandler(v -> open.remove(conn));
-        conn.exceptionHandler(err -> { // resets and half-written requests: the client's problem, not ours
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("{}: connection {} error: {}", server, conn.remoteAddress(), ClientErrorLog.describe(err));
-            }
-        });
+        conn.exceptionHandler(
+                err -> { // resets and half-written requests: the client's problem, not ours
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug(
+                                "{}: connection {} error: {}",
+                                server,
+                                conn.remoteAddress(),
+                                ClientErrorLog.describe(err));
+                    }
+                });
     }
 
     private boolean admit(HttpServerRequest req) {
@@ -135,11 +141,16 @@ public final class ConnectionGuard {
             st.current = req;
             st.headAt = nowMs();
         }
-        req.exceptionHandler(err -> { // the client went away mid-request
-        });
-        if (req.headers().contains(HttpHeaders.CONTENT_LENGTH) && req.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-            refuseAndClose(req, 400, "Content-Length and Transfer-Encoding together are not allowed (RFC 9112 6.3); "
-                    + "send one of them");
+        req.exceptionHandler(
+                err -> { // the client went away mid-request
+                });
+        if (req.headers().contains(HttpHeaders.CONTENT_LENGTH)
+                && req.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            refuseAndClose(
+                    req,
+                    400,
+                    "Content-Length and Transfer-Encoding together are not allowed (RFC 9112 6.3); "
+                            + "send one of them");
             return false;
         }
         return true;
@@ -147,17 +158,22 @@ public final class ConnectionGuard {
 
     /** Answers {@code status} with {@code Connection: close} and closes the connection once it is written. */
     public void refuseAndClose(HttpServerRequest req, int status, String message) {
-        clientLog.info(server + ": " + status + " for " + req.remoteAddress() + " " + safe(req.method().name()) + " "
-                + safe(req.path()) + ": " + message);
+        clientLog.info(server + ": " + status + " for " + req.remoteAddress() + " "
+                + safe(req.method().name()) + " " + safe(req.path()) + ": " + message);
         HttpServerResponse res = req.response();
         HttpConnection conn = req.connection();
         if (res.ended() || res.headWritten()) {
             conn.close();
             return;
         }
-        res.setStatusCode(status).putHeader(HttpHeaders.CONNECTION, "close")
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader("Cache-Control", "no-store")
-                .end(new JsonObject().put("status", status).put("error", message).toBuffer())
+        res.setStatusCode(status)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(new JsonObject()
+                        .put("status", status)
+                        .put("error", message)
+                        .toBuffer())
                 .onComplete(ar -> conn.close());
     }
 
@@ -178,8 +194,11 @@ public final class ConnectionGuard {
             if (req != null) {
                 if (!req.isEnded() && now - st.headAt > limits.bodyTimeoutMs()) {
                     st.current = null;
-                    refuseAndClose(req, 408, "body: not received within " + limits.bodyTimeoutMs() + " ms ("
-                            + server + ".bodyTimeoutMs)");
+                    refuseAndClose(
+                            req,
+                            408,
+                            "body: not received within " + limits.bodyTimeoutMs() + " ms (" + server
+                                    + ".bodyTimeoutMs)");
                 } else if (req.response().ended()) {
                     st.current = null;
                     st.idleSince = now;

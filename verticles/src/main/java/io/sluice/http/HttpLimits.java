@@ -1,9 +1,8 @@
 package io.sluice.http;
 
-import java.util.List;
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
+import io.sluice.config.Key;
+import java.util.List;
 
 /**
  * Per-server connection bounds, read from the server's section ({@code ingest} or {@code admin}):
@@ -35,25 +34,42 @@ public record HttpLimits(int maxConnections, long headerTimeoutMs, long bodyTime
 
     /** 1,000 connections, 10 s header, 30 s body, 60 s idle. */
     public static HttpLimits defaults() {
-        return new HttpLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_HEADER_TIMEOUT_MS, DEFAULT_BODY_TIMEOUT_MS,
-                DEFAULT_IDLE_TIMEOUT_MS);
+        return new HttpLimits(
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_HEADER_TIMEOUT_MS, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS);
     }
 
-    private static final Key<Integer> MAX_CONNECTIONS = Key.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
+    private static final Key<Integer> MAX_CONNECTIONS = Key.integer(
+            "maxConnections",
+            DEFAULT_MAX_CONNECTIONS,
+            1,
+            100_000,
             "open connections at once; more are closed on accept");
-    private static final Key<Long> HEADER_TIMEOUT_MS = Key.longInt("headerTimeoutMs", DEFAULT_HEADER_TIMEOUT_MS, 100,
-            600_000, "a new connection must complete its first request head within this");
-    private static final Key<Long> BODY_TIMEOUT_MS = Key.longInt("bodyTimeoutMs", DEFAULT_BODY_TIMEOUT_MS, 100, 600_000,
+    private static final Key<Long> HEADER_TIMEOUT_MS = Key.longInt(
+            "headerTimeoutMs",
+            DEFAULT_HEADER_TIMEOUT_MS,
+            100,
+            600_000,
+            "a new connection must complete its first request head within this");
+    private static final Key<Long> BODY_TIMEOUT_MS = Key.longInt(
+            "bodyTimeoutMs",
+            DEFAULT_BODY_TIMEOUT_MS,
+            100,
+            600_000,
             "a request's body must arrive completely within this after its head (else 408 and closed)");
-    private static final Key<Long> IDLE_TIMEOUT_MS = Key.longInt("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 100, 3_600_000,
+    private static final Key<Long> IDLE_TIMEOUT_MS = Key.longInt(
+            "idleTimeoutMs",
+            DEFAULT_IDLE_TIMEOUT_MS,
+            100,
+            3_600_000,
             "a keep-alive connection is closed when no new request head arrives within this after the last answer");
     /** The four keys, part of each server's section. */
-    public static final List<Key<?>> KEYS = List.of(MAX_CONNECTIONS, HEADER_TIMEOUT_MS, BODY_TIMEOUT_MS, IDLE_TIMEOUT_MS);
+    public static final List<Key<?>> KEYS =
+            List.of(MAX_CONNECTIONS, HEADER_TIMEOUT_MS, BODY_TIMEOUT_MS, IDLE_TIMEOUT_MS);
 
     /** Reads the four keys of a server section (the caller calls {@link Cfg#done()}). */
     public static HttpLimits from(Cfg c) {
-        return new HttpLimits(c.get(MAX_CONNECTIONS), c.get(HEADER_TIMEOUT_MS), c.get(BODY_TIMEOUT_MS),
-                c.get(IDLE_TIMEOUT_MS));
+        return new HttpLimits(
+                c.get(MAX_CONNECTIONS), c.get(HEADER_TIMEOUT_MS), c.get(BODY_TIMEOUT_MS), c.get(IDLE_TIMEOUT_MS));
     }
 
     /** How often the guard looks at its connections: a quarter of the shortest timeout, 20 ms - 1 s. */

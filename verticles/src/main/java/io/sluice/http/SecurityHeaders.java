@@ -9,8 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 public final class SecurityHeaders {
     public static final String CSP = "frame-ancestors 'none'";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     public static void add(HttpServerResponse res) {
         res.putHeader("X-Frame-Options", "DENY")

@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,8 +31,7 @@ final class BoundedBody {
         }
     }
 
-    private BoundedBody() {
-    }
+    private BoundedBody() {}
 
     /** The encoding to undo: null (identity), gzip or deflate; a {@link TooLarge} 415 for others. */
     static String encoding(HttpServerRequest req) {
@@ -46,8 +44,11 @@ final class BoundedBody {
             case "identity" -> null;
             case "gzip", "x-gzip" -> "gzip";
             case "deflate" -> "deflate";
-            default -> throw new TooLarge(415, "Content-Encoding: '" + (e.length() > 40 ? e.substring(0, 40) : e)
-                    + "' is not supported; use gzip, deflate or none");
+            default ->
+                throw new TooLarge(
+                        415,
+                        "Content-Encoding: '" + (e.length() > 40 ? e.substring(0, 40) : e)
+                                + "' is not supported; use gzip, deflate or none");
         };
     }
 
@@ -86,7 +87,8 @@ final class BoundedBody {
     /** Inflates {@code body} ({@code gzip}/{@code deflate}), stopping once more than {@code maxBytes} came out. */
     static Buffer inflate(Buffer body, String encoding, long maxBytes) {
         byte[] in = body.getBytes();
-        try (InputStream is = encoding.equals("gzip") ? new GZIPInputStream(new ByteArrayInputStream(in))
+        try (InputStream is = encoding.equals("gzip")
+                ? new GZIPInputStream(new ByteArrayInputStream(in))
                 : new InflaterInputStream(new ByteArrayInputStream(in))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(in.length * 4, 64 * 1024));
             byte[] buf = new byte[16 * 1024];
@@ -105,7 +107,9 @@ final class BoundedBody {
     }
 
     private static TooLarge tooLarge(long maxBytes, String what) {
-        return new TooLarge(413, "body: larger than " + maxBytes + " bytes (maxBodyBytes; " + what
-                + " exceeds it; the limit applies to the inflated bytes too)");
+        return new TooLarge(
+                413,
+                "body: larger than " + maxBytes + " bytes (maxBodyBytes; " + what
+                        + " exceeds it; the limit applies to the inflated bytes too)");
     }
 }

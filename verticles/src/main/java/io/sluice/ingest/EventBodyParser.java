@@ -1,13 +1,11 @@
 package io.sluice.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.vertx.core.buffer.Buffer;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +46,9 @@ public final class EventBodyParser {
         }
         this.maxEvents = maxEvents;
         this.factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build();
+                .streamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build())
+                .build();
     }
 
     /**
@@ -66,12 +66,15 @@ public final class EventBodyParser {
         }
         boolean ndjson = media.equals(NDJSON) || media.equals(NDJSON_ALT);
         if (!ndjson && !media.equals(JSON)) {
-            return new ParsedBody.Refused(415, "Content-Type",
+            return new ParsedBody.Refused(
+                    415,
+                    "Content-Type",
                     "Content-Type: must be " + JSON + " or " + NDJSON + ", got " + truncate(media));
         }
         byte[] bytes = body == null ? new byte[0] : body.getBytes();
         if (isBlank(bytes, 0, bytes.length)) {
-            return new ParsedBody.Refused(400, "body", "body: empty, send a JSON object, a JSON array of objects or NDJSON");
+            return new ParsedBody.Refused(
+                    400, "body", "body: empty, send a JSON object, a JSON array of objects or NDJSON");
         }
         String encodingProblem = utf8Problem(bytes);
         if (encodingProblem != null) {
@@ -96,7 +99,8 @@ public final class EventBodyParser {
                         + "not accepted)";
             }
         }
-        java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+        java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
@@ -142,12 +146,16 @@ public final class EventBodyParser {
                     throw refusal(400, "body", "body: the array holds no events");
                 }
             } else {
-                throw refusal(400, "body", "body: must be a JSON object or an array of objects, got " + describe(first));
+                throw refusal(
+                        400, "body", "body: must be a JSON object or an array of objects, got " + describe(first));
             }
             JsonToken trailing = next(p, "body");
             if (trailing != null) {
-                throw refusal(400, "body", "body: unexpected content after the JSON value (for several objects use "
-                        + "an array, or Content-Type " + NDJSON + ")");
+                throw refusal(
+                        400,
+                        "body",
+                        "body: unexpected content after the JSON value (for several objects use "
+                                + "an array, or Content-Type " + NDJSON + ")");
             }
         } catch (IOException e) {
             throw refusal(400, "body", "body: " + e.getMessage());
@@ -189,7 +197,8 @@ public final class EventBodyParser {
                 }
                 ids.add(scanObject(p, field));
                 if (next(p, field) != null) {
-                    throw refusal(400, field, field + ": unexpected content after the JSON object (one object per line)");
+                    throw refusal(
+                            400, field, field + ": unexpected content after the JSON object (one object per line)");
                 }
             } catch (IOException e) {
                 throw refusal(400, field, field + ": " + e.getMessage());
@@ -244,7 +253,10 @@ public final class EventBodyParser {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw refusal(400, field, field + ": malformed JSON" + where + ": " + truncate(firstLine(e.getOriginalMessage())));
+            throw refusal(
+                    400,
+                    field,
+                    field + ": malformed JSON" + where + ": " + truncate(firstLine(e.getOriginalMessage())));
         }
         if (t == null && !p.getParsingContext().inRoot()) {
             throw refusal(400, field, field + ": malformed JSON: unexpected end of input");
@@ -253,7 +265,8 @@ public final class EventBodyParser {
     }
 
     private Refusal tooMany() {
-        return refusal(413, "body", "body: more than " + maxEvents + " events (maxEventsPerRequest); split the request");
+        return refusal(
+                413, "body", "body: more than " + maxEvents + " events (maxEventsPerRequest); split the request");
     }
 
     private static Refusal refusal(int status, String field, String message) {
@@ -281,7 +294,8 @@ public final class EventBodyParser {
             return null;
         }
         int semi = contentType.indexOf(';');
-        String media = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        String media =
+                (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
         return media.isEmpty() ? null : media;
     }
 

@@ -2,7 +2,6 @@ package io.sluice.ingest;
 
 import io.sluice.producer.ProduceAnswer;
 import io.vertx.core.json.JsonObject;
-
 import java.util.Objects;
 
 /**
@@ -16,8 +15,8 @@ import java.util.Objects;
  * @param partition for {@code accepted}
  * @param offset    for {@code accepted}
  */
-public record EventResult(int index, String eventId, ProduceAnswer answer, String error, String topic, int partition,
-                          long offset) {
+public record EventResult(
+        int index, String eventId, ProduceAnswer answer, String error, String topic, int partition, long offset) {
 
     public EventResult {
         Objects.requireNonNull(answer, "answer");

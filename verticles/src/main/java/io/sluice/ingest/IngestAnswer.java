@@ -1,9 +1,7 @@
 package io.sluice.ingest;
 
-import io.sluice.producer.ProduceAnswer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 
 /**
@@ -51,7 +49,7 @@ public record IngestAnswer(int status, int retryAfter, JsonObject body) {
             switch (r.answer()) {
                 case RATE_LIMITED -> rateLimited = true;
                 case OVERLOADED, UNAVAILABLE, STOPPING -> serverSide = true;
-                default -> { }
+                default -> {}
             }
         }
         int failed = results.size() - accepted - spooled;
@@ -74,8 +72,12 @@ public record IngestAnswer(int status, int retryAfter, JsonObject body) {
             status = 400;
             overall = "rejected";
         }
-        JsonObject body = new JsonObject().put("status", overall).put("correlationId", correlationId)
-                .put("accepted", accepted).put("spooled", spooled).put("failed", failed);
+        JsonObject body = new JsonObject()
+                .put("status", overall)
+                .put("correlationId", correlationId)
+                .put("accepted", accepted)
+                .put("spooled", spooled)
+                .put("failed", failed);
         if (accepted + spooled == 0 && firstFailure != null) {
             body.put("error", "event " + firstFailure.index() + ": " + firstFailure.error());
         }
@@ -85,7 +87,9 @@ public record IngestAnswer(int status, int retryAfter, JsonObject body) {
 
     /** A refusal of the whole request (nothing was sent). */
     public static IngestAnswer refused(String correlationId, int status, String field, String message) {
-        JsonObject body = new JsonObject().put("status", "rejected").put("correlationId", correlationId)
+        JsonObject body = new JsonObject()
+                .put("status", "rejected")
+                .put("correlationId", correlationId)
                 .put("error", message);
         if (field != null) {
             body.put("field", field);

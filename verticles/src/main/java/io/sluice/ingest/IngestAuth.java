@@ -1,10 +1,9 @@
 package io.sluice.ingest;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
-
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,17 +47,20 @@ public record IngestAuth(boolean enabled, Path tokensFile, long reloadMs, Set<St
         return new IngestAuth(false, null, 0, Set.of());
     }
 
-    private static final Key<Boolean> ENABLED = Key.bool("enabled", false, "require a bearer token or a client "
-            + "certificate subject on POST /v1/events");
-    private static final Key<String> TOKENS_FILE = Key.string("tokensFile", null, "file of \"<name> <token>\" lines ('#' comments), "
-            + "reloaded when it changes (required when enabled, unless allowedSubjects)");
-    private static final Key<Long> RELOAD_MS = Key.longInt("reloadMs", 5_000, 0, 3_600_000,
-            "how often the tokens file is checked for changes (0 = never)");
-    private static final Key<List<String>> ALLOWED_SUBJECTS = Key.strings("allowedSubjects", List.of(),
-            "client certificate subjects (mutual TLS) allowed to post");
+    private static final Key<Boolean> ENABLED = Key.bool(
+            "enabled", false, "require a bearer token or a client " + "certificate subject on POST /v1/events");
+    private static final Key<String> TOKENS_FILE = Key.string(
+            "tokensFile",
+            null,
+            "file of \"<name> <token>\" lines ('#' comments), "
+                    + "reloaded when it changes (required when enabled, unless allowedSubjects)");
+    private static final Key<Long> RELOAD_MS = Key.longInt(
+            "reloadMs", 5_000, 0, 3_600_000, "how often the tokens file is checked for changes (0 = never)");
+    private static final Key<List<String>> ALLOWED_SUBJECTS =
+            Key.strings("allowedSubjects", List.of(), "client certificate subjects (mutual TLS) allowed to post");
     /** {@code ingest.auth}. */
-    static final Key<Cfg> KEY = Key.object("auth", Section.of("who may post events", ENABLED, TOKENS_FILE, RELOAD_MS,
-            ALLOWED_SUBJECTS));
+    static final Key<Cfg> KEY =
+            Key.object("auth", Section.of("who may post events", ENABLED, TOKENS_FILE, RELOAD_MS, ALLOWED_SUBJECTS));
 
     public static IngestAuth from(Cfg parent) {
         Cfg c = parent.get(KEY);
@@ -71,9 +73,11 @@ public record IngestAuth(boolean enabled, Path tokensFile, long reloadMs, Set<St
             return disabled();
         }
         if ((file == null || file.isBlank()) && subjects.isEmpty()) {
-            throw new ConfigException(c.key("tokensFile"), "is required when ingest.auth.enabled is true (or set allowedSubjects)");
+            throw new ConfigException(
+                    c.key("tokensFile"), "is required when ingest.auth.enabled is true (or set allowedSubjects)");
         }
-        IngestAuth a = new IngestAuth(true, file == null || file.isBlank() ? null : Path.of(file), reload, Set.copyOf(subjects));
+        IngestAuth a = new IngestAuth(
+                true, file == null || file.isBlank() ? null : Path.of(file), reload, Set.copyOf(subjects));
         if (a.tokensFile() != null) {
             a.load(); // fails the start when unreadable or malformed
         }
@@ -102,7 +106,8 @@ public record IngestAuth(boolean enabled, Path tokensFile, long reloadMs, Set<St
         try {
             lines = Files.readAllLines(tokensFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(key, "cannot read '" + tokensFile + "': " + e.getClass().getSimpleName());
+            throw new ConfigException(
+                    key, "cannot read '" + tokensFile + "': " + e.getClass().getSimpleName());
         }
         Map<String, byte[]> out = new LinkedHashMap<>();
         List<String> seen = new ArrayList<>();
@@ -114,11 +119,14 @@ public record IngestAuth(boolean enabled, Path tokensFile, long reloadMs, Set<St
             String[] parts = l.split("\\s+");
             if (parts.length != 2 || !parts[0].matches(NAME) || parts[1].length() < 16) {
                 // never echo the line: it holds a token
-                throw new ConfigException(key, "line " + (i + 1) + " of '" + tokensFile + "' must be '<name> <token>' "
-                        + "(name " + NAME + ", token >= 16 characters)");
+                throw new ConfigException(
+                        key,
+                        "line " + (i + 1) + " of '" + tokensFile + "' must be '<name> <token>' " + "(name " + NAME
+                                + ", token >= 16 characters)");
             }
             if (out.put(parts[0], sha256(parts[1])) != null) {
-                throw new ConfigException(key, "line " + (i + 1) + " of '" + tokensFile + "': name '" + parts[0] + "' repeats");
+                throw new ConfigException(
+                        key, "line " + (i + 1) + " of '" + tokensFile + "': name '" + parts[0] + "' repeats");
             }
             seen.add(parts[0]);
         }

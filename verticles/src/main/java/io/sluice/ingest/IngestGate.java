@@ -5,15 +5,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.admin.AuthThrottle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.net.ssl.SSLPeerUnverifiedException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@link IngestAuth} to a request: the client's name when it may post, else the refusal to send (401 with
@@ -59,21 +58,28 @@ final class IngestGate {
             return;
         }
         if (auth.reloadMs() > 0) {
-            timer = vertx.setPeriodic(auth.reloadMs(), id -> vertx.executeBlocking(auth::load, false)
-                    .onSuccess(t -> {
-                        if (!t.fingerprint().equals(tokens.fingerprint())) {
-                            tokens = t;
-                            LOG.info("ingest tokens reloaded from {}: {} token(s): {}", auth.tokensFile(), t.digests().size(),
-                                    t.digests().keySet());
-                        }
-                        rejected = null;
-                    })
-                    .onFailure(err -> {
-                        if (!String.valueOf(err.getMessage()).equals(rejected)) {
-                            rejected = String.valueOf(err.getMessage());
-                            LOG.warn("ingest tokens file not reloaded (the current tokens stay): {}", err.getMessage());
-                        }
-                    }));
+            timer = vertx.setPeriodic(
+                    auth.reloadMs(),
+                    id -> vertx.executeBlocking(auth::load, false)
+                            .onSuccess(t -> {
+                                if (!t.fingerprint().equals(tokens.fingerprint())) {
+                                    tokens = t;
+                                    LOG.info(
+                                            "ingest tokens reloaded from {}: {} token(s): {}",
+                                            auth.tokensFile(),
+                                            t.digests().size(),
+                                            t.digests().keySet());
+                                }
+                                rejected = null;
+                            })
+                            .onFailure(err -> {
+                                if (!String.valueOf(err.getMessage()).equals(rejected)) {
+                                    rejected = String.valueOf(err.getMessage());
+                                    LOG.warn(
+                                            "ingest tokens file not reloaded (the current tokens stay): {}",
+                                            err.getMessage());
+                                }
+                            }));
         }
     }
 
@@ -91,18 +97,21 @@ final class IngestGate {
         if (subject != null && auth.allowedSubjects().contains(subject)) {
             return let(subject);
         }
-        String address = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+        String address =
+                req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
         long wait = throttle.waitMs(address);
         if (wait > 0) {
             req.response().putHeader("Retry-After", Long.toString(Math.max(1, (wait + 999) / 1000)));
-            return new Verdict(null, 429, "too many wrong credentials from this client; retry after the Retry-After seconds");
+            return new Verdict(
+                    null, 429, "too many wrong credentials from this client; retry after the Retry-After seconds");
         }
         String h = req.getHeader("Authorization");
         IngestAuth.Tokens t = tokens;
         if (h == null || h.length() <= PREFIX.length() || !h.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             if (subject != null) {
                 throttle.failed(address);
-                return new Verdict(null, 403, "client certificate '" + subject + "' is not allowed (ingest.auth.allowedSubjects)");
+                return new Verdict(
+                        null, 403, "client certificate '" + subject + "' is not allowed (ingest.auth.allowedSubjects)");
             }
             req.response().putHeader("WWW-Authenticate", "Bearer realm=\"sluice-ingest\"");
             return new Verdict(null, 401, "missing bearer token: send 'Authorization: Bearer <ingest token>'");
@@ -117,8 +126,13 @@ final class IngestGate {
     }
 
     private Verdict let(String client) {
-        counters.computeIfAbsent(client, c -> Counter.builder("sluice.ingest.client.requests").tag("client", c)
-                .description("ingest requests let in, per authenticated client").register(registry)).increment();
+        counters.computeIfAbsent(
+                        client,
+                        c -> Counter.builder("sluice.ingest.client.requests")
+                                .tag("client", c)
+                                .description("ingest requests let in, per authenticated client")
+                                .register(registry))
+                .increment();
         return new Verdict(client, 0, null);
     }
 
@@ -128,7 +142,8 @@ final class IngestGate {
         }
         try {
             List<Certificate> chain = req.connection().peerCertificates();
-            return chain.isEmpty() || !(chain.get(0) instanceof X509Certificate x) ? null
+            return chain.isEmpty() || !(chain.get(0) instanceof X509Certificate x)
+                    ? null
                     : x.getSubjectX500Principal().getName();
         } catch (SSLPeerUnverifiedException e) {
             return null;

@@ -1,11 +1,10 @@
 package io.sluice.ingest;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import io.sluice.http.HttpLimits;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,9 +40,17 @@ import java.util.Locale;
  * @param tls                 TLS / mutual TLS of the server ({@code ingest.tls}, see {@link io.sluice.tls.ServerTls})
  * @param auth                who may post ({@code ingest.auth}, see {@link IngestAuth}); off by default
  */
-public record IngestSettings(boolean enabled, String host, int port, long maxBodyBytes, int maxEventsPerRequest,
-                             long drainTimeoutMs, List<String> allowedHosts, HttpLimits limits,
-                             io.sluice.tls.ServerTls tls, IngestAuth auth) {
+public record IngestSettings(
+        boolean enabled,
+        String host,
+        int port,
+        long maxBodyBytes,
+        int maxEventsPerRequest,
+        long drainTimeoutMs,
+        List<String> allowedHosts,
+        HttpLimits limits,
+        io.sluice.tls.ServerTls tls,
+        IngestAuth auth) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_EVENTS = 10_000;
@@ -55,10 +62,19 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
     }
 
     /** The former shape: default allowed hosts (loopback + {@code host}) and default limits. */
-    public IngestSettings(boolean enabled, String host, int port, long maxBodyBytes, int maxEventsPerRequest,
-                          long drainTimeoutMs) {
-        this(enabled, host, port, maxBodyBytes, maxEventsPerRequest, drainTimeoutMs, defaultHosts(host),
-                HttpLimits.defaults(), io.sluice.tls.ServerTls.disabled(), IngestAuth.disabled());
+    public IngestSettings(
+            boolean enabled, String host, int port, long maxBodyBytes, int maxEventsPerRequest, long drainTimeoutMs) {
+        this(
+                enabled,
+                host,
+                port,
+                maxBodyBytes,
+                maxEventsPerRequest,
+                drainTimeoutMs,
+                defaultHosts(host),
+                HttpLimits.defaults(),
+                io.sluice.tls.ServerTls.disabled(),
+                IngestAuth.disabled());
     }
 
     /** The defaults: disabled, 127.0.0.1, free port, 1 MiB, 10,000 events, 10 s drain. */
@@ -71,24 +87,39 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
         return from(c, System.getenv());
     }
 
-    private static final Key<Boolean> ENABLED = Key.bool("enabled", false,
-            "HTTP ingest POST /v1/events (needs producer.enabled)");
+    private static final Key<Boolean> ENABLED =
+            Key.bool("enabled", false, "HTTP ingest POST /v1/events (needs producer.enabled)");
     private static final Key<String> HOST = Key.string("host", "127.0.0.1", "listen address");
-    private static final Key<Integer> PORT = Key.integer("port", 0, 0, 65_535,
-            "listen port (0 = a free port; conf/local.json uses 8081)");
-    private static final Key<Long> MAX_BODY_BYTES = Key.longInt("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024,
-            64L * 1024 * 1024, "larger bodies are answered 413");
-    private static final Key<Integer> MAX_EVENTS = Key.integer("maxEventsPerRequest", DEFAULT_MAX_EVENTS, 1, 100_000,
-            "more events in one request are answered 413");
-    private static final Key<Long> DRAIN_TIMEOUT_MS = Key.longInt("drainTimeoutMs", 10_000, 0, 600_000,
+    private static final Key<Integer> PORT =
+            Key.integer("port", 0, 0, 65_535, "listen port (0 = a free port; conf/local.json uses 8081)");
+    private static final Key<Long> MAX_BODY_BYTES = Key.longInt(
+            "maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024, "larger bodies are answered 413");
+    private static final Key<Integer> MAX_EVENTS = Key.integer(
+            "maxEventsPerRequest", DEFAULT_MAX_EVENTS, 1, 100_000, "more events in one request are answered 413");
+    private static final Key<Long> DRAIN_TIMEOUT_MS = Key.longInt(
+            "drainTimeoutMs",
+            10_000,
+            0,
+            600_000,
             "graceful stop: requests in progress get their answers within this bound");
-    private static final Key<List<String>> ALLOWED_HOSTS = Key.strings("allowedHosts", null,
-            "Host header values accepted (DNS rebinding guard); default loopback names + host; required when host is a "
-                    + "wildcard address; [\"*\"] = any").defaultShown("loopback + host");
+    private static final Key<List<String>> ALLOWED_HOSTS = Key.strings(
+                    "allowedHosts",
+                    null,
+                    "Host header values accepted (DNS rebinding guard); default loopback names + host; required when host is a "
+                            + "wildcard address; [\"*\"] = any")
+            .defaultShown("loopback + host");
     /** {@code ingest}. */
-    public static final Section SECTION = Section.of("HTTP ingest of events", ENABLED, HOST, PORT, MAX_BODY_BYTES,
-            MAX_EVENTS, DRAIN_TIMEOUT_MS, ALLOWED_HOSTS).with(HttpLimits.KEYS).with(io.sluice.tls.ServerTls.KEY,
-            IngestAuth.KEY);
+    public static final Section SECTION = Section.of(
+                    "HTTP ingest of events",
+                    ENABLED,
+                    HOST,
+                    PORT,
+                    MAX_BODY_BYTES,
+                    MAX_EVENTS,
+                    DRAIN_TIMEOUT_MS,
+                    ALLOWED_HOSTS)
+            .with(HttpLimits.KEYS)
+            .with(io.sluice.tls.ServerTls.KEY, IngestAuth.KEY);
 
     /** Reads {@code ingest}; TLS passwords ({@code tls.*.passwordEnv}) come from {@code env}. */
     public static IngestSettings from(Cfg c, java.util.Map<String, String> env) {
@@ -108,8 +139,10 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
         c.done();
         if (hosts == null) {
             if (enabled && isWildcard(host)) {
-                throw new ConfigException(c.key("allowedHosts"), "is required when ingest.host is " + host
-                        + " (the Host names clients use, e.g. [\"ingest.example.internal\"], or [\"*\"] for any)");
+                throw new ConfigException(
+                        c.key("allowedHosts"),
+                        "is required when ingest.host is " + host
+                                + " (the Host names clients use, e.g. [\"ingest.example.internal\"], or [\"*\"] for any)");
             }
             hosts = defaultHosts(host);
         } else if (hosts.isEmpty()) {
@@ -153,7 +186,7 @@ public record IngestSettings(boolean enabled, String host, int port, long maxBod
     }
 
     public IngestSettings withPort(int p) {
-        return new IngestSettings(enabled, host, p, maxBodyBytes, maxEventsPerRequest, drainTimeoutMs, allowedHosts, limits,
-                tls, auth);
+        return new IngestSettings(
+                enabled, host, p, maxBodyBytes, maxEventsPerRequest, drainTimeoutMs, allowedHosts, limits, tls, auth);
     }
 }

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.bus.Addresses;
 import io.sluice.bus.LocalCodec;
+import io.sluice.http.ClientErrorLog;
+import io.sluice.http.ConnectionGuard;
 import io.sluice.producer.ProduceAnswer;
 import io.sluice.producer.ProduceBatch;
 import io.sluice.producer.ProduceBatchReply;
@@ -24,17 +26,14 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.sluice.http.ClientErrorLog;
-import io.sluice.http.ConnectionGuard;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP ingest: {@code POST /v1/events} with one JSON object, a JSON array of objects, or NDJSON. The
@@ -57,6 +56,7 @@ public final class IngestVerticle extends VerticleBase {
     public static final String CORRELATION_HEADER = "X-Correlation-Id";
     /** Value of the {@code sluice-source} event-bus header (it lands in DLQ records of invalid events). */
     public static final String SOURCE = "http-ingest";
+
     private static final Pattern CORRELATION = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
 
     private final IngestSettings settings;
@@ -90,7 +90,11 @@ public final class IngestVerticle extends VerticleBase {
         io.sluice.metrics.HttpMetricTags.install(registry);
         this.gate = new IngestGate(settings.auth(), registry);
         for (ProduceAnswer a : ProduceAnswer.values()) {
-            eventCounters.put(a, Counter.builder("sluice.ingest.events").tag("result", a.label()).register(registry));
+            eventCounters.put(
+                    a,
+                    Counter.builder("sluice.ingest.events")
+                            .tag("result", a.label())
+                            .register(registry));
         }
     }
 
@@ -99,10 +103,18 @@ public final class IngestVerticle extends VerticleBase {
         trace = new io.sluice.tracing.IngestTrace(io.sluice.tracing.Tracing.of(vertx));
         Router router = Router.router(vertx);
         router.post(PATH).handler(this::receive);
-        router.errorHandler(404, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 404, null,
-                "no such resource; events are posted to " + PATH)));
-        router.errorHandler(405, ctx -> send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 405, null,
-                "method not allowed; use POST " + PATH)));
+        router.errorHandler(
+                404,
+                ctx -> send(
+                        ctx,
+                        IngestAnswer.refused(
+                                correlationIdOrNew(ctx), 404, null, "no such resource; events are posted to " + PATH)));
+        router.errorHandler(
+                405,
+                ctx -> send(
+                        ctx,
+                        IngestAnswer.refused(
+                                correlationIdOrNew(ctx), 405, null, "method not allowed; use POST " + PATH)));
         router.errorHandler(500, ctx -> {
             LOG.warn("Ingest request failed: {}", ClientErrorLog.describe(ctx.failure()));
             send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), 500, null, "internal error"));
@@ -110,37 +122,49 @@ public final class IngestVerticle extends VerticleBase {
         LocalCodec.registerAll(vertx, ProduceBatch.class, ProduceBatchReply.class);
         guard = new ConnectionGuard(vertx, settings.limits(), "ingest", clientLog);
         // bodies are inflated here, bounded (BoundedBody), never by the server
-        HttpServerOptions base = guard.options(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
-                .setCompressionSupported(false).setDecompressionSupported(false));
+        HttpServerOptions base = guard.options(new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false));
         io.sluice.tls.ServerTls tls = settings.tls();
         java.time.Clock clock = java.time.Clock.systemUTC();
         String[] fingerprint = new String[1];
-        Future<HttpServerOptions> opts = vertx.executeBlocking(() -> {
-            gate.load();
-            if (!tls.enabled()) {
-                return base;
-            }
-            fingerprint[0] = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
-            return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
-        }, false);
-        return opts.compose(o -> guard.attach(vertx.createHttpServer(o), router).listen()).onSuccess(s -> {
-            server = s;
-            actualPort = s.actualPort();
-            gate.watch(vertx);
-            if (tls.enabled()) {
-                rotation = io.sluice.tls.ServerTlsRotation.start(vertx, tls, s, fingerprint[0], clock);
-            }
-            LOG.info("HTTP ingest listening on {}://{}:{} (POST {}; Host allowed: {}{})", tls.enabled() ? "https" : "http",
-                    settings.host(), actualPort, PATH, settings.allowedHosts(),
-                    tls.clientAuthRequired() ? "; client certificate required" : "");
-        });
+        Future<HttpServerOptions> opts = vertx.executeBlocking(
+                () -> {
+                    gate.load();
+                    if (!tls.enabled()) {
+                        return base;
+                    }
+                    fingerprint[0] = io.sluice.tls.TlsMaterial.fingerprint(tls.material());
+                    return io.sluice.tls.ServerTls.apply(base, tls.sslOptions(clock));
+                },
+                false);
+        return opts.compose(o -> guard.attach(vertx.createHttpServer(o), router).listen())
+                .onSuccess(s -> {
+                    server = s;
+                    actualPort = s.actualPort();
+                    gate.watch(vertx);
+                    if (tls.enabled()) {
+                        rotation = io.sluice.tls.ServerTlsRotation.start(vertx, tls, s, fingerprint[0], clock);
+                    }
+                    LOG.info(
+                            "HTTP ingest listening on {}://{}:{} (POST {}; Host allowed: {}{})",
+                            tls.enabled() ? "https" : "http",
+                            settings.host(),
+                            actualPort,
+                            PATH,
+                            settings.allowedHosts(),
+                            tls.clientAuthRequired() ? "; client certificate required" : "");
+                });
     }
 
     /** Host check, then the body read within the limits (inflated when encoded), then {@link #handle}. */
     private void receive(RoutingContext ctx) {
         String hostHeader = ctx.request().getHeader(HttpHeaders.HOST);
         if (!settings.hostAllowed(hostHeader)) {
-            refuseAndClose(ctx, 421, "Host", "Host: '" + printable(hostHeader) + "' is not served here (ingest.allowedHosts)");
+            refuseAndClose(
+                    ctx, 421, "Host", "Host: '" + printable(hostHeader) + "' is not served here (ingest.allowedHosts)");
             return;
         }
         IngestGate.Verdict who = gate.check(ctx.request());
@@ -156,8 +180,10 @@ public final class IngestVerticle extends VerticleBase {
             return;
         }
         BoundedBody.read(ctx.request(), settings.maxBodyBytes())
-                .compose(raw -> encoding == null ? Future.succeededFuture(raw)
-                        : vertx.executeBlocking(() -> BoundedBody.inflate(raw, encoding, settings.maxBodyBytes()), false))
+                .compose(raw -> encoding == null
+                        ? Future.succeededFuture(raw)
+                        : vertx.executeBlocking(
+                                () -> BoundedBody.inflate(raw, encoding, settings.maxBodyBytes()), false))
                 .onSuccess(body -> handle(ctx, body))
                 .onFailure(err -> {
                     if (err instanceof BoundedBody.TooLarge t) {
@@ -170,7 +196,8 @@ public final class IngestVerticle extends VerticleBase {
         clientLog.info("ingest: " + status + " for " + ctx.request().remoteAddress() + ": " + message);
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         var conn = ctx.request().connection();
-        send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), status, field, message)).onComplete(ar -> conn.close());
+        send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), status, field, message))
+                .onComplete(ar -> conn.close());
     }
 
     private static String printable(String s) {
@@ -189,8 +216,13 @@ public final class IngestVerticle extends VerticleBase {
     private void handle(RoutingContext ctx, Buffer body) {
         String correlationId = ctx.request().getHeader(CORRELATION_HEADER);
         if (correlationId != null && !CORRELATION.matcher(correlationId).matches()) {
-            send(ctx, IngestAnswer.refused(UUID.randomUUID().toString(), 400, CORRELATION_HEADER, CORRELATION_HEADER
-                    + ": must be 1-128 characters of [A-Za-z0-9._:/+=-]"));
+            send(
+                    ctx,
+                    IngestAnswer.refused(
+                            UUID.randomUUID().toString(),
+                            400,
+                            CORRELATION_HEADER,
+                            CORRELATION_HEADER + ": must be 1-128 characters of [A-Za-z0-9._:/+=-]"));
             return;
         }
         if (correlationId == null) {
@@ -210,22 +242,21 @@ public final class IngestVerticle extends VerticleBase {
         inFlightRequests++;
         String cid = correlationId;
         io.opentelemetry.api.trace.Span span = trace.start(ctx.request(), cid);
-        produceAll(events, trace.inject(span, deliveryOptions(cid)))
-                .onComplete(ar -> {
-                    inFlightRequests--;
-                    IngestAnswer answer;
-                    if (ar.succeeded()) {
-                        answer = IngestAnswer.of(cid, ar.result());
-                    } else { // not expected: every per-event failure is recovered into a result
-                        LOG.warn("Ingest request {} failed", cid, ar.cause());
-                        answer = IngestAnswer.refused(cid, 500, null, "internal error");
-                    }
-                    send(ctx, answer);
-                    trace.end(span, answer.status(), events.size());
-                    if (inFlightRequests == 0 && drained != null) {
-                        drained.tryComplete();
-                    }
-                });
+        produceAll(events, trace.inject(span, deliveryOptions(cid))).onComplete(ar -> {
+            inFlightRequests--;
+            IngestAnswer answer;
+            if (ar.succeeded()) {
+                answer = IngestAnswer.of(cid, ar.result());
+            } else { // not expected: every per-event failure is recovered into a result
+                LOG.warn("Ingest request {} failed", cid, ar.cause());
+                answer = IngestAnswer.refused(cid, 500, null, "internal error");
+            }
+            send(ctx, answer);
+            trace.end(span, answer.status(), events.size());
+            if (inFlightRequests == 0 && drained != null) {
+                drained.tryComplete();
+            }
+        });
     }
 
     /**
@@ -234,7 +265,8 @@ public final class IngestVerticle extends VerticleBase {
      * {@code sluice.produce}), each event is sent on its own instead.
      */
     private Future<List<EventResult>> produceAll(ParsedBody.Events events, DeliveryOptions opts) {
-        return vertx.eventBus().<Object>request(Addresses.PRODUCE_BATCH, new ProduceBatch(events.events()), opts)
+        return vertx.eventBus()
+                .<Object>request(Addresses.PRODUCE_BATCH, new ProduceBatch(events.events()), opts)
                 .map(reply -> batchResults(events, reply.body()))
                 .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
                         ? produceEach(events, opts)
@@ -246,22 +278,28 @@ public final class IngestVerticle extends VerticleBase {
     }
 
     private DeliveryOptions deliveryOptions(String correlationId) {
-        return new DeliveryOptions().setSendTimeout(produceTimeoutMs)
+        return new DeliveryOptions()
+                .setSendTimeout(produceTimeoutMs)
                 .addHeader(ProducerVerticle.CORRELATION_HEADER, correlationId)
                 .addHeader(ProducerVerticle.H_SOURCE, SOURCE);
     }
 
     private List<EventResult> batchResults(ParsedBody.Events events, Object body) {
         if (!(body instanceof ProduceBatchReply reply) || reply.size() != events.size()) {
-            return allFailed(events, new IllegalStateException("the producer's batch answer does not match the request: " + body));
+            return allFailed(
+                    events,
+                    new IllegalStateException("the producer's batch answer does not match the request: " + body));
         }
         List<EventResult> results = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             ProduceResult r = reply.results().get(i);
             String eventId = events.eventIds().get(i);
-            results.add(r.isAccepted() ? EventResult.accepted(i, eventId, r.topic(), r.partition(), r.offset())
-                    : r.isSuccess() ? EventResult.spooled(i, eventId, r.topic())
-                    : EventResult.failed(i, eventId, r.answer(), r.error()));
+            results.add(
+                    r.isAccepted()
+                            ? EventResult.accepted(i, eventId, r.topic(), r.partition(), r.offset())
+                            : r.isSuccess()
+                                    ? EventResult.spooled(i, eventId, r.topic())
+                                    : EventResult.failed(i, eventId, r.answer(), r.error()));
         }
         return results;
     }
@@ -281,7 +319,8 @@ public final class IngestVerticle extends VerticleBase {
             int index = i;
             String eventId = events.eventIds().get(i);
             Buffer event = events.events().get(i);
-            futures.add(vertx.eventBus().<Object>request(Addresses.PRODUCE, event, opts)
+            futures.add(vertx.eventBus()
+                    .<Object>request(Addresses.PRODUCE, event, opts)
                     .map(reply -> accepted(index, eventId, reply))
                     .recover(err -> Future.succeededFuture(failed(index, eventId, err))));
         }
@@ -295,12 +334,13 @@ public final class IngestVerticle extends VerticleBase {
     }
 
     private static EventResult accepted(int index, String eventId, Message<Object> reply) {
-        if (reply.body() instanceof JsonObject md && ProduceAnswer.SPOOLED.label().equals(md.getString("status"))) {
+        if (reply.body() instanceof JsonObject md
+                && ProduceAnswer.SPOOLED.label().equals(md.getString("status"))) {
             return EventResult.spooled(index, eventId, md.getString("topic"));
         }
         if (reply.body() instanceof JsonObject md) {
-            return EventResult.accepted(index, eventId, md.getString("topic"), md.getInteger("partition", -1),
-                    md.getLong("offset", -1L));
+            return EventResult.accepted(
+                    index, eventId, md.getString("topic"), md.getInteger("partition", -1), md.getLong("offset", -1L));
         }
         return EventResult.accepted(index, eventId, null, -1, -1);
     }
@@ -308,21 +348,29 @@ public final class IngestVerticle extends VerticleBase {
     private EventResult failed(int index, String eventId, Throwable err) {
         if (err instanceof ReplyException re) {
             if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-                return EventResult.failed(index, eventId, EventResult.classify(re.failureCode(), re.getMessage()),
-                        re.getMessage());
+                return EventResult.failed(
+                        index, eventId, EventResult.classify(re.failureCode(), re.getMessage()), re.getMessage());
             }
             if (re.failureType() == ReplyFailure.NO_HANDLERS) {
-                return EventResult.failed(index, eventId, ProduceAnswer.UNAVAILABLE, "unavailable: no producer is running");
+                return EventResult.failed(
+                        index, eventId, ProduceAnswer.UNAVAILABLE, "unavailable: no producer is running");
             }
-            return EventResult.failed(index, eventId, ProduceAnswer.UNAVAILABLE, "unavailable: no answer from the producer "
-                    + "within " + produceTimeoutMs + " ms; the event may or may not have been written (retrying is safe, "
-                    + "delivery is at-least-once)");
+            return EventResult.failed(
+                    index,
+                    eventId,
+                    ProduceAnswer.UNAVAILABLE,
+                    "unavailable: no answer from the producer "
+                            + "within " + produceTimeoutMs
+                            + " ms; the event may or may not have been written (retrying is safe, "
+                            + "delivery is at-least-once)");
         }
         return EventResult.failed(index, eventId, ProduceAnswer.UNAVAILABLE, "unavailable: " + err);
     }
 
     private Future<Void> send(RoutingContext ctx, IngestAnswer answer) {
-        Counter.builder("sluice.ingest.requests").tag("status", Integer.toString(answer.status())).register(registry)
+        Counter.builder("sluice.ingest.requests")
+                .tag("status", Integer.toString(answer.status()))
+                .register(registry)
                 .increment();
         HttpServerResponse res = ctx.response();
         if (res.ended() || res.closed()) {
@@ -335,13 +383,16 @@ public final class IngestVerticle extends VerticleBase {
         if (answer.retryAfter() > 0) {
             res.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(answer.retryAfter()));
         }
-        return res.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        return res.setStatusCode(answer.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(answer.body().toBuffer());
     }
 
     private static String correlationIdOrNew(RoutingContext ctx) {
         String c = ctx.request().getHeader(CORRELATION_HEADER);
-        return c != null && CORRELATION.matcher(c).matches() ? c : UUID.randomUUID().toString();
+        return c != null && CORRELATION.matcher(c).matches()
+                ? c
+                : UUID.randomUUID().toString();
     }
 
     /**
@@ -359,8 +410,11 @@ public final class IngestVerticle extends VerticleBase {
         long timer = vertx.setTimer(Math.max(1, settings.drainTimeoutMs()), id -> drained.tryComplete());
         return drained.future().compose(v -> {
             vertx.cancelTimer(timer);
-            LOG.info("HTTP ingest stopped: {} request(s) were in progress, {} answered, {} still waiting for the producer",
-                    pendingAtStop, pendingAtStop - Math.min(pendingAtStop, inFlightRequests), inFlightRequests);
+            LOG.info(
+                    "HTTP ingest stopped: {} request(s) were in progress, {} answered, {} still waiting for the producer",
+                    pendingAtStop,
+                    pendingAtStop - Math.min(pendingAtStop, inFlightRequests),
+                    inFlightRequests);
             if (guard != null) {
                 guard.close();
             }

@@ -1,7 +1,6 @@
 package io.sluice.ingest;
 
 import io.vertx.core.buffer.Buffer;
-
 import java.util.List;
 import java.util.Objects;
 

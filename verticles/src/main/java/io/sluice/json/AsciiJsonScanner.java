@@ -37,8 +37,7 @@ public final class AsciiJsonScanner {
     private static final byte[] FALSE = utf8("false");
     private static final byte[] NULL = utf8("null");
 
-    private AsciiJsonScanner() {
-    }
+    private AsciiJsonScanner() {}
 
     /**
      * Scans {@code b}; on success fills {@code out} (length 4) with the top-level values of the checked fields
@@ -135,7 +134,8 @@ public final class AsciiJsonScanner {
             j++;
         }
         int digits = j - digitsStart;
-        if (digits == 0 || (digits > 1 && b[digitsStart] == '0')
+        if (digits == 0
+                || (digits > 1 && b[digitsStart] == '0')
                 || (j < b.length && (isDigit(b[j]) || b[j] == '.' || b[j] == 'e' || b[j] == 'E'))) {
             throw Irregular.INSTANCE; // no digit, a leading zero, too long, or not an integer: the decoder decides
         }

@@ -1,10 +1,9 @@
 package io.sluice.kafka;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
-
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,44 +17,55 @@ import java.util.Map;
  * @param topics            topics to create at start when {@code createTopics} is true
  * @param createTopics      create missing topics at start (local mode, tests)
  */
-public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, List<TopicSpec> topics,
-                            boolean createTopics) {
+public record KafkaSettings(
+        String bootstrapServers, Map<String, String> clientProperties, List<TopicSpec> topics, boolean createTopics) {
 
     /** A topic to create: name, partitions, replication factor. */
-    public record TopicSpec(String name, int partitions, short replicationFactor) {
-    }
+    public record TopicSpec(String name, int partitions, short replicationFactor) {}
 
     public KafkaSettings {
         clientProperties = Map.copyOf(clientProperties);
         topics = List.copyOf(topics);
     }
 
-    private static final Key<String> BOOTSTRAP_SERVERS = Key.string("bootstrapServers", null,
-            "host:port[,host:port...]; required unless embedded.enabled (which fills it in)");
-    private static final Key<Map<String, String>> CLIENT_PROPERTIES = Key.properties("clientProperties",
-            "properties for every Kafka client (SASL etc.; TLS belongs in kafka.tls)");
+    private static final Key<String> BOOTSTRAP_SERVERS = Key.string(
+            "bootstrapServers", null, "host:port[,host:port...]; required unless embedded.enabled (which fills it in)");
+    private static final Key<Map<String, String>> CLIENT_PROPERTIES = Key.properties(
+            "clientProperties", "properties for every Kafka client (SASL etc.; TLS belongs in kafka.tls)");
     private static final Key<String> TOPIC_NAME = Key.required("name", "topic name");
     private static final Key<Integer> TOPIC_PARTITIONS = Key.integer("partitions", 1, 1, 10_000, "partitions");
-    private static final Key<Integer> TOPIC_REPLICATION = Key.integer("replicationFactor", 1, 1, 7, "replication factor");
-    private static final Key<List<Cfg>> TOPICS = Key.objects("topics", Section.of("topics created at start when "
-            + "createTopics", TOPIC_NAME, TOPIC_PARTITIONS, TOPIC_REPLICATION));
+    private static final Key<Integer> TOPIC_REPLICATION =
+            Key.integer("replicationFactor", 1, 1, 7, "replication factor");
+    private static final Key<List<Cfg>> TOPICS = Key.objects(
+            "topics",
+            Section.of(
+                    "topics created at start when " + "createTopics", TOPIC_NAME, TOPIC_PARTITIONS, TOPIC_REPLICATION));
     private static final Key<Boolean> CREATE_TOPICS = Key.bool("createTopics", false, "create missing topics at start");
     /** {@code kafka}. */
-    public static final Section SECTION = Section.of("the Kafka cluster", BOOTSTRAP_SERVERS, CLIENT_PROPERTIES, TOPICS,
-            CREATE_TOPICS, io.sluice.tls.TlsSettings.KAFKA_TLS);
+    public static final Section SECTION = Section.of(
+            "the Kafka cluster",
+            BOOTSTRAP_SERVERS,
+            CLIENT_PROPERTIES,
+            TOPICS,
+            CREATE_TOPICS,
+            io.sluice.tls.TlsSettings.KAFKA_TLS);
 
     public static KafkaSettings from(Cfg c) {
         String bootstrap = c.get(BOOTSTRAP_SERVERS);
         Map<String, String> props = c.get(CLIENT_PROPERTIES);
-        List<TopicSpec> topics = c.get(TOPICS).stream().map(t -> {
-            TopicSpec spec = new TopicSpec(t.get(TOPIC_NAME), t.get(TOPIC_PARTITIONS), (short) (int) t.get(TOPIC_REPLICATION));
-            t.done();
-            return spec;
-        }).toList();
+        List<TopicSpec> topics = c.get(TOPICS).stream()
+                .map(t -> {
+                    TopicSpec spec = new TopicSpec(
+                            t.get(TOPIC_NAME), t.get(TOPIC_PARTITIONS), (short) (int) t.get(TOPIC_REPLICATION));
+                    t.done();
+                    return spec;
+                })
+                .toList();
         boolean create = c.get(CREATE_TOPICS);
         c.done();
         if (bootstrap != null && !bootstrap.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
-            throw new ConfigException(c.key("bootstrapServers"), "must be host:port[,host:port...], got '" + bootstrap + "'");
+            throw new ConfigException(
+                    c.key("bootstrapServers"), "must be host:port[,host:port...], got '" + bootstrap + "'");
         }
         return new KafkaSettings(bootstrap, props, topics, create);
     }
@@ -75,7 +85,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         }
         for (String k : clientProperties.keySet()) {
             if (k.equals("security.protocol") || k.startsWith("ssl.")) {
-                throw new ConfigException("kafka.clientProperties." + k, "conflicts with kafka.tls (enabled); configure TLS in one place");
+                throw new ConfigException(
+                        "kafka.clientProperties." + k,
+                        "conflicts with kafka.tls (enabled); configure TLS in one place");
             }
         }
         Map<String, String> merged = new HashMap<>(clientProperties);
@@ -87,7 +99,8 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     @Override
     public String toString() {
         return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", clientProperties="
-                + io.sluice.tls.Secrets.redact(clientProperties) + ", topics=" + topics + ", createTopics=" + createTopics + "]";
+                + io.sluice.tls.Secrets.redact(clientProperties) + ", topics=" + topics + ", createTopics="
+                + createTopics + "]";
     }
 
     /** Client properties with bootstrap servers, then {@code overrides} on top. */

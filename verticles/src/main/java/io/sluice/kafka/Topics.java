@@ -1,9 +1,5 @@
 package io.sluice.kafka;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,11 +9,13 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Topic administration at start-up. Blocking: call off the event loop. */
 public final class Topics {
-    private Topics() {
-    }
+    private Topics() {}
 
     /** Creates the topics that do not exist yet. */
     public static void create(KafkaSettings kafka, Collection<KafkaSettings.TopicSpec> topics) throws Exception {
@@ -54,17 +52,22 @@ public final class Topics {
         while (true) {
             boolean ready;
             try {
-                var described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values();
+                var described = admin.describeTopics(names)
+                        .allTopicNames()
+                        .get(10, TimeUnit.SECONDS)
+                        .values();
                 ready = described.stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                        .allMatch(d -> d.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
                 if (ready) {
                     // ListOffsets is answered by each partition's leader replica itself: once it succeeds the
                     // leader accepts produce requests (describeTopics alone can run ahead of it, KAFKA-15591).
-                    java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all =
-                            new java.util.HashMap<>();
-                    described.forEach(d -> d.partitions().forEach(p -> all.put(
-                            new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
-                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+                            all = new java.util.HashMap<>();
+                    described.forEach(d -> d.partitions()
+                            .forEach(p -> all.put(
+                                    new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
+                                    org.apache.kafka.clients.admin.OffsetSpec.latest())));
                     admin.listOffsets(all).all().get(10, TimeUnit.SECONDS);
                 }
             } catch (ExecutionException e) {
@@ -74,7 +77,8 @@ public final class Topics {
                 return;
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("partitions of " + names + " have no leader after " + timeoutMs + " ms");
+                throw new IllegalStateException(
+                        "partitions of " + names + " have no leader after " + timeoutMs + " ms");
             }
             Thread.sleep(100); // blocking start-up helper, never on an event loop
         }

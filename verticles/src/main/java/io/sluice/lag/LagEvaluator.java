@@ -81,19 +81,28 @@ public final class LagEvaluator<K> {
         if (first.committed() == newest.committed()) {
             long spanMs = newest.timeMs() - first.timeMs();
             if (newest.inFlight() > 0) {
-                return new LagVerdict(LagStatus.STALL, "no commit for " + spanMs + " ms with lag " + newest.lagRecords()
-                        + " and " + newest.inFlight() + " record(s) in flight", n);
+                return new LagVerdict(
+                        LagStatus.STALL,
+                        "no commit for " + spanMs + " ms with lag " + newest.lagRecords() + " and " + newest.inFlight()
+                                + " record(s) in flight",
+                        n);
             }
-            return new LagVerdict(LagStatus.STOP, "no commit for " + spanMs + " ms with lag " + newest.lagRecords()
-                    + " and nothing in flight (not consuming)", n);
+            return new LagVerdict(
+                    LagStatus.STOP,
+                    "no commit for " + spanMs + " ms with lag " + newest.lagRecords()
+                            + " and nothing in flight (not consuming)",
+                    n);
         }
         boolean risingEveryInterval = true;
         for (int i = 1; i < n && risingEveryInterval; i++) {
             risingEveryInterval = s.get(i).lagRecords() > s.get(i - 1).lagRecords();
         }
         if (risingEveryInterval) {
-            return new LagVerdict(LagStatus.WARN, "committing, but lag rose in every interval (" + first.lagRecords()
-                    + " → " + newest.lagRecords() + ")", n);
+            return new LagVerdict(
+                    LagStatus.WARN,
+                    "committing, but lag rose in every interval (" + first.lagRecords() + " → " + newest.lagRecords()
+                            + ")",
+                    n);
         }
         return new LagVerdict(LagStatus.OK, "committing and not falling behind", n);
     }

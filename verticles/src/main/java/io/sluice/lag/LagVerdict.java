@@ -7,5 +7,4 @@ package io.sluice.lag;
  * @param reason   a short human explanation (which rule matched)
  * @param samples  how many samples the window held
  */
-public record LagVerdict(LagStatus status, String reason, int samples) {
-}
+public record LagVerdict(LagStatus status, String reason, int samples) {}

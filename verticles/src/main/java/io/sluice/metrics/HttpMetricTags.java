@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,12 +17,11 @@ import java.util.WeakHashMap;
  */
 public final class HttpMetricTags {
     public static final String OTHER = "OTHER";
-    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE",
-            "CONNECT");
+    static final Set<String> METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
     private static final Set<MeterRegistry> INSTALLED = Collections.newSetFromMap(new WeakHashMap<>());
 
-    private HttpMetricTags() {
-    }
+    private HttpMetricTags() {}
 
     /** The filter: {@code vertx.http.*} meters get {@code method} folded to a known value. */
     public static MeterFilter filter() {

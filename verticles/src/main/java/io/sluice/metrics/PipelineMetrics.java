@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,19 +37,36 @@ public final class PipelineMetrics {
         this.keys = keys;
         this.registry = registry;
         this.pipeline = pipeline;
-        this.polled = Counter.builder("sluice.consumer.records.polled").tag("pipeline", pipeline).register(registry);
-        this.delivered = Counter.builder("sluice.dispatch.records.delivered").tag("pipeline", pipeline).register(registry);
-        this.committed = Counter.builder("sluice.consumer.records.committed").tag("pipeline", pipeline).register(registry);
-        this.retries = Counter.builder("sluice.dispatch.retries").tag("pipeline", pipeline).register(registry);
-        this.batchRecords = DistributionSummary.builder("sluice.batch.records").tag("pipeline", pipeline)
-                .publishPercentileHistogram().register(registry);
-        this.batchBytes = DistributionSummary.builder("sluice.batch.bytes").baseUnit("bytes").tag("pipeline", pipeline)
+        this.polled = Counter.builder("sluice.consumer.records.polled")
+                .tag("pipeline", pipeline)
                 .register(registry);
-        this.batchPartitions = DistributionSummary.builder("sluice.batch.partitions").tag("pipeline", pipeline)
+        this.delivered = Counter.builder("sluice.dispatch.records.delivered")
+                .tag("pipeline", pipeline)
                 .register(registry);
-        this.batchLanes = DistributionSummary.builder("sluice.batch.lanes").tag("pipeline", pipeline).register(registry);
-        this.invokeLatency = Timer.builder("sluice.dispatch.invoke.latency").tag("pipeline", pipeline)
-                .publishPercentiles(0.5, 0.99).register(registry);
+        this.committed = Counter.builder("sluice.consumer.records.committed")
+                .tag("pipeline", pipeline)
+                .register(registry);
+        this.retries = Counter.builder("sluice.dispatch.retries")
+                .tag("pipeline", pipeline)
+                .register(registry);
+        this.batchRecords = DistributionSummary.builder("sluice.batch.records")
+                .tag("pipeline", pipeline)
+                .publishPercentileHistogram()
+                .register(registry);
+        this.batchBytes = DistributionSummary.builder("sluice.batch.bytes")
+                .baseUnit("bytes")
+                .tag("pipeline", pipeline)
+                .register(registry);
+        this.batchPartitions = DistributionSummary.builder("sluice.batch.partitions")
+                .tag("pipeline", pipeline)
+                .register(registry);
+        this.batchLanes = DistributionSummary.builder("sluice.batch.lanes")
+                .tag("pipeline", pipeline)
+                .register(registry);
+        this.invokeLatency = Timer.builder("sluice.dispatch.invoke.latency")
+                .tag("pipeline", pipeline)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
     }
 
     /** The pipeline's hot-key window (written by its consumer verticle only). */
@@ -124,7 +140,8 @@ public final class PipelineMetrics {
 
     public double deadLetteredCount() {
         return registry.find("sluice.dispatch.records.dlq").tag("pipeline", pipeline).counters().stream()
-                .mapToDouble(Counter::count).sum();
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     public void commits(boolean ok) {
@@ -133,12 +150,18 @@ public final class PipelineMetrics {
 
     /** Registers a gauge read from {@code value} (weakly referenced owner is this metrics object). */
     public void gauge(String name, Supplier<Number> value) {
-        io.micrometer.core.instrument.Gauge.builder(name, value).tag("pipeline", pipeline).strongReference(true)
+        io.micrometer.core.instrument.Gauge.builder(name, value)
+                .tag("pipeline", pipeline)
+                .strongReference(true)
                 .register(registry);
     }
 
     private Counter tagged(String name, String tag, String value) {
-        return byTag.computeIfAbsent(name + '|' + tag + '|' + value,
-                k -> Counter.builder(name).tag("pipeline", pipeline).tag(tag, value).register(registry));
+        return byTag.computeIfAbsent(
+                name + '|' + tag + '|' + value,
+                k -> Counter.builder(name)
+                        .tag("pipeline", pipeline)
+                        .tag(tag, value)
+                        .register(registry));
     }
 }

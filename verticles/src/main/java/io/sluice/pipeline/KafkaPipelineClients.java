@@ -3,6 +3,13 @@ package io.sluice.pipeline;
 import io.sluice.consumer.EndOffsets;
 import io.sluice.dispatch.LambdaClients;
 import io.sluice.kafka.KafkaSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -15,14 +22,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /** The real clients of a pipeline: Kafka consumer, DLQ producer and admin (end offsets), the AWS SDK Lambda client. */
 public final class KafkaPipelineClients implements PipelineClients {
@@ -45,9 +44,13 @@ public final class KafkaPipelineClients implements PipelineClients {
         // Partitions added to a subscribed topic are found on the next metadata refresh (Kafka's default is
         // 5 min); 10 s lets a running consumer group pick them up quickly (they start from earliest).
         defaults.put("metadata.max.age.ms", "10000");
-        defaults.put("client.id", "sluice-" + settings.name() + "-" + ProcessHandle.current().pid());
-        return new KafkaConsumer<>(kafka.clientConfig(defaults, settings.consumerProperties()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        defaults.put(
+                "client.id",
+                "sluice-" + settings.name() + "-" + ProcessHandle.current().pid());
+        return new KafkaConsumer<>(
+                kafka.clientConfig(defaults, settings.consumerProperties()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     @Override
@@ -61,20 +64,28 @@ public final class KafkaPipelineClients implements PipelineClients {
         m.put("acks", "all");
         m.put("enable.idempotence", "true");
         m.put("linger.ms", "5");
-        m.put("client.id", "sluice-dlq-" + settings.name() + "-" + ProcessHandle.current().pid());
-        return new KafkaProducer<>(kafka.clientConfig(m, Map.of()), new ByteArraySerializer(), new ByteArraySerializer());
+        m.put(
+                "client.id",
+                "sluice-dlq-" + settings.name() + "-" + ProcessHandle.current().pid());
+        return new KafkaProducer<>(
+                kafka.clientConfig(m, Map.of()), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @Override
     public EndOffsets endOffsets() {
         Map<String, Object> m = new HashMap<>();
-        m.put("client.id", "sluice-lag-" + settings.name() + "-" + ProcessHandle.current().pid());
+        m.put(
+                "client.id",
+                "sluice-lag-" + settings.name() + "-" + ProcessHandle.current().pid());
         m.put("request.timeout.ms", "5000");
         m.put("default.api.timeout.ms", "5000");
         Admin admin = Admin.create(kafka.clientConfig(m, Map.of()));
-        boolean readCommitted = "read_committed".equals(settings.consumerProperties()
-                .getOrDefault("isolation.level", "read_uncommitted").toLowerCase(Locale.ROOT));
-        return new AdminEndOffsets(admin, readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
+        boolean readCommitted = "read_committed"
+                .equals(settings.consumerProperties()
+                        .getOrDefault("isolation.level", "read_uncommitted")
+                        .toLowerCase(Locale.ROOT));
+        return new AdminEndOffsets(
+                admin, readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
     }
 
     @Override
@@ -89,15 +100,17 @@ public final class KafkaPipelineClients implements PipelineClients {
             Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
             partitions.forEach(tp -> spec.put(tp, OffsetSpec.latest()));
             CompletableFuture<Map<TopicPartition, Long>> out = new CompletableFuture<>();
-            admin.listOffsets(spec, new ListOffsetsOptions(isolation).timeoutMs(5_000)).all().whenComplete((r, err) -> {
-                if (err != null) {
-                    out.completeExceptionally(err);
-                    return;
-                }
-                Map<TopicPartition, Long> ends = new HashMap<>();
-                r.forEach((tp, info) -> ends.put(tp, info.offset()));
-                out.complete(ends);
-            });
+            admin.listOffsets(spec, new ListOffsetsOptions(isolation).timeoutMs(5_000))
+                    .all()
+                    .whenComplete((r, err) -> {
+                        if (err != null) {
+                            out.completeExceptionally(err);
+                            return;
+                        }
+                        Map<TopicPartition, Long> ends = new HashMap<>();
+                        r.forEach((tp, info) -> ends.put(tp, info.offset()));
+                        out.complete(ends);
+                    });
             return out;
         }
 

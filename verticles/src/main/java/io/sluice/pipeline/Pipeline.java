@@ -1,6 +1,5 @@
 package io.sluice.pipeline;
 
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.batch.BatchSettings;
 import io.sluice.batch.BatchingVerticle;
@@ -63,6 +62,7 @@ public final class Pipeline {
      * children of a verticle being undeployed (a fatal error is reported on the consumer's own context).
      */
     private final Context lifecycle;
+
     private final Object lock = new Object();
     private Future<Void> ops = Future.succeededFuture(); // guarded by lock
     private volatile boolean closed;
@@ -88,8 +88,12 @@ public final class Pipeline {
     }
 
     /** @param keys the pipeline's hot-key window (see {@link io.sluice.hotkeys.HotKeys#consumer}) */
-    public Pipeline(Vertx vertx, PipelineSettings settings, KafkaSettings kafka, MeterRegistry registry,
-                    io.sluice.hotkeys.KeyWindow keys) {
+    public Pipeline(
+            Vertx vertx,
+            PipelineSettings settings,
+            KafkaSettings kafka,
+            MeterRegistry registry,
+            io.sluice.hotkeys.KeyWindow keys) {
         this(vertx, settings, () -> new KafkaPipelineClients(settings, kafka), registry, keys);
     }
 
@@ -98,8 +102,12 @@ public final class Pipeline {
         this(vertx, settings, clients, registry, io.sluice.hotkeys.KeyWindow.off());
     }
 
-    private Pipeline(Vertx vertx, PipelineSettings settings, Supplier<PipelineClients> clients, MeterRegistry registry,
-                     io.sluice.hotkeys.KeyWindow keys) {
+    private Pipeline(
+            Vertx vertx,
+            PipelineSettings settings,
+            Supplier<PipelineClients> clients,
+            MeterRegistry registry,
+            io.sluice.hotkeys.KeyWindow keys) {
         this.vertx = vertx;
         this.settings = settings;
         this.clients = clients;
@@ -125,8 +133,9 @@ public final class Pipeline {
 
     /** Starts an incarnation; fails (leaving nothing behind) if it cannot, or if the pipeline was stopped. */
     public Future<Void> start() {
-        return serialize(() -> closed ? Future.failedFuture(new IllegalStateException(
-                "pipeline " + settings.name() + " is stopped")) : startIncarnation());
+        return serialize(() -> closed
+                ? Future.failedFuture(new IllegalStateException("pipeline " + settings.name() + " is stopped"))
+                : startIncarnation());
     }
 
     /**
@@ -146,8 +155,8 @@ public final class Pipeline {
     /** Final stop: consumer, then batching, then dispatch; closes the clients. No restart after it. */
     public Future<Void> stop() {
         closed = true;
-        return serialize(() -> stopIncarnation().onComplete(ar ->
-                health = new PipelineHealth(PipelineHealth.State.STOPPED, "stopped")));
+        return serialize(() -> stopIncarnation()
+                .onComplete(ar -> health = new PipelineHealth(PipelineHealth.State.STOPPED, "stopped")));
     }
 
     private Future<Void> serialize(Supplier<Future<Void>> op) {
@@ -172,44 +181,61 @@ public final class Pipeline {
         Incarnation inc = new Incarnation();
         health = new PipelineHealth(PipelineHealth.State.STARTING, "starting");
         registerCodecs(vertx);
-        return vertx.<PipelineClients>executeBlocking(() -> {
-            // Client construction resolves names and loads key stores: never on an event loop.
-            PipelineClients c = clients.get();
-            inc.lambda = c.lambda();
-            inc.dlqProducer = new AsyncProducer(c.dlqProducer(), "sluice-dlq-" + settings.name());
-            inc.endOffsets = c.endOffsets();
-            return c;
-        }, false).compose(c -> deployIncarnation(inc, c)).transform(ar -> {
-            if (ar.succeeded()) { // running was set to inc when its verticles were built
-                startedAtMs = System.currentTimeMillis();
-                health = new PipelineHealth(PipelineHealth.State.RUNNING, "running");
-                LOG.info("pipeline={} started: topics {}, group {}, ordering {}, function {}", settings.name(),
-                        settings.topics(), settings.groupId(), settings.ordering().configName(),
-                        settings.lambda().functionName());
-                return Future.<Void>succeededFuture();
-            }
-            health = new PipelineHealth(PipelineHealth.State.FAILED, "start failed: " + ar.cause());
-            if (running == inc) {
-                running = null; // a failed incarnation is not running: a scheduled restart must try again
-            }
-            return release(inc).transform(x -> Future.<Void>failedFuture(ar.cause()));
-        });
+        return vertx.<PipelineClients>executeBlocking(
+                        () -> {
+                            // Client construction resolves names and loads key stores: never on an event loop.
+                            PipelineClients c = clients.get();
+                            inc.lambda = c.lambda();
+                            inc.dlqProducer = new AsyncProducer(c.dlqProducer(), "sluice-dlq-" + settings.name());
+                            inc.endOffsets = c.endOffsets();
+                            return c;
+                        },
+                        false)
+                .compose(c -> deployIncarnation(inc, c))
+                .transform(ar -> {
+                    if (ar.succeeded()) { // running was set to inc when its verticles were built
+                        startedAtMs = System.currentTimeMillis();
+                        health = new PipelineHealth(PipelineHealth.State.RUNNING, "running");
+                        LOG.info(
+                                "pipeline={} started: topics {}, group {}, ordering {}, function {}",
+                                settings.name(),
+                                settings.topics(),
+                                settings.groupId(),
+                                settings.ordering().configName(),
+                                settings.lambda().functionName());
+                        return Future.<Void>succeededFuture();
+                    }
+                    health = new PipelineHealth(PipelineHealth.State.FAILED, "start failed: " + ar.cause());
+                    if (running == inc) {
+                        running = null; // a failed incarnation is not running: a scheduled restart must try again
+                    }
+                    return release(inc).transform(x -> Future.<Void>failedFuture(ar.cause()));
+                });
     }
 
     private Future<Void> deployIncarnation(Incarnation inc, PipelineClients c) {
-        inc.dlq = new DeadLetterWriter(vertx, inc.dlqProducer, settings.dlqTopic(),
+        inc.dlq = new DeadLetterWriter(
+                vertx,
+                inc.dlqProducer,
+                settings.dlqTopic(),
                 new Backoff(settings.retry().baseDelayMs(), settings.retry().maxDelayMs(), ThreadLocalRandom.current()),
                 settings.redrive());
         KafkaEventPayload payloads = new KafkaEventPayload(c.bootstrapServers(), null);
         inc.breaker = settings.breaker().enabled() ? newBreaker(inc) : null;
         inc.batching = new BatchingVerticle(settings.batching());
-        inc.consumer = new ConsumerVerticle(settings.consumer(), c::consumer, metrics, inc.endOffsets, tuning.manualPause(),
+        inc.consumer = new ConsumerVerticle(
+                settings.consumer(),
+                c::consumer,
+                metrics,
+                inc.endOffsets,
+                tuning.manualPause(),
                 err -> onFatal(inc, err));
         running = inc; // tuning changes from now on reach its verticles (re-applied below once deployed)
         Future<Void> chain = Future.succeededFuture();
         for (int i = 0; i < settings.dispatchInstances(); i++) {
-            chain = chain.compose(v -> deploy(inc, new DispatchVerticle(settings.dispatch(), inc.lambda, inc.dlq, payloads, metrics,
-                    inc.breaker)));
+            chain = chain.compose(v -> deploy(
+                    inc,
+                    new DispatchVerticle(settings.dispatch(), inc.lambda, inc.dlq, payloads, metrics, inc.breaker)));
         }
         return chain.compose(v -> deploy(inc, inc.batching))
                 .onSuccess(v -> applyTuning(inc))
@@ -257,21 +283,24 @@ public final class Pipeline {
                 return Future.succeededFuture();
             }));
         }
-        return chain.compose(v -> vertx.executeBlocking(() -> {
-            if (inc.breaker != null) {
-                inc.breaker.close();
-            }
-            if (inc.dlqProducer != null) {
-                inc.dlqProducer.close(Duration.ofSeconds(2));
-            }
-            if (inc.endOffsets != null) {
-                inc.endOffsets.close();
-            }
-            if (inc.lambda != null) {
-                LambdaClients.close(inc.lambda);
-            }
-            return null;
-        }, false)).mapEmpty();
+        return chain.compose(v -> vertx.executeBlocking(
+                        () -> {
+                            if (inc.breaker != null) {
+                                inc.breaker.close();
+                            }
+                            if (inc.dlqProducer != null) {
+                                inc.dlqProducer.close(Duration.ofSeconds(2));
+                            }
+                            if (inc.endOffsets != null) {
+                                inc.endOffsets.close();
+                            }
+                            if (inc.lambda != null) {
+                                LambdaClients.close(inc.lambda);
+                            }
+                            return null;
+                        },
+                        false))
+                .mapEmpty();
     }
 
     /**
@@ -285,9 +314,12 @@ public final class Pipeline {
         }
         RestartSettings r = settings.restart();
         if (!r.restart()) {
-            health = new PipelineHealth(PipelineHealth.State.FAILED, "consumer failed: " + err
-                    + "; stopped (restart.policy is stop)");
-            LOG.error("pipeline={} consumer failed: {}; stopped (restart.policy is stop)", settings.name(), err.toString());
+            health = new PipelineHealth(
+                    PipelineHealth.State.FAILED, "consumer failed: " + err + "; stopped (restart.policy is stop)");
+            LOG.error(
+                    "pipeline={} consumer failed: {}; stopped (restart.policy is stop)",
+                    settings.name(),
+                    err.toString());
             serialize(() -> running == inc ? stopIncarnation() : Future.succeededFuture());
             return;
         }
@@ -302,18 +334,25 @@ public final class Pipeline {
 
     private Future<Void> scheduleRestart(Throwable cause, Future<Void> stopped) {
         long delay = settings.restart().delayMs(failures);
-        health = new PipelineHealth(PipelineHealth.State.FAILED, "consumer failed: " + cause + "; restart "
-                + failures + " in " + delay + " ms");
-        LOG.error("pipeline={} consumer failed: {}; restart {} in {} ms", settings.name(), cause.toString(), failures, delay);
-        stopped.onComplete(x -> vertx.timer(delay).onComplete(t -> serialize(() -> {
-            if (closed || running != null) {
-                return Future.succeededFuture();
-            }
-            return startIncarnation().recover(err -> {
-                failures++;
-                return scheduleRestart(err, Future.succeededFuture());
-            });
-        })));
+        health = new PipelineHealth(
+                PipelineHealth.State.FAILED,
+                "consumer failed: " + cause + "; restart " + failures + " in " + delay + " ms");
+        LOG.error(
+                "pipeline={} consumer failed: {}; restart {} in {} ms",
+                settings.name(),
+                cause.toString(),
+                failures,
+                delay);
+        stopped.onComplete(x -> vertx.timer(delay)
+                .onComplete(t -> serialize(() -> {
+                    if (closed || running != null) {
+                        return Future.succeededFuture();
+                    }
+                    return startIncarnation().recover(err -> {
+                        failures++;
+                        return scheduleRestart(err, Future.succeededFuture());
+                    });
+                })));
         return stopped;
     }
 
@@ -323,7 +362,9 @@ public final class Pipeline {
     /** Batching over its last window (see {@link BatchingVerticle#stats()}); empty while no incarnation runs. */
     public io.sluice.batch.BatchStats.Snapshot batchingStats() {
         Incarnation inc = running;
-        return inc == null || inc.batching == null ? io.sluice.batch.BatchStats.Snapshot.empty(tuning.batch().mode().configName())
+        return inc == null || inc.batching == null
+                ? io.sluice.batch.BatchStats.Snapshot.empty(
+                        tuning.batch().mode().configName())
                 : inc.batching.stats();
     }
 
@@ -357,7 +398,8 @@ public final class Pipeline {
         tuning.manualPause(on);
         Incarnation inc = running;
         if (inc == null || inc.consumer.deploymentID() == null) {
-            return Future.succeededFuture(on ? EnumSet.of(PauseState.Reason.MANUAL) : EnumSet.noneOf(PauseState.Reason.class));
+            return Future.succeededFuture(
+                    on ? EnumSet.of(PauseState.Reason.MANUAL) : EnumSet.noneOf(PauseState.Reason.class));
         }
         inc.consumer.pause(PauseState.Reason.MANUAL, on);
         return inc.consumer.pauseReasons();

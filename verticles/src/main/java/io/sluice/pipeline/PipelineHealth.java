@@ -10,7 +10,12 @@ package io.sluice.pipeline;
  */
 public record PipelineHealth(State state, String detail) {
     /** The life-cycle states a pipeline reports. */
-    public enum State { STARTING, RUNNING, FAILED, STOPPED }
+    public enum State {
+        STARTING,
+        RUNNING,
+        FAILED,
+        STOPPED
+    }
 
     public boolean ok() {
         return state == State.STARTING || state == State.RUNNING;

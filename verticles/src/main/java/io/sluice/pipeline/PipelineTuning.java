@@ -35,7 +35,8 @@ public final class PipelineTuning {
 
     void maxConcurrency(int n) {
         if (n < 1 || n > maxConcurrencyCeiling) {
-            throw new IllegalArgumentException("maxConcurrency must be between 1 and " + maxConcurrencyCeiling + ", got " + n);
+            throw new IllegalArgumentException(
+                    "maxConcurrency must be between 1 and " + maxConcurrencyCeiling + ", got " + n);
         }
         this.maxConcurrency = n;
     }

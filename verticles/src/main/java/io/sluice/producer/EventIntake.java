@@ -2,10 +2,9 @@ package io.sluice.producer;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * The producer's per-event decisions, without I/O: encode (once), validate, route, apply the in-flight
@@ -44,7 +43,8 @@ public final class EventIntake {
                 vr = settings.validator().validate(jo, raw.length);
             } catch (RuntimeException e) {
                 raw = NO_BYTES;
-                vr = new ValidationResult.Invalid(ValidationResult.NOT_JSON_OBJECT, null, "the event cannot be encoded as JSON");
+                vr = new ValidationResult.Invalid(
+                        ValidationResult.NOT_JSON_OBJECT, null, "the event cannot be encoded as JSON");
             }
         } else if (body instanceof Buffer b) {
             raw = b.getBytes();
@@ -54,8 +54,11 @@ public final class EventIntake {
             vr = settings.validator().scan(raw);
         } else {
             raw = String.valueOf(body).getBytes(StandardCharsets.UTF_8);
-            vr = new ValidationResult.Invalid(ValidationResult.NOT_JSON_OBJECT, null,
-                    "body must be a JSON object or its bytes, got " + (body == null ? "null" : body.getClass().getSimpleName()));
+            vr = new ValidationResult.Invalid(
+                    ValidationResult.NOT_JSON_OBJECT,
+                    null,
+                    "body must be a JSON object or its bytes, got "
+                            + (body == null ? "null" : body.getClass().getSimpleName()));
         }
         if (vr instanceof ValidationResult.Invalid inv) {
             return reject(raw, inv);
@@ -71,8 +74,10 @@ public final class EventIntake {
         }
         long waitNanos = bucket.reserve(1, raw.length);
         if (waitNanos < 0) {
-            return new ProduceDecision.Refuse(ProduceAnswer.RATE_LIMITED, "over " + bucket.messagesPerSecond()
-                    + " msg/s or " + bucket.bytesPerSecond() + " B/s beyond the allowed wait");
+            return new ProduceDecision.Refuse(
+                    ProduceAnswer.RATE_LIMITED,
+                    "over " + bucket.messagesPerSecond() + " msg/s or " + bucket.bytesPerSecond()
+                            + " B/s beyond the allowed wait");
         }
         String key = settings.keys().key(valid.code(), valid.truckId());
         RecordHeaders headers = null;
@@ -80,8 +85,8 @@ public final class EventIntake {
             headers = new RecordHeaders();
             headers.add(ProducerVerticle.CORRELATION_HEADER, correlationId.getBytes(StandardCharsets.UTF_8));
         }
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null, key.getBytes(StandardCharsets.UTF_8),
-                raw, headers);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, null, null, key.getBytes(StandardCharsets.UTF_8), raw, headers);
         if (full) {
             return new ProduceDecision.ToSpool(record);
         }
@@ -91,12 +96,15 @@ public final class EventIntake {
     }
 
     private boolean full(long bytes) {
-        return inFlightMessages >= settings.maxInFlightMessages() || inFlightBytes + bytes > settings.maxInFlightBytes();
+        return inFlightMessages >= settings.maxInFlightMessages()
+                || inFlightBytes + bytes > settings.maxInFlightBytes();
     }
 
     private ProduceDecision.Refuse overloaded() {
-        return new ProduceDecision.Refuse(ProduceAnswer.OVERLOADED, "more than " + settings.maxInFlightMessages()
-                + " events or " + settings.maxInFlightBytes() + " bytes await acknowledgement");
+        return new ProduceDecision.Refuse(
+                ProduceAnswer.OVERLOADED,
+                "more than " + settings.maxInFlightMessages() + " events or " + settings.maxInFlightBytes()
+                        + " bytes await acknowledgement");
     }
 
     /**
@@ -105,7 +113,8 @@ public final class EventIntake {
      */
     private ProduceDecision reject(byte[] raw, ValidationResult.Invalid inv) {
         int max = settings.validator().maxEventBytes();
-        byte[] value = raw.length > max * 4L ? java.util.Arrays.copyOf(raw, max * 4) : raw; // keep the DLQ record bounded
+        byte[] value =
+                raw.length > max * 4L ? java.util.Arrays.copyOf(raw, max * 4) : raw; // keep the DLQ record bounded
         if (full(value.length)) {
             return overloaded();
         }

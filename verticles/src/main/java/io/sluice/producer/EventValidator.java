@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-
 import java.math.BigInteger;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,7 +50,8 @@ public final class EventValidator {
      */
     public EventValidator(int maxEventBytes, boolean requireEventId, boolean requireTimestamp) {
         if (maxEventBytes < 1 || maxEventBytes > MAX_MAX_EVENT_BYTES) {
-            throw new IllegalArgumentException("maxEventBytes must be 1-" + MAX_MAX_EVENT_BYTES + ", got " + maxEventBytes);
+            throw new IllegalArgumentException(
+                    "maxEventBytes must be 1-" + MAX_MAX_EVENT_BYTES + ", got " + maxEventBytes);
         }
         this.maxEventBytes = maxEventBytes;
         this.requireEventId = requireEventId;
@@ -71,7 +71,8 @@ public final class EventValidator {
         }
         for (String key : validation.fieldNames()) {
             if (!KNOWN_KEYS.contains(key)) {
-                throw new ConfigException(path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(KNOWN_KEYS));
+                throw new ConfigException(
+                        path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(KNOWN_KEYS));
             }
         }
         int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
@@ -79,12 +80,13 @@ public final class EventValidator {
         if (max != null) {
             Long parsed = integral(max);
             if (parsed == null || parsed < 1 || parsed > MAX_MAX_EVENT_BYTES) {
-                throw new ConfigException(path + ".maxEventBytes", "must be an integer 1-" + MAX_MAX_EVENT_BYTES + ", got " + max);
+                throw new ConfigException(
+                        path + ".maxEventBytes", "must be an integer 1-" + MAX_MAX_EVENT_BYTES + ", got " + max);
             }
             maxEventBytes = parsed.intValue();
         }
-        return new EventValidator(maxEventBytes,
-                flag(validation, "requireEventId", path), flag(validation, "requireTimestamp", path));
+        return new EventValidator(
+                maxEventBytes, flag(validation, "requireEventId", path), flag(validation, "requireTimestamp", path));
     }
 
     /**
@@ -188,8 +190,12 @@ public final class EventValidator {
         if (raw != null && raw.length <= maxEventBytes) {
             Object[] fields = new Object[4];
             if (AsciiJsonScanner.scan(raw, fields)) {
-                ValidationResult r = validateFields(null, fields[AsciiJsonScanner.CODE], fields[AsciiJsonScanner.TRUCK_ID],
-                        fields[AsciiJsonScanner.EVENT_ID], fields[AsciiJsonScanner.TIMESTAMP]);
+                ValidationResult r = validateFields(
+                        null,
+                        fields[AsciiJsonScanner.CODE],
+                        fields[AsciiJsonScanner.TRUCK_ID],
+                        fields[AsciiJsonScanner.EVENT_ID],
+                        fields[AsciiJsonScanner.TIMESTAMP]);
                 if (r.isValid()) {
                     return r;
                 }
@@ -199,11 +205,16 @@ public final class EventValidator {
     }
 
     private ValidationResult validateFields(JsonObject event) {
-        return validateFields(event, event.getValue("code"), event.getValue("truckId"), event.getValue("eventId"),
+        return validateFields(
+                event,
+                event.getValue("code"),
+                event.getValue("truckId"),
+                event.getValue("eventId"),
                 event.getValue("timestamp"));
     }
 
-    private ValidationResult validateFields(JsonObject event, Object code, Object truckId, Object eventId, Object timestamp) {
+    private ValidationResult validateFields(
+            JsonObject event, Object code, Object truckId, Object eventId, Object timestamp) {
         if (code == null) {
             return missing("code");
         }
@@ -263,8 +274,8 @@ public final class EventValidator {
     }
 
     private ValidationResult.Invalid tooLarge(int size) {
-        return new ValidationResult.Invalid(ValidationResult.TOO_LARGE, null,
-                "the event is " + size + " bytes, the limit is " + maxEventBytes);
+        return new ValidationResult.Invalid(
+                ValidationResult.TOO_LARGE, null, "the event is " + size + " bytes, the limit is " + maxEventBytes);
     }
 
     private static ValidationResult.Invalid notJsonObject(String message) {
@@ -276,8 +287,8 @@ public final class EventValidator {
     }
 
     private static ValidationResult.Invalid wrongType(String field, String expected, Object actual) {
-        return new ValidationResult.Invalid(ValidationResult.WRONG_TYPE, field,
-                field + " must be " + expected + ", got " + jsonType(actual));
+        return new ValidationResult.Invalid(
+                ValidationResult.WRONG_TYPE, field, field + " must be " + expected + ", got " + jsonType(actual));
     }
 
     private static String jsonType(Object value) {

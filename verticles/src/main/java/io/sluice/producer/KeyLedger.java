@@ -21,7 +21,11 @@ import java.util.Map;
  */
 public final class KeyLedger<T> {
     /** Where an event goes now. */
-    public enum Route { SEND, SPOOL, HOLD }
+    public enum Route {
+        SEND,
+        SPOOL,
+        HOLD
+    }
 
     private static final class Key<T> {
         int direct;

@@ -1,10 +1,8 @@
 package io.sluice.producer;
 
-import io.sluice.hash.Murmur3;
-
 import io.sluice.config.ConfigException;
+import io.sluice.hash.Murmur3;
 import io.vertx.core.json.JsonObject;
-
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -57,7 +55,8 @@ public final class KeyResolver {
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         hotCodes.forEach((code, n) -> {
             if (code < 0 || n < 1 || n > MAX_SUB_KEYS) {
-                throw new IllegalArgumentException("hot code " + code + " -> " + n + ": code must be >= 0 and sub-keys 1-" + MAX_SUB_KEYS);
+                throw new IllegalArgumentException(
+                        "hot code " + code + " -> " + n + ": code must be >= 0 and sub-keys 1-" + MAX_SUB_KEYS);
             }
         });
         this.hotCodes = Collections.unmodifiableMap(new TreeMap<>(hotCodes));
@@ -76,7 +75,8 @@ public final class KeyResolver {
         }
         for (String key : keys.fieldNames()) {
             if (!KNOWN_KEYS.contains(key)) {
-                throw new ConfigException(path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(KNOWN_KEYS));
+                throw new ConfigException(
+                        path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(KNOWN_KEYS));
             }
         }
         Object strategyValue = keys.getValue("strategy");
@@ -86,14 +86,16 @@ public final class KeyResolver {
         } else if (strategyValue instanceof String s) {
             strategy = KeyStrategy.fromConfig(s, path + ".strategy");
         } else {
-            throw new ConfigException(path + ".strategy", "must be one of " + KeyStrategy.allowed() + ", got " + strategyValue);
+            throw new ConfigException(
+                    path + ".strategy", "must be one of " + KeyStrategy.allowed() + ", got " + strategyValue);
         }
 
         Map<Integer, Integer> hot = new TreeMap<>();
         Object hotValue = keys.getValue("hotCodes");
         if (hotValue != null) {
             if (!(hotValue instanceof JsonObject hotJson)) {
-                throw new ConfigException(path + ".hotCodes", "must be an object {\"<code>\": <sub-keys>}, got " + hotValue);
+                throw new ConfigException(
+                        path + ".hotCodes", "must be an object {\"<code>\": <sub-keys>}, got " + hotValue);
             }
             for (String codeText : hotJson.fieldNames()) {
                 String entryPath = path + ".hotCodes." + codeText;
@@ -104,12 +106,15 @@ public final class KeyResolver {
                     code = -1;
                 }
                 if (code < 0 || !String.valueOf(code).equals(codeText)) {
-                    throw new ConfigException(entryPath, "the key must be a code (an integer 0-" + Integer.MAX_VALUE + ")");
+                    throw new ConfigException(
+                            entryPath, "the key must be a code (an integer 0-" + Integer.MAX_VALUE + ")");
                 }
                 Integer n = intIn(hotJson.getValue(codeText), 1, MAX_SUB_KEYS);
                 if (n == null) {
-                    throw new ConfigException(entryPath, "must be a number of sub-keys, an integer 1-" + MAX_SUB_KEYS
-                            + ", got " + hotJson.getValue(codeText));
+                    throw new ConfigException(
+                            entryPath,
+                            "must be a number of sub-keys, an integer 1-" + MAX_SUB_KEYS + ", got "
+                                    + hotJson.getValue(codeText));
                 }
                 hot.put(code, n);
             }

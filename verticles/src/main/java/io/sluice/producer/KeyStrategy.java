@@ -1,7 +1,6 @@
 package io.sluice.producer;
 
 import io.sluice.config.ConfigException;
-
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -50,8 +49,8 @@ public enum KeyStrategy {
                 return strategy;
             }
         }
-        throw new ConfigException(path, "must be one of " + allowed() + ", got "
-                + (value == null ? "nothing" : "'" + value + "'"));
+        throw new ConfigException(
+                path, "must be one of " + allowed() + ", got " + (value == null ? "nothing" : "'" + value + "'"));
     }
 
     static String allowed() {

@@ -62,7 +62,8 @@ public final class ProduceBatchReply {
         /** Sets event {@code index}'s result; the last one completes the reply. A second result for an event is an error. */
         public void set(int index, ProduceResult result) {
             if (results[index] != null) {
-                throw new IllegalStateException("event " + index + " already has its result " + results[index].answer());
+                throw new IllegalStateException(
+                        "event " + index + " already has its result " + results[index].answer());
             }
             results[index] = result;
             if (--missing == 0) {

@@ -1,12 +1,11 @@
 package io.sluice.producer;
 
+import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import java.util.Objects;
-
 /** What {@link EventIntake#decide} made of one event. */
-public sealed interface ProduceDecision permits ProduceDecision.Send, ProduceDecision.ToSpool, ProduceDecision.Refuse,
-        ProduceDecision.Reject {
+public sealed interface ProduceDecision
+        permits ProduceDecision.Send, ProduceDecision.ToSpool, ProduceDecision.Refuse, ProduceDecision.Reject {
 
     /**
      * Send {@code record} after {@code waitNanos} (0 = now). Its token-bucket share and its in-flight share are

@@ -18,8 +18,10 @@ public record ProduceResult(ProduceAnswer answer, String topic, int partition, l
     public ProduceResult {
         Objects.requireNonNull(answer, "answer");
         if (answer.isSuccess() ? topic == null : error == null) {
-            throw new IllegalArgumentException(answer.isSuccess() ? "an accepted or spooled result needs its topic"
-                    : "a failure needs its message");
+            throw new IllegalArgumentException(
+                    answer.isSuccess()
+                            ? "an accepted or spooled result needs its topic"
+                            : "a failure needs its message");
         }
     }
 

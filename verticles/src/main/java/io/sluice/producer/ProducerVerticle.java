@@ -13,12 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +20,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers {@code sluice.produce} (one event) and {@code sluice.produce.batch} (a {@link ProduceBatch}):
@@ -59,8 +58,7 @@ public final class ProducerVerticle extends VerticleBase {
     /** Set by the first fatal send error (authentication, authorization, TLS, missing topic); cleared by a swap. */
     private volatile String fatal;
 
-    private interface Outcome extends EventOutcome {
-    }
+    private interface Outcome extends EventOutcome {}
 
     /** Deployment-config key: register the produce/batch/rate consumers cluster-wide (default false: local-only). */
     public static final String CLUSTER_CONSUMERS = "clusterConsumers";
@@ -70,17 +68,26 @@ public final class ProducerVerticle extends VerticleBase {
     }
 
     /** @param keys counts the keys of acknowledged sends per partition (hot keys), on this verticle's event loop */
-    public ProducerVerticle(ProducerSettings settings, AsyncProducer producer, MeterRegistry registry,
-                            io.sluice.hotkeys.KeyWindow keys) {
+    public ProducerVerticle(
+            ProducerSettings settings,
+            AsyncProducer producer,
+            MeterRegistry registry,
+            io.sluice.hotkeys.KeyWindow keys) {
         this.keys = keys;
         this.settings = settings;
         this.producer = producer;
         this.registry = registry;
         for (ProduceAnswer a : ProduceAnswer.values()) {
-            answers.put(a, Counter.builder("sluice.producer.results").tag("result", a.label()).register(registry));
+            answers.put(
+                    a,
+                    Counter.builder("sluice.producer.results")
+                            .tag("result", a.label())
+                            .register(registry));
         }
-        this.ackLatency = Timer.builder("sluice.producer.ack.latency").publishPercentiles(0.5, 0.99)
-                .publishPercentileHistogram().register(registry);
+        this.ackLatency = Timer.builder("sluice.producer.ack.latency")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     @Override
@@ -89,14 +96,25 @@ public final class ProducerVerticle extends VerticleBase {
         intake = new EventIntake(settings, bucket);
         trace = new io.sluice.tracing.ProduceTrace(io.sluice.tracing.Tracing.of(vertx));
         LocalCodec.registerAll(vertx, ProduceBatch.class, ProduceBatchReply.class);
-        Gauge.builder("sluice.producer.inflight.messages", () -> intake.inFlightMessages()).register(registry);
-        Gauge.builder("sluice.producer.inflight.bytes", () -> intake.inFlightBytes()).register(registry);
-        Gauge.builder("sluice.producer.rate.messages", () -> bucket.messagesPerSecond()).register(registry);
+        Gauge.builder("sluice.producer.inflight.messages", () -> intake.inFlightMessages())
+                .register(registry);
+        Gauge.builder("sluice.producer.inflight.bytes", () -> intake.inFlightBytes())
+                .register(registry);
+        Gauge.builder("sluice.producer.rate.messages", () -> bucket.messagesPerSecond())
+                .register(registry);
         Gauge.builder("sluice.producer.fatal", () -> fatal == null ? 0 : 1).register(registry);
         Future<?> spoolReady = Future.succeededFuture();
         if (settings.spool().enabled()) {
-            spoolReady = SpoolCoordinator.open(vertx, context, settings.spool(), () -> producer, this::fatal, () -> fatal,
-                    settings.maxInFlightMessages(), registry).onSuccess(c -> spool = c);
+            spoolReady = SpoolCoordinator.open(
+                            vertx,
+                            context,
+                            settings.spool(),
+                            () -> producer,
+                            this::fatal,
+                            () -> fatal,
+                            settings.maxInFlightMessages(),
+                            registry)
+                    .onSuccess(c -> spool = c);
         }
         return spoolReady.compose(v -> listen());
     }
@@ -111,8 +129,11 @@ public final class ProducerVerticle extends VerticleBase {
         return Future.join(produce.completion(), batch.completion(), rate.completion());
     }
 
-    private MessageConsumer<Object> consumer(boolean cluster, String address, io.vertx.core.Handler<Message<Object>> h) {
-        return cluster ? vertx.eventBus().consumer(address, h) : vertx.eventBus().localConsumer(address, h);
+    private MessageConsumer<Object> consumer(
+            boolean cluster, String address, io.vertx.core.Handler<Message<Object>> h) {
+        return cluster
+                ? vertx.eventBus().consumer(address, h)
+                : vertx.eventBus().localConsumer(address, h);
     }
 
     private void onProduce(Message<Object> msg) {
@@ -120,14 +141,19 @@ public final class ProducerVerticle extends VerticleBase {
             @Override
             public void accepted(RecordMetadata md) {
                 answers.get(ProduceAnswer.ACCEPTED).increment();
-                msg.reply(new JsonObject().put("status", ProduceAnswer.ACCEPTED.label()).put("topic", md.topic())
-                        .put("partition", md.partition()).put("offset", md.offset()));
+                msg.reply(new JsonObject()
+                        .put("status", ProduceAnswer.ACCEPTED.label())
+                        .put("topic", md.topic())
+                        .put("partition", md.partition())
+                        .put("offset", md.offset()));
             }
 
             @Override
             public void spooled(String topic) {
                 answers.get(ProduceAnswer.SPOOLED).increment();
-                msg.reply(new JsonObject().put("status", ProduceAnswer.SPOOLED.label()).put("topic", topic));
+                msg.reply(new JsonObject()
+                        .put("status", ProduceAnswer.SPOOLED.label())
+                        .put("topic", topic));
             }
 
             @Override
@@ -176,9 +202,13 @@ public final class ProducerVerticle extends VerticleBase {
     private void onProduceBatch(Message<Object> msg) {
         if (!(msg.body() instanceof ProduceBatch batch)) {
             answers.get(ProduceAnswer.INVALID).increment();
-            msg.fail(ProduceAnswer.INVALID.failureCode(), ProduceAnswer.INVALID.label() + ": the body of "
-                    + Addresses.PRODUCE_BATCH + " must be a ProduceBatch, got "
-                    + (msg.body() == null ? "null" : msg.body().getClass().getSimpleName()));
+            msg.fail(
+                    ProduceAnswer.INVALID.failureCode(),
+                    ProduceAnswer.INVALID.label() + ": the body of "
+                            + Addresses.PRODUCE_BATCH + " must be a ProduceBatch, got "
+                            + (msg.body() == null
+                                    ? "null"
+                                    : msg.body().getClass().getSimpleName()));
             return;
         }
         List<?> events = batch.events();
@@ -202,7 +232,9 @@ public final class ProducerVerticle extends VerticleBase {
             }
             ProduceDecision d = intake.decide(events.get(i), correlationId);
             traced(msg, d);
-            if (spooled != null && (d instanceof ProduceDecision.ToSpool || d instanceof ProduceDecision.Send s0 && s0.waitNanos() == 0)) {
+            if (spooled != null
+                    && (d instanceof ProduceDecision.ToSpool
+                            || d instanceof ProduceDecision.Send s0 && s0.waitNanos() == 0)) {
                 spooled.add(d, outcome);
             } else if (!(d instanceof ProduceDecision.Send send)) {
                 refuse(d, correlationId, source, outcome);
@@ -340,8 +372,10 @@ public final class ProducerVerticle extends VerticleBase {
     private void fatal(Throwable err) {
         if (fatal == null) {
             fatal = err.toString();
-            LOG.error("Producer stopped on a fatal Kafka error (events are answered 'unavailable' until the producer is "
-                    + "replaced or the service restarted): {}", fatal);
+            LOG.error(
+                    "Producer stopped on a fatal Kafka error (events are answered 'unavailable' until the producer is "
+                            + "replaced or the service restarted): {}",
+                    fatal);
         }
     }
 
@@ -380,14 +414,17 @@ public final class ProducerVerticle extends VerticleBase {
             h.add(CORRELATION_HEADER, utf8(correlationId));
         }
         String answer = inv.reason() + (inv.field() == null ? "" : " " + inv.field()) + ": " + inv.message();
-        producer.send(context, new ProducerRecord<>(settings.dlqTopic(), null, null, null, reject.raw(), h), (md, err) -> {
-            intake.releaseRejected(reject);
-            if (err == null) {
-                outcome.failed(ProduceAnswer.INVALID, answer);
-            } else {
-                outcome.failed(ProduceAnswer.UNAVAILABLE, "invalid event (" + answer + ") could not be written to the DLQ: " + err);
-            }
-        });
+        producer.send(
+                context, new ProducerRecord<>(settings.dlqTopic(), null, null, null, reject.raw(), h), (md, err) -> {
+                    intake.releaseRejected(reject);
+                    if (err == null) {
+                        outcome.failed(ProduceAnswer.INVALID, answer);
+                    } else {
+                        outcome.failed(
+                                ProduceAnswer.UNAVAILABLE,
+                                "invalid event (" + answer + ") could not be written to the DLQ: " + err);
+                    }
+                });
     }
 
     private void onRate(Message<Object> msg) {
@@ -411,13 +448,15 @@ public final class ProducerVerticle extends VerticleBase {
             return current;
         }
         if (!(v instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > TokenBucket.MAX_RATE) {
-            throw new IllegalArgumentException(field + ": must be a number between 0 (unlimited) and " + (long) TokenBucket.MAX_RATE + ", got " + v);
+            throw new IllegalArgumentException(field + ": must be a number between 0 (unlimited) and "
+                    + (long) TokenBucket.MAX_RATE + ", got " + v);
         }
         return n.doubleValue();
     }
 
     private JsonObject rateJson() {
-        return new JsonObject().put("messagesPerSecond", bucket.messagesPerSecond())
+        return new JsonObject()
+                .put("messagesPerSecond", bucket.messagesPerSecond())
                 .put("bytesPerSecond", bucket.bytesPerSecond());
     }
 
@@ -436,15 +475,19 @@ public final class ProducerVerticle extends VerticleBase {
             long pending = intake.inFlightMessages();
             old.flush(context)
                     .recover(err -> {
-                        LOG.warn("Flushing the replaced producer failed (its callers get 'unavailable'): {}", err.toString());
+                        LOG.warn(
+                                "Flushing the replaced producer failed (its callers get 'unavailable'): {}",
+                                err.toString());
                         return Future.succeededFuture();
                     })
                     .compose(x -> vertx.<Void>executeBlocking(() -> {
                         old.close(Duration.ofSeconds(5));
                         return null;
                     }))
-                    .onSuccess(x -> LOG.info("Producer replaced: the old one was flushed ({} event(s) were awaiting "
-                            + "acknowledgement at the swap) and closed", pending))
+                    .onSuccess(x -> LOG.info(
+                            "Producer replaced: the old one was flushed ({} event(s) were awaiting "
+                                    + "acknowledgement at the swap) and closed",
+                            pending))
                     .onComplete(done);
         });
         return done.future();
@@ -460,8 +503,12 @@ public final class ProducerVerticle extends VerticleBase {
         producer.flush(context);
         awaitAcks(deadline, drained);
         return drained.future().compose(v -> {
-            LOG.info("Producer stopped: {} event(s) were awaiting acknowledgement, {} flushed, {} not acknowledged "
-                    + "(their callers got 'unavailable')", pendingAtStop, pendingAtStop - intake.inFlightMessages(), intake.inFlightMessages());
+            LOG.info(
+                    "Producer stopped: {} event(s) were awaiting acknowledgement, {} flushed, {} not acknowledged "
+                            + "(their callers got 'unavailable')",
+                    pendingAtStop,
+                    pendingAtStop - intake.inFlightMessages(),
+                    intake.inFlightMessages());
             Future<Void> spoolClosed = spool == null ? Future.succeededFuture() : spool.close();
             return spoolClosed.compose(x -> vertx.executeBlocking(() -> {
                 producer.close(Duration.ofSeconds(1));
@@ -471,7 +518,8 @@ public final class ProducerVerticle extends VerticleBase {
     }
 
     private void awaitAcks(long deadline, Promise<Void> done) {
-        if ((intake.inFlightMessages() == 0 && (spool == null || spool.busy() == 0)) || System.currentTimeMillis() >= deadline) {
+        if ((intake.inFlightMessages() == 0 && (spool == null || spool.busy() == 0))
+                || System.currentTimeMillis() >= deadline) {
             done.tryComplete();
             return;
         }

@@ -1,13 +1,12 @@
 package io.sluice.producer;
 
+import javax.net.ssl.SSLException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
-import javax.net.ssl.SSLException;
 
 /**
  * Classifies a failed Kafka send (no I/O): what the producer does with the event.
@@ -23,10 +22,13 @@ import javax.net.ssl.SSLException;
  */
 public final class SendErrors {
     /** The three classes of a failed send. */
-    public enum Kind { RETRIABLE, FATAL, INVALID }
-
-    private SendErrors() {
+    public enum Kind {
+        RETRIABLE,
+        FATAL,
+        INVALID
     }
+
+    private SendErrors() {}
 
     /**
      * @param err              the send's error
@@ -38,14 +40,17 @@ public final class SendErrors {
             if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
                 return Kind.INVALID;
             }
-            if (t instanceof AuthenticationException || t instanceof AuthorizationException || t instanceof SSLException) {
+            if (t instanceof AuthenticationException
+                    || t instanceof AuthorizationException
+                    || t instanceof SSLException) {
                 return Kind.FATAL;
             }
             if (t instanceof InvalidTopicException) {
                 return Kind.FATAL;
             }
-            if (brokerAnswering && (t instanceof UnknownTopicOrPartitionException
-                    || (t.getMessage() != null && t.getMessage().contains("not present in metadata")))) {
+            if (brokerAnswering
+                    && (t instanceof UnknownTopicOrPartitionException
+                            || (t.getMessage() != null && t.getMessage().contains("not present in metadata")))) {
                 return Kind.FATAL;
             }
         }

@@ -11,11 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The producer's memory → spool → Kafka path when {@code producer.spool.enabled} (event loop only, except the
@@ -72,8 +71,16 @@ final class SpoolCoordinator {
     private volatile double drainRate;
     private boolean closed;
 
-    private SpoolCoordinator(Vertx vertx, Context context, SpoolSettings settings, Spool spool, Supplier<AsyncProducer> producer,
-                             Consumer<Throwable> onFatal, Supplier<String> fatal, long maxHeld, MeterRegistry registry) {
+    private SpoolCoordinator(
+            Vertx vertx,
+            Context context,
+            SpoolSettings settings,
+            Spool spool,
+            Supplier<AsyncProducer> producer,
+            Consumer<Throwable> onFatal,
+            Supplier<String> fatal,
+            long maxHeld,
+            MeterRegistry registry) {
         this.vertx = vertx;
         this.context = context;
         this.settings = settings;
@@ -84,12 +91,17 @@ final class SpoolCoordinator {
         this.maxHeld = maxHeld;
         this.appendedCounter = Counter.builder("sluice.producer.spool.appended").register(registry);
         this.drainedCounter = Counter.builder("sluice.producer.spool.drained").register(registry);
-        Gauge.builder("sluice.producer.spool.bytes", () -> spool.stats().bytes()).register(registry);
-        Gauge.builder("sluice.producer.spool.events", () -> spool.stats().pendingEntries()).register(registry);
-        Gauge.builder("sluice.producer.spool.oldest.age.seconds", this::oldestAgeSeconds).register(registry);
+        Gauge.builder("sluice.producer.spool.bytes", () -> spool.stats().bytes())
+                .register(registry);
+        Gauge.builder("sluice.producer.spool.events", () -> spool.stats().pendingEntries())
+                .register(registry);
+        Gauge.builder("sluice.producer.spool.oldest.age.seconds", this::oldestAgeSeconds)
+                .register(registry);
         Gauge.builder("sluice.producer.spool.drain.rate", () -> drainRate).register(registry);
-        Gauge.builder("sluice.producer.spool.drain.limit", () -> settings.drainRatePerSecond()).register(registry);
-        Gauge.builder("sluice.producer.spool.corrupt", () -> spool.stats().corruptRegions()).register(registry);
+        Gauge.builder("sluice.producer.spool.drain.limit", () -> settings.drainRatePerSecond())
+                .register(registry);
+        Gauge.builder("sluice.producer.spool.corrupt", () -> spool.stats().corruptRegions())
+                .register(registry);
         Gauge.builder("sluice.producer.spool.held", ledger::held).register(registry);
         Gauge.builder("sluice.producer.kafka.down", () -> kafkaDown ? 1 : 0).register(registry);
     }
@@ -98,42 +110,64 @@ final class SpoolCoordinator {
      * Opens the spool off the event loop, reads back what a previous run left in it (its keys keep their order:
      * their new events go behind), and starts the drain. Completes on {@code context}.
      */
-    static Future<SpoolCoordinator> open(Vertx vertx, Context context, SpoolSettings settings, Supplier<AsyncProducer> producer,
-                                         Consumer<Throwable> onFatal, Supplier<String> fatal, long maxHeld, MeterRegistry registry) {
+    static Future<SpoolCoordinator> open(
+            Vertx vertx,
+            Context context,
+            SpoolSettings settings,
+            Supplier<AsyncProducer> producer,
+            Consumer<Throwable> onFatal,
+            Supplier<String> fatal,
+            long maxHeld,
+            MeterRegistry registry) {
         return vertx.executeBlocking(() -> {
-            Spool spool = Spool.open(settings.options(), "sluice-spool");
-            Map<String, Long> keys = new HashMap<>();
-            while (true) {
-                List<SegmentLog.Entry> es = spool.read(10_000, 8L << 20).get();
-                if (es.isEmpty()) {
-                    break;
-                }
-                for (SegmentLog.Entry e : es) {
-                    keys.merge(keyOf(SpooledRecords.decode(e.data())), 1L, Long::sum);
-                }
-            }
-            spool.rewind().get();
-            return new Object[]{spool, keys};
-        }).map(o -> {
-            @SuppressWarnings("unchecked") Map<String, Long> keys = (Map<String, Long>) ((Object[]) o)[1];
-            SpoolCoordinator c = new SpoolCoordinator(vertx, context, settings, (Spool) ((Object[]) o)[0], producer, onFatal,
-                    fatal, maxHeld, registry);
-            long total = 0;
-            for (Map.Entry<String, Long> k : keys.entrySet()) {
-                for (long i = 0; i < k.getValue(); i++) {
-                    c.ledger.recovered(k.getKey());
-                }
-                total += k.getValue();
-            }
-            if (total > 0) { // Kafka is not known to answer yet: new events go behind the spooled ones until a probe is acked
-                c.kafkaDown = true;
-                LOG.info("Spool {}: {} event(s) of {} key(s) left by a previous run; draining at up to {}/s",
-                        settings.directory(), total, keys.size(), settings.drainRatePerSecond());
-            }
-            c.lastRefillMs = System.currentTimeMillis();
-            c.scheduleDrain(0);
-            return c;
-        });
+                    Spool spool = Spool.open(settings.options(), "sluice-spool");
+                    Map<String, Long> keys = new HashMap<>();
+                    while (true) {
+                        List<SegmentLog.Entry> es = spool.read(10_000, 8L << 20).get();
+                        if (es.isEmpty()) {
+                            break;
+                        }
+                        for (SegmentLog.Entry e : es) {
+                            keys.merge(keyOf(SpooledRecords.decode(e.data())), 1L, Long::sum);
+                        }
+                    }
+                    spool.rewind().get();
+                    return new Object[] {spool, keys};
+                })
+                .map(o -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Long> keys = (Map<String, Long>) ((Object[]) o)[1];
+                    SpoolCoordinator c = new SpoolCoordinator(
+                            vertx,
+                            context,
+                            settings,
+                            (Spool) ((Object[]) o)[0],
+                            producer,
+                            onFatal,
+                            fatal,
+                            maxHeld,
+                            registry);
+                    long total = 0;
+                    for (Map.Entry<String, Long> k : keys.entrySet()) {
+                        for (long i = 0; i < k.getValue(); i++) {
+                            c.ledger.recovered(k.getKey());
+                        }
+                        total += k.getValue();
+                    }
+                    if (total > 0) { // Kafka is not known to answer yet: new events go behind the spooled ones until a
+                        // probe is acked
+                        c.kafkaDown = true;
+                        LOG.info(
+                                "Spool {}: {} event(s) of {} key(s) left by a previous run; draining at up to {}/s",
+                                settings.directory(),
+                                total,
+                                keys.size(),
+                                settings.drainRatePerSecond());
+                    }
+                    c.lastRefillMs = System.currentTimeMillis();
+                    c.scheduleDrain(0);
+                    return c;
+                });
     }
 
     private static String keyOf(ProducerRecord<byte[], byte[]> r) {
@@ -152,8 +186,11 @@ final class SpoolCoordinator {
      * gives back event i's in-flight share once it has its answer (null: it took none, e.g. it came while the
      * bound was full, {@code full.get(i)}).
      */
-    void submitAll(List<ProducerRecord<byte[], byte[]>> records, List<EventOutcome> outcomes, List<Runnable> releases,
-                   List<Boolean> full) {
+    void submitAll(
+            List<ProducerRecord<byte[], byte[]>> records,
+            List<EventOutcome> outcomes,
+            List<Runnable> releases,
+            List<Boolean> full) {
         List<ProducerRecord<byte[], byte[]>> now = new ArrayList<>(records.size());
         List<AsyncProducer.Completion> done = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -170,7 +207,8 @@ final class SpoolCoordinator {
         submitAll(List.of(record), List.of(outcome), java.util.Collections.singletonList(release), List.of(full));
     }
 
-    private void route(Item item, boolean full, List<ProducerRecord<byte[], byte[]>> now, List<AsyncProducer.Completion> done) {
+    private void route(
+            Item item, boolean full, List<ProducerRecord<byte[], byte[]>> now, List<AsyncProducer.Completion> done) {
         String f = fatal.get();
         if (f != null) {
             item.releaseShare();
@@ -179,7 +217,10 @@ final class SpoolCoordinator {
         }
         if (ledger.held() >= maxHeld) {
             item.releaseShare();
-            item.outcome().failed(ProduceAnswer.OVERLOADED, "more than " + maxHeld + " events wait behind earlier events of their keys");
+            item.outcome()
+                    .failed(
+                            ProduceAnswer.OVERLOADED,
+                            "more than " + maxHeld + " events wait behind earlier events of their keys");
             return;
         }
         switch (ledger.route(item.key(), item, kafkaDown, full)) {
@@ -188,7 +229,7 @@ final class SpoolCoordinator {
                 done.add((md, err) -> onDirect(item, md, err));
             }
             case SPOOL -> append(item);
-            case HOLD -> { }
+            case HOLD -> {}
         }
     }
 
@@ -203,7 +244,9 @@ final class SpoolCoordinator {
             switch (kind) {
                 case RETRIABLE -> {
                     if (!kafkaDown) {
-                        LOG.warn("Kafka did not acknowledge ({}): events go to the spool until it answers again", err.toString());
+                        LOG.warn(
+                                "Kafka did not acknowledge ({}): events go to the spool until it answers again",
+                                err.toString());
                     }
                     kafkaDown = true;
                     spoolIt = true;
@@ -273,28 +316,35 @@ final class SpoolCoordinator {
         for (Item it : items) {
             entries.add(SpooledRecords.encode(it.record()));
         }
-        spool.append(entries).whenComplete((ok, err) -> context.runOnContext(v -> {
-            appendsInProgress -= items.size();
-            for (Item item : items) {
-                item.releaseShare();
-                if (err == null && ok) {
-                    item.outcome().spooled(item.record().topic());
-                } else {
-                    ledger.unspooled(item.key());
-                    if (err == null) {
-                        item.outcome().failed(ProduceAnswer.OVERLOADED, "the spool is full (producer.spool.maxBytes="
-                                + settings.maxBytes() + ")");
-                    } else {
-                        item.outcome().failed(ProduceAnswer.UNAVAILABLE, "the spool could not write the event: " + err);
+        spool.append(entries)
+                .whenComplete((ok, err) -> context.runOnContext(v -> {
+                    appendsInProgress -= items.size();
+                    for (Item item : items) {
+                        item.releaseShare();
+                        if (err == null && ok) {
+                            item.outcome().spooled(item.record().topic());
+                        } else {
+                            ledger.unspooled(item.key());
+                            if (err == null) {
+                                item.outcome()
+                                        .failed(
+                                                ProduceAnswer.OVERLOADED,
+                                                "the spool is full (producer.spool.maxBytes=" + settings.maxBytes()
+                                                        + ")");
+                            } else {
+                                item.outcome()
+                                        .failed(
+                                                ProduceAnswer.UNAVAILABLE,
+                                                "the spool could not write the event: " + err);
+                            }
+                        }
                     }
-                }
-            }
-            if (err == null && ok) {
-                appendedCounter.increment(items.size());
-            } else if (err != null) {
-                LOG.error("Spool append of {} event(s) failed: {}", items.size(), err.toString());
-            }
-        }));
+                    if (err == null && ok) {
+                        appendedCounter.increment(items.size());
+                    } else if (err != null) {
+                        LOG.error("Spool append of {} event(s) failed: {}", items.size(), err.toString());
+                    }
+                }));
     }
 
     // ------------------------------------------------------------------ drain
@@ -331,7 +381,9 @@ final class SpoolCoordinator {
             scheduleDrain((long) Math.ceil((1 - allowance) * 1000 / rate));
             return;
         }
-        int n = kafkaDown ? 1 : (int) allowance; // while Kafka is down, one event probes it (a send may block on metadata)
+        int n = kafkaDown
+                ? 1
+                : (int) allowance; // while Kafka is down, one event probes it (a send may block on metadata)
         Future.fromCompletionStage(spool.read(n, 4L << 20), context).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.error("Spool read failed: {}", ar.cause().toString());
@@ -370,7 +422,8 @@ final class SpoolCoordinator {
         producer.get().sendAll(context, records, done);
     }
 
-    private void drainDone(List<SegmentLog.Entry> entries, List<ProducerRecord<byte[], byte[]>> records, Throwable[] errors) {
+    private void drainDone(
+            List<SegmentLog.Entry> entries, List<ProducerRecord<byte[], byte[]>> records, Throwable[] errors) {
         drainInFlight -= entries.size();
         int ok = 0;
         while (ok < errors.length && errors[ok] == null) {
@@ -395,7 +448,10 @@ final class SpoolCoordinator {
         if (kind == SendErrors.Kind.FATAL) {
             onFatal.accept(err);
         } else if (kind == SendErrors.Kind.INVALID) { // can never be written: skip it, logged
-            LOG.error("Spooled event for {} can never be written ({}); dropped from the spool", records.get(ok).topic(), err.toString());
+            LOG.error(
+                    "Spooled event for {} can never be written ({}); dropped from the spool",
+                    records.get(ok).topic(),
+                    err.toString());
             spool.commit(entries.get(ok).end(), 1);
             ledger.unspooled(keyOf(records.get(ok)));
         } else {
@@ -403,7 +459,12 @@ final class SpoolCoordinator {
         }
         spool.rewind();
         long wait = backoff();
-        LOG.warn("Spool drain: {} of {} event(s) sent, then {}; next attempt in {} ms", ok, errors.length, err.toString(), wait);
+        LOG.warn(
+                "Spool drain: {} of {} event(s) sent, then {}; next attempt in {} ms",
+                ok,
+                errors.length,
+                err.toString(),
+                wait);
         scheduleDrain(wait);
     }
 
@@ -433,11 +494,18 @@ final class SpoolCoordinator {
     /** The spool's part of {@code /api/status}. */
     JsonObject statusJson() {
         Spool.Stats st = spool.stats();
-        return new JsonObject().put("enabled", true).put("directory", settings.directory().toString())
-                .put("bytes", st.bytes()).put("maxBytes", settings.maxBytes()).put("events", st.pendingEntries())
-                .put("oldestAgeSeconds", oldestAgeSeconds()).put("drainRatePerSecond", drainRate)
-                .put("drainLimitPerSecond", settings.drainRatePerSecond()).put("corrupt", st.corruptRegions())
-                .put("held", ledger.held()).put("kafkaDown", kafkaDown);
+        return new JsonObject()
+                .put("enabled", true)
+                .put("directory", settings.directory().toString())
+                .put("bytes", st.bytes())
+                .put("maxBytes", settings.maxBytes())
+                .put("events", st.pendingEntries())
+                .put("oldestAgeSeconds", oldestAgeSeconds())
+                .put("drainRatePerSecond", drainRate)
+                .put("drainLimitPerSecond", settings.drainRatePerSecond())
+                .put("corrupt", st.corruptRegions())
+                .put("held", ledger.held())
+                .put("kafkaDown", kafkaDown);
     }
 
     /** Stops draining and closes the spool (forcing what is written) off the event loop. */
@@ -445,9 +513,10 @@ final class SpoolCoordinator {
         closed = true;
         Promise<Void> p = Promise.promise();
         vertx.<Void>executeBlocking(() -> {
-            spool.close();
-            return null;
-        }).onComplete(p);
+                    spool.close();
+                    return null;
+                })
+                .onComplete(p);
         return p.future();
     }
 }

@@ -1,11 +1,10 @@
 package io.sluice.producer;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import io.sluice.spool.Spool;
-
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,36 +26,64 @@ import java.util.Map;
  *                           doubled per failure up to {@code maxRetryBackoffMs} (default 10,000)
  * @param maxRetryBackoffMs  see retryBackoffMs
  */
-public record SpoolSettings(boolean enabled, Path directory, long maxBytes, long segmentBytes, Spool.Fsync fsync,
-                            long intervalMs, int drainRatePerSecond, long retryBackoffMs, long maxRetryBackoffMs) {
+public record SpoolSettings(
+        boolean enabled,
+        Path directory,
+        long maxBytes,
+        long segmentBytes,
+        Spool.Fsync fsync,
+        long intervalMs,
+        int drainRatePerSecond,
+        long retryBackoffMs,
+        long maxRetryBackoffMs) {
 
     /** No spool. */
     public static SpoolSettings disabled() {
-        return new SpoolSettings(false, Path.of("sluice-spool"), 1L << 30, 64L << 20, Spool.Fsync.BATCH, 50, 25_000, 500, 10_000);
+        return new SpoolSettings(
+                false, Path.of("sluice-spool"), 1L << 30, 64L << 20, Spool.Fsync.BATCH, 50, 25_000, 500, 10_000);
     }
 
-    private static final Key<Boolean> ENABLED = Key.bool("enabled", false, "spool events Kafka did not acknowledge "
-            + "(or that arrive while it is down or the in-flight bound is full), answered spooled once on disk; without "
-            + "it they are answered unavailable / overloaded");
-    private static final Key<String> DIRECTORY = Key.string("directory", "sluice-spool",
-            "the spool's directory (relative to the working directory)");
-    private static final Key<Long> MAX_BYTES = Key.longInt("maxBytes", 1L << 30, 1L << 20, 1L << 40,
-            "quota on disk; full -> overloaded");
-    private static final Key<Long> SEGMENT_BYTES = Key.longInt("segmentBytes", 64L << 20, 64L << 10, 1L << 30,
-            "segment file size (at most maxBytes)");
-    private static final Key<Spool.Fsync> FSYNC = Key.oneOf("fsync", "batch", linked("batch", Spool.Fsync.BATCH,
-            "interval", Spool.Fsync.INTERVAL), "batch: one force per group of appends; interval: at most intervalMs apart");
-    private static final Key<Long> INTERVAL_MS = Key.longInt("intervalMs", 50, 1, 10_000,
-            "with fsync interval, the longest time between forces");
-    private static final Key<Integer> DRAIN_RATE = Key.integer("drainRatePerSecond", 25_000, 1, 1_000_000,
+    private static final Key<Boolean> ENABLED = Key.bool(
+            "enabled",
+            false,
+            "spool events Kafka did not acknowledge "
+                    + "(or that arrive while it is down or the in-flight bound is full), answered spooled once on disk; without "
+                    + "it they are answered unavailable / overloaded");
+    private static final Key<String> DIRECTORY =
+            Key.string("directory", "sluice-spool", "the spool's directory (relative to the working directory)");
+    private static final Key<Long> MAX_BYTES =
+            Key.longInt("maxBytes", 1L << 30, 1L << 20, 1L << 40, "quota on disk; full -> overloaded");
+    private static final Key<Long> SEGMENT_BYTES =
+            Key.longInt("segmentBytes", 64L << 20, 64L << 10, 1L << 30, "segment file size (at most maxBytes)");
+    private static final Key<Spool.Fsync> FSYNC = Key.oneOf(
+            "fsync",
+            "batch",
+            linked("batch", Spool.Fsync.BATCH, "interval", Spool.Fsync.INTERVAL),
+            "batch: one force per group of appends; interval: at most intervalMs apart");
+    private static final Key<Long> INTERVAL_MS =
+            Key.longInt("intervalMs", 50, 1, 10_000, "with fsync interval, the longest time between forces");
+    private static final Key<Integer> DRAIN_RATE = Key.integer(
+            "drainRatePerSecond",
+            25_000,
+            1,
+            1_000_000,
             "the drain's ceiling in events/s; keep it above the ingest rate");
-    private static final Key<Long> RETRY_BACKOFF_MS = Key.longInt("retryBackoffMs", 500, 10, 60_000,
-            "first wait after a failed drain round, doubled per failure");
-    private static final Key<Long> MAX_RETRY_BACKOFF_MS = Key.longInt("maxRetryBackoffMs", 10_000, 10, 600_000,
-            "the largest wait between drain rounds (>= retryBackoffMs)");
+    private static final Key<Long> RETRY_BACKOFF_MS = Key.longInt(
+            "retryBackoffMs", 500, 10, 60_000, "first wait after a failed drain round, doubled per failure");
+    private static final Key<Long> MAX_RETRY_BACKOFF_MS = Key.longInt(
+            "maxRetryBackoffMs", 10_000, 10, 600_000, "the largest wait between drain rounds (>= retryBackoffMs)");
     /** {@code producer.spool}. */
-    public static final Section SECTION = Section.of("the producer's durable spool (docs/producer-spool.md)", ENABLED,
-            DIRECTORY, MAX_BYTES, SEGMENT_BYTES, FSYNC, INTERVAL_MS, DRAIN_RATE, RETRY_BACKOFF_MS, MAX_RETRY_BACKOFF_MS);
+    public static final Section SECTION = Section.of(
+            "the producer's durable spool (docs/producer-spool.md)",
+            ENABLED,
+            DIRECTORY,
+            MAX_BYTES,
+            SEGMENT_BYTES,
+            FSYNC,
+            INTERVAL_MS,
+            DRAIN_RATE,
+            RETRY_BACKOFF_MS,
+            MAX_RETRY_BACKOFF_MS);
 
     private static Map<String, Spool.Fsync> linked(String a, Spool.Fsync x, String b, Spool.Fsync y) {
         Map<String, Spool.Fsync> m = new java.util.LinkedHashMap<>();
@@ -75,7 +102,8 @@ public record SpoolSettings(boolean enabled, Path directory, long maxBytes, long
         long maxBytes = c.get(MAX_BYTES);
         long segmentBytes = c.get(SEGMENT_BYTES);
         if (segmentBytes > maxBytes) {
-            throw new ConfigException(c.key("segmentBytes"), "must be at most maxBytes (" + maxBytes + "), got " + segmentBytes);
+            throw new ConfigException(
+                    c.key("segmentBytes"), "must be at most maxBytes (" + maxBytes + "), got " + segmentBytes);
         }
         Spool.Fsync fsync = c.get(FSYNC);
         long intervalMs = c.get(INTERVAL_MS);
@@ -83,10 +111,12 @@ public record SpoolSettings(boolean enabled, Path directory, long maxBytes, long
         long backoff = c.get(RETRY_BACKOFF_MS);
         long maxBackoff = c.get(MAX_RETRY_BACKOFF_MS);
         if (maxBackoff < backoff) {
-            throw new ConfigException(c.key("maxRetryBackoffMs"), "must be at least retryBackoffMs (" + backoff + "), got " + maxBackoff);
+            throw new ConfigException(
+                    c.key("maxRetryBackoffMs"), "must be at least retryBackoffMs (" + backoff + "), got " + maxBackoff);
         }
         c.done();
-        return new SpoolSettings(enabled, Path.of(dir), maxBytes, segmentBytes, fsync, intervalMs, rate, backoff, maxBackoff);
+        return new SpoolSettings(
+                enabled, Path.of(dir), maxBytes, segmentBytes, fsync, intervalMs, rate, backoff, maxBackoff);
     }
 
     Spool.Options options() {

@@ -1,13 +1,12 @@
 package io.sluice.producer;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * A producer record as a spool entry and back: version byte, topic, key, value and headers, each
@@ -16,8 +15,7 @@ import java.util.List;
 final class SpooledRecords {
     private static final byte VERSION = 1;
 
-    private SpooledRecords() {
-    }
+    private SpooledRecords() {}
 
     static byte[] encode(ProducerRecord<byte[], byte[]> r) {
         byte[] topic = r.topic().getBytes(StandardCharsets.UTF_8);
@@ -43,7 +41,10 @@ final class SpooledRecords {
         b.putInt(r.value().length).put(r.value());
         b.putShort((short) names.size());
         for (int i = 0; i < names.size(); i++) {
-            b.putShort((short) names.get(i).length).put(names.get(i)).putInt(values.get(i).length).put(values.get(i));
+            b.putShort((short) names.get(i).length)
+                    .put(names.get(i))
+                    .putInt(values.get(i).length)
+                    .put(values.get(i));
         }
         return b.array();
     }

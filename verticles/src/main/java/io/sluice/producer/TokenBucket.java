@@ -2,7 +2,6 @@ package io.sluice.producer;
 
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
-
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Set;
@@ -54,7 +53,7 @@ public final class TokenBucket {
 
     private final LongSupplier nanoClock;
     private final Double configuredBurstMessages; // null = derived from the rate
-    private final Double configuredBurstBytes;    // null = derived from the rates
+    private final Double configuredBurstBytes; // null = derived from the rates
     private final long maxWaitNanos;
 
     private double messagesPerSecond;
@@ -76,8 +75,13 @@ public final class TokenBucket {
      * @param nanoClock         monotonic clock in nanoseconds, e.g. {@code System::nanoTime}
      * @throws IllegalArgumentException when a value is out of range
      */
-    public TokenBucket(double messagesPerSecond, double bytesPerSecond, Double burstMessages, Double burstBytes,
-                       long maxWaitNanos, LongSupplier nanoClock) {
+    public TokenBucket(
+            double messagesPerSecond,
+            double bytesPerSecond,
+            Double burstMessages,
+            Double burstBytes,
+            long maxWaitNanos,
+            LongSupplier nanoClock) {
         checkRate(messagesPerSecond, "messagesPerSecond");
         checkRate(bytesPerSecond, "bytesPerSecond");
         if (burstMessages != null && !(burstMessages >= 1 && burstMessages <= MAX_RATE)) {
@@ -120,14 +124,15 @@ public final class TokenBucket {
         }
         for (String key : rate.fieldNames()) {
             if (!KNOWN_KEYS.contains(key)) {
-                throw new ConfigException(path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(KNOWN_KEYS));
+                throw new ConfigException(
+                        path + "." + key, "unknown key; allowed keys are " + new TreeSet<>(KNOWN_KEYS));
             }
         }
         double messages = number(rate, "messagesPerSecond", path, 0, MAX_RATE, false, 0d);
         double bytes = number(rate, "bytesPerSecond", path, 0, MAX_RATE, false, 0d);
         Double burst = rate.getValue("burst") == null ? null : number(rate, "burst", path, 1, MAX_RATE, true, null);
-        Double burstBytes = rate.getValue("burstBytes") == null ? null
-                : number(rate, "burstBytes", path, 1, MAX_RATE, true, null);
+        Double burstBytes =
+                rate.getValue("burstBytes") == null ? null : number(rate, "burstBytes", path, 1, MAX_RATE, true, null);
         long maxWaitMs = (long) number(rate, "maxWaitMs", path, 0, MAX_MAX_WAIT_MS, true, (double) DEFAULT_MAX_WAIT_MS);
         return new TokenBucket(messages, bytes, burst, burstBytes, maxWaitMs * 1_000_000L, clock);
     }
@@ -152,12 +157,12 @@ public final class TokenBucket {
      */
     public long reserve(int messages, int bytes, long maxWaitNanos) {
         if (messages < 0 || bytes < 0 || maxWaitNanos < 0) {
-            throw new IllegalArgumentException("messages, bytes and maxWaitNanos must be >= 0, got "
-                    + messages + ", " + bytes + ", " + maxWaitNanos);
+            throw new IllegalArgumentException("messages, bytes and maxWaitNanos must be >= 0, got " + messages + ", "
+                    + bytes + ", " + maxWaitNanos);
         }
         refill();
-        long wait = Math.max(waitNanos(messageTokens, messages, messagesPerSecond),
-                waitNanos(byteTokens, bytes, bytesPerSecond));
+        long wait = Math.max(
+                waitNanos(messageTokens, messages, messagesPerSecond), waitNanos(byteTokens, bytes, bytesPerSecond));
         if (wait > maxWaitNanos) {
             return -1;
         }
@@ -237,7 +242,8 @@ public final class TokenBucket {
     @Override
     public String toString() {
         return "TokenBucket{messagesPerSecond=" + messagesPerSecond + ", bytesPerSecond=" + bytesPerSecond
-                + ", burstMessages=" + burstMessages + ", burstBytes=" + burstBytes + ", maxWaitNanos=" + maxWaitNanos + "}";
+                + ", burstMessages=" + burstMessages + ", burstBytes=" + burstBytes + ", maxWaitNanos=" + maxWaitNanos
+                + "}";
     }
 
     private void deriveBursts() {
@@ -280,16 +286,17 @@ public final class TokenBucket {
         }
     }
 
-    private static double number(JsonObject json, String key, String path, double min, double max,
-                                 boolean integral, Double defaultValue) {
+    private static double number(
+            JsonObject json, String key, String path, double min, double max, boolean integral, Double defaultValue) {
         Object value = json.getValue(key);
         if (value == null && defaultValue != null) {
             return defaultValue;
         }
-        String allowed = "must be " + (integral ? "an integer" : "a number") + " from "
-                + plain(min) + " to " + plain(max) + (key.endsWith("PerSecond") ? " (0 = unlimited)" : "");
+        String allowed = "must be " + (integral ? "an integer" : "a number") + " from " + plain(min) + " to "
+                + plain(max) + (key.endsWith("PerSecond") ? " (0 = unlimited)" : "");
         if (!(value instanceof Number number)) {
-            throw new ConfigException(path + "." + key, allowed + ", got " + (value == null ? "nothing" : "'" + value + "'"));
+            throw new ConfigException(
+                    path + "." + key, allowed + ", got " + (value == null ? "nothing" : "'" + value + "'"));
         }
         double d = number.doubleValue();
         if (!(d >= min && d <= max) || (integral && d != Math.rint(d))) {

@@ -3,7 +3,6 @@ package io.sluice.producer;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collections;
@@ -93,8 +92,8 @@ public final class TopicRouter {
         } else if (rulesValue instanceof JsonArray array) {
             rules = array;
         } else {
-            throw new ConfigException(rulesPath, "must be an array of {\"codes\":[...],\"topic\":\"...\"}, got "
-                    + describe(rulesValue));
+            throw new ConfigException(
+                    rulesPath, "must be an array of {\"codes\":[...],\"topic\":\"...\"}, got " + describe(rulesValue));
         }
         Map<Integer, String> ruleOfCode = new HashMap<>();
         for (int i = 0; i < rules.size(); i++) {
@@ -105,8 +104,10 @@ public final class TopicRouter {
             for (int code : codes(rule.getValue("codes"), rulePath + ".codes")) {
                 String previous = ruleOfCode.putIfAbsent(code, rulePath);
                 if (previous != null) {
-                    throw new ConfigException(rulePath + ".codes", "code " + code + " is already routed by "
-                            + previous + "; a code may be listed in one rule only");
+                    throw new ConfigException(
+                            rulePath + ".codes",
+                            "code " + code + " is already routed by " + previous
+                                    + "; a code may be listed in one rule only");
                 }
                 byCode.putIfAbsent(code, topic); // priority, put first, wins
             }
@@ -151,39 +152,51 @@ public final class TopicRouter {
      * {@code [a-zA-Z0-9._-]}, and not {@code "."} or {@code ".."}.
      */
     public static boolean isLegalTopicName(String name) {
-        return name != null && !name.isEmpty() && name.length() <= MAX_TOPIC_LENGTH
-                && LEGAL_TOPIC.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+        return name != null
+                && !name.isEmpty()
+                && name.length() <= MAX_TOPIC_LENGTH
+                && LEGAL_TOPIC.matcher(name).matches()
+                && !name.equals(".")
+                && !name.equals("..");
     }
 
     @Override
     public String toString() {
-        return "TopicRouter{topics=" + topics + ", codes=" + topicByCode.size() + ", defaultTopic=" + defaultTopic + "}";
+        return "TopicRouter{topics=" + topics + ", codes=" + topicByCode.size() + ", defaultTopic=" + defaultTopic
+                + "}";
     }
 
     private static String topic(Object value, String path) {
         if (!(value instanceof String name)) {
-            throw new ConfigException(path, "must be a topic name (1-" + MAX_TOPIC_LENGTH
-                    + " characters of [a-zA-Z0-9._-]), got " + describe(value));
+            throw new ConfigException(
+                    path,
+                    "must be a topic name (1-" + MAX_TOPIC_LENGTH + " characters of [a-zA-Z0-9._-]), got "
+                            + describe(value));
         }
         if (!isLegalTopicName(name)) {
-            throw new ConfigException(path, "must be a topic name of 1-" + MAX_TOPIC_LENGTH
-                    + " characters of [a-zA-Z0-9._-], not '.' or '..', got '" + abbreviate(name) + "'");
+            throw new ConfigException(
+                    path,
+                    "must be a topic name of 1-" + MAX_TOPIC_LENGTH
+                            + " characters of [a-zA-Z0-9._-], not '.' or '..', got '" + abbreviate(name) + "'");
         }
         return name;
     }
 
     private static List<Integer> codes(Object value, String path) {
         if (!(value instanceof JsonArray array) || array.isEmpty()) {
-            throw new ConfigException(path, "must be a non-empty array of codes (integers 0-"
-                    + Integer.MAX_VALUE + "), got " + describe(value));
+            throw new ConfigException(
+                    path,
+                    "must be a non-empty array of codes (integers 0-" + Integer.MAX_VALUE + "), got "
+                            + describe(value));
         }
         Set<Integer> seen = new LinkedHashSet<>();
         for (int i = 0; i < array.size(); i++) {
             Object element = array.getValue(i);
             Integer code = nonNegativeInt(element);
             if (code == null) {
-                throw new ConfigException(path + "[" + i + "]", "must be an integer 0-" + Integer.MAX_VALUE
-                        + ", got " + describe(element));
+                throw new ConfigException(
+                        path + "[" + i + "]",
+                        "must be an integer 0-" + Integer.MAX_VALUE + ", got " + describe(element));
             }
             if (!seen.add(code)) {
                 throw new ConfigException(path, "code " + code + " is listed twice");
@@ -228,13 +241,15 @@ public final class TopicRouter {
             Map<String, Object> typed = (Map<String, Object>) map;
             return new JsonObject(typed);
         }
-        throw new ConfigException(path, "must be an object {\"codes\":[...],\"topic\":\"...\"}, got " + describe(value));
+        throw new ConfigException(
+                path, "must be an object {\"codes\":[...],\"topic\":\"...\"}, got " + describe(value));
     }
 
     private static void requireKnownKeys(JsonObject json, String path, Set<String> allowed) {
         for (String key : json.fieldNames()) {
             if (!allowed.contains(key)) {
-                throw new ConfigException(path + "." + key, "unknown key; allowed keys are " + new java.util.TreeSet<>(allowed));
+                throw new ConfigException(
+                        path + "." + key, "unknown key; allowed keys are " + new java.util.TreeSet<>(allowed));
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.sluice.producer;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.Objects;
 
 /**

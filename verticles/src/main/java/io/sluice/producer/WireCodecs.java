@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,17 +30,21 @@ public final class WireCodecs {
     private static final byte BUFFER = 1;
     private static final byte STRING = 2;
 
-    private WireCodecs() {
-    }
+    private WireCodecs() {}
 
     /**
      * Registers both as the default codecs of their types; a no-op for a type that already has one (e.g. the
      * producer's local-only codec registered first: then batches of this Vert.x stay local-only).
      */
     public static synchronized void register(Vertx vertx) {
-        register(vertx, ProduceBatch.class, new Codec<>("sluice-wire-produce-batch", WireCodecs::encodeBatch, WireCodecs::decodeBatch));
-        register(vertx, ProduceBatchReply.class, new Codec<>("sluice-wire-produce-batch-reply", WireCodecs::encodeReply,
-                WireCodecs::decodeReply));
+        register(
+                vertx,
+                ProduceBatch.class,
+                new Codec<>("sluice-wire-produce-batch", WireCodecs::encodeBatch, WireCodecs::decodeBatch));
+        register(
+                vertx,
+                ProduceBatchReply.class,
+                new Codec<>("sluice-wire-produce-batch-reply", WireCodecs::encodeReply, WireCodecs::decodeReply));
     }
 
     private static <T> void register(Vertx vertx, Class<T> type, Codec<T> codec) {
@@ -65,7 +68,8 @@ public final class WireCodecs {
                 bytes(out.appendByte(STRING), s.getBytes(StandardCharsets.UTF_8));
             } else {
                 throw new IllegalArgumentException("event " + i + " of a ProduceBatch sent to another JVM must be a "
-                        + "JsonObject, Buffer or String, got " + (e == null ? "null" : e.getClass().getName()));
+                        + "JsonObject, Buffer or String, got "
+                        + (e == null ? "null" : e.getClass().getName()));
             }
         }
     }
@@ -78,12 +82,14 @@ public final class WireCodecs {
         for (int i = 0; i < n; i++) {
             byte kind = in.getByte(r.pos++);
             Buffer b = r.nextBuffer();
-            events.add(switch (kind) {
-                case JSON_OBJECT -> new JsonObject(b);
-                case BUFFER -> b;
-                case STRING -> b.toString(StandardCharsets.UTF_8);
-                default -> throw new IllegalArgumentException("unknown event kind " + kind + " in a ProduceBatch");
-            });
+            events.add(
+                    switch (kind) {
+                        case JSON_OBJECT -> new JsonObject(b);
+                        case BUFFER -> b;
+                        case STRING -> b.toString(StandardCharsets.UTF_8);
+                        default ->
+                            throw new IllegalArgumentException("unknown event kind " + kind + " in a ProduceBatch");
+                    });
         }
         return new ProduceBatch(events);
     }
@@ -155,7 +161,8 @@ public final class WireCodecs {
         void version() {
             int v = nextInt();
             if (v != VERSION) {
-                throw new IllegalArgumentException("wire version " + v + " is not " + VERSION + " (mixed Sluice versions?)");
+                throw new IllegalArgumentException(
+                        "wire version " + v + " is not " + VERSION + " (mixed Sluice versions?)");
             }
         }
 
@@ -186,7 +193,10 @@ public final class WireCodecs {
         private final java.util.function.BiConsumer<Buffer, T> encode;
         private final java.util.function.BiFunction<Integer, Buffer, T> decode;
 
-        Codec(String name, java.util.function.BiConsumer<Buffer, T> encode, java.util.function.BiFunction<Integer, Buffer, T> decode) {
+        Codec(
+                String name,
+                java.util.function.BiConsumer<Buffer, T> encode,
+                java.util.function.BiFunction<Integer, Buffer, T> decode) {
             this.name = name;
             this.encode = encode;
             this.decode = decode;

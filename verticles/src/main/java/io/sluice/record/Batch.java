@@ -14,8 +14,8 @@ import java.util.List;
  *                     {@code linger} (fixed), {@code flush}, {@code too-large}
  * @param waitedMs     how long its oldest record waited in batching (the fill time)
  */
-public record Batch(long id, List<Slice> slices, List<InRecord> records, int payloadBytes, String closeReason,
-                    long waitedMs) {
+public record Batch(
+        long id, List<Slice> slices, List<InRecord> records, int payloadBytes, String closeReason, long waitedMs) {
 
     /** The records of one lane in this batch. */
     public record Slice(String topic, int partition, int lane, List<InRecord> records) {
@@ -32,7 +32,8 @@ public record Batch(long id, List<Slice> slices, List<InRecord> records, int pay
 
         /** "t-3@100..149", for log lines. */
         public String range() {
-            return topicPartition() + "@" + records.get(0).offset() + ".." + records.get(records.size() - 1).offset();
+            return topicPartition() + "@" + records.get(0).offset() + ".."
+                    + records.get(records.size() - 1).offset();
         }
     }
 
@@ -54,8 +55,14 @@ public record Batch(long id, List<Slice> slices, List<InRecord> records, int pay
     }
 
     /** A batch of one lane's records. */
-    public static Batch single(long id, String topic, int partition, int lane, List<InRecord> records, int payloadBytes,
-                               String closeReason) {
+    public static Batch single(
+            long id,
+            String topic,
+            int partition,
+            int lane,
+            List<InRecord> records,
+            int payloadBytes,
+            String closeReason) {
         return of(id, List.of(new Slice(topic, partition, lane, records)), payloadBytes, closeReason, 0);
     }
 

@@ -22,8 +22,12 @@ public record BatchOutcome(Batch batch, List<Integer> slices, int delivered, int
 
     /** Every slice of {@code batch}. */
     public static BatchOutcome whole(Batch batch, int delivered, int deadLettered, int invocations) {
-        return new BatchOutcome(batch, IntStream.range(0, batch.slices().size()).boxed().toList(), delivered,
-                deadLettered, invocations);
+        return new BatchOutcome(
+                batch,
+                IntStream.range(0, batch.slices().size()).boxed().toList(),
+                delivered,
+                deadLettered,
+                invocations);
     }
 
     /** The records made final. */

@@ -13,31 +13,54 @@ import java.util.List;
  *                     from the other components when the record is created (whatever is passed), since batching
  *                     reads it several times per record
  */
-public record InRecord(String topic, int partition, long offset, long timestamp, String timestampType, byte[] key,
-                       byte[] value, List<Header> headers, long epoch, long polledAtMs, int payloadBytes) {
+public record InRecord(
+        String topic,
+        int partition,
+        long offset,
+        long timestamp,
+        String timestampType,
+        byte[] key,
+        byte[] value,
+        List<Header> headers,
+        long epoch,
+        long polledAtMs,
+        int payloadBytes) {
 
     public InRecord {
         payloadBytes = payloadBound(partition, offset, timestamp, topic, key, value, headers);
     }
 
     /** A record with its {@link #payloadBytes} derived. */
-    public InRecord(String topic, int partition, long offset, long timestamp, String timestampType, byte[] key,
-                    byte[] value, List<Header> headers, long epoch, long polledAtMs) {
+    public InRecord(
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            String timestampType,
+            byte[] key,
+            byte[] value,
+            List<Header> headers,
+            long epoch,
+            long polledAtMs) {
         this(topic, partition, offset, timestamp, timestampType, key, value, headers, epoch, polledAtMs, 0);
     }
 
     /** A Kafka header. */
-    public record Header(String name, byte[] value) {
-    }
+    public record Header(String name, byte[] value) {}
 
     /**
      * The field names and punctuation (118, rounded up to 128), the numbers' digits, the topic (Kafka allows only
      * ASCII letters, digits, '.', '_' and '-'), base64 key and value, and per header its name as JSON escapes it and
      * its bytes as signed integers with commas.
      */
-    private static int payloadBound(int partition, long offset, long timestamp, String topic, byte[] key, byte[] value,
-                                    List<Header> headers) {
-        int n = 128 + digits(partition) + digits(offset) + digits(timestamp) + topic.length() + base64Len(key)
+    private static int payloadBound(
+            int partition, long offset, long timestamp, String topic, byte[] key, byte[] value, List<Header> headers) {
+        int n = 128
+                + digits(partition)
+                + digits(offset)
+                + digits(timestamp)
+                + topic.length()
+                + base64Len(key)
                 + base64Len(value);
         for (Header h : headers) {
             n += 8 + jsonStringBytes(h.name()) + signedBytesJson(h.value());

@@ -1,6 +1,5 @@
 package io.sluice.record;
 
-
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 

@@ -25,8 +25,7 @@ public final class ScalingSignal {
     /** Lag under this many records counts as no backlog (batches in flight, the commit interval). */
     public static final long BACKLOG_FLOOR = 1_000;
 
-    private record Sample(long atMs, long lag, double delivered) {
-    }
+    private record Sample(long atMs, long lag, double delivered) {}
 
     private final long windowMs;
     private final Deque<Sample> samples = new ArrayDeque<>();
@@ -43,7 +42,9 @@ public final class ScalingSignal {
         while (samples.size() > 2 && samples.peekFirst().atMs() < nowMs - windowMs) {
             samples.removeFirst();
         }
-        if (samples.size() >= 2 && spanMs() >= windowMs / 2 && samples.stream().allMatch(s -> s.lag() > BACKLOG_FLOOR)) {
+        if (samples.size() >= 2
+                && spanMs() >= windowMs / 2
+                && samples.stream().allMatch(s -> s.lag() > BACKLOG_FLOOR)) {
             capacity = Math.max(capacity, delivered());
         }
     }
@@ -54,7 +55,14 @@ public final class ScalingSignal {
 
     private double delivered() {
         long span = spanMs();
-        return span <= 0 ? 0 : Math.max(0, samples.peekLast().delivered() - samples.peekFirst().delivered()) * 1000.0 / span;
+        return span <= 0
+                ? 0
+                : Math.max(
+                                0,
+                                samples.peekLast().delivered()
+                                        - samples.peekFirst().delivered())
+                        * 1000.0
+                        / span;
     }
 
     private double growth() {
@@ -63,9 +71,15 @@ public final class ScalingSignal {
     }
 
     /** The recommendation and what it was computed from. */
-    public record Recommendation(int consumers, int members, int partitions, double deliveredPerSecond,
-                                 double lagGrowthPerSecond, long lag, double capacityPerConsumer, String basis) {
-    }
+    public record Recommendation(
+            int consumers,
+            int members,
+            int partitions,
+            double deliveredPerSecond,
+            double lagGrowthPerSecond,
+            long lag,
+            double capacityPerConsumer,
+            String basis) {}
 
     /**
      * @param members    the group's members now (≥ 1 counts this one)
@@ -76,8 +90,17 @@ public final class ScalingSignal {
         int c = Math.max(1, members);
         int p = Math.max(1, partitions);
         if (samples.size() < 2 || spanMs() <= 0 || assigned <= 0) {
-            return new Recommendation(Math.min(c, p), c, p, 0, 0, samples.isEmpty() ? 0 : samples.peekLast().lag(), capacity,
-                    assigned <= 0 ? "no partition assigned here: keeping the members" : "not enough samples yet: keeping the members");
+            return new Recommendation(
+                    Math.min(c, p),
+                    c,
+                    p,
+                    0,
+                    0,
+                    samples.isEmpty() ? 0 : samples.peekLast().lag(),
+                    capacity,
+                    assigned <= 0
+                            ? "no partition assigned here: keeping the members"
+                            : "not enough samples yet: keeping the members");
         }
         double d = delivered();
         double g = growth();
@@ -88,7 +111,14 @@ public final class ScalingSignal {
         String basis = "capacity measured while saturated";
         if (kappa <= 0) {
             if (g <= 0 || lag <= BACKLOG_FLOOR) {
-                return new Recommendation(Math.min(c, p), c, p, d, g, lag, 0,
+                return new Recommendation(
+                        Math.min(c, p),
+                        c,
+                        p,
+                        d,
+                        g,
+                        lag,
+                        0,
                         "keeping up (lag not growing), capacity not measured yet: keeping the members");
             }
             kappa = d;

@@ -1,8 +1,5 @@
 package io.sluice.spool;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,6 +15,8 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A segmented append-only log of opaque entries, each with a CRC32C: the durable store of the spool. Not
@@ -40,6 +39,7 @@ public final class SegmentLog implements AutoCloseable {
     static final int HEADER = 4 + 4 + 4 + 8;
     /** The largest entry the reader believes: a length above it is corruption. */
     public static final int MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+
     private static final String SUFFIX = ".seg";
 
     /** Where an entry ends: the drain position after it. */
@@ -51,8 +51,7 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /** One entry read back: its data, when it was appended, and the position just after it. */
-    public record Entry(byte[] data, long appendedAtMs, Position end) {
-    }
+    public record Entry(byte[] data, long appendedAtMs, Position end) {}
 
     private final Path dir;
     private final long maxBytes;
@@ -125,8 +124,13 @@ public final class SegmentLog implements AutoCloseable {
         closeReader();
         writeId = segments.isEmpty() ? committed.segment() + 1 : segments.lastKey() + 1;
         openWriter();
-        LOG.info("Spool {} opened: {} pending entr(y/ies) in {} segment(s), {} bytes, {} corrupt region(s) skipped",
-                dir, pendingEntries, segments.size() - 1, bytes(), corruptRegions - corruptBefore);
+        LOG.info(
+                "Spool {} opened: {} pending entr(y/ies) in {} segment(s), {} bytes, {} corrupt region(s) skipped",
+                dir,
+                pendingEntries,
+                segments.size() - 1,
+                bytes(),
+                corruptRegions - corruptBefore);
     }
 
     private Position readCheckpoint() throws IOException {
@@ -138,14 +142,17 @@ public final class SegmentLog implements AutoCloseable {
         try {
             return new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
         } catch (RuntimeException e) {
-            LOG.warn("Spool checkpoint {} is unreadable ({}); draining from the first segment (duplicates possible)", cp, e.toString());
+            LOG.warn(
+                    "Spool checkpoint {} is unreadable ({}); draining from the first segment (duplicates possible)",
+                    cp,
+                    e.toString());
             return new Position(segments.isEmpty() ? 1 : segments.firstKey(), 0);
         }
     }
 
     private void openWriter() throws IOException {
-        writer = FileChannel.open(segmentPath(writeId), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        writer = FileChannel.open(
+                segmentPath(writeId), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         segments.put(writeId, writer.size());
     }
 
@@ -202,7 +209,8 @@ public final class SegmentLog implements AutoCloseable {
         }
         for (byte[] data : entries) {
             if (data.length > MAX_ENTRY_BYTES) {
-                throw new IllegalArgumentException("a spool entry is limited to " + MAX_ENTRY_BYTES + " bytes, got " + data.length);
+                throw new IllegalArgumentException(
+                        "a spool entry is limited to " + MAX_ENTRY_BYTES + " bytes, got " + data.length);
             }
         }
         try {
@@ -219,12 +227,21 @@ public final class SegmentLog implements AutoCloseable {
                 int sum = checksum(data.length, nowMs, data, 0, data.length);
                 if (wbuf.remaining() < len) { // larger than the buffer: straight to the file
                     ByteBuffer one = ByteBuffer.allocate(len);
-                    one.putInt(MAGIC).putInt(data.length).putInt(sum).putLong(nowMs).put(data).flip();
+                    one.putInt(MAGIC)
+                            .putInt(data.length)
+                            .putInt(sum)
+                            .putLong(nowMs)
+                            .put(data)
+                            .flip();
                     while (one.hasRemaining()) {
                         writer.write(one);
                     }
                 } else {
-                    wbuf.putInt(MAGIC).putInt(data.length).putInt(sum).putLong(nowMs).put(data);
+                    wbuf.putInt(MAGIC)
+                            .putInt(data.length)
+                            .putInt(sum)
+                            .putLong(nowMs)
+                            .put(data);
                 }
                 segments.put(writeId, at + len);
             }
@@ -341,8 +358,12 @@ public final class SegmentLog implements AutoCloseable {
         scanned = new Position(segment, end);
         corruptRegions++;
         corruptBytes += end - offset;
-        LOG.warn("Spool segment {} has a corrupt or torn entry at byte {}: {} byte(s) skipped ({} corrupt region(s) so far)",
-                segmentPath(segment).getFileName(), offset, end - offset, corruptRegions);
+        LOG.warn(
+                "Spool segment {} has a corrupt or torn entry at byte {}: {} byte(s) skipped ({} corrupt region(s) so far)",
+                segmentPath(segment).getFileName(),
+                offset,
+                end - offset,
+                corruptRegions);
         return new Entry(null, 0, new Position(segment, end));
     }
 
@@ -428,8 +449,13 @@ public final class SegmentLog implements AutoCloseable {
             flushWrites();
             Path tmp = dir.resolve("checkpoint.tmp");
             Files.writeString(tmp, end.segment() + " " + end.offset() + "\n");
-            Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            for (Map.Entry<Long, Long> s : new ArrayList<>(segments.headMap(end.segment()).entrySet())) {
+            Files.move(
+                    tmp,
+                    dir.resolve("checkpoint"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            for (Map.Entry<Long, Long> s :
+                    new ArrayList<>(segments.headMap(end.segment()).entrySet())) {
                 delete(s.getKey());
             }
             if (end.segment() != writeId && end.offset() >= segments.getOrDefault(end.segment(), 0L)) {

@@ -25,7 +25,10 @@ import java.util.function.LongSupplier;
  */
 public final class Spool implements AutoCloseable {
     /** When appended entries are forced to the device (an append is answered only after its force). */
-    public enum Fsync { BATCH, INTERVAL }
+    public enum Fsync {
+        BATCH,
+        INTERVAL
+    }
 
     /**
      * @param directory    where the segment files live (created when missing)
@@ -42,12 +45,15 @@ public final class Spool implements AutoCloseable {
     }
 
     /** A consistent view of the spool's counters (read from any thread). */
-    public record Stats(long bytes, long pendingEntries, long oldestAppendedAtMs, long corruptRegions, long syncs,
-                        long appendedEntries) {
-    }
+    public record Stats(
+            long bytes,
+            long pendingEntries,
+            long oldestAppendedAtMs,
+            long corruptRegions,
+            long syncs,
+            long appendedEntries) {}
 
-    private record Append(List<byte[]> entries, CompletableFuture<Boolean> done) {
-    }
+    private record Append(List<byte[]> entries, CompletableFuture<Boolean> done) {}
 
     private final SegmentLog log;
     private final Options options;
@@ -80,8 +86,11 @@ public final class Spool implements AutoCloseable {
      * @param threadName the name of the spool's own thread
      */
     public static Spool open(Options options, String threadName) {
-        return new Spool(SegmentLog.open(options.directory(), options.maxBytes(), options.segmentBytes()), options,
-                System::currentTimeMillis, threadName);
+        return new Spool(
+                SegmentLog.open(options.directory(), options.maxBytes(), options.segmentBytes()),
+                options,
+                System::currentTimeMillis,
+                threadName);
     }
 
     public Options options() {
@@ -175,18 +184,20 @@ public final class Spool implements AutoCloseable {
 
     private <T> CompletableFuture<T> call(java.util.concurrent.Callable<T> op) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        run(() -> {
-            T result;
-            try {
-                result = op.call();
-            } catch (Exception e) {
-                refreshStats();
-                f.completeExceptionally(e);
-                return;
-            }
-            refreshStats();
-            f.complete(result);
-        }, f);
+        run(
+                () -> {
+                    T result;
+                    try {
+                        result = op.call();
+                    } catch (Exception e) {
+                        refreshStats();
+                        f.completeExceptionally(e);
+                        return;
+                    }
+                    refreshStats();
+                    f.complete(result);
+                },
+                f);
         return f;
     }
 
@@ -203,7 +214,8 @@ public final class Spool implements AutoCloseable {
     }
 
     private void refreshStats() {
-        stats = new Stats(log.bytes(), log.pendingEntries(), log.oldestAppendedAtMs(), log.corruptRegions(), syncs, appended);
+        stats = new Stats(
+                log.bytes(), log.pendingEntries(), log.oldestAppendedAtMs(), log.corruptRegions(), syncs, appended);
     }
 
     /** Writes and forces what is queued, closes the files and stops the thread (waits up to 10 s). */

@@ -1,5 +1,6 @@
 package io.sluice.tls;
 
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -11,8 +12,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-
-import java.time.Duration;
 
 /**
  * {@link S3Objects} with the AWS SDK v2 synchronous S3 client over the JDK's URL connection (no Netty or Apache
@@ -37,7 +36,8 @@ public final class AwsS3Objects implements S3Objects {
      */
     public static AwsS3Objects create(S3Settings s) {
         Duration timeout = Duration.ofMillis(s.timeoutMs());
-        DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        DefaultCredentialsProvider credentials =
+                DefaultCredentialsProvider.builder().build();
         S3ClientBuilder b = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(min(timeout, Duration.ofSeconds(3)))
@@ -66,7 +66,8 @@ public final class AwsS3Objects implements S3Objects {
     @Override
     public String etag(S3Location location) {
         try {
-            HeadObjectResponse r = client.headObject(h -> h.bucket(location.bucket()).key(location.key()));
+            HeadObjectResponse r =
+                    client.headObject(h -> h.bucket(location.bucket()).key(location.key()));
             if (r.contentLength() != null && r.contentLength() > MAX_BYTES) {
                 throw new Unavailable(location + " is " + r.contentLength() + " bytes, more than TLS material can be ("
                         + MAX_BYTES + ")");
@@ -80,10 +81,12 @@ public final class AwsS3Objects implements S3Objects {
     @Override
     public Fetched get(S3Location location) {
         try {
-            ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(g -> g.bucket(location.bucket()).key(location.key()));
+            ResponseBytes<GetObjectResponse> r =
+                    client.getObjectAsBytes(g -> g.bucket(location.bucket()).key(location.key()));
             byte[] bytes = r.asByteArray();
             if (bytes.length > MAX_BYTES) {
-                throw new Unavailable(location + " is " + bytes.length + " bytes, more than TLS material can be (" + MAX_BYTES + ")");
+                throw new Unavailable(
+                        location + " is " + bytes.length + " bytes, more than TLS material can be (" + MAX_BYTES + ")");
             }
             return new Fetched(bytes, r.response().eTag());
         } catch (SdkException e) {

@@ -17,11 +17,13 @@ public record S3Location(String bucket, String key) {
         String rest = uri.substring(SCHEME.length());
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
-            throw new ConfigException(configKey, "must be s3://bucket/key (a bucket and an object key), got '" + uri + "'");
+            throw new ConfigException(
+                    configKey, "must be s3://bucket/key (a bucket and an object key), got '" + uri + "'");
         }
         String bucket = rest.substring(0, slash);
         if (!bucket.matches("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]")) {
-            throw new ConfigException(configKey, "'" + bucket + "' is not an S3 bucket name (3-63 of a-z, 0-9, '.', '-')");
+            throw new ConfigException(
+                    configKey, "'" + bucket + "' is not an S3 bucket name (3-63 of a-z, 0-9, '.', '-')");
         }
         return new S3Location(bucket, rest.substring(slash + 1));
     }

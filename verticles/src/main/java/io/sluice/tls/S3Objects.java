@@ -7,8 +7,7 @@ package io.sluice.tls;
 public interface S3Objects extends AutoCloseable {
 
     /** An object's bytes and the ETag they were served with. */
-    record Fetched(byte[] bytes, String etag) {
-    }
+    record Fetched(byte[] bytes, String etag) {}
 
     /** The object's current ETag (HeadObject). */
     String etag(S3Location location);

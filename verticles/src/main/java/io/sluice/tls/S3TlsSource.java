@@ -1,8 +1,5 @@
 package io.sluice.tls;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * TLS material named {@code s3://bucket/key} in {@code kafka.tls}: fetched at start into a private directory
@@ -47,8 +46,9 @@ public final class S3TlsSource implements AutoCloseable {
     private final Map<String, S3Objects.Fetched> latest = new HashMap<>();
     /** The ETag of what the local file of each store holds. */
     private final Map<String, String> applied = new HashMap<>();
+
     private String rejectedCombination;
-    private volatile Runnable onRejected = () -> { };
+    private volatile Runnable onRejected = () -> {};
     private volatile Instant lastSuccess;
     private volatile Instant failingSince;
     private volatile String failure;
@@ -82,7 +82,8 @@ public final class S3TlsSource implements AutoCloseable {
         try {
             objects = client.apply(s.s3());
         } catch (S3Objects.Unavailable e) {
-            throw new TlsMaterialException(first.configKey() + ".path", "cannot fetch " + first.s3() + ": " + e.getMessage());
+            throw new TlsMaterialException(
+                    first.configKey() + ".path", "cannot fetch " + first.s3() + ": " + e.getMessage());
         }
         S3TlsSource source = new S3TlsSource(s, objects, clock);
         try {
@@ -105,7 +106,8 @@ public final class S3TlsSource implements AutoCloseable {
             try {
                 latest.put(st.configKey(), objects.get(st.s3()));
             } catch (S3Objects.Unavailable e) {
-                throw new TlsMaterialException(st.configKey() + ".path", "cannot fetch " + st.s3() + " from S3: " + e.getMessage());
+                throw new TlsMaterialException(
+                        st.configKey() + ".path", "cannot fetch " + st.s3() + " from S3: " + e.getMessage());
             }
         }
         install();
@@ -160,13 +162,17 @@ public final class S3TlsSource implements AutoCloseable {
             rejectedCombination = null;
             LOG.info("New TLS material from S3 written to the local copies: {}", describe(changed));
             return true;
-        } catch (RuntimeException e) { // the checks' TlsMaterialException, or anything unexpected: not applied either way
+        } catch (
+                RuntimeException
+                        e) { // the checks' TlsMaterialException, or anything unexpected: not applied either way
             String why = e instanceof TlsMaterialException ? e.getMessage() : e.toString();
             refused = why;
             if (!combination.equals(rejectedCombination)) { // checked again next tick (e.g. not valid yet), logged once
                 rejectedCombination = combination;
                 onRejected.run();
-                LOG.warn("TLS material changed in S3 but is not applied (the clients keep the current material): {}", why);
+                LOG.warn(
+                        "TLS material changed in S3 but is not applied (the clients keep the current material): {}",
+                        why);
             }
             return false;
         }
@@ -188,7 +194,9 @@ public final class S3TlsSource implements AutoCloseable {
                     staged.put(st, writePrivate(st, f.bytes()));
                 }
             }
-            TlsSettings candidate = settings.withStores(staged(settings.keystore(), staged), staged(settings.key(), staged),
+            TlsSettings candidate = settings.withStores(
+                    staged(settings.keystore(), staged),
+                    staged(settings.key(), staged),
                     staged(settings.truststore(), staged));
             try {
                 TlsMaterialCheck.check(candidate, clock);
@@ -199,10 +207,15 @@ public final class S3TlsSource implements AutoCloseable {
             for (Map.Entry<TlsSettings.Store, Path> e : staged.entrySet()) {
                 TlsSettings.Store st = e.getKey();
                 try {
-                    Files.move(e.getValue(), st.path(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(
+                            e.getValue(),
+                            st.path(),
+                            StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException ex) {
-                    throw new TlsMaterialException(st.configKey() + ".path", "cannot write the copy of " + st.s3() + " to "
-                            + st.path() + ": " + ex);
+                    throw new TlsMaterialException(
+                            st.configKey() + ".path",
+                            "cannot write the copy of " + st.s3() + " to " + st.path() + ": " + ex);
                 }
                 st.path().toFile().deleteOnExit();
                 applied.put(st.configKey(), latest.get(st.configKey()).etag());
@@ -226,7 +239,8 @@ public final class S3TlsSource implements AutoCloseable {
 
     /** The check's message with the S3 objects named instead of their temporary or local copies. */
     private TlsMaterialException named(TlsMaterialException e, Map<TlsSettings.Store, Path> staged) {
-        String problem = e.getMessage().substring(Math.min(e.getMessage().length(), e.key().length() + 2));
+        String problem = e.getMessage()
+                .substring(Math.min(e.getMessage().length(), e.key().length() + 2));
         for (Map.Entry<TlsSettings.Store, Path> s : staged.entrySet()) {
             problem = problem.replace(s.getValue().toString(), s.getKey().s3().toString());
         }
@@ -240,11 +254,13 @@ public final class S3TlsSource implements AutoCloseable {
         try {
             Path tmp;
             try {
-                tmp = Files.createTempFile(dir, "." + st.path().getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(FILE_PERMS));
+                tmp = Files.createTempFile(
+                        dir, "." + st.path().getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(FILE_PERMS));
             } catch (UnsupportedOperationException notPosix) {
                 tmp = Files.createTempFile(dir, "." + st.path().getFileName(), ".tmp");
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);
                 while (b.hasRemaining()) {
                     ch.write(b);
@@ -253,17 +269,20 @@ public final class S3TlsSource implements AutoCloseable {
             }
             return tmp;
         } catch (IOException e) {
-            throw new TlsMaterialException(st.configKey() + ".path", "cannot write the copy of " + st.s3() + " in " + dir + ": " + e);
+            throw new TlsMaterialException(
+                    st.configKey() + ".path", "cannot write the copy of " + st.s3() + " in " + dir + ": " + e);
         }
     }
 
     /** The work directory and the copies' directory exist, are directories (not links) and are the owner's only (0700). */
     private void prepareDir() {
         String key = stores.get(0).configKey() + ".path";
-        for (Path d : new Path[]{settings.workDir(), dir}) {
+        for (Path d : new Path[] {settings.workDir(), dir}) {
             try {
                 if (Files.isSymbolicLink(d)) {
-                    throw new TlsMaterialException(key, "the private directory " + d + " is a symbolic link: refusing to write TLS material there");
+                    throw new TlsMaterialException(
+                            key,
+                            "the private directory " + d + " is a symbolic link: refusing to write TLS material there");
                 }
                 Files.createDirectories(d);
                 try {
@@ -273,7 +292,8 @@ public final class S3TlsSource implements AutoCloseable {
                 }
                 d.toFile().deleteOnExit();
             } catch (IOException e) {
-                throw new TlsMaterialException(key, "cannot prepare the private directory " + d + " for the S3 material: " + e);
+                throw new TlsMaterialException(
+                        key, "cannot prepare the private directory " + d + " for the S3 material: " + e);
             }
         }
     }
@@ -288,7 +308,8 @@ public final class S3TlsSource implements AutoCloseable {
         String age = ok == null ? "never" : Duration.between(ok, now).toSeconds() + " s ago (" + ok + ")";
         String since = failingSince == null ? null : failingSince.toString();
         String out = since != null
-                ? "S3 unavailable since " + since + " (" + failure + "): keeping the current material, last successful fetch " + age
+                ? "S3 unavailable since " + since + " (" + failure
+                        + "): keeping the current material, last successful fetch " + age
                 : "material from S3, last successful fetch " + age;
         String r = refused;
         return r == null ? out : out + "; newest S3 material refused: " + r;
@@ -313,7 +334,10 @@ public final class S3TlsSource implements AutoCloseable {
     private String combination(Map<String, String> etags) {
         StringBuilder sb = new StringBuilder();
         for (TlsSettings.Store st : stores) {
-            sb.append(st.configKey()).append('=').append(etags.get(st.configKey())).append(';');
+            sb.append(st.configKey())
+                    .append('=')
+                    .append(etags.get(st.configKey()))
+                    .append(';');
         }
         return sb.toString();
     }
@@ -322,8 +346,13 @@ public final class S3TlsSource implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (TlsSettings.Store st : stores) {
             if (keys.contains(st.configKey())) {
-                sb.append(sb.length() == 0 ? "" : ", ").append(st.s3()).append(" -> ").append(st.path())
-                        .append(" (ETag ").append(latest.get(st.configKey()).etag()).append(')');
+                sb.append(sb.length() == 0 ? "" : ", ")
+                        .append(st.s3())
+                        .append(" -> ")
+                        .append(st.path())
+                        .append(" (ETag ")
+                        .append(latest.get(st.configKey()).etag())
+                        .append(')');
             }
         }
         return sb.toString();

@@ -8,14 +8,17 @@ import java.util.TreeMap;
 public final class Secrets {
     public static final String MASK = "[redacted]";
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** Whether a property or config key names a secret (passwords, private keys, tokens, JAAS configs). */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("token") || k.endsWith(".key")
-                || k.contains("jaas") || k.contains("credential");
+        return k.contains("password")
+                || k.contains("secret")
+                || k.contains("token")
+                || k.endsWith(".key")
+                || k.contains("jaas")
+                || k.contains("credential");
     }
 
     /** A sorted copy of {@code props} with secret values replaced by {@link #MASK}. */

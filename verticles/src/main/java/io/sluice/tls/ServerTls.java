@@ -1,22 +1,20 @@
 package io.sluice.tls;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyStoreOptions;
 import io.vertx.core.net.ServerSSLOptions;
-
 import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * TLS for an HTTP server ({@code ingest.tls}, {@code admin.tls}), with the same material, checks and rotation
@@ -46,12 +44,19 @@ public record ServerTls(TlsSettings material, boolean clientAuthRequired) {
         return material.enabled();
     }
 
-    private static final Key<String> CLIENT_AUTH_KEY = Key.oneOf("clientAuth", "none",
+    private static final Key<String> CLIENT_AUTH_KEY = Key.oneOf(
+            "clientAuth",
+            "none",
             java.util.Map.of("none", "none", "required", "required"),
             "required: mutual TLS, a client must present a certificate signed by a CA of the trust store");
     /** {@code <server>.tls} of the HTTP servers (ingest, admin). */
-    public static final Key<Cfg> KEY = Key.object("tls", new Section("TLS for this HTTP server (then it speaks only "
-            + "TLS); key and trust stores as in kafka.tls, files only", TlsSettings.KEYS).with(CLIENT_AUTH_KEY));
+    public static final Key<Cfg> KEY = Key.object(
+            "tls",
+            new Section(
+                            "TLS for this HTTP server (then it speaks only "
+                                    + "TLS); key and trust stores as in kafka.tls, files only",
+                            TlsSettings.KEYS)
+                    .with(CLIENT_AUTH_KEY));
 
     /** Reads {@code <parent>.tls}; passwords come from {@code env}. */
     public static ServerTls from(Cfg parent, Map<String, String> env) {
@@ -69,8 +74,9 @@ public record ServerTls(TlsSettings material, boolean clientAuthRequired) {
         }
         boolean required = clientAuth.equals("required");
         if (required && s.truststore() == null) {
-            throw new ConfigException(c.key("truststore"), "is required with clientAuth required (the CAs that sign "
-                    + "client certificates)");
+            throw new ConfigException(
+                    c.key("truststore"),
+                    "is required with clientAuth required (the CAs that sign " + "client certificates)");
         }
         return new ServerTls(s, required);
     }
@@ -81,18 +87,24 @@ public record ServerTls(TlsSettings material, boolean clientAuthRequired) {
      */
     public ServerSSLOptions sslOptions(Clock clock) {
         TlsMaterialCheck.check(material, clock);
-        ServerSSLOptions o = new ServerSSLOptions().setClientAuth(clientAuthRequired ? ClientAuth.REQUIRED : ClientAuth.NONE);
+        ServerSSLOptions o =
+                new ServerSSLOptions().setClientAuth(clientAuthRequired ? ClientAuth.REQUIRED : ClientAuth.NONE);
         char[] pw = "sluice-in-memory".toCharArray();
         try {
-            o.setKeyCertOptions(new KeyStoreOptions().setType("PKCS12").setPassword(new String(pw))
+            o.setKeyCertOptions(new KeyStoreOptions()
+                    .setType("PKCS12")
+                    .setPassword(new String(pw))
                     .setValue(bytes(TlsMaterial.keyStore(TlsMaterial.clientKey(material), pw), pw)));
             List<java.security.cert.X509Certificate> cas = TlsMaterial.trusted(material);
             if (cas != null) {
-                o.setTrustOptions(new KeyStoreOptions().setType("PKCS12").setPassword(new String(pw))
+                o.setTrustOptions(new KeyStoreOptions()
+                        .setType("PKCS12")
+                        .setPassword(new String(pw))
                         .setValue(bytes(TlsMaterial.trustStore(cas), pw)));
             }
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new TlsMaterialException(material.keystore().configKey() + ".path", "cannot build the server key store: " + e);
+            throw new TlsMaterialException(
+                    material.keystore().configKey() + ".path", "cannot build the server key store: " + e);
         }
         return o;
     }

@@ -1,14 +1,5 @@
 package io.sluice.tls;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,6 +10,15 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Checks, by connecting, what the files alone cannot tell: that the trust store holds the CA that signed the
@@ -40,8 +40,7 @@ public final class TlsHandshakeProbe {
         }
     }
 
-    private TlsHandshakeProbe() {
-    }
+    private TlsHandshakeProbe() {}
 
     public static Result probe(TlsSettings s, String bootstrapServers, int timeoutMs) {
         SSLContext ctx;
@@ -60,7 +59,7 @@ public final class TlsHandshakeProbe {
                 kmf.init(ks, pw);
             }
             ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[]{trust}, null);
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {trust}, null);
         } catch (GeneralSecurityException | IOException e) {
             return new Result(false, false, "kafka.tls", "cannot build the TLS context: " + e);
         }
@@ -79,11 +78,18 @@ public final class TlsHandshakeProbe {
             }
             return handshake(s, ctx, trust, raw, host, port, timeoutMs);
         }
-        return new Result(false, false, "kafka.bootstrapServers", "no broker accepted a connection (" + lastUnreachable + ")");
+        return new Result(
+                false, false, "kafka.bootstrapServers", "no broker accepted a connection (" + lastUnreachable + ")");
     }
 
-    private static Result handshake(TlsSettings s, SSLContext ctx, CapturingTrustManager trust, Socket raw, String host,
-                                    int port, int timeoutMs) {
+    private static Result handshake(
+            TlsSettings s,
+            SSLContext ctx,
+            CapturingTrustManager trust,
+            Socket raw,
+            String host,
+            int port,
+            int timeoutMs) {
         String where = host + ":" + port;
         try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, port, true)) {
             SSLParameters params = ssl.getSSLParameters();
@@ -117,25 +123,50 @@ public final class TlsHandshakeProbe {
     private static Result classify(TlsSettings s, CapturingTrustManager trust, String where, SSLException e) {
         String all = messages(e);
         String lower = all.toLowerCase(Locale.ROOT);
-        if (trust.failure != null && trust.failure.getMessage() != null
-                && trust.failure.getMessage().toLowerCase(Locale.ROOT).contains("subject alternative name")
-                || lower.contains("no subject alternative") || lower.contains("no name matching")) {
-            return new Result(false, true, "kafka.tls.endpointIdentification", "the certificate of the broker at " + where
-                    + " does not match its host name (" + firstLine(trust.failure != null ? trust.failure.getMessage() : all)
-                    + "); fix the broker certificate's subject alternative names or connect by a listed name");
+        if (trust.failure != null
+                        && trust.failure.getMessage() != null
+                        && trust.failure.getMessage().toLowerCase(Locale.ROOT).contains("subject alternative name")
+                || lower.contains("no subject alternative")
+                || lower.contains("no name matching")) {
+            return new Result(
+                    false,
+                    true,
+                    "kafka.tls.endpointIdentification",
+                    "the certificate of the broker at " + where
+                            + " does not match its host name ("
+                            + firstLine(trust.failure != null ? trust.failure.getMessage() : all)
+                            + "); fix the broker certificate's subject alternative names or connect by a listed name");
         }
-        if (trust.failure != null || lower.contains("pkix path") || lower.contains("unable to find valid certification path")) {
-            String issuer = trust.brokerChain == null || trust.brokerChain.length == 0 ? "an unknown CA"
-                    : "'" + trust.brokerChain[trust.brokerChain.length - 1].getIssuerX500Principal().getName() + "'";
-            String store = s.truststore() == null ? "the JVM's default trust store (kafka.tls.truststore is not set)"
+        if (trust.failure != null
+                || lower.contains("pkix path")
+                || lower.contains("unable to find valid certification path")) {
+            String issuer = trust.brokerChain == null || trust.brokerChain.length == 0
+                    ? "an unknown CA"
+                    : "'"
+                            + trust.brokerChain[trust.brokerChain.length - 1]
+                                    .getIssuerX500Principal()
+                                    .getName() + "'";
+            String store = s.truststore() == null
+                    ? "the JVM's default trust store (kafka.tls.truststore is not set)"
                     : "'" + s.truststore().path() + "'";
-            String key = s.truststore() == null ? "kafka.tls.truststore" : s.truststore().configKey() + ".path";
-            return new Result(false, true, key, "the broker at " + where + " presents a certificate signed by " + issuer
-                    + ", which is not trusted by " + store);
+            String key = s.truststore() == null
+                    ? "kafka.tls.truststore"
+                    : s.truststore().configKey() + ".path";
+            return new Result(
+                    false,
+                    true,
+                    key,
+                    "the broker at " + where + " presents a certificate signed by " + issuer
+                            + ", which is not trusted by " + store);
         }
-        if (lower.contains("certificate_required") || lower.contains("bad_certificate") || lower.contains("certificate_unknown")
-                || lower.contains("unknown_ca") || lower.contains("certificate_expired") || lower.contains("access_denied")
-                || lower.contains("certificate_revoked") || lower.contains("handshake_failure")) {
+        if (lower.contains("certificate_required")
+                || lower.contains("bad_certificate")
+                || lower.contains("certificate_unknown")
+                || lower.contains("unknown_ca")
+                || lower.contains("certificate_expired")
+                || lower.contains("access_denied")
+                || lower.contains("certificate_revoked")
+                || lower.contains("handshake_failure")) {
             return rejected(s, where, "the broker refused the handshake (" + firstLine(all) + ")");
         }
         return rejected(s, where, "TLS handshake failed: " + firstLine(all));
@@ -143,7 +174,8 @@ public final class TlsHandshakeProbe {
 
     private static Result rejected(TlsSettings s, String where, String why) {
         String key = s.keystore() == null ? "kafka.tls.keystore" : s.keystore().configKey() + ".path";
-        String hint = s.keystore() == null ? "; the broker may require a client certificate (set kafka.tls.keystore)"
+        String hint = s.keystore() == null
+                ? "; the broker may require a client certificate (set kafka.tls.keystore)"
                 : "; is the client certificate signed by a CA the broker trusts?";
         return new Result(false, true, key, why + " at " + where + hint);
     }
@@ -192,7 +224,8 @@ public final class TlsHandshakeProbe {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
             brokerChain = chain;
             try {
                 ((javax.net.ssl.X509ExtendedTrustManager) delegate).checkServerTrusted(chain, authType, socket);

@@ -1,9 +1,5 @@
 package io.sluice.tls;
 
-import javax.crypto.Cipher;
-import javax.crypto.EncryptedPrivateKeyInfo;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +24,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Loads the TLS material of {@link TlsSettings} with the JDK APIs (PKCS12 {@link KeyStore}, PEM certificates
@@ -43,8 +43,7 @@ public final class TlsMaterial {
         }
     }
 
-    private TlsMaterial() {
-    }
+    private TlsMaterial() {}
 
     /** The client key and chain, or null when no key store is configured. */
     public static ClientKey clientKey(TlsSettings s) {
@@ -55,16 +54,19 @@ public final class TlsMaterial {
         byte[] bytes = read(ks);
         if (TlsSettings.PKCS12.equals(ks.type())) {
             KeyStore store = pkcs12(ks, bytes);
-            String keyKey = s.key() != null && s.key().password() != null ? s.key().configKey() + ".passwordEnv"
+            String keyKey = s.key() != null && s.key().password() != null
+                    ? s.key().configKey() + ".passwordEnv"
                     : ks.configKey() + ".passwordEnv";
             try {
                 for (String alias : Collections.list(store.aliases())) {
                     if (store.isKeyEntry(alias)) {
-                        PrivateKey key = (PrivateKey) store.getKey(alias, s.keyPassword().toCharArray());
+                        PrivateKey key =
+                                (PrivateKey) store.getKey(alias, s.keyPassword().toCharArray());
                         Certificate[] chain = store.getCertificateChain(alias);
                         if (chain == null || chain.length == 0) {
-                            throw new TlsMaterialException(ks.configKey() + ".path", "key entry '" + alias + "' of '"
-                                    + ks.path() + "' has no certificate");
+                            throw new TlsMaterialException(
+                                    ks.configKey() + ".path",
+                                    "key entry '" + alias + "' of '" + ks.path() + "' has no certificate");
                         }
                         return new ClientKey(key, x509(chain), ks.configKey() + ".path");
                     }
@@ -72,9 +74,11 @@ public final class TlsMaterial {
             } catch (UnrecoverableKeyException e) {
                 throw new TlsMaterialException(keyKey, "wrong key password for '" + ks.path() + "'");
             } catch (GeneralSecurityException e) {
-                throw new TlsMaterialException(ks.configKey() + ".path", "cannot read the key of '" + ks.path() + "': " + e.getMessage());
+                throw new TlsMaterialException(
+                        ks.configKey() + ".path", "cannot read the key of '" + ks.path() + "': " + e.getMessage());
             }
-            throw new TlsMaterialException(ks.configKey() + ".path", "'" + ks.path() + "' contains no private key entry");
+            throw new TlsMaterialException(
+                    ks.configKey() + ".path", "'" + ks.path() + "' contains no private key entry");
         }
         // PEM: certificates in keystore.path, the key there too or in key.path
         String text = new String(bytes, StandardCharsets.US_ASCII);
@@ -105,13 +109,15 @@ public final class TlsMaterial {
                     }
                 }
             } catch (GeneralSecurityException e) {
-                throw new TlsMaterialException(ts.configKey() + ".path", "cannot read '" + ts.path() + "': " + e.getMessage());
+                throw new TlsMaterialException(
+                        ts.configKey() + ".path", "cannot read '" + ts.path() + "': " + e.getMessage());
             }
         } else {
             out.addAll(certificates(ts, new String(bytes, StandardCharsets.US_ASCII)));
         }
         if (out.isEmpty()) {
-            throw new TlsMaterialException(ts.configKey() + ".path", "'" + ts.path() + "' contains no trusted certificate");
+            throw new TlsMaterialException(
+                    ts.configKey() + ".path", "'" + ts.path() + "' contains no trusted certificate");
         }
         return out;
     }
@@ -146,8 +152,10 @@ public final class TlsMaterial {
         try {
             Files.createDirectories(target.getParent());
             trySetPerms(target.getParent(), "rwx------");
-            StringBuilder sb = new StringBuilder(new String(read(s.key()), StandardCharsets.US_ASCII).trim()).append('\n');
-            sb.append(new String(read(s.keystore()), StandardCharsets.US_ASCII).trim()).append('\n');
+            StringBuilder sb =
+                    new StringBuilder(new String(read(s.key()), StandardCharsets.US_ASCII).trim()).append('\n');
+            sb.append(new String(read(s.keystore()), StandardCharsets.US_ASCII).trim())
+                    .append('\n');
             Path tmp = Files.createTempFile(target.getParent(), "keystore", ".tmp");
             trySetPerms(tmp, "rw-------");
             Files.writeString(tmp, sb, StandardCharsets.US_ASCII);
@@ -155,8 +163,8 @@ public final class TlsMaterial {
             target.toFile().deleteOnExit();
             target.getParent().toFile().deleteOnExit();
         } catch (IOException e) {
-            throw new TlsMaterialException(s.key().configKey() + ".path", "cannot write the combined PEM key store "
-                    + target + ": " + e);
+            throw new TlsMaterialException(
+                    s.key().configKey() + ".path", "cannot write the combined PEM key store " + target + ": " + e);
         }
     }
 
@@ -164,7 +172,7 @@ public final class TlsMaterial {
     public static String fingerprint(TlsSettings s) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (TlsSettings.Store st : new TlsSettings.Store[]{s.keystore(), s.key(), s.truststore()}) {
+            for (TlsSettings.Store st : new TlsSettings.Store[] {s.keystore(), s.key(), s.truststore()}) {
                 if (st == null || st.path() == null) {
                     md.update((byte) 0);
                     continue;
@@ -208,14 +216,20 @@ public final class TlsMaterial {
             ks.load(new ByteArrayInputStream(bytes), st.passwordChars());
             return ks;
         } catch (IOException e) {
-            if (e.getCause() instanceof UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")) {
-                throw new TlsMaterialException(st.configKey() + ".passwordEnv", st.passwordEnv() == null
-                        ? "'" + st.path() + "' needs a password (set passwordEnv)"
-                        : "wrong password for '" + st.path() + "' (environment variable " + st.passwordEnv() + ")");
+            if (e.getCause() instanceof UnrecoverableKeyException
+                    || String.valueOf(e.getMessage()).contains("password")) {
+                throw new TlsMaterialException(
+                        st.configKey() + ".passwordEnv",
+                        st.passwordEnv() == null
+                                ? "'" + st.path() + "' needs a password (set passwordEnv)"
+                                : "wrong password for '" + st.path() + "' (environment variable " + st.passwordEnv()
+                                        + ")");
             }
-            throw new TlsMaterialException(st.configKey() + ".path", "'" + st.path() + "' is not a PKCS12 store: " + e.getMessage());
+            throw new TlsMaterialException(
+                    st.configKey() + ".path", "'" + st.path() + "' is not a PKCS12 store: " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new TlsMaterialException(st.configKey() + ".path", "'" + st.path() + "' cannot be loaded: " + e.getMessage());
+            throw new TlsMaterialException(
+                    st.configKey() + ".path", "'" + st.path() + "' cannot be loaded: " + e.getMessage());
         }
     }
 
@@ -231,7 +245,8 @@ public final class TlsMaterial {
                 }
             }
         } catch (GeneralSecurityException | IOException e) {
-            throw new TlsMaterialException(st.configKey() + ".path", "'" + st.path() + "' holds an unreadable certificate: " + e.getMessage());
+            throw new TlsMaterialException(
+                    st.configKey() + ".path", "'" + st.path() + "' holds an unreadable certificate: " + e.getMessage());
         }
         return out;
     }
@@ -244,13 +259,16 @@ public final class TlsMaterial {
                     return pkcs8(new PKCS8EncodedKeySpec(b.der()), pathKey, st);
                 case "ENCRYPTED PRIVATE KEY":
                     if (password == null) {
-                        throw new TlsMaterialException(keyPasswordKey(st),
+                        throw new TlsMaterialException(
+                                keyPasswordKey(st),
                                 "the private key in '" + st.path() + "' is encrypted: set kafka.tls.key.passwordEnv");
                     }
                     return pkcs8(decrypt(b.der(), password, st), pathKey, st);
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY":
-                    throw new TlsMaterialException(pathKey, "the private key in '" + st.path() + "' is " + b.type()
-                            + " (PKCS#1/SEC1); Kafka needs PKCS#8 ('BEGIN PRIVATE KEY'): openssl pkcs8 -topk8 converts it");
+                    throw new TlsMaterialException(
+                            pathKey,
+                            "the private key in '" + st.path() + "' is " + b.type()
+                                    + " (PKCS#1/SEC1); Kafka needs PKCS#8 ('BEGIN PRIVATE KEY'): openssl pkcs8 -topk8 converts it");
                 default:
                     break;
             }
@@ -267,23 +285,29 @@ public final class TlsMaterial {
             }
             SecretKeyFactory f = SecretKeyFactory.getInstance(alg);
             Cipher cipher = Cipher.getInstance(alg);
-            cipher.init(Cipher.DECRYPT_MODE, f.generateSecret(new PBEKeySpec(password.toCharArray())), info.getAlgParameters());
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    f.generateSecret(new PBEKeySpec(password.toCharArray())),
+                    info.getAlgParameters());
             return info.getKeySpec(cipher);
         } catch (GeneralSecurityException | IOException e) {
-            throw new TlsMaterialException(keyPasswordKey(st), "wrong password for the private key in '" + st.path()
-                    + "' (or an unsupported encryption: " + e.getClass().getSimpleName() + ")");
+            throw new TlsMaterialException(
+                    keyPasswordKey(st),
+                    "wrong password for the private key in '" + st.path() + "' (or an unsupported encryption: "
+                            + e.getClass().getSimpleName() + ")");
         }
     }
 
     private static PrivateKey pkcs8(PKCS8EncodedKeySpec spec, String pathKey, TlsSettings.Store st) {
-        for (String alg : new String[]{"RSA", "EC", "Ed25519", "Ed448", "DSA"}) {
+        for (String alg : new String[] {"RSA", "EC", "Ed25519", "Ed448", "DSA"}) {
             try {
                 return KeyFactory.getInstance(alg).generatePrivate(spec);
             } catch (GeneralSecurityException ignored) {
                 // next algorithm
             }
         }
-        throw new TlsMaterialException(pathKey, "the private key in '" + st.path() + "' is not an RSA, EC, EdDSA or DSA PKCS#8 key");
+        throw new TlsMaterialException(
+                pathKey, "the private key in '" + st.path() + "' is not an RSA, EC, EdDSA or DSA PKCS#8 key");
     }
 
     /** PEM key passwords always come from {@code <prefix>.key.passwordEnv}. */

@@ -34,15 +34,19 @@ public final class TlsMaterialCheck {
      * @param warnings      things to log: expiry within {@code expiryWarnDays}, expired CAs in the trust store
      * @param fingerprint   SHA-256 of the files checked (rotation baseline)
      */
-    public record Report(String clientSubject, Instant notAfter, long daysToExpiry, int trustedCas, List<String> warnings,
-                         String fingerprint) {
+    public record Report(
+            String clientSubject,
+            Instant notAfter,
+            long daysToExpiry,
+            int trustedCas,
+            List<String> warnings,
+            String fingerprint) {
         public Report {
             warnings = List.copyOf(warnings);
         }
     }
 
-    private TlsMaterialCheck() {
-    }
+    private TlsMaterialCheck() {}
 
     public static Report check(TlsSettings s, Clock clock) {
         if (!s.enabled()) {
@@ -60,17 +64,21 @@ public final class TlsMaterialCheck {
             subject = leaf.getSubjectX500Principal().getName();
             String certKey = s.keystore().configKey() + ".path";
             if (now.isBefore(leaf.getNotBefore().toInstant())) {
-                throw new TlsMaterialException(certKey, "client certificate '" + subject + "' is not valid yet (valid from "
-                        + DATE.format(leaf.getNotBefore().toInstant()) + ", now " + DATE.format(now) + ")");
+                throw new TlsMaterialException(
+                        certKey,
+                        "client certificate '" + subject + "' is not valid yet (valid from "
+                                + DATE.format(leaf.getNotBefore().toInstant()) + ", now " + DATE.format(now) + ")");
             }
             notAfter = leaf.getNotAfter().toInstant();
             if (now.isAfter(notAfter)) {
-                throw new TlsMaterialException(certKey, "client certificate '" + subject + "' expired on "
-                        + DATE.format(notAfter) + " (now " + DATE.format(now) + ")");
+                throw new TlsMaterialException(
+                        certKey,
+                        "client certificate '" + subject + "' expired on " + DATE.format(notAfter) + " (now "
+                                + DATE.format(now) + ")");
             }
             if (!matches(ck.key(), leaf.getPublicKey())) {
-                throw new TlsMaterialException(ck.keyConfigKey(), "the private key does not match the client certificate '"
-                        + subject + "'");
+                throw new TlsMaterialException(
+                        ck.keyConfigKey(), "the private key does not match the client certificate '" + subject + "'");
             }
             days = daysToExpiry(notAfter, now);
             if (days <= s.expiryWarnDays()) {
@@ -80,8 +88,11 @@ public final class TlsMaterialCheck {
             for (int i = 1; i < ck.chain().length; i++) {
                 X509Certificate c = ck.chain()[i];
                 if (now.isAfter(c.getNotAfter().toInstant())) {
-                    throw new TlsMaterialException(certKey, "certificate " + i + " of the client chain ('"
-                            + c.getSubjectX500Principal().getName() + "') expired on " + DATE.format(c.getNotAfter().toInstant()));
+                    throw new TlsMaterialException(
+                            certKey,
+                            "certificate " + i + " of the client chain ('"
+                                    + c.getSubjectX500Principal().getName() + "') expired on "
+                                    + DATE.format(c.getNotAfter().toInstant()));
                 }
             }
         }
@@ -93,15 +104,19 @@ public final class TlsMaterialCheck {
                 Instant from = ca.getNotBefore().toInstant();
                 Instant to = ca.getNotAfter().toInstant();
                 if (now.isBefore(from) || now.isAfter(to)) {
-                    warnings.add("trusted certificate '" + ca.getSubjectX500Principal().getName() + "' in "
-                            + s.truststore().path() + " is outside its validity (" + DATE.format(from) + " to " + DATE.format(to) + ")");
+                    warnings.add("trusted certificate '"
+                            + ca.getSubjectX500Principal().getName() + "' in "
+                            + s.truststore().path() + " is outside its validity (" + DATE.format(from) + " to "
+                            + DATE.format(to) + ")");
                 } else {
                     valid.add(ca);
                 }
             }
             if (valid.isEmpty()) {
-                throw new TlsMaterialException(s.truststore().configKey() + ".path", "no certificate in '"
-                        + s.truststore().path() + "' is valid now (" + cas.size() + " expired or not yet valid)");
+                throw new TlsMaterialException(
+                        s.truststore().configKey() + ".path",
+                        "no certificate in '" + s.truststore().path() + "' is valid now (" + cas.size()
+                                + " expired or not yet valid)");
             }
             trusted = valid.size();
         }

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Clock;
 import java.time.Instant;
 
@@ -26,14 +25,16 @@ public final class TlsStatus {
     public TlsStatus(Clock clock, MeterRegistry registry) {
         this.clock = clock;
         Gauge.builder("sluice.tls.client.cert.days.to.expiry", this, TlsStatus::daysToExpiry)
-                .description("whole days until the client certificate in use expires (negative after)").register(registry);
+                .description("whole days until the client certificate in use expires (negative after)")
+                .register(registry);
         rotationsOk = rotations(registry, "ok");
         rotationsRejected = rotations(registry, "rejected");
         rotationsFailed = rotations(registry, "failed");
     }
 
     private static Counter rotations(MeterRegistry registry, String result) {
-        return Counter.builder("sluice.tls.rotations").tag("result", result)
+        return Counter.builder("sluice.tls.rotations")
+                .tag("result", result)
                 .description("TLS material changes on disk: applied, rejected by the checks, failed while applying")
                 .register(registry);
     }
@@ -88,11 +89,16 @@ public final class TlsStatus {
         if (p != null && !p.ok() && p.reachable()) {
             return check(false, p.message());
         }
-        String cert = r.notAfter() == null ? "no client certificate" : "client certificate '" + r.clientSubject()
-                + "' valid until " + r.notAfter() + " (" + TlsMaterialCheck.daysToExpiry(r.notAfter(), now) + " days)";
+        String cert = r.notAfter() == null
+                ? "no client certificate"
+                : "client certificate '" + r.clientSubject() + "' valid until " + r.notAfter() + " ("
+                        + TlsMaterialCheck.daysToExpiry(r.notAfter(), now) + " days)";
         java.util.function.Supplier<String> src = source;
-        return check(true, cert + (p == null ? "" : p.ok() ? "; handshake accepted" : "; broker not reachable")
-                + (src == null ? "" : "; " + src.get()));
+        return check(
+                true,
+                cert
+                        + (p == null ? "" : p.ok() ? "; handshake accepted" : "; broker not reachable")
+                        + (src == null ? "" : "; " + src.get()));
     }
 
     private static JsonObject check(boolean ok, String detail) {

@@ -2,11 +2,10 @@ package io.sluice.tls;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches the TLS files for rotation: every {@code watchIntervalMs}, off the event loop, hashes the files;
@@ -32,20 +31,33 @@ public final class TlsWatcher {
     private boolean busy;
     private boolean stopped;
 
-    private record Tick(String fingerprint, TlsMaterialCheck.Report report, String problem, TlsHandshakeProbe.Result probe) {
-    }
+    private record Tick(
+            String fingerprint, TlsMaterialCheck.Report report, String problem, TlsHandshakeProbe.Result probe) {}
 
-    public TlsWatcher(Vertx vertx, TlsSettings settings, TlsStatus status, Clock clock, String bootstrapServers,
-                      String appliedFingerprint, Function<TlsMaterialCheck.Report, Future<Void>> rotate) {
-        this(vertx, settings, status, clock, bootstrapServers, appliedFingerprint, rotate, () -> { });
+    public TlsWatcher(
+            Vertx vertx,
+            TlsSettings settings,
+            TlsStatus status,
+            Clock clock,
+            String bootstrapServers,
+            String appliedFingerprint,
+            Function<TlsMaterialCheck.Report, Future<Void>> rotate) {
+        this(vertx, settings, status, clock, bootstrapServers, appliedFingerprint, rotate, () -> {});
     }
 
     /**
      * With {@code refresh} run first on each tick, off the event loop (e.g. {@link S3TlsSource#sync()}, which
      * writes new material to the local files that this tick then sees).
      */
-    public TlsWatcher(Vertx vertx, TlsSettings settings, TlsStatus status, Clock clock, String bootstrapServers,
-                      String appliedFingerprint, Function<TlsMaterialCheck.Report, Future<Void>> rotate, Runnable refresh) {
+    public TlsWatcher(
+            Vertx vertx,
+            TlsSettings settings,
+            TlsStatus status,
+            Clock clock,
+            String bootstrapServers,
+            String appliedFingerprint,
+            Function<TlsMaterialCheck.Report, Future<Void>> rotate,
+            Runnable refresh) {
         this.refresh = refresh;
         this.vertx = vertx;
         this.settings = settings;
@@ -75,14 +87,12 @@ public final class TlsWatcher {
             return;
         }
         busy = true;
-        vertx.executeBlocking(this::inspect, false)
-                .compose(this::apply)
-                .onComplete(ar -> {
-                    busy = false;
-                    if (ar.failed()) {
-                        LOG.warn("TLS watch tick failed: {}", ar.cause().toString());
-                    }
-                });
+        vertx.executeBlocking(this::inspect, false).compose(this::apply).onComplete(ar -> {
+            busy = false;
+            if (ar.failed()) {
+                LOG.warn("TLS watch tick failed: {}", ar.cause().toString());
+            }
+        });
     }
 
     /** Blocking: hash the files, check changed material, probe the handshake. */
@@ -98,8 +108,8 @@ public final class TlsWatcher {
                 problem = e.getMessage();
             }
         }
-        TlsHandshakeProbe.Result probe = bootstrapServers == null ? null
-                : TlsHandshakeProbe.probe(settings, bootstrapServers, PROBE_TIMEOUT_MS);
+        TlsHandshakeProbe.Result probe =
+                bootstrapServers == null ? null : TlsHandshakeProbe.probe(settings, bootstrapServers, PROBE_TIMEOUT_MS);
         return new Tick(fp, report, problem, probe);
     }
 
@@ -112,7 +122,9 @@ public final class TlsWatcher {
             if (!t.fingerprint().equals(rejectedFingerprint)) {
                 rejectedFingerprint = t.fingerprint();
                 status.rejected();
-                LOG.warn("TLS material changed on disk but is not applied (the clients keep the current material): {}", t.problem());
+                LOG.warn(
+                        "TLS material changed on disk but is not applied (the clients keep the current material): {}",
+                        t.problem());
             }
             return Future.succeededFuture();
         }
@@ -120,8 +132,10 @@ public final class TlsWatcher {
             return Future.succeededFuture();
         }
         TlsMaterialCheck.Report r = t.report();
-        LOG.info("TLS material changed on disk: client certificate '{}' valid until {}; recreating the Kafka clients",
-                r.clientSubject(), r.notAfter());
+        LOG.info(
+                "TLS material changed on disk: client certificate '{}' valid until {}; recreating the Kafka clients",
+                r.clientSubject(),
+                r.notAfter());
         r.warnings().forEach(w -> LOG.warn("TLS: {}", w));
         return rotate.apply(r)
                 .onSuccess(v -> {

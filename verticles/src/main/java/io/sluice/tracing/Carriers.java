@@ -5,16 +5,14 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import io.sluice.record.InRecord;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 /** How W3C trace context is read from and written to HTTP / event-bus headers and Kafka record headers. */
 final class Carriers {
-    private Carriers() {
-    }
+    private Carriers() {}
 
     /** HTTP request headers and event-bus message headers. */
     static final TextMapGetter<MultiMap> MULTI_MAP = new TextMapGetter<>() {
@@ -39,7 +37,8 @@ final class Carriers {
     static final TextMapGetter<Headers> KAFKA = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Headers carrier) {
-            return () -> java.util.Arrays.stream(carrier.toArray()).map(Header::key).iterator();
+            return () ->
+                    java.util.Arrays.stream(carrier.toArray()).map(Header::key).iterator();
         }
 
         @Override

@@ -6,13 +6,12 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.sluice.record.InRecord;
 import io.vertx.core.Future;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.awssdk.services.lambda.model.LambdaException;
-
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
 
 /**
  * The consumer side of one batch: a {@code batch} span (from its oldest record's poll to its outcome; parent and
@@ -43,13 +42,21 @@ public final class DispatchTrace {
             oldestPollMs = Math.min(oldestPollMs, r.polledAtMs());
         }
         long start = Math.min(now, TimeUnit.MILLISECONDS.toNanos(oldestPollMs));
-        Span span = RecordContexts.parentAndLinks(tracing, tracing.tracer().spanBuilder("batch")
-                        .setStartTimestamp(start, TimeUnit.NANOSECONDS)
-                        .setAttribute("sluice.pipeline", pipeline), records)
+        Span span = RecordContexts.parentAndLinks(
+                        tracing,
+                        tracing.tracer()
+                                .spanBuilder("batch")
+                                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
+                                .setAttribute("sluice.pipeline", pipeline),
+                        records)
                 .startSpan();
         Context ctx = Context.root().with(span);
-        tracing.tracer().spanBuilder("batch wait").setParent(ctx).setStartTimestamp(start, TimeUnit.NANOSECONDS)
-                .startSpan().end(now, TimeUnit.NANOSECONDS);
+        tracing.tracer()
+                .spanBuilder("batch wait")
+                .setParent(ctx)
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
+                .startSpan()
+                .end(now, TimeUnit.NANOSECONDS);
         return new Batch(this, span, ctx);
     }
 
@@ -72,7 +79,10 @@ public final class DispatchTrace {
                 return Span.getInvalid();
             }
             Tracing t = owner.tracing;
-            var b = t.tracer().spanBuilder("lambda invoke").setParent(ctx).setSpanKind(SpanKind.CLIENT)
+            var b = t.tracer()
+                    .spanBuilder("lambda invoke")
+                    .setParent(ctx)
+                    .setSpanKind(SpanKind.CLIENT)
                     .setAttribute("faas.invoked_name", owner.function)
                     .setAttribute("faas.invoked_provider", "aws")
                     .setAttribute("sluice.attempt", attempt)
@@ -106,7 +116,8 @@ public final class DispatchTrace {
                     invoke.setStatus(StatusCode.ERROR, "function error: " + response.functionError());
                 }
             } else if (error != null) {
-                Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable e =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 invoke.setAttribute("sluice.lambda.throttled", "throttled".equals(outcome));
                 if (e instanceof LambdaException le) {
                     invoke.setAttribute("http.response.status_code", le.statusCode());
@@ -122,7 +133,10 @@ public final class DispatchTrace {
             if (owner == null) {
                 return next;
             }
-            Span retry = owner.tracing.tracer().spanBuilder("retry").setParent(ctx)
+            Span retry = owner.tracing
+                    .tracer()
+                    .spanBuilder("retry")
+                    .setParent(ctx)
                     .setAttribute("sluice.attempt", attempt + 1)
                     .setAttribute("sluice.retry.delay_ms", delayMs)
                     .setAttribute("sluice.error_class", errorClass)
@@ -138,7 +152,11 @@ public final class DispatchTrace {
             if (owner == null) {
                 return write;
             }
-            Span dlq = owner.tracing.tracer().spanBuilder("dlq write").setParent(ctx).setSpanKind(SpanKind.PRODUCER)
+            Span dlq = owner.tracing
+                    .tracer()
+                    .spanBuilder("dlq write")
+                    .setParent(ctx)
+                    .setSpanKind(SpanKind.PRODUCER)
                     .setAttribute("sluice.error_class", errorClass)
                     .setAttribute("messaging.batch.message_count", records)
                     .startSpan();

@@ -25,7 +25,10 @@ public final class IngestTrace {
             return Span.getInvalid();
         }
         Context parent = tracing.extract(req.headers(), Carriers.MULTI_MAP);
-        return tracing.tracer().spanBuilder("ingest").setParent(parent).setSpanKind(SpanKind.SERVER)
+        return tracing.tracer()
+                .spanBuilder("ingest")
+                .setParent(parent)
+                .setSpanKind(SpanKind.SERVER)
                 .setAttribute("http.request.method", req.method().name())
                 .setAttribute("url.path", req.path())
                 .setAttribute("sluice.correlation_id", correlationId)
@@ -35,7 +38,9 @@ public final class IngestTrace {
     /** The span's context as {@code traceparent}/{@code tracestate} headers of the produce request. */
     public DeliveryOptions inject(Span span, DeliveryOptions opts) {
         if (span.getSpanContext().isValid()) {
-            tracing.openTelemetry().getPropagators().getTextMapPropagator()
+            tracing.openTelemetry()
+                    .getPropagators()
+                    .getTextMapPropagator()
                     .inject(Context.root().with(span), opts, Carriers.DELIVERY_OPTIONS);
         }
         return opts;

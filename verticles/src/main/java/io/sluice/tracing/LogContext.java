@@ -3,9 +3,8 @@ package io.sluice.tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.sluice.record.InRecord;
-import org.slf4j.MDC;
-
 import java.util.List;
+import org.slf4j.MDC;
 
 /**
  * The MDC of a log line about records: {@code trace_id} and {@code span_id} of the current span (when tracing is
@@ -18,10 +17,10 @@ public final class LogContext implements AutoCloseable {
     public static final String CORRELATION_ID = "correlation_id";
     /** The record header of the correlation id (the producer's {@code correlation-id}). */
     static final String CORRELATION_HEADER = "correlation-id";
+
     private static final LogContext EMPTY = new LogContext();
 
-    private LogContext() {
-    }
+    private LogContext() {}
 
     /** Puts the span's ids and the records' correlation id into the MDC. */
     public static LogContext of(Span span, List<InRecord> records) {
@@ -32,7 +31,8 @@ public final class LogContext implements AutoCloseable {
             MDC.put(SPAN_ID, sc.getSpanId());
             any = true;
         }
-        String cid = records.isEmpty() ? null : Carriers.RECORD.get(records.get(0).headers(), CORRELATION_HEADER);
+        String cid =
+                records.isEmpty() ? null : Carriers.RECORD.get(records.get(0).headers(), CORRELATION_HEADER);
         if (cid != null) {
             MDC.put(CORRELATION_ID, cid);
             any = true;

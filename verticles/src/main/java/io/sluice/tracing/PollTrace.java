@@ -2,7 +2,6 @@ package io.sluice.tracing;
 
 import io.opentelemetry.api.trace.SpanKind;
 import io.sluice.record.InRecord;
-
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,11 +28,17 @@ public final class PollTrace {
         if (!tracing.enabled() || startNanos == 0L || records.isEmpty()) {
             return;
         }
-        RecordContexts.parentAndLinks(tracing, tracing.tracer().spanBuilder("poll").setSpanKind(SpanKind.CONSUMER)
-                        .setStartTimestamp(startNanos, TimeUnit.NANOSECONDS)
-                        .setAttribute("messaging.system", "kafka")
-                        .setAttribute("messaging.consumer.group.name", group), records)
-                .startSpan().end();
+        RecordContexts.parentAndLinks(
+                        tracing,
+                        tracing.tracer()
+                                .spanBuilder("poll")
+                                .setSpanKind(SpanKind.CONSUMER)
+                                .setStartTimestamp(startNanos, TimeUnit.NANOSECONDS)
+                                .setAttribute("messaging.system", "kafka")
+                                .setAttribute("messaging.consumer.group.name", group),
+                        records)
+                .startSpan()
+                .end();
     }
 
     static long epochNanos() {

@@ -5,11 +5,10 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.vertx.core.MultiMap;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The {@code produce} span (PRODUCER): from the producer taking the event to Kafka's acknowledgement (the ack
@@ -36,14 +35,20 @@ public final class ProduceTrace {
         Context parent = tracing.extract(busHeaders, Carriers.MULTI_MAP);
         Context carried = parent;
         if (spanToAck) {
-            Span span = tracing.tracer().spanBuilder("produce").setParent(parent).setSpanKind(SpanKind.PRODUCER)
+            Span span = tracing.tracer()
+                    .spanBuilder("produce")
+                    .setParent(parent)
+                    .setSpanKind(SpanKind.PRODUCER)
                     .setAttribute("messaging.system", "kafka")
                     .setAttribute("messaging.destination.name", record.topic())
                     .startSpan();
             open.put(record, span);
             carried = parent.with(span);
         }
-        tracing.openTelemetry().getPropagators().getTextMapPropagator().inject(carried, record.headers(), Carriers.KAFKA_SET);
+        tracing.openTelemetry()
+                .getPropagators()
+                .getTextMapPropagator()
+                .inject(carried, record.headers(), Carriers.KAFKA_SET);
     }
 
     /** Kafka answered for the record: ends its span. */

@@ -5,7 +5,6 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.sluice.record.InRecord;
-
 import java.util.List;
 
 /**
@@ -14,8 +13,7 @@ import java.util.List;
  * context, up to {@code maxLinks}.
  */
 final class RecordContexts {
-    private RecordContexts() {
-    }
+    private RecordContexts() {}
 
     /** Sets {@code b}'s parent and links from {@code records}' {@code traceparent} headers; root when none has one. */
     static SpanBuilder parentAndLinks(Tracing tracing, SpanBuilder b, List<InRecord> records) {

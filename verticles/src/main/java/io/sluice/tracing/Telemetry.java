@@ -21,7 +21,8 @@ public final class Telemetry {
     public static Telemetry start(Vertx vertx, TelemetrySettings settings, MeterRegistry registry) {
         Tracing.install(vertx, Tracing.start(settings.tracing()));
         EmfPublisher emf = settings.cloudwatch().enabled() && registry != null
-                ? new EmfPublisher(vertx, settings.cloudwatch(), registry, System.out).start() : null;
+                ? new EmfPublisher(vertx, settings.cloudwatch(), registry, System.out).start()
+                : null;
         return new Telemetry(vertx, emf);
     }
 
@@ -30,9 +31,11 @@ public final class Telemetry {
         if (emf != null) {
             emf.stop();
         }
-        return vertx.executeBlocking(() -> {
-            Tracing.uninstall(vertx);
-            return null;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    Tracing.uninstall(vertx);
+                    return null;
+                },
+                false);
     }
 }

@@ -1,9 +1,9 @@
 package io.sluice.tracing;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.cloudwatch.CloudWatchSettings;
 import io.sluice.config.Cfg;
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 
 /**
  * The telemetry sections of the configuration: {@code tracing} ({@link TracingSettings}) and
@@ -17,9 +17,11 @@ public record TelemetrySettings(TracingSettings tracing, CloudWatchSettings clou
 
     /** {@code tracing}. */
     public static final Key<Cfg> TRACING = Key.object("tracing", TracingSettings.SECTION);
+
     private static final Key<Cfg> CLOUDWATCH = Key.object("cloudwatch", CloudWatchSettings.SECTION);
     /** {@code metrics}. */
-    public static final Key<Cfg> METRICS = Key.object("metrics", Section.of("metrics beside Prometheus's /metrics", CLOUDWATCH));
+    public static final Key<Cfg> METRICS =
+            Key.object("metrics", Section.of("metrics beside Prometheus's /metrics", CLOUDWATCH));
 
     /** Reads {@code tracing} and {@code metrics} from the root of the configuration. */
     public static TelemetrySettings from(Cfg root) {

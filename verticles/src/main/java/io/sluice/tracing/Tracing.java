@@ -16,7 +16,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.vertx.core.Vertx;
-
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -59,17 +58,22 @@ public final class Tracing {
         if (!s.enabled()) {
             return OFF;
         }
-        OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().setEndpoint(s.endpoint().toString())
+        OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder()
+                .setEndpoint(s.endpoint().toString())
                 .setTimeout(Duration.ofMillis(s.exportTimeoutMs()));
         s.headers().forEach(exporter::addHeader);
         SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(
-                        Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), s.serviceName()))))
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(Attributes.of(
+                                io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), s.serviceName()))))
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(s.sampleRatio())))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).setMaxQueueSize(s.maxQueueSize())
-                        .setScheduleDelay(Duration.ofMillis(200)).build())
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter.build())
+                        .setMaxQueueSize(s.maxQueueSize())
+                        .setScheduleDelay(Duration.ofMillis(200))
+                        .build())
                 .build();
-        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(provider)
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(provider)
                 .setPropagators(io.opentelemetry.context.propagation.ContextPropagators.create(
                         W3CTraceContextPropagator.getInstance()))
                 .build();

@@ -1,10 +1,9 @@
 package io.sluice.tracing;
 
-import io.sluice.config.Section;
-import io.sluice.config.Key;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
-
+import io.sluice.config.Key;
+import io.sluice.config.Section;
 import java.net.URI;
 import java.util.Map;
 
@@ -22,8 +21,15 @@ import java.util.Map;
  * @param exportTimeoutMs bound of one export request
  * @param maxLinks        links per consumer span (one per record's context, the first ones of a batch)
  */
-public record TracingSettings(boolean enabled, URI endpoint, Map<String, String> headers, double sampleRatio,
-                              String serviceName, int maxQueueSize, long exportTimeoutMs, int maxLinks) {
+public record TracingSettings(
+        boolean enabled,
+        URI endpoint,
+        Map<String, String> headers,
+        double sampleRatio,
+        String serviceName,
+        int maxQueueSize,
+        long exportTimeoutMs,
+        int maxLinks) {
 
     public static final String DEFAULT_ENDPOINT = "http://localhost:4318/v1/traces";
 
@@ -44,23 +50,44 @@ public record TracingSettings(boolean enabled, URI endpoint, Map<String, String>
         return new TracingSettings(true, endpoint, Map.of(), 1.0, "sluice", 8192, 10_000, 128);
     }
 
-    private static final Key<Boolean> ENABLED = Key.bool("enabled", false, "export OpenTelemetry spans over OTLP/HTTP "
-            + "(off: no SDK object is created, each hook checks one boolean)");
+    private static final Key<Boolean> ENABLED = Key.bool(
+            "enabled",
+            false,
+            "export OpenTelemetry spans over OTLP/HTTP "
+                    + "(off: no SDK object is created, each hook checks one boolean)");
     private static final Key<String> ENDPOINT = Key.string("endpoint", DEFAULT_ENDPOINT, "the OTLP/HTTP traces URL");
-    private static final Key<java.util.Map<String, String>> HEADERS = Key.properties("headers",
-            "extra export request headers (e.g. a vendor collector's API key)");
-    private static final Key<Double> SAMPLE_RATIO = Key.number("sampleRatio", 1.0, 0.0, 1.0, "the parent-based ratio "
-            + "sampler's ratio for traces started here; a sampled or unsampled parent decides for its children");
-    private static final Key<String> SERVICE_NAME = Key.string("serviceName", "sluice", "the service.name resource attribute");
-    private static final Key<Integer> MAX_QUEUE_SIZE = Key.integer("maxQueueSize", 8192, 16, 1_000_000,
+    private static final Key<java.util.Map<String, String>> HEADERS =
+            Key.properties("headers", "extra export request headers (e.g. a vendor collector's API key)");
+    private static final Key<Double> SAMPLE_RATIO = Key.number(
+            "sampleRatio",
+            1.0,
+            0.0,
+            1.0,
+            "the parent-based ratio "
+                    + "sampler's ratio for traces started here; a sampled or unsampled parent decides for its children");
+    private static final Key<String> SERVICE_NAME =
+            Key.string("serviceName", "sluice", "the service.name resource attribute");
+    private static final Key<Integer> MAX_QUEUE_SIZE = Key.integer(
+            "maxQueueSize",
+            8192,
+            16,
+            1_000_000,
             "spans waiting for export; beyond it spans are dropped, never waited for");
-    private static final Key<Long> EXPORT_TIMEOUT_MS = Key.longInt("exportTimeoutMs", 10_000, 100, 120_000,
-            "bound of one export request");
-    private static final Key<Integer> MAX_LINKS = Key.integer("maxLinks", 128, 0, 1024,
-            "links per consumer span (one per record's context, the first ones of a batch)");
+    private static final Key<Long> EXPORT_TIMEOUT_MS =
+            Key.longInt("exportTimeoutMs", 10_000, 100, 120_000, "bound of one export request");
+    private static final Key<Integer> MAX_LINKS = Key.integer(
+            "maxLinks", 128, 0, 1024, "links per consumer span (one per record's context, the first ones of a batch)");
     /** {@code tracing}. */
-    public static final Section SECTION = Section.of("OpenTelemetry tracing (docs/tracing.md)", ENABLED, ENDPOINT, HEADERS,
-            SAMPLE_RATIO, SERVICE_NAME, MAX_QUEUE_SIZE, EXPORT_TIMEOUT_MS, MAX_LINKS);
+    public static final Section SECTION = Section.of(
+            "OpenTelemetry tracing (docs/tracing.md)",
+            ENABLED,
+            ENDPOINT,
+            HEADERS,
+            SAMPLE_RATIO,
+            SERVICE_NAME,
+            MAX_QUEUE_SIZE,
+            EXPORT_TIMEOUT_MS,
+            MAX_LINKS);
 
     public static TracingSettings from(Cfg c) {
         boolean enabled = c.get(ENABLED);
@@ -74,8 +101,15 @@ public record TracingSettings(boolean enabled, URI endpoint, Map<String, String>
         if (endpoint.getScheme() == null || !endpoint.getScheme().matches("https?") || endpoint.getHost() == null) {
             throw new ConfigException(c.key("endpoint"), "must be an http(s) URL with a host, got '" + url + "'");
         }
-        TracingSettings s = new TracingSettings(enabled, endpoint, c.get(HEADERS), c.get(SAMPLE_RATIO),
-                c.get(SERVICE_NAME), c.get(MAX_QUEUE_SIZE), c.get(EXPORT_TIMEOUT_MS), c.get(MAX_LINKS));
+        TracingSettings s = new TracingSettings(
+                enabled,
+                endpoint,
+                c.get(HEADERS),
+                c.get(SAMPLE_RATIO),
+                c.get(SERVICE_NAME),
+                c.get(MAX_QUEUE_SIZE),
+                c.get(EXPORT_TIMEOUT_MS),
+                c.get(MAX_LINKS));
         c.done();
         return s;
     }

@@ -1,5 +1,7 @@
 package io.sluice.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.config.Cfg;
@@ -8,19 +10,16 @@ import io.sluice.http.RawHttp;
 import io.sluice.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.core.VertxOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 20, part 3, on the admin server over raw sockets: path tricks answered 4xx (not 500), anti-framing
@@ -38,14 +37,21 @@ class AdminHardeningTest {
     private void start(JsonObject extra) throws Exception {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         io.sluice.metrics.HttpMetricTags.install(registry); // as Main does, before Vert.x registers meters
-        vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(registry)).build();
-        JsonObject a = new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", 0).put("token", TOKEN)
+        vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        JsonObject a = new JsonObject()
+                .put("enabled", true)
+                .put("host", "127.0.0.1")
+                .put("port", 0)
+                .put("token", TOKEN)
                 .mergeIn(extra);
         AdminSettings settings = AdminSettings.from(new Cfg(a, "admin"), Map.of());
-        KafkaSettings kafka = KafkaSettings.from(new Cfg(new JsonObject().put("bootstrapServers", "127.0.0.1:1"), "kafka"));
-        AdminHttpVerticle admin = new AdminHttpVerticle(settings, new AdminHttpVerticle.Targets(List.of(), registry, kafka,
-                false, false));
+        KafkaSettings kafka =
+                KafkaSettings.from(new Cfg(new JsonObject().put("bootstrapServers", "127.0.0.1:1"), "kafka"));
+        AdminHttpVerticle admin = new AdminHttpVerticle(
+                settings, new AdminHttpVerticle.Targets(List.of(), registry, kafka, false, false));
         get(vertx.deployVerticle(admin));
         port = admin.actualPort();
     }
@@ -76,7 +82,8 @@ class AdminHardeningTest {
     @Test
     void pathTricksAre4xxNot500AndLogNoStackTrace() throws Exception {
         start(new JsonObject());
-        for (String path : List.of("/%2e%2e%2f", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fpom.xml", "/%00", "/%zz", "/api/status/..;/x")) {
+        for (String path : List.of(
+                "/%2e%2e%2f", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fpom.xml", "/%00", "/%zz", "/api/status/..;/x")) {
             RawHttp.Response r = get(path);
             assertThat(r.status()).as(path + " " + r.body()).isBetween(400, 499);
         }
@@ -102,8 +109,9 @@ class AdminHardeningTest {
         int throttled = 0;
         String retryAfter = null;
         for (int i = 0; i < 40; i++) {
-            RawHttp.Response r = call("POST /api/consumer/pause HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer guess-"
-                    + i + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            RawHttp.Response r =
+                    call("POST /api/consumer/pause HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer guess-" + i
+                            + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             if (r.status() == 403) {
                 refused403++;
             } else if (r.status() == 429) {
@@ -148,7 +156,9 @@ class AdminHardeningTest {
                     + "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"maxRecords\":");
         }
         assertThat(get("/health/live").status()).isEqualTo(200);
-        org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
+        org.awaitility.Awaitility.await()
+                .during(java.time.Duration.ofMillis(300))
+                .atMost(java.time.Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(logs.problems()).isEmpty());
     }
 }

@@ -24,7 +24,8 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.sluice");
     }
 
@@ -35,13 +36,22 @@ class ArchitectureTest {
 
     @Test
     void theMessageModelDependsOnNothingOfOurs() {
-        noClasses().that().resideInAPackage("io.sluice.record..").should().dependOnClassesThat(
-                resideInAPackage("io.sluice..").and(not(resideInAPackage("io.sluice.record..")))).check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("io.sluice.record..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.sluice..").and(not(resideInAPackage("io.sluice.record.."))))
+                .check(classes);
     }
 
     @Test
     void batchingConsumerAndDispatchDoNotKnowTheAssembler() {
-        noClasses().that().resideInAnyPackage("io.sluice.batch..", "io.sluice.consumer..", "io.sluice.dispatch..")
-                .should().dependOnClassesThat().resideInAPackage("io.sluice.pipeline..").check(classes);
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.sluice.batch..", "io.sluice.consumer..", "io.sluice.dispatch..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.sluice.pipeline..")
+                .check(classes);
     }
 }

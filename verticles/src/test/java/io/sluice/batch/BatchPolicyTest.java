@@ -1,8 +1,8 @@
 package io.sluice.batch;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class BatchPolicyTest {
     private static final BatchPolicy ADAPTIVE = new BatchPolicy(BatchSettings.adaptive(10_000, 5_000_000, 100));
@@ -15,7 +15,9 @@ class BatchPolicyTest {
 
     @Test
     void adaptiveWaitsForTheLatencyTargetThenGoesWhateverTheFill() {
-        assertThat(ADAPTIVE.closeReason(3, 2_000, 1_000, 1_099)).as("3 records, 99 ms old").isNull();
+        assertThat(ADAPTIVE.closeReason(3, 2_000, 1_000, 1_099))
+                .as("3 records, 99 ms old")
+                .isNull();
         assertThat(ADAPTIVE.closeReason(3, 2_000, 1_000, 1_100)).isEqualTo("wait");
         assertThat(ADAPTIVE.dueAt(1_000)).isEqualTo(1_100);
     }
@@ -47,7 +49,9 @@ class BatchPolicyTest {
     @Test
     void dueRecordsSpreadOverFreeSlotsButNeverBelowATenthOfTheCeiling() {
         assertThat(ADAPTIVE.splitFloor()).isEqualTo(1_000);
-        assertThat(ADAPTIVE.share(1_900, 64)).as("under two floors: one invocation").isEqualTo(1_900);
+        assertThat(ADAPTIVE.share(1_900, 64))
+                .as("under two floors: one invocation")
+                .isEqualTo(1_900);
         assertThat(ADAPTIVE.share(3_000, 64)).isEqualTo(1_000);
         assertThat(ADAPTIVE.share(3_000, 2)).as("two free slots").isEqualTo(1_500);
         assertThat(ADAPTIVE.share(50_000, 2)).as("the ceiling").isEqualTo(10_000);
@@ -56,11 +60,17 @@ class BatchPolicyTest {
 
     @Test
     void aSmallGroupWaitsOneMoreTargetWhileOthersAreInFlightSoGroupsMergeAgain() {
-        assertThat(ADAPTIVE.closeReason(500, 200_000, 1_000, 1_100, 2)).as("500 < floor, 2 in flight").isNull();
+        assertThat(ADAPTIVE.closeReason(500, 200_000, 1_000, 1_100, 2))
+                .as("500 < floor, 2 in flight")
+                .isNull();
         assertThat(ADAPTIVE.dueAt(1_000, 500, 2)).isEqualTo(1_200);
         assertThat(ADAPTIVE.closeReason(500, 200_000, 1_000, 1_200, 2)).isEqualTo("wait");
-        assertThat(ADAPTIVE.closeReason(500, 200_000, 1_000, 1_100, 0)).as("nothing to merge with").isEqualTo("wait");
-        assertThat(ADAPTIVE.closeReason(1_000, 400_000, 1_000, 1_100, 2)).as("the floor reached").isEqualTo("wait");
+        assertThat(ADAPTIVE.closeReason(500, 200_000, 1_000, 1_100, 0))
+                .as("nothing to merge with")
+                .isEqualTo("wait");
+        assertThat(ADAPTIVE.closeReason(1_000, 400_000, 1_000, 1_100, 2))
+                .as("the floor reached")
+                .isEqualTo("wait");
         assertThat(FIXED.dueAt(0, 5, 3)).as("fixed: the linger only").isEqualTo(1_000);
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.batch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.bus.Addresses;
 import io.sluice.config.Cfg;
@@ -35,9 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * {@link BatchingVerticle} deployed alone: the test plays the consumer (sends {@link RecordChunk}s, listens
  * for completions, sends revocations) and dispatch (a local consumer that replies a {@link BatchOutcome},
@@ -56,7 +55,12 @@ class BatchingVerticleTest {
     private final List<BatchOutcome> completed = new CopyOnWriteArrayList<>();
 
     /** What the fake dispatch does with a batch. */
-    private enum Action { REPLY, FAIL, HOLD, REPLY_LATER }
+    private enum Action {
+        REPLY,
+        FAIL,
+        HOLD,
+        REPLY_LATER
+    }
 
     /**
      * Stand-in for dispatch. Counts batches outstanding (received, not yet answered) per lane and in all,
@@ -87,7 +91,8 @@ class BatchingVerticleTest {
                     m.fail(503, "dispatch stopping");
                 }
                 case HOLD -> held.add(m);
-                case REPLY_LATER -> vertx.setTimer(1 + ThreadLocalRandom.current().nextInt(15), id -> reply(m));
+                case REPLY_LATER ->
+                    vertx.setTimer(1 + ThreadLocalRandom.current().nextInt(15), id -> reply(m));
             }
         }
 
@@ -116,7 +121,8 @@ class BatchingVerticleTest {
 
         /** Answers the held batches that match, in the order they arrived. */
         synchronized void release(Function<Batch, Boolean> which, boolean fail) {
-            List<Message<Batch>> go = held.stream().filter(m -> which.apply(m.body())).toList();
+            List<Message<Batch>> go =
+                    held.stream().filter(m -> which.apply(m.body())).toList();
             held.removeAll(go);
             for (Message<Batch> m : go) {
                 if (fail) {
@@ -129,12 +135,16 @@ class BatchingVerticleTest {
         }
 
         List<Batch> receivedOf(TopicPartition tp) {
-            return received.stream().filter(b -> b.slices().get(0).partition() == tp.partition()).toList();
+            return received.stream()
+                    .filter(b -> b.slices().get(0).partition() == tp.partition())
+                    .toList();
         }
     }
 
     private static Lanes.LaneKey key(Batch b) {
-        return new Lanes.LaneKey(new TopicPartition(b.slices().get(0).topic(), b.slices().get(0).partition()), b.slices().get(0).lane());
+        return new Lanes.LaneKey(
+                new TopicPartition(b.slices().get(0).topic(), b.slices().get(0).partition()),
+                b.slices().get(0).lane());
     }
 
     @BeforeEach
@@ -142,17 +152,32 @@ class BatchingVerticleTest {
         this.vertx = vertx;
         Pipeline.registerCodecs(vertx);
         dispatch = new FakeDispatch();
-        get(vertx.eventBus().<Batch>localConsumer(Addresses.dispatch(NAME), dispatch::onBatch).completion());
-        get(vertx.eventBus().<BatchOutcome>localConsumer(Addresses.completed(NAME), m -> completed.add(m.body()))
+        get(vertx.eventBus()
+                .<Batch>localConsumer(Addresses.dispatch(NAME), dispatch::onBatch)
+                .completion());
+        get(vertx.eventBus()
+                .<BatchOutcome>localConsumer(Addresses.completed(NAME), m -> completed.add(m.body()))
                 .completion());
     }
 
     /** Pipeline settings as the ITs' harness builds them, with JSON overrides. */
     private static PipelineSettings settings(JsonObject overrides) {
         JsonObject json = new JsonObject()
-                .put("name", NAME).put("topics", List.of("t")).put("groupId", "g-" + NAME)
-                .put("batch", new JsonObject().put("mode", "fixed").put("maxRecords", 500).put("lingerMs", 50))
-                .put("retry", new JsonObject().put("maxAttempts", 5).put("baseDelayMs", 20).put("maxDelayMs", 500))
+                .put("name", NAME)
+                .put("topics", List.of("t"))
+                .put("groupId", "g-" + NAME)
+                .put(
+                        "batch",
+                        new JsonObject()
+                                .put("mode", "fixed")
+                                .put("maxRecords", 500)
+                                .put("lingerMs", 50))
+                .put(
+                        "retry",
+                        new JsonObject()
+                                .put("maxAttempts", 5)
+                                .put("baseDelayMs", 20)
+                                .put("maxDelayMs", 500))
                 .put("lambda", new JsonObject().put("functionName", "fn").put("endpointOverride", "http://127.0.0.1:9"))
                 .put("dlqTopic", "t-dlq")
                 .put("commitIntervalMs", 500);
@@ -161,7 +186,13 @@ class BatchingVerticleTest {
     }
 
     private static JsonObject batch(int maxRecords, long lingerMs) {
-        return new JsonObject().put("batch", new JsonObject().put("mode", "fixed").put("maxRecords", maxRecords).put("lingerMs", lingerMs));
+        return new JsonObject()
+                .put(
+                        "batch",
+                        new JsonObject()
+                                .put("mode", "fixed")
+                                .put("maxRecords", maxRecords)
+                                .put("lingerMs", lingerMs));
     }
 
     private void deploy(PipelineSettings s) throws Exception {
@@ -170,8 +201,17 @@ class BatchingVerticleTest {
     }
 
     private static InRecord rec(TopicPartition tp, long offset, String key, long epoch) {
-        return new InRecord(tp.topic(), tp.partition(), offset, 0, "CREATE_TIME", key.getBytes(StandardCharsets.UTF_8),
-                new byte[10], List.of(), epoch, 0);
+        return new InRecord(
+                tp.topic(),
+                tp.partition(),
+                offset,
+                0,
+                "CREATE_TIME",
+                key.getBytes(StandardCharsets.UTF_8),
+                new byte[10],
+                List.of(),
+                epoch,
+                0);
     }
 
     private static List<InRecord> recs(TopicPartition tp, long from, long to, long epoch) {
@@ -187,8 +227,13 @@ class BatchingVerticleTest {
     }
 
     private CompletableFuture<Message<Object>> revoke(Set<TopicPartition> tps, long timeoutMs) {
-        return vertx.eventBus().request(Addresses.batchRevoke(NAME), new RevokeRequest(tps, timeoutMs),
-                new DeliveryOptions().setSendTimeout(timeoutMs + 10_000)).toCompletionStage().toCompletableFuture();
+        return vertx.eventBus()
+                .request(
+                        Addresses.batchRevoke(NAME),
+                        new RevokeRequest(tps, timeoutMs),
+                        new DeliveryOptions().setSendTimeout(timeoutMs + 10_000))
+                .toCompletionStage()
+                .toCompletableFuture();
     }
 
     private static List<Long> offsets(Batch b) {
@@ -254,7 +299,9 @@ class BatchingVerticleTest {
             for (InRecord r : b.records()) {
                 String k = r.partition() + "/" + r.keyString();
                 Long before = lastOffset.put(k, r.offset());
-                assertThat(before == null || before < r.offset()).as("order of key %s at %s", k, r.offset()).isTrue();
+                assertThat(before == null || before < r.offset())
+                        .as("order of key %s at %s", k, r.offset())
+                        .isTrue();
             }
         }
         assertThat(dispatch.received).hasSizeGreaterThanOrEqualTo(4 * perPartition / 3);
@@ -272,10 +319,13 @@ class BatchingVerticleTest {
         send(recs(P0, 0, 7, 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> completedRecords() == 7);
         assertThat(dispatch.violations).isEmpty();
-        List<List<Long>> sent = dispatch.received.stream().map(BatchingVerticleTest::offsets).toList();
+        List<List<Long>> sent =
+                dispatch.received.stream().map(BatchingVerticleTest::offsets).toList();
         assertThat(sent.get(0)).containsExactly(0L, 1L, 2L);
         assertThat(sent.get(1)).containsExactly(0L, 1L, 2L);
-        assertThat(completed).flatExtracting(o -> o.batch().records()).extracting(InRecord::offset)
+        assertThat(completed)
+                .flatExtracting(o -> o.batch().records())
+                .extracting(InRecord::offset)
                 .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
     }
 
@@ -287,7 +337,8 @@ class BatchingVerticleTest {
         send(recs(P1, 0, 2, 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> dispatch.held() == 2);
         CompletableFuture<Message<Object>> answer = revoke(Set.of(P0), 10_000);
-        dispatch.release(b -> b.slices().get(0).partition() == 1, false); // another partition's batch is no reason to answer
+        dispatch.release(
+                b -> b.slices().get(0).partition() == 1, false); // another partition's batch is no reason to answer
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !answer.isDone());
         dispatch.release(b -> b.slices().get(0).partition() == 0, false);
         Message<Object> reply = answer.get(5, TimeUnit.SECONDS);
@@ -295,9 +346,12 @@ class BatchingVerticleTest {
         // the dropped records of P0 are not sent later: a batch of P1 sent after the answer arrives alone
         dispatch.policy = b -> Action.REPLY;
         send(recs(P1, 2, 4, 1));
-        await().atMost(Duration.ofSeconds(10)).until(() -> dispatch.receivedOf(P1).size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> dispatch.receivedOf(P1).size() == 2);
         assertThat(dispatch.receivedOf(P0)).hasSize(1);
-        assertThat(completed).extracting(o -> o.batch().slices().get(0).partition()).contains(0, 1);
+        assertThat(completed)
+                .extracting(o -> o.batch().slices().get(0).partition())
+                .contains(0, 1);
     }
 
     @Test
@@ -308,7 +362,9 @@ class BatchingVerticleTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> dispatch.held() == 1);
         long askedAt = System.nanoTime();
         revoke(Set.of(P0), 400).get(5, TimeUnit.SECONDS);
-        assertThat((System.nanoTime() - askedAt) / 1_000_000).as("ms to the answer").isGreaterThanOrEqualTo(400);
+        assertThat((System.nanoTime() - askedAt) / 1_000_000)
+                .as("ms to the answer")
+                .isGreaterThanOrEqualTo(400);
         assertThat(dispatch.held()).isEqualTo(1);
         dispatch.release(b -> true, false);
         await().atMost(Duration.ofSeconds(10)).until(() -> completed.size() == 1); // the consumer decides it is stale
@@ -352,7 +408,8 @@ class BatchingVerticleTest {
             dispatch.release(b -> b.id() == first.id(), false);
             int expectedCompleted = done;
             await().atMost(Duration.ofSeconds(10)).until(() -> completed.size() == expectedCompleted);
-            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofMillis(200))
+                    .atMost(Duration.ofSeconds(2))
                     .until(() -> dispatch.received.size() == sent);
         }
         dispatch.release(b -> true, false);
@@ -368,8 +425,11 @@ class BatchingVerticleTest {
         both.addAll(recs(P1, 0, 10, 1));
         send(both);
         await().atMost(Duration.ofSeconds(10)).until(() -> completed.size() == 20);
-        assertThat(dispatch.received.subList(0, 6)).extracting(b -> b.slices().get(0).partition()).containsExactly(0, 1, 0, 1, 0, 1);
-        assertThat(dispatch.receivedOf(P1)).extracting(b -> b.records().get(0).offset())
+        assertThat(dispatch.received.subList(0, 6))
+                .extracting(b -> b.slices().get(0).partition())
+                .containsExactly(0, 1, 0, 1, 0, 1);
+        assertThat(dispatch.receivedOf(P1))
+                .extracting(b -> b.records().get(0).offset())
                 .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
 
@@ -381,7 +441,8 @@ class BatchingVerticleTest {
         batching.batchSettings(BatchSettings.fixed(3, 1_000_000, 20_000));
         await().atMost(Duration.ofSeconds(10)).until(() -> dispatch.received.size() == 2);
         assertThat(dispatch.received).extracting(Batch::closeReason).containsExactly("count", "count");
-        assertThat(dispatch.received).extracting(BatchingVerticleTest::offsets)
+        assertThat(dispatch.received)
+                .extracting(BatchingVerticleTest::offsets)
                 .containsExactly(List.of(0L, 1L, 2L), List.of(3L, 4L, 5L));
     }
 
@@ -402,13 +463,20 @@ class BatchingVerticleTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> dispatch.received.size() >= 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> completedRecords() >= 6);
         int sent = dispatch.received.size();
-        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3)).until(() -> dispatch.received.size() == sent);
+        await().during(Duration.ofMillis(700))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> dispatch.received.size() == sent);
         ctx.verify(() -> {
             List<Batch> after = dispatch.received.subList(1, dispatch.received.size());
             for (Batch b : after) {
-                assertThat(b.records()).as("epochs in %s", b.range()).extracting(InRecord::epoch).containsOnly(2L);
+                assertThat(b.records())
+                        .as("epochs in %s", b.range())
+                        .extracting(InRecord::epoch)
+                        .containsOnly(2L);
             }
-            assertThat(after).flatExtracting(Batch::records).extracting(InRecord::offset)
+            assertThat(after)
+                    .flatExtracting(Batch::records)
+                    .extracting(InRecord::offset)
                     .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
             ctx.completeNow();
         });

@@ -1,5 +1,6 @@
 package io.sluice.batch;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.record.Batch;
 import io.sluice.record.InRecord;
@@ -13,16 +14,23 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class LanesTest {
     private static InRecord rec(int partition, long offset, String key, int valueBytes) {
         return rec(partition, offset, key, valueBytes, 1);
     }
 
     private static InRecord rec(int partition, long offset, String key, int valueBytes, long epoch) {
-        return new InRecord("t", partition, offset, 0, "CREATE_TIME",
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), new byte[valueBytes], List.of(), epoch, 0);
+        return new InRecord(
+                "t",
+                partition,
+                offset,
+                0,
+                "CREATE_TIME",
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                new byte[valueBytes],
+                List.of(),
+                epoch,
+                0);
     }
 
     @Test
@@ -37,7 +45,9 @@ class LanesTest {
         assertThat(ready.get(0).closeReason()).isEqualTo("count");
         assertThat(l.ready(0)).isEmpty(); // one in flight per partition
         l.done(ready.get(0));
-        assertThat(l.ready(0)).singleElement().satisfies(b -> assertThat(b.records().get(0).offset()).isEqualTo(3));
+        assertThat(l.ready(0))
+                .singleElement()
+                .satisfies(b -> assertThat(b.records().get(0).offset()).isEqualTo(3));
     }
 
     @Test
@@ -47,7 +57,9 @@ class LanesTest {
         assertThat(l.ready(500)).isEmpty();
         assertThat(l.nextDeadline()).isEqualTo(1100);
         List<Batch> ready = l.ready(1100);
-        assertThat(ready).singleElement().satisfies(b -> assertThat(b.closeReason()).isEqualTo("linger"));
+        assertThat(ready)
+                .singleElement()
+                .satisfies(b -> assertThat(b.closeReason()).isEqualTo("linger"));
         assertThat(l.nextDeadline()).isEqualTo(-1);
     }
 
@@ -127,9 +139,15 @@ class LanesTest {
         assertThat(ready).hasSize(2);
         assertThat(l.drop(Set.of(new TopicPartition("t", 1)))).isEqualTo(2);
         assertThat(l.busy(Set.of(new TopicPartition("t", 1)))).isEqualTo(1);
-        Batch p0 = ready.stream().filter(b -> b.slices().get(0).partition() == 0).findFirst().orElseThrow();
+        Batch p0 = ready.stream()
+                .filter(b -> b.slices().get(0).partition() == 0)
+                .findFirst()
+                .orElseThrow();
         l.requeue(p0, 0);
-        Batch again = l.ready(0).stream().filter(b -> b.slices().get(0).partition() == 0).findFirst().orElseThrow();
+        Batch again = l.ready(0).stream()
+                .filter(b -> b.slices().get(0).partition() == 0)
+                .findFirst()
+                .orElseThrow();
         assertThat(again.records()).extracting(InRecord::offset).containsExactly(0L, 1L);
     }
 
@@ -173,8 +191,8 @@ class LanesTest {
         int laneTotal = partitions * lanesPerPartition;
         int bound = (laneTotal + concurrency - 1) / concurrency + 1;
         // flush ignores linger; for ready, linger 0 closes a batch as soon as a lane has a record
-        Lanes l = new Lanes(BatchSettings.fixed(1000, 1_000_000, flush ? 60_000 : 0), Ordering.KEY, lanesPerPartition,
-                concurrency);
+        Lanes l = new Lanes(
+                BatchSettings.fixed(1000, 1_000_000, flush ? 60_000 : 0), Ordering.KEY, lanesPerPartition, concurrency);
         String[] keys = keyPerLane(l, lanesPerPartition);
         Map<Lanes.LaneKey, Integer> lastServed = new HashMap<>();
         Map<Lanes.LaneKey, Integer> longestWait = new HashMap<>();
@@ -194,7 +212,10 @@ class LanesTest {
             List<Batch> sent = flush ? l.flush() : l.ready(now);
             assertThat(sent).hasSize(concurrency);
             for (Batch b : sent) {
-                Lanes.LaneKey k = new Lanes.LaneKey(new TopicPartition(b.slices().get(0).topic(), b.slices().get(0).partition()), b.slices().get(0).lane());
+                Lanes.LaneKey k = new Lanes.LaneKey(
+                        new TopicPartition(
+                                b.slices().get(0).topic(), b.slices().get(0).partition()),
+                        b.slices().get(0).lane());
                 int waited = round - lastServed.getOrDefault(k, 0);
                 longestWait.merge(k, waited, Math::max);
                 lastServed.put(k, round);
@@ -215,7 +236,8 @@ class LanesTest {
             for (int lane = 0; lane < lanesPerPartition; lane++) {
                 Lanes.LaneKey k = new Lanes.LaneKey(new TopicPartition("t", p), lane);
                 int sinceLast = rounds + 1 - lastServed.get(k);
-                assertThat(Math.max(longestWait.get(k), sinceLast)).as("rounds lane %s waited at most", k)
+                assertThat(Math.max(longestWait.get(k), sinceLast))
+                        .as("rounds lane %s waited at most", k)
                         .isLessThanOrEqualTo(bound);
             }
         }
@@ -233,15 +255,19 @@ class LanesTest {
         assertThat(l.nextDeadline()).isEqualTo(-1);
         l.done(sent.get(0));
         assertThat(l.nextDeadline()).isEqualTo(100);
-        assertThat(l.ready(100)).singleElement().satisfies(b -> assertThat(b.slices().get(0).partition()).isEqualTo(1));
+        assertThat(l.ready(100))
+                .singleElement()
+                .satisfies(b -> assertThat(b.slices().get(0).partition()).isEqualTo(1));
     }
 
     // --- epochs (issue #14, defect 7) ---
 
     private static void assertNoBatchMixesEpochs(List<Batch> batches) {
         for (Batch b : batches) {
-            assertThat(b.records()).as("epochs of batch %s", b.range()).extracting(InRecord::epoch).containsOnly(
-                    b.records().get(0).epoch());
+            assertThat(b.records())
+                    .as("epochs of batch %s", b.range())
+                    .extracting(InRecord::epoch)
+                    .containsOnly(b.records().get(0).epoch());
         }
     }
 
@@ -276,8 +302,14 @@ class LanesTest {
         int droppedByRequeue = l.requeue(stale, 0);
         List<Batch> out = drain(l, 0);
         assertNoBatchMixesEpochs(out);
-        assertThat(out).flatExtracting(Batch::records).extracting(InRecord::epoch).containsOnly(2L);
-        assertThat(out).flatExtracting(Batch::records).extracting(InRecord::offset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(out)
+                .flatExtracting(Batch::records)
+                .extracting(InRecord::epoch)
+                .containsOnly(2L);
+        assertThat(out)
+                .flatExtracting(Batch::records)
+                .extracting(InRecord::offset)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
         assertThat(droppedByRequeue).as("stale records dropped by requeue").isEqualTo(4);
         assertThat(l.staleDropped()).isEqualTo(4);
         assertThat(l.inFlightBatches()).isZero();
@@ -299,9 +331,15 @@ class LanesTest {
         assertThat(l.queuedRecords()).isEqualTo(8 + 3);
         List<Batch> out = drain(l, 1000);
         assertNoBatchMixesEpochs(out);
-        assertThat(out).filteredOn(b -> b.slices().get(0).partition() == 0).flatExtracting(Batch::records)
-                .extracting(InRecord::epoch).containsOnly(2L);
-        assertThat(out).filteredOn(b -> b.slices().get(0).partition() == 1).flatExtracting(Batch::records).hasSize(8);
+        assertThat(out)
+                .filteredOn(b -> b.slices().get(0).partition() == 0)
+                .flatExtracting(Batch::records)
+                .extracting(InRecord::epoch)
+                .containsOnly(2L);
+        assertThat(out)
+                .filteredOn(b -> b.slices().get(0).partition() == 1)
+                .flatExtracting(Batch::records)
+                .hasSize(8);
     }
 
     /** A record of an older epoch arriving after a newer one (a late chunk) is dropped on add. */
@@ -312,7 +350,10 @@ class LanesTest {
         l.add(rec(0, 4, "k", 10, 2), 0);
         l.add(rec(0, 6, "k", 10, 3), 0);
         List<Batch> out = drain(l, 0);
-        assertThat(out).flatExtracting(Batch::records).extracting(InRecord::offset).containsExactly(5L, 6L);
+        assertThat(out)
+                .flatExtracting(Batch::records)
+                .extracting(InRecord::offset)
+                .containsExactly(5L, 6L);
         assertThat(l.staleDropped()).isEqualTo(1);
     }
 
@@ -337,8 +378,10 @@ class LanesTest {
         assertThat(l.staleDropped()).isEqualTo(2);
         // a later assignment (higher epoch) of the same partition is batched as usual
         l.add(rec(0, 0, "k", 10, 2), 0);
-        assertThat(l.ready(0)).singleElement().satisfies(b -> assertThat(b.records()).extracting(InRecord::epoch)
-                .containsExactly(2L));
+        assertThat(l.ready(0))
+                .singleElement()
+                .satisfies(
+                        b -> assertThat(b.records()).extracting(InRecord::epoch).containsExactly(2L));
     }
 
     // --- adaptive mode (issue #15) ---
@@ -375,15 +418,23 @@ class LanesTest {
             l.add(rec(1, i, "j", 10), 10 + i);
         }
         List<Batch> meanwhile = l.ready(200);
-        assertThat(meanwhile).singleElement().satisfies(b -> assertThat(b.slices()).extracting(Batch.Slice::partition)
-                .as("partition 0 is in flight: only partition 1 goes").containsExactly(1));
+        assertThat(meanwhile)
+                .singleElement()
+                .satisfies(b -> assertThat(b.slices())
+                        .extracting(Batch.Slice::partition)
+                        .as("partition 0 is in flight: only partition 1 goes")
+                        .containsExactly(1));
         assertThat(l.ready(10_000)).isEmpty();
         l.done(first);
         Batch next = l.ready(300).get(0);
         assertThat(next.slices()).singleElement().satisfies(s -> {
             assertThat(s.partition()).isZero();
-            assertThat(s.records()).extracting(InRecord::offset).as("the whole backlog, in order")
-                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+            assertThat(s.records())
+                    .extracting(InRecord::offset)
+                    .as("the whole backlog, in order")
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50)
+                            .boxed()
+                            .toList());
         });
     }
 
@@ -403,13 +454,16 @@ class LanesTest {
         for (Batch b : out) {
             for (Batch.Slice s : b.slices()) {
                 assertThat(seen.add(new Lanes.LaneKey(new TopicPartition(s.topic(), s.partition()), s.lane())))
-                        .as("lane %s in one batch only", s.lane()).isTrue();
+                        .as("lane %s in one batch only", s.lane())
+                        .isTrue();
             }
         }
         int taken = out.stream().mapToInt(b -> b.records().size()).sum();
         assertThat(taken + l.queuedRecords()).isEqualTo(2_500);
-        assertThat(l.ready(0)).as("the remainder waits for its target: every lane with records left is busy or "
-                + "the rest is below the ceiling").allSatisfy(b -> assertThat(b.records()).isNotEmpty());
+        assertThat(l.ready(0))
+                .as("the remainder waits for its target: every lane with records left is busy or "
+                        + "the rest is below the ceiling")
+                .allSatisfy(b -> assertThat(b.records()).isNotEmpty());
     }
 
     @Test
@@ -430,7 +484,9 @@ class LanesTest {
                     for (InRecord r : b.slices().get(s).records()) {
                         String k = r.partition() + "/" + r.keyString();
                         Long prev = last.put(k, r.offset());
-                        assertThat(prev == null || prev < r.offset()).as("key %s order", k).isTrue();
+                        assertThat(prev == null || prev < r.offset())
+                                .as("key %s order", k)
+                                .isTrue();
                     }
                     l.done(b, List.of(s));
                 }
@@ -448,9 +504,13 @@ class LanesTest {
             }
         }
         List<Batch> out = l.ready(100);
-        assertThat(out).as("3,600 due records, 64 free slots, floor 1,000: three invocations").hasSize(3);
+        assertThat(out)
+                .as("3,600 due records, 64 free slots, floor 1,000: three invocations")
+                .hasSize(3);
         assertThat(out).allSatisfy(b -> assertThat(b.records()).hasSizeGreaterThanOrEqualTo(1_000));
         assertThat(out.stream().mapToInt(b -> b.records().size()).sum()).isEqualTo(3_600);
-        assertThat(out.stream().mapToInt(Batch::partitionCount).sum()).as("each partition in one of them").isEqualTo(12);
+        assertThat(out.stream().mapToInt(Batch::partitionCount).sum())
+                .as("each partition in one of them")
+                .isEqualTo(12);
     }
 }

@@ -1,11 +1,10 @@
 package io.sluice.bus;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class RemoteAccessTest {
@@ -19,14 +18,18 @@ class RemoteAccessTest {
     @Test
     void remoteCallersOutsideTheListAreRefusedWith403() {
         assertThat(access.decide(Addresses.PRODUCE_BATCH, true, "intruder", false))
-                .isEqualTo(new RemoteAccess.Refuse(403, "forbidden: caller 'intruder' is not in cluster.allowedCallers"));
-        assertThat(access.decide(Addresses.PRODUCER_RATE, true, null, false)).isInstanceOf(RemoteAccess.Refuse.class)
-                .hasToString("Refuse[code=403, message=forbidden: caller (no sluice-caller header) is not in cluster.allowedCallers]");
+                .isEqualTo(
+                        new RemoteAccess.Refuse(403, "forbidden: caller 'intruder' is not in cluster.allowedCallers"));
+        assertThat(access.decide(Addresses.PRODUCER_RATE, true, null, false))
+                .isInstanceOf(RemoteAccess.Refuse.class)
+                .hasToString(
+                        "Refuse[code=403, message=forbidden: caller (no sluice-caller header) is not in cluster.allowedCallers]");
     }
 
     @Test
     void allowedCallersAreServedUntilTheStop() {
-        assertThat(access.decide(Addresses.PRODUCE, true, "orders-service", false)).isInstanceOf(RemoteAccess.Serve.class);
+        assertThat(access.decide(Addresses.PRODUCE, true, "orders-service", false))
+                .isInstanceOf(RemoteAccess.Serve.class);
         assertThat(access.decide(Addresses.PRODUCE, true, "orders-service", true))
                 .isEqualTo(new RemoteAccess.Refuse(503, "stopping: Sluice is shutting down"));
     }

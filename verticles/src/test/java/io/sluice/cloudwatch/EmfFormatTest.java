@@ -1,21 +1,20 @@
 package io.sluice.cloudwatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The lines against the Embedded Metric Format specification's required fields: a root {@code _aws} object with an
@@ -43,7 +42,9 @@ class EmfFormatTest {
                 JsonArray dims = (JsonArray) set;
                 assertThat(dims.size()).isLessThanOrEqualTo(30);
                 for (Object dim : dims) {
-                    assertThat(doc.getValue((String) dim)).as("dimension " + dim).isInstanceOf(String.class);
+                    assertThat(doc.getValue((String) dim))
+                            .as("dimension " + dim)
+                            .isInstanceOf(String.class);
                 }
             }
             JsonArray metrics = d.getJsonArray("Metrics");
@@ -61,17 +62,25 @@ class EmfFormatTest {
 
     @Test
     void samplesWithTheSameDimensionsShareALineAndEachLineIsValidEmf() {
-        List<String> lines = EmfFormat.lines("Sluice", 1_700_000_000_000L, List.of(
-                new EmfFormat.Sample("sluice.a", Map.of("pipeline", "standard"), 3, "Count"),
-                new EmfFormat.Sample("sluice.b", Map.of("pipeline", "standard"), 1.5, "Milliseconds"),
-                new EmfFormat.Sample("sluice.c", Map.of("pipeline", "other", "outcome", "ok"), 7, "Count"),
-                new EmfFormat.Sample("sluice.nan", Map.of(), Double.NaN, "None")));
+        List<String> lines = EmfFormat.lines(
+                "Sluice",
+                1_700_000_000_000L,
+                List.of(
+                        new EmfFormat.Sample("sluice.a", Map.of("pipeline", "standard"), 3, "Count"),
+                        new EmfFormat.Sample("sluice.b", Map.of("pipeline", "standard"), 1.5, "Milliseconds"),
+                        new EmfFormat.Sample("sluice.c", Map.of("pipeline", "other", "outcome", "ok"), 7, "Count"),
+                        new EmfFormat.Sample("sluice.nan", Map.of(), Double.NaN, "None")));
         assertThat(lines).hasSize(2);
         assertThat(valid(lines.get(0))).containsExactlyEntriesOf(Map.of("sluice.a", 3.0, "sluice.b", 1.5));
         JsonObject second = new JsonObject(lines.get(1));
         assertThat(second.getString("outcome")).isEqualTo("ok");
-        assertThat(second.getJsonObject("_aws").getJsonArray("CloudWatchMetrics").getJsonObject(0)
-                .getJsonArray("Dimensions").getJsonArray(0).getList()).containsExactly("outcome", "pipeline");
+        assertThat(second.getJsonObject("_aws")
+                        .getJsonArray("CloudWatchMetrics")
+                        .getJsonObject(0)
+                        .getJsonArray("Dimensions")
+                        .getJsonArray(0)
+                        .getList())
+                .containsExactly("outcome", "pipeline");
         assertThat(second.getJsonObject("_aws").getLong("Timestamp")).isEqualTo(1_700_000_000_000L);
     }
 
@@ -102,13 +111,18 @@ class EmfFormatTest {
         c.increment(5);
         t.record(Duration.ofMillis(20));
         Map<String, Object> first = values(EmfFormat.lines("Sluice", 1L, samples.read(registry)));
-        assertThat(first).containsEntry("sluice.delivered", 5.0).containsEntry("sluice.depth", 4.0)
-                .containsEntry("sluice.invoke.count", 1.0).containsEntry("sluice.invoke.sum", 20.0)
+        assertThat(first)
+                .containsEntry("sluice.delivered", 5.0)
+                .containsEntry("sluice.depth", 4.0)
+                .containsEntry("sluice.invoke.count", 1.0)
+                .containsEntry("sluice.invoke.sum", 20.0)
                 .doesNotContainKey("jvm.other");
         c.increment(2);
         depth.set(9);
         Map<String, Object> second = values(EmfFormat.lines("Sluice", 2L, samples.read(registry)));
-        assertThat(second).containsEntry("sluice.delivered", 2.0).containsEntry("sluice.depth", 9.0)
+        assertThat(second)
+                .containsEntry("sluice.delivered", 2.0)
+                .containsEntry("sluice.depth", 9.0)
                 .containsEntry("sluice.invoke.count", 0.0);
     }
 

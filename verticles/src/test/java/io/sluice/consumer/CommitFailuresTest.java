@@ -1,12 +1,12 @@
 package io.sluice.consumer;
 
-import org.junit.jupiter.api.Test;
-
 import static io.sluice.consumer.CommitFailures.Say.FIRST_FAILURE;
 import static io.sluice.consumer.CommitFailures.Say.NONE;
 import static io.sluice.consumer.CommitFailures.Say.RECOVERED;
 import static io.sluice.consumer.CommitFailures.Say.STILL_FAILING;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class CommitFailuresTest {
     /** Ten failed commits a second for 65 s make three WARN lines, not 650, and one INFO at the end. */
@@ -26,7 +26,9 @@ class CommitFailuresTest {
         assertThat(f.failingForMs(65_000)).isEqualTo(65_000);
         assertThat(f.succeeded()).isEqualTo(RECOVERED);
         assertThat(f.succeeded()).isEqualTo(NONE);
-        assertThat(f.failed(70_000)).as("a new run starts with its own first WARN").isEqualTo(FIRST_FAILURE);
+        assertThat(f.failed(70_000))
+                .as("a new run starts with its own first WARN")
+                .isEqualTo(FIRST_FAILURE);
     }
 
     @Test

@@ -1,16 +1,11 @@
 package io.sluice.consumer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +15,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Middle tier: the consumer thread over a {@link PacedConsumer} (a MockConsumer): fatal errors, commands after
@@ -60,7 +59,8 @@ class KafkaPollLoopTest {
         }
 
         @Override
-        public void onRevoking(Set<TopicPartition> partitions, CompletableFuture<Map<TopicPartition, Long>> finalOffsets) {
+        public void onRevoking(
+                Set<TopicPartition> partitions, CompletableFuture<Map<TopicPartition, Long>> finalOffsets) {
             on("revoking " + partitions);
             finalOffsets.complete(this.finalOffsets);
         }
@@ -76,7 +76,8 @@ class KafkaPollLoopTest {
         }
 
         @Override
-        public void onCommitted(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochs, Throwable failure) {
+        public void onCommitted(
+                Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochs, Throwable failure) {
             on("committed " + offsets + (failure == null ? "" : " failed"));
             commitResult.set(failure == null ? new Throwable("ok") : failure);
         }
@@ -90,7 +91,8 @@ class KafkaPollLoopTest {
 
     private KafkaPollLoop start(Vertx vertx, Supplier<Consumer<byte[], byte[]>> factory) throws Exception {
         Context ctx = vertx.getOrCreateContext();
-        loop = new KafkaPollLoop(factory, List.of("t"), ctx, listener, 1_000, Duration.ofMillis(20), Duration.ofSeconds(1));
+        loop = new KafkaPollLoop(
+                factory, List.of("t"), ctx, listener, 1_000, Duration.ofMillis(20), Duration.ofSeconds(1));
         loop.start("test-poll-loop").get(10, TimeUnit.SECONDS);
         return loop;
     }
@@ -112,9 +114,11 @@ class KafkaPollLoopTest {
         assertThat(loop.ended()).isTrue();
 
         // before the fix these were queued for a thread that had exited: never completed
-        assertThat(loop.commitSync(Map.of(TP, 3L), Duration.ofSeconds(1))).failsWithin(Duration.ofMillis(500))
+        assertThat(loop.commitSync(Map.of(TP, 3L), Duration.ofSeconds(1)))
+                .failsWithin(Duration.ofMillis(500))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class); // failed, not merely slow
-        assertThat(loop.call(c -> c.assignment())).failsWithin(Duration.ofMillis(500))
+        assertThat(loop.call(c -> c.assignment()))
+                .failsWithin(Duration.ofMillis(500))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class); // failed, not merely slow
         loop.commitAsync(Map.of(TP, 3L), Map.of(TP, 1L));
         await().atMost(SOON).until(() -> listener.commitResult.get() != null);
@@ -126,13 +130,22 @@ class KafkaPollLoopTest {
     @Test
     void aConsumerThatCannotBeCreatedFailsTheStartAndEveryCommand(Vertx vertx) {
         Context ctx = vertx.getOrCreateContext();
-        loop = new KafkaPollLoop(() -> {
-            throw new KafkaException("bootstrap.servers: no resolvable address");
-        }, List.of("t"), ctx, listener, 1_000, Duration.ofMillis(20), Duration.ofSeconds(1));
-        assertThat(loop.start("test-poll-loop")).failsWithin(SOON)
+        loop = new KafkaPollLoop(
+                () -> {
+                    throw new KafkaException("bootstrap.servers: no resolvable address");
+                },
+                List.of("t"),
+                ctx,
+                listener,
+                1_000,
+                Duration.ofMillis(20),
+                Duration.ofSeconds(1));
+        assertThat(loop.start("test-poll-loop"))
+                .failsWithin(SOON)
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class); // failed, not merely slow
         await().atMost(SOON).until(loop::ended);
-        assertThat(loop.call(c -> 1)).failsWithin(Duration.ofMillis(500))
+        assertThat(loop.call(c -> 1))
+                .failsWithin(Duration.ofMillis(500))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class); // failed, not merely slow
     }
 
@@ -162,7 +175,8 @@ class KafkaPollLoopTest {
         await().atMost(SOON).until(() -> listener.calls.contains("assigned [" + TP + "]"));
         assertThat(loop.call(c -> c.paused()).get(5, TimeUnit.SECONDS)).containsExactly(TP);
         loop.resumeAll();
-        await().atMost(SOON).until(() -> loop.call(c -> c.paused()).get(5, TimeUnit.SECONDS).isEmpty());
+        await().atMost(SOON)
+                .until(() -> loop.call(c -> c.paused()).get(5, TimeUnit.SECONDS).isEmpty());
     }
 
     @Test
@@ -180,7 +194,8 @@ class KafkaPollLoopTest {
         start(vertx, () -> consumer);
         assertThat(loop.close()).succeedsWithin(SOON);
         assertThat(consumer.closed()).isTrue();
-        assertThat(loop.call(c -> 1)).failsWithin(Duration.ofMillis(500))
+        assertThat(loop.call(c -> 1))
+                .failsWithin(Duration.ofMillis(500))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class); // failed, not merely slow
         assertThat(listener.fatal.get()).isNull();
         loop = null;

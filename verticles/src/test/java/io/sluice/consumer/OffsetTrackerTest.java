@@ -1,12 +1,11 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 class OffsetTrackerTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
@@ -91,8 +90,8 @@ class OffsetTrackerTest {
     void refetchAfterSeekKeepsOnlyNewOffsetsAndCountsBytes() {
         OffsetTracker t = new OffsetTracker();
         t.assign(TP, 1, 0);
-        t.fetched(TP, 1, offs(0, 1, 2), new long[]{10, 11, 12}, new int[]{100, 100, 100});
-        t.fetched(TP, 1, offs(1, 2, 3), new long[]{11, 12, 13}, new int[]{100, 100, 50});
+        t.fetched(TP, 1, offs(0, 1, 2), new long[] {10, 11, 12}, new int[] {100, 100, 100});
+        t.fetched(TP, 1, offs(1, 2, 3), new long[] {11, 12, 13}, new int[] {100, 100, 50});
         assertThat(t.pending()).isEqualTo(4);
         assertThat(t.pendingBytes()).isEqualTo(350);
         assertThat(t.get(TP).oldestPendingTimestamp()).isEqualTo(10);

@@ -1,15 +1,14 @@
 package io.sluice.consumer;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A MockConsumer whose poll waits a little when it has nothing, like a real one. */
 public final class PacedConsumer extends MockConsumer<byte[], byte[]> {
@@ -37,22 +36,23 @@ public final class PacedConsumer extends MockConsumer<byte[], byte[]> {
     }
 
     @Override
-    public synchronized void commitSync(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets,
-                                        Duration timeout) {
+    public synchronized void commitSync(
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets, Duration timeout) {
         super.commitSync(offsets, timeout);
         offsets.forEach((tp, om) -> lastCommitted.put(tp, om.offset()));
     }
 
     @Override
-    public synchronized void commitAsync(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets,
-                                         org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+    public synchronized void commitAsync(
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets,
+            org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
         offsets.forEach((tp, om) -> lastCommitted.put(tp, om.offset()));
         super.commitAsync(offsets, callback);
     }
 
     @Override
-    public synchronized Map<TopicPartition, Long> endOffsets(java.util.Collection<TopicPartition> partitions,
-                                                             Duration timeout) {
+    public synchronized Map<TopicPartition, Long> endOffsets(
+            java.util.Collection<TopicPartition> partitions, Duration timeout) {
         try {
             Thread.sleep(endOffsetsDelayMs); // a network round trip to a slow broker
         } catch (InterruptedException e) {
@@ -76,4 +76,3 @@ public final class PacedConsumer extends MockConsumer<byte[], byte[]> {
         schedulePollTask(() -> records.forEach(this::addRecord));
     }
 }
-

@@ -1,13 +1,12 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 class PartitionSharesTest {
     private static final TopicPartition HOT = new TopicPartition("t", 0);
@@ -29,7 +28,9 @@ class PartitionSharesTest {
         PartitionShares.Change c = s.update(loads(12, 1_700, 300));
         assertThat(c.pause()).containsExactly(HOT);
         assertThat(c.resume()).isEmpty();
-        assertThat(s.update(loads(12, 1_200, 1_000)).isEmpty()).as("between the marks nothing changes").isTrue();
+        assertThat(s.update(loads(12, 1_200, 1_000)).isEmpty())
+                .as("between the marks nothing changes")
+                .isTrue();
         assertThat(s.over()).containsExactly(HOT);
         assertThat(s.update(loads(12, 800, 300)).resume()).containsExactly(HOT);
         assertThat(s.over()).isEmpty();
@@ -42,7 +43,8 @@ class PartitionSharesTest {
         PartitionShares.Change c = s.update(loads(2, 600, 400)); // share 500: the hot one is over
         assertThat(c.pause()).containsExactly(HOT);
         assertThat(c.effectiveRecords()).isEqualTo(250 + 400);
-        assertThat(s.update(loads(2, 600, 0)).effectiveRecords()).as("cold drained: under the global resume mark")
+        assertThat(s.update(loads(2, 600, 0)).effectiveRecords())
+                .as("cold drained: under the global resume mark")
                 .isEqualTo(250);
     }
 
@@ -67,7 +69,9 @@ class PartitionSharesTest {
         PartitionShares s = new PartitionShares(20_000, 64L << 20, 0.5, 1_000);
         s.update(loads(2, 15_000, 0));
         assertThat(s.over()).containsExactly(HOT);
-        assertThat(s.update(Map.of(new TopicPartition("t", 1), new PartitionShares.Load(0, 0))).isEmpty()).isTrue();
+        assertThat(s.update(Map.of(new TopicPartition("t", 1), new PartitionShares.Load(0, 0)))
+                        .isEmpty())
+                .isTrue();
         assertThat(s.over()).isEmpty();
         assertThat(Set.copyOf(s.over())).isEmpty();
     }

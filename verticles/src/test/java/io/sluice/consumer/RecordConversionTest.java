@@ -1,5 +1,6 @@
 package io.sluice.consumer;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.record.InRecord;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class RecordConversionTest {
 
@@ -29,11 +28,16 @@ class RecordConversionTest {
     @ParameterizedTest
     @EnumSource(TimestampType.class)
     void everyKafkaTimestampTypeGetsItsAwsName(TimestampType type) {
-        assertThat(AWS_NAMES).as("every Kafka timestamp type has an expected AWS name").containsKey(type);
+        assertThat(AWS_NAMES)
+                .as("every Kafka timestamp type has an expected AWS name")
+                .containsKey(type);
 
-        assertThat(RecordConversion.awsTimestampType(type)).isEqualTo(AWS_NAMES.get(type))
-                .as("not Kafka's display name").isNotEqualTo(type.name);
-        assertThat(RecordConversion.toInRecord(record(type, new RecordHeaders()), 1, 0).timestampType())
+        assertThat(RecordConversion.awsTimestampType(type))
+                .isEqualTo(AWS_NAMES.get(type))
+                .as("not Kafka's display name")
+                .isNotEqualTo(type.name);
+        assertThat(RecordConversion.toInRecord(record(type, new RecordHeaders()), 1, 0)
+                        .timestampType())
                 .isEqualTo(AWS_NAMES.get(type));
     }
 
@@ -61,13 +65,12 @@ class RecordConversionTest {
         assertThat(in.epoch()).isEqualTo(7L);
         assertThat(in.polledAtMs()).isEqualTo(1_234L);
         assertThat(in.headers()).extracting(InRecord.Header::name).containsExactly("a", "none", "a");
-        assertThat(in.headers()).extracting(InRecord.Header::value)
-                .containsExactly(utf8("1"), null, utf8("é"));
+        assertThat(in.headers()).extracting(InRecord.Header::value).containsExactly(utf8("1"), null, utf8("é"));
     }
 
     private static ConsumerRecord<byte[], byte[]> record(TimestampType type, RecordHeaders headers) {
-        return new ConsumerRecord<>("t", 3, 42L, 1_545_084_650_987L, type, -1, 2, null, utf8("{}"), headers,
-                Optional.empty());
+        return new ConsumerRecord<>(
+                "t", 3, 42L, 1_545_084_650_987L, type, -1, 2, null, utf8("{}"), headers, Optional.empty());
     }
 
     private static byte[] utf8(String s) {

@@ -1,10 +1,10 @@
 package io.sluice.consumer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The suspect rule: below max(end offset at assignment, highest fetched + 1); growing with each fetch. */
 @Timeout(10)
@@ -17,7 +17,9 @@ class RedeliveryMarksTest {
         m.assigned(TP, 120); // the previous owner may have delivered anything below 120 it fetched
         assertThat(m.suspectBelow(TP)).isEqualTo(120);
         m.fetched(TP, 149);
-        assertThat(m.suspectBelow(TP)).as("a later seek back to 130 re-fetches what was handed out").isEqualTo(150);
+        assertThat(m.suspectBelow(TP))
+                .as("a later seek back to 130 re-fetches what was handed out")
+                .isEqualTo(150);
     }
 
     @Test

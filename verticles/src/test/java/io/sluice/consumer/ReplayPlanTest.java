@@ -1,15 +1,14 @@
 package io.sluice.consumer;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Where a replay moves each partition and how many records it delivers again or skips. */
 @Timeout(5)
@@ -35,10 +34,11 @@ class ReplayPlanTest {
         Map<TopicPartition, Long> byTime = new HashMap<>();
         byTime.put(A, 40L); // B: no record that late -> its end
         ReplayPlan p = plan(req(ReplayRequest.To.TIMESTAMP, 5, Map.of()), byTime);
-        assertThat(p.partitions()).containsExactly(
-                new ReplayPlan.Row("t", 0, 90, 40, 10, 100, 50, 0),
-                new ReplayPlan.Row("t", 1, 50, 50, 0, 50, 0, 0),
-                new ReplayPlan.Row("u", 0, -1, 0, 0, 0, 0, 0));
+        assertThat(p.partitions())
+                .containsExactly(
+                        new ReplayPlan.Row("t", 0, 90, 40, 10, 100, 50, 0),
+                        new ReplayPlan.Row("t", 1, 50, 50, 0, 50, 0, 0),
+                        new ReplayPlan.Row("u", 0, -1, 0, 0, 0, 0, 0));
         assertThat(p.redelivered()).isEqualTo(50);
         assertThat(p.notAssigned()).isEmpty();
     }
@@ -50,15 +50,17 @@ class ReplayPlanTest {
         assertThat(early.partitions().get(0).target()).isEqualTo(10);
         ReplayPlan late = plan(req(ReplayRequest.To.LATEST, 0, Map.of()), Map.of());
         assertThat(late.redelivered()).isZero();
-        assertThat(late.skipped()).as("A's 10 records after its commit are skipped").isEqualTo(10);
+        assertThat(late.skipped())
+                .as("A's 10 records after its commit are skipped")
+                .isEqualTo(10);
     }
 
     @Test
     void givenOffsetsAreClampedOthersKeepTheirCommitAndUnknownOnesAreReported() {
         TopicPartition elsewhere = new TopicPartition("t", 7);
         Map<TopicPartition, Long> given = new java.util.LinkedHashMap<>();
-        given.put(A, 5L);       // below the beginning: 10
-        given.put(B, 70L);      // past the end: 50
+        given.put(A, 5L); // below the beginning: 10
+        given.put(B, 70L); // past the end: 50
         given.put(elsewhere, 3L);
         ReplayRequest r = req(ReplayRequest.To.OFFSETS, 0, given);
         Map<TopicPartition, Long> targets = ReplayPlan.targets(r, assigned, committed, begin, end, Map.of());
@@ -71,7 +73,8 @@ class ReplayPlanTest {
     @Test
     void aForwardMoveCountsSkippedRecords() {
         ReplayRequest r = req(ReplayRequest.To.OFFSETS, 0, Map.of(A, 95L));
-        ReplayPlan p = ReplayPlan.of(r, ReplayPlan.targets(r, Set.of(A), committed, begin, end, Map.of()), committed, begin, end);
+        ReplayPlan p = ReplayPlan.of(
+                r, ReplayPlan.targets(r, Set.of(A), committed, begin, end, Map.of()), committed, begin, end);
         assertThat(p.partitions()).containsExactly(new ReplayPlan.Row("t", 0, 90, 95, 10, 100, 0, 5));
     }
 }

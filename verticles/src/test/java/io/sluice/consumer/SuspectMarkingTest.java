@@ -1,5 +1,7 @@
 package io.sluice.consumer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.pipeline.FakeRecords;
 import io.sluice.record.InRecord;
@@ -19,9 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The poll loop marks records that may be redeliveries ({@link RedeliveryMarks}): after an assignment, records
@@ -54,42 +53,49 @@ class SuspectMarkingTest {
 
         for (InRecord r : polled) {
             boolean suspect = r.offset() < 5;
-            assertThat(header(r, RecordConversion.SUSPECT_HEADER)).as("suspect header of offset " + r.offset())
+            assertThat(header(r, RecordConversion.SUSPECT_HEADER))
+                    .as("suspect header of offset " + r.offset())
                     .isEqualTo(suspect ? "1" : null);
-            assertThat(header(r, RecordConversion.DELIVERY_ATTEMPT_HEADER)).as("attempt of offset " + r.offset())
+            assertThat(header(r, RecordConversion.DELIVERY_ATTEMPT_HEADER))
+                    .as("attempt of offset " + r.offset())
                     .isEqualTo(suspect ? "2" : null);
         }
     }
 
     private void start(Vertx vertx) throws Exception {
         Context ctx = vertx.getOrCreateContext();
-        loop = new KafkaPollLoop(() -> consumer, List.of("t"), ctx, new KafkaPollLoop.Listener() {
-            @Override
-            public void onAssigned(Map<TopicPartition, long[]> epochAndCommitted) {
-            }
+        loop = new KafkaPollLoop(
+                () -> consumer,
+                List.of("t"),
+                ctx,
+                new KafkaPollLoop.Listener() {
+                    @Override
+                    public void onAssigned(Map<TopicPartition, long[]> epochAndCommitted) {}
 
-            @Override
-            public void onRevoking(Set<TopicPartition> partitions, CompletableFuture<Map<TopicPartition, Long>> finalOffsets) {
-                finalOffsets.complete(Map.of());
-            }
+                    @Override
+                    public void onRevoking(
+                            Set<TopicPartition> partitions, CompletableFuture<Map<TopicPartition, Long>> finalOffsets) {
+                        finalOffsets.complete(Map.of());
+                    }
 
-            @Override
-            public void onLost(Set<TopicPartition> partitions) {
-            }
+                    @Override
+                    public void onLost(Set<TopicPartition> partitions) {}
 
-            @Override
-            public void onRecords(KafkaPollLoop.Polled p) {
-                polled.addAll(p.records());
-            }
+                    @Override
+                    public void onRecords(KafkaPollLoop.Polled p) {
+                        polled.addAll(p.records());
+                    }
 
-            @Override
-            public void onCommitted(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochs, Throwable failure) {
-            }
+                    @Override
+                    public void onCommitted(
+                            Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> epochs, Throwable failure) {}
 
-            @Override
-            public void onFatal(Throwable error) {
-            }
-        }, 1_000, Duration.ofMillis(20), Duration.ofSeconds(1));
+                    @Override
+                    public void onFatal(Throwable error) {}
+                },
+                1_000,
+                Duration.ofMillis(20),
+                Duration.ofSeconds(1));
         loop.start("suspect-poll-loop").get(10, TimeUnit.SECONDS);
     }
 

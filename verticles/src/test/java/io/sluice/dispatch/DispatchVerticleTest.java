@@ -1,5 +1,7 @@
 package io.sluice.dispatch;
 
+import static io.sluice.dispatch.FakeLambda.Answer;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.bus.Addresses;
@@ -42,9 +44,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
 import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
-
-import static io.sluice.dispatch.FakeLambda.Answer;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dispatch verticle against a scripted Lambda client, a DLQ writer over a {@link MockProducer} and real
@@ -91,11 +90,22 @@ class DispatchVerticleTest {
 
     private static PipelineSettings settings(int maxAttempts, long baseDelayMs, long maxDelayMs, boolean breaker) {
         JsonObject json = new JsonObject()
-                .put("name", NAME).put("topics", List.of(TOPIC)).put("groupId", "g")
-                .put("retry", new JsonObject().put("maxAttempts", maxAttempts).put("baseDelayMs", baseDelayMs)
-                        .put("maxDelayMs", maxDelayMs))
+                .put("name", NAME)
+                .put("topics", List.of(TOPIC))
+                .put("groupId", "g")
+                .put(
+                        "retry",
+                        new JsonObject()
+                                .put("maxAttempts", maxAttempts)
+                                .put("baseDelayMs", baseDelayMs)
+                                .put("maxDelayMs", maxDelayMs))
                 .put("lambda", new JsonObject().put("functionName", "fn"))
-                .put("breaker", new JsonObject().put("enabled", breaker).put("maxFailures", 2).put("resetTimeoutMs", 150))
+                .put(
+                        "breaker",
+                        new JsonObject()
+                                .put("enabled", breaker)
+                                .put("maxFailures", 2)
+                                .put("resetTimeoutMs", 150))
                 .put("dlqTopic", DLQ);
         return PipelineSettings.from(new Cfg(json, "pipeline"));
     }
@@ -105,31 +115,58 @@ class DispatchVerticleTest {
         return deploy(settings(maxAttempts, false), script);
     }
 
-    private PipelineSettings deploy(PipelineSettings s, BiFunction<Integer, List<Long>, Answer> script) throws Exception {
+    private PipelineSettings deploy(PipelineSettings s, BiFunction<Integer, List<Long>, Answer> script)
+            throws Exception {
         return deploy(s, script, null);
     }
 
     /** A breaker as the pipeline makes it from {@code s} (no timeout of its own, no event-bus notifications). */
     private CircuitBreaker breaker(PipelineSettings s) {
-        return CircuitBreaker.create("test", vertx, new CircuitBreakerOptions().setMaxFailures(s.breaker().maxFailures())
-                .setResetTimeout(s.breaker().resetTimeoutMs()).setTimeout(-1).setNotificationAddress(null));
+        return CircuitBreaker.create(
+                "test",
+                vertx,
+                new CircuitBreakerOptions()
+                        .setMaxFailures(s.breaker().maxFailures())
+                        .setResetTimeout(s.breaker().resetTimeoutMs())
+                        .setTimeout(-1)
+                        .setNotificationAddress(null));
     }
 
-    private PipelineSettings deploy(PipelineSettings s, BiFunction<Integer, List<Long>, Answer> script,
-                                    CircuitBreaker breaker) throws Exception {
+    private PipelineSettings deploy(
+            PipelineSettings s, BiFunction<Integer, List<Long>, Answer> script, CircuitBreaker breaker)
+            throws Exception {
         lambda = new FakeLambda(script);
-        DeadLetterWriter dlq = new DeadLetterWriter(vertx, producer, DLQ,
+        DeadLetterWriter dlq = new DeadLetterWriter(
+                vertx,
+                producer,
+                DLQ,
                 new Backoff(s.retry().baseDelayMs(), s.retry().maxDelayMs(), new java.util.Random(1)));
-        DispatchVerticle v = new DispatchVerticle(s.dispatch(), lambda, dlq, new KafkaEventPayload("localhost:9092", null),
-                new PipelineMetrics(registry, NAME), breaker);
-        deployment = vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        DispatchVerticle v = new DispatchVerticle(
+                s.dispatch(),
+                lambda,
+                dlq,
+                new KafkaEventPayload("localhost:9092", null),
+                new PipelineMetrics(registry, NAME),
+                breaker);
+        deployment = vertx.deployVerticle(v)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         return s;
     }
 
     private static InRecord record(long offset, String value) {
-        return new InRecord(TOPIC, 0, offset, 1_000 + offset, "CreateTime", ("k" + offset).getBytes(StandardCharsets.UTF_8),
+        return new InRecord(
+                TOPIC,
+                0,
+                offset,
+                1_000 + offset,
+                "CreateTime",
+                ("k" + offset).getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8),
-                List.of(new InRecord.Header("trace", ("tr" + offset).getBytes(StandardCharsets.UTF_8))), 1, 0);
+                List.of(new InRecord.Header("trace", ("tr" + offset).getBytes(StandardCharsets.UTF_8))),
+                1,
+                0);
     }
 
     private static Batch batch(long first, int n) {
@@ -150,7 +187,10 @@ class DispatchVerticleTest {
     }
 
     private BatchOutcome dispatch(Batch b) throws Exception {
-        return send(b).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+        return send(b).toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .body();
     }
 
     /** The DLQ records MockProducer acknowledged, by source offset. */
@@ -193,7 +233,9 @@ class DispatchVerticleTest {
         assertThat(lambda.calls).isNotEmpty().allSatisfy(c -> {
             assertThat(c.context()).isNotNull();
             assertThat(c.context().deploymentID()).isEqualTo(deployment);
-            assertThat(c.onEventLoopThread()).as("payload built and signed off the event loop").isFalse();
+            assertThat(c.onEventLoopThread())
+                    .as("payload built and signed off the event loop")
+                    .isFalse();
             assertThat(c.thread()).startsWith("vert.x-worker-thread");
         });
     }
@@ -203,7 +245,9 @@ class DispatchVerticleTest {
         if (tag != null) {
             c = c.tag(tag, value);
         }
-        return c.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+        return c.counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
     }
 
     @Test
@@ -231,22 +275,29 @@ class DispatchVerticleTest {
         assertAccounted(b, o);
         assertOnVerticleContext();
         assertThat(counter("sluice.dispatch.retries", null, null)).isEqualTo(1.0);
-        assertThat(counter("sluice.dispatch.invocations", "outcome", "function-error")).isEqualTo(1.0);
+        assertThat(counter("sluice.dispatch.invocations", "outcome", "function-error"))
+                .isEqualTo(1.0);
         assertThat(counter("sluice.dispatch.invocations", "outcome", "success")).isEqualTo(1.0);
     }
 
     @Test
     void throttlingIsRetried() throws Exception {
-        deploy(5, (n, offs) -> n <= 2
-                ? new FakeLambda.Fails(TooManyRequestsException.builder().statusCode(429).message("Rate exceeded").build())
-                : FakeLambda.ok());
+        deploy(
+                5,
+                (n, offs) -> n <= 2
+                        ? new FakeLambda.Fails(TooManyRequestsException.builder()
+                                .statusCode(429)
+                                .message("Rate exceeded")
+                                .build())
+                        : FakeLambda.ok());
         Batch b = batch(0, 3);
         BatchOutcome o = dispatch(b);
         assertThat(o.delivered()).isEqualTo(3);
         assertThat(o.invocations()).isEqualTo(3);
         assertAccounted(b, o);
         assertOnVerticleContext();
-        assertThat(counter("sluice.dispatch.invocations", "outcome", "throttled")).isEqualTo(2.0);
+        assertThat(counter("sluice.dispatch.invocations", "outcome", "throttled"))
+                .isEqualTo(2.0);
         assertThat(mock.history()).isEmpty();
     }
 
@@ -271,27 +322,51 @@ class DispatchVerticleTest {
     @Test
     void aFailingLaneHoldsOnlyItselfTheOtherLanesAreReportedFinalAtOnce() throws Exception {
         List<InRecord> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
-        vertx.eventBus().<BatchOutcome>localConsumer(Addresses.batchProgress(NAME), m -> progress.addAll(m.body().records()));
+        vertx.eventBus()
+                .<BatchOutcome>localConsumer(
+                        Addresses.batchProgress(NAME),
+                        m -> progress.addAll(m.body().records()));
         // partition 0 lane: 10..12, partition 3 lane: 10..11; t-3@10 fails once
         deploy(3, (n, offs) -> n == 1 ? FakeLambda.partial(TOPIC + "-3", 10) : FakeLambda.ok());
         List<InRecord> p0 = List.of(record(10, "{}"), record(11, "{}"), record(12, "{}"));
         List<InRecord> p3 = List.of(recordOf(3, 10), recordOf(3, 11));
-        Batch b = Batch.of(BATCH_IDS.incrementAndGet(), List.of(new Batch.Slice(TOPIC, 0, 0, p0),
-                new Batch.Slice(TOPIC, 3, 0, p3)), 4096, "wait", 0);
+        Batch b = Batch.of(
+                BATCH_IDS.incrementAndGet(),
+                List.of(new Batch.Slice(TOPIC, 0, 0, p0), new Batch.Slice(TOPIC, 3, 0, p3)),
+                4096,
+                "wait",
+                0);
         BatchOutcome o = dispatch(b);
         assertThat(lambda.calls).hasSize(2);
-        assertThat(lambda.calls.get(1).offsets()).as("only the failing lane goes again").containsExactly(10L, 11L);
-        assertThat(progress).as("partition 0's lane reported final while partition 3's retried").containsExactlyElementsOf(p0);
+        assertThat(lambda.calls.get(1).offsets())
+                .as("only the failing lane goes again")
+                .containsExactly(10L, 11L);
+        assertThat(progress)
+                .as("partition 0's lane reported final while partition 3's retried")
+                .containsExactlyElementsOf(p0);
         assertThat(o.slices()).containsExactly(1);
         assertThat(o.records()).containsExactlyElementsOf(p3);
         assertThat(o.delivered()).isEqualTo(2);
-        assertThat(registry.find("sluice.batch.partitions").tag("pipeline", NAME).summary().max())
-                .as("partitions per invocation").isEqualTo(2.0);
+        assertThat(registry.find("sluice.batch.partitions")
+                        .tag("pipeline", NAME)
+                        .summary()
+                        .max())
+                .as("partitions per invocation")
+                .isEqualTo(2.0);
     }
 
     private static InRecord recordOf(int partition, long offset) {
-        return new InRecord(TOPIC, partition, offset, 1_000 + offset, "CREATE_TIME", ("k" + offset).getBytes(StandardCharsets.UTF_8),
-                "{}".getBytes(StandardCharsets.UTF_8), List.of(), 1, 0);
+        return new InRecord(
+                TOPIC,
+                partition,
+                offset,
+                1_000 + offset,
+                "CREATE_TIME",
+                ("k" + offset).getBytes(StandardCharsets.UTF_8),
+                "{}".getBytes(StandardCharsets.UTF_8),
+                List.of(),
+                1,
+                0);
     }
 
     @Test
@@ -321,7 +396,8 @@ class DispatchVerticleTest {
             long last = Long.parseLong(header(d, DeadLetterWriter.H_LAST_FAILURE));
             assertThat(first).isPositive().isLessThanOrEqualTo(last);
         }
-        assertThat(counter("sluice.dispatch.records.dlq", "reason", "function-error")).isEqualTo(4.0);
+        assertThat(counter("sluice.dispatch.records.dlq", "reason", "function-error"))
+                .isEqualTo(4.0);
     }
 
     @Test
@@ -330,12 +406,14 @@ class DispatchVerticleTest {
         deploy(2, (n, offs) -> offs.contains(31L) ? FakeLambda.partial(TP, 31) : FakeLambda.ok());
         Batch b = batch(30, 3);
         BatchOutcome o = dispatch(b);
-        assertThat(lambda.calls).extracting(FakeLambda.Call::offsets)
+        assertThat(lambda.calls)
+                .extracting(FakeLambda.Call::offsets)
                 .containsExactly(List.of(30L, 31L, 32L), List.of(31L, 32L), List.of(32L));
         assertThat(o.delivered()).isEqualTo(2);
         assertThat(o.deadLettered()).isEqualTo(1);
         assertThat(dlqByOffset().keySet()).containsExactly(31L);
-        assertThat(header(dlqByOffset().get(31L), DeadLetterWriter.H_ERROR_CLASS)).isEqualTo("partial-failure");
+        assertThat(header(dlqByOffset().get(31L), DeadLetterWriter.H_ERROR_CLASS))
+                .isEqualTo("partial-failure");
     }
 
     @Test
@@ -359,28 +437,46 @@ class DispatchVerticleTest {
     @Test
     void tooLargePayloadIsSplit() throws Exception {
         // the service rejects any request of more than 2 records
-        deploy(3, (n, offs) -> offs.size() > 2
-                ? new FakeLambda.Fails(RequestTooLargeException.builder().statusCode(413).message("Request must be smaller").build())
-                : FakeLambda.ok());
+        deploy(
+                3,
+                (n, offs) -> offs.size() > 2
+                        ? new FakeLambda.Fails(RequestTooLargeException.builder()
+                                .statusCode(413)
+                                .message("Request must be smaller")
+                                .build())
+                        : FakeLambda.ok());
         Batch b = batch(50, 5);
         BatchOutcome o = dispatch(b);
         assertThat(o.delivered()).isEqualTo(5);
         assertThat(mock.history()).isEmpty();
-        List<List<Long>> sent = lambda.calls.stream().map(FakeLambda.Call::offsets).toList();
+        List<List<Long>> sent =
+                lambda.calls.stream().map(FakeLambda.Call::offsets).toList();
         // 5 -> 413, split 2 | 3; 2 -> ok; 3 -> 413, split 1 | 2 -> ok, ok
-        assertThat(sent).containsExactly(List.of(50L, 51L, 52L, 53L, 54L), List.of(50L, 51L), List.of(52L, 53L, 54L),
-                List.of(52L), List.of(53L, 54L));
+        assertThat(sent)
+                .containsExactly(
+                        List.of(50L, 51L, 52L, 53L, 54L),
+                        List.of(50L, 51L),
+                        List.of(52L, 53L, 54L),
+                        List.of(52L),
+                        List.of(53L, 54L));
         assertAccounted(b, o);
         assertOnVerticleContext();
     }
 
     @Test
     void singleRecordTooLargeGoesToTheDlq() throws Exception {
-        deploy(3, (n, offs) -> new FakeLambda.Fails(RequestTooLargeException.builder().statusCode(413).message("too big").build()));
+        deploy(
+                3,
+                (n, offs) -> new FakeLambda.Fails(RequestTooLargeException.builder()
+                        .statusCode(413)
+                        .message("too big")
+                        .build()));
         Batch b = batch(60, 2);
         BatchOutcome o = dispatch(b);
         assertThat(o.deadLettered()).isEqualTo(2);
-        assertThat(dlqByOffset().values()).allSatisfy(d -> assertThat(header(d, DeadLetterWriter.H_ERROR_CLASS)).isEqualTo("too-large"));
+        assertThat(dlqByOffset().values())
+                .allSatisfy(d ->
+                        assertThat(header(d, DeadLetterWriter.H_ERROR_CLASS)).isEqualTo("too-large"));
         assertAccounted(b, o);
     }
 
@@ -388,8 +484,11 @@ class DispatchVerticleTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void retryThatThrowsStillAnswersTheBatch() throws Exception {
-        deploy(3, (n, offs) -> n == 1 ? FakeLambda.functionError()
-                : new FakeLambda.Throws(new IllegalStateException("client broken")));
+        deploy(
+                3,
+                (n, offs) -> n == 1
+                        ? FakeLambda.functionError()
+                        : new FakeLambda.Throws(new IllegalStateException("client broken")));
         Batch b = batch(70, 3);
         Throwable err = answerFailure(b);
         assertThat(err).isInstanceOf(ReplyException.class).hasMessageContaining("client broken");
@@ -419,9 +518,15 @@ class DispatchVerticleTest {
     void openBreakerWaitsWithoutSpendingAttempts() throws Exception {
         PipelineSettings s = settings(3, true); // opens after 2 failures, half-open after 150 ms
         CircuitBreaker cb = breaker(s);
-        deploy(s, (n, offs) -> n <= 3
-                ? new FakeLambda.Fails(TooManyRequestsException.builder().statusCode(429).message("Rate exceeded").build())
-                : FakeLambda.ok(), cb);
+        deploy(
+                s,
+                (n, offs) -> n <= 3
+                        ? new FakeLambda.Fails(TooManyRequestsException.builder()
+                                .statusCode(429)
+                                .message("Rate exceeded")
+                                .build())
+                        : FakeLambda.ok(),
+                cb);
         Batch b = batch(100, 3);
         BatchOutcome o = dispatch(b);
         assertThat(o.delivered()).isEqualTo(3);
@@ -507,7 +612,10 @@ class DispatchVerticleTest {
         all.addAll(dlqByOffset().keySet());
         assertThat(all).doesNotHaveDuplicates().hasSize(100);
         assertThat(all.stream().collect(Collectors.toSet()))
-                .isEqualTo(batches.stream().flatMap(b -> b.records().stream()).map(InRecord::offset).collect(Collectors.toSet()));
+                .isEqualTo(batches.stream()
+                        .flatMap(b -> b.records().stream())
+                        .map(InRecord::offset)
+                        .collect(Collectors.toSet()));
         assertOnVerticleContext();
     }
 }

@@ -1,11 +1,11 @@
 package io.sluice.dispatch;
 
-import org.junit.jupiter.api.Test;
-
 import static io.sluice.dispatch.DlqOutage.Kind.ONGOING;
 import static io.sluice.dispatch.DlqOutage.Kind.RECOVERED;
 import static io.sluice.dispatch.DlqOutage.Kind.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** When the DLQ writer reports an outage, and what readiness sees. */
 class DlqOutageTest {

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
-import software.amazon.awssdk.services.lambda.model.InvokeRequest;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,6 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import software.amazon.awssdk.services.lambda.model.InvokeRequest;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 /**
  * A scripted {@link LambdaAsyncClient}: each {@code invoke} asks the script for an {@link Answer} (by call number,
@@ -32,28 +31,22 @@ final class FakeLambda implements LambdaAsyncClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one invocation answers. */
-    sealed interface Answer {
-    }
+    sealed interface Answer {}
 
     /** HTTP 200 with {@code body}; {@code failed} are the offsets the body names in batchItemFailures. */
-    record Ok(String body, Set<Long> failed) implements Answer {
-    }
+    record Ok(String body, Set<Long> failed) implements Answer {}
 
     /** HTTP 200 with {@code X-Amz-Function-Error: Unhandled}. */
-    record FunctionError(String body) implements Answer {
-    }
+    record FunctionError(String body) implements Answer {}
 
     /** The call's future fails with {@code error} (a service or client exception). */
-    record Fails(Throwable error) implements Answer {
-    }
+    record Fails(Throwable error) implements Answer {}
 
     /** {@code invoke} itself throws {@code error}, synchronously. */
-    record Throws(RuntimeException error) implements Answer {
-    }
+    record Throws(RuntimeException error) implements Answer {}
 
     /** One invocation as the fake saw it. */
-    record Call(int number, List<Long> offsets, Context context, boolean onEventLoopThread, String thread) {
-    }
+    record Call(int number, List<Long> offsets, Context context, boolean onEventLoopThread, String thread) {}
 
     static Answer ok() {
         return new Ok("{}", Set.of());
@@ -64,8 +57,12 @@ final class FakeLambda implements LambdaAsyncClient {
         StringBuilder b = new StringBuilder("{\"batchItemFailures\":[");
         Set<Long> failed = new HashSet<>();
         for (int i = 0; i < offsets.length; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"itemIdentifier\":{\"topic-partition\":\"").append(tp)
-                    .append("\",\"offset\":").append(offsets[i]).append("}}");
+            b.append(i == 0 ? "" : ",")
+                    .append("{\"itemIdentifier\":{\"topic-partition\":\"")
+                    .append(tp)
+                    .append("\",\"offset\":")
+                    .append(offsets[i])
+                    .append("}}");
             failed.add(offsets[i]);
         }
         return new Ok(b.append("]}").toString(), failed);
@@ -94,7 +91,11 @@ final class FakeLambda implements LambdaAsyncClient {
         int n;
         synchronized (calls) {
             n = calls.size() + 1;
-            calls.add(new Call(n, offsets, Vertx.currentContext(), Context.isOnEventLoopThread(),
+            calls.add(new Call(
+                    n,
+                    offsets,
+                    Vertx.currentContext(),
+                    Context.isOnEventLoopThread(),
                     Thread.currentThread().getName()));
         }
         Answer a = script.apply(n, offsets);
@@ -109,10 +110,16 @@ final class FakeLambda implements LambdaAsyncClient {
                         accepted.add(o);
                     }
                 }
-                f.complete(InvokeResponse.builder().statusCode(200).payload(SdkBytes.fromUtf8String(ok.body())).build());
+                f.complete(InvokeResponse.builder()
+                        .statusCode(200)
+                        .payload(SdkBytes.fromUtf8String(ok.body()))
+                        .build());
             } else if (a instanceof FunctionError fe) {
-                f.complete(InvokeResponse.builder().statusCode(200).functionError("Unhandled")
-                        .payload(SdkBytes.fromUtf8String(fe.body())).build());
+                f.complete(InvokeResponse.builder()
+                        .statusCode(200)
+                        .functionError("Unhandled")
+                        .payload(SdkBytes.fromUtf8String(fe.body()))
+                        .build());
             } else if (a instanceof Fails fl) {
                 f.completeExceptionally(fl.error());
             }

@@ -26,7 +26,9 @@ class KafkaEventPayloadTest {
     @Test
     void theEventEqualsTheReferenceTreeForRandomAndAwkwardRecords() throws Exception {
         Random rnd = new Random(42);
-        String[] names = {"eventId", "quote\"back\\slash\u0001\u001f", "ünïcødé-名前", "emoji-\uD83D\uDE00", "", "tab\tnew\nline"};
+        String[] names = {
+            "eventId", "quote\"back\\slash\u0001\u001f", "ünïcødé-名前", "emoji-\uD83D\uDE00", "", "tab\tnew\nline"
+        };
         for (int round = 0; round < 200; round++) {
             List<InRecord> records = new ArrayList<>();
             int n = 1 + rnd.nextInt(40);
@@ -38,10 +40,17 @@ class KafkaEventPayloadTest {
                 }
                 long offset = rnd.nextInt(3) == 0 ? Long.MAX_VALUE - rnd.nextInt(10) : rnd.nextInt(1_000_000);
                 long ts = rnd.nextInt(10) == 0 ? Long.MIN_VALUE : rnd.nextInt(10) == 0 ? -1 : 1_700_000_000_000L + i;
-                records.add(new InRecord(rnd.nextBoolean() ? "telemetry.a_b-c" : "t", rnd.nextInt(3), offset, ts,
-                        new String[]{"CREATE_TIME", "LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE"}[rnd.nextInt(3)],
+                records.add(new InRecord(
+                        rnd.nextBoolean() ? "telemetry.a_b-c" : "t",
+                        rnd.nextInt(3),
+                        offset,
+                        ts,
+                        new String[] {"CREATE_TIME", "LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE"}[rnd.nextInt(3)],
                         rnd.nextInt(4) == 0 ? null : bytes(rnd, rnd.nextInt(12)),
-                        rnd.nextInt(6) == 0 ? null : bytes(rnd, rnd.nextInt(300)), List.copyOf(headers), 1, 0));
+                        rnd.nextInt(6) == 0 ? null : bytes(rnd, rnd.nextInt(300)),
+                        List.copyOf(headers),
+                        1,
+                        0));
             }
             String arn = round % 2 == 0 ? null : "arn:aws:kafka:us-east-1:123456789012:cluster/x/\"y\"";
             int attempt = round % 3 == 0 ? 1 + round % 7 : 1;
@@ -51,9 +60,12 @@ class KafkaEventPayloadTest {
                 ref.put(KafkaEventPayload.DELIVERY_ATTEMPT_FIELD, attempt);
             }
             JsonNode expected = MAPPER.readTree(MAPPER.writeValueAsBytes(ref));
-            assertThat(MAPPER.readTree(built).equals(expected)).as("round %d: %s%nexpected %s", round,
-                    new String(built, StandardCharsets.UTF_8), expected).isTrue();
-            assertThat(new String(built, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)).as("valid UTF-8").isEqualTo(built);
+            assertThat(MAPPER.readTree(built).equals(expected))
+                    .as("round %d: %s%nexpected %s", round, new String(built, StandardCharsets.UTF_8), expected)
+                    .isTrue();
+            assertThat(new String(built, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))
+                    .as("valid UTF-8")
+                    .isEqualTo(built);
         }
     }
 
@@ -91,7 +103,10 @@ class KafkaEventPayloadTest {
 
     private static ObjectNode record(InRecord r) {
         ObjectNode o = MAPPER.createObjectNode();
-        o.put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset()).put("timestamp", r.timestamp())
+        o.put("topic", r.topic())
+                .put("partition", r.partition())
+                .put("offset", r.offset())
+                .put("timestamp", r.timestamp())
                 .put("timestampType", r.timestampType());
         if (r.key() != null) {
             o.put("key", Base64.getEncoder().encodeToString(r.key()));

@@ -1,8 +1,6 @@
 package io.sluice.dispatch;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;
 import java.net.URI;
@@ -10,8 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 
 class LambdaClientsTest {
 
@@ -22,7 +21,8 @@ class LambdaClientsTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void closingAClientDoesNotWaitOutAQuietPeriod() {
-        LambdaSettings settings = new LambdaSettings("dispatcher", "us-east-1", URI.create("http://127.0.0.1:9"), 5_000, 4);
+        LambdaSettings settings =
+                new LambdaSettings("dispatcher", "us-east-1", URI.create("http://127.0.0.1:9"), 5_000, 4);
         List<Long> closeMs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             LambdaAsyncClient client = LambdaClients.create(settings);
@@ -34,9 +34,13 @@ class LambdaClientsTest {
         LambdaAsyncClient client = LambdaClients.create(settings);
         assertThat(client.invoke(b -> b.functionName("dispatcher")))
                 .failsWithin(Duration.ofSeconds(10))
-                .withThrowableThat().havingRootCause().isInstanceOf(ConnectException.class);
+                .withThrowableThat()
+                .havingRootCause()
+                .isInstanceOf(ConnectException.class);
         LambdaClients.close(client);
-        assertThat(closeMs).as("ms to close each client").allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
+        assertThat(closeMs)
+                .as("ms to close each client")
+                .allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
     }
 
     /** An application that undeploys Sluice keeps none of its threads: the last client closed ends the group. */
@@ -46,12 +50,14 @@ class LambdaClientsTest {
         LambdaClients.SharedGroup shared = new LambdaClients.SharedGroup();
         var group = shared.acquire();
         assertThat(shared.acquire()).as("one group for every client").isSameAs(group);
-        group.eventLoopGroup().submit(() -> { }).syncUninterruptibly(); // a thread started
+        group.eventLoopGroup().submit(() -> {}).syncUninterruptibly(); // a thread started
         assertThat(shared.release()).as("another client still uses the group").isNull();
         assertThat(shared.isOpen()).isTrue();
         assertThat(shared.release()).isSameAs(group);
         assertThat(shared.isOpen()).isFalse();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> group.eventLoopGroup().isTerminated());
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> group.eventLoopGroup().isTerminated());
         assertThat(shared.acquire()).as("a client after that gets a new group").isNotSameAs(group);
         shared.release();
     }

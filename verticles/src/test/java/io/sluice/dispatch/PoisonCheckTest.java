@@ -15,8 +15,11 @@ class PoisonCheckTest {
 
     @Test
     void wellFormedObjectsPassWhetherPlainOrNot() {
-        assertThat(problem("{\"eventId\":\"e1\",\"code\":3,\"truckId\":\"T-9\"}")).isNull();
-        assertThat(problem("{\"note\":\"line\\nbreak \\u00e9\",\"city\":\"São Paulo\"}")).as("escapes, UTF-8: the parser").isNull();
+        assertThat(problem("{\"eventId\":\"e1\",\"code\":3,\"truckId\":\"T-9\"}"))
+                .isNull();
+        assertThat(problem("{\"note\":\"line\\nbreak \\u00e9\",\"city\":\"São Paulo\"}"))
+                .as("escapes, UTF-8: the parser")
+                .isNull();
         assertThat(problem(" {\"a\":[1,{\"b\":null}]}\n")).isNull();
     }
 

@@ -1,15 +1,14 @@
 package io.sluice.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(5)
 class RedriveAttemptsTest {
@@ -26,7 +25,8 @@ class RedriveAttemptsTest {
         assertThat(RedriveAttempts.attemptOf(b("-1"))).isZero();
         assertThat(RedriveAttempts.attemptOf(b("2x"))).isZero();
         assertThat(RedriveAttempts.attemptOf(b("9999999999"))).isZero();
-        assertThat(new String(RedriveAttempts.header(4), StandardCharsets.UTF_8)).isEqualTo("4");
+        assertThat(new String(RedriveAttempts.header(4), StandardCharsets.UTF_8))
+                .isEqualTo("4");
     }
 
     @Test
@@ -42,13 +42,19 @@ class RedriveAttemptsTest {
         RedriveSettings d = RedriveSettings.from(new Cfg(new JsonObject(), "pipelines[0].redrive"));
         assertThat(d).isEqualTo(RedriveSettings.DEFAULTS);
         assertThat(d.parkingTopicFor("sluice-dlq")).isEqualTo("sluice-dlq-parking");
-        RedriveSettings s = RedriveSettings.from(new Cfg(new JsonObject().put("maxAttempts", 5)
-                .put("parkingTopic", "park").put("auditTopic", "aud"), "r"));
+        RedriveSettings s = RedriveSettings.from(new Cfg(
+                new JsonObject()
+                        .put("maxAttempts", 5)
+                        .put("parkingTopic", "park")
+                        .put("auditTopic", "aud"),
+                "r"));
         assertThat(s).isEqualTo(new RedriveSettings(5, "park", "aud"));
         assertThat(s.parkingTopicFor("x")).isEqualTo("park");
         assertThatThrownBy(() -> RedriveSettings.from(new Cfg(new JsonObject().put("maxAttempts", 0), "r")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("r.maxAttempts");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("r.maxAttempts");
         assertThatThrownBy(() -> RedriveSettings.from(new Cfg(new JsonObject().put("maxAttempt", 2), "r")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("r.maxAttempt");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("r.maxAttempt");
     }
 }

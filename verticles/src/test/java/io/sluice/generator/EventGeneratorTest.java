@@ -1,19 +1,18 @@
 package io.sluice.generator;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventGeneratorTest {
 
@@ -25,8 +24,8 @@ class EventGeneratorTest {
 
     @Test
     void eventHasTheDocumentedCoreFields() {
-        EventGenerator generator = new EventGenerator(settings("{\"codes\":{\"301\":1},\"trucks\":1}"),
-                new SplittableRandom(1), "run1");
+        EventGenerator generator =
+                new EventGenerator(settings("{\"codes\":{\"301\":1},\"trucks\":1}"), new SplittableRandom(1), "run1");
 
         JsonObject event = generator.next(NOW);
 
@@ -55,7 +54,8 @@ class EventGeneratorTest {
 
     @Test
     void defaultPrefixIsAConfiguredOrRandomRunId() {
-        EventGenerator configured = new EventGenerator(settings("{\"eventIdPrefix\":\"load-1\"}"), new SplittableRandom(1));
+        EventGenerator configured =
+                new EventGenerator(settings("{\"eventIdPrefix\":\"load-1\"}"), new SplittableRandom(1));
         EventGenerator a = new EventGenerator(GeneratorSettings.defaults(), new SplittableRandom(1));
         EventGenerator b = new EventGenerator(GeneratorSettings.defaults(), new SplittableRandom(2));
 
@@ -69,8 +69,8 @@ class EventGeneratorTest {
 
     @Test
     void seqCountsPerCodeAndTruckKeyFromOne() {
-        EventGenerator generator = new EventGenerator(settings("{\"trucks\":20,\"codes\":{\"300\":1,\"400\":1}}"),
-                new SplittableRandom(3), "s");
+        EventGenerator generator = new EventGenerator(
+                settings("{\"trucks\":20,\"codes\":{\"300\":1,\"400\":1}}"), new SplittableRandom(3), "s");
         Map<String, Long> expected = new HashMap<>();
         for (int i = 0; i < 5_000; i++) {
             JsonObject event = generator.next(NOW + i);
@@ -85,8 +85,8 @@ class EventGeneratorTest {
     @ParameterizedTest
     @ValueSource(ints = {128, 200, 300, 1024, 4096})
     void serializedSizeIsWithinFifteenPercentOfTheTarget(int payloadBytes) {
-        EventGenerator generator = new EventGenerator(settings("{\"payloadBytes\":" + payloadBytes + "}"),
-                new SplittableRandom(payloadBytes), "k3x9q2ab");
+        EventGenerator generator = new EventGenerator(
+                settings("{\"payloadBytes\":" + payloadBytes + "}"), new SplittableRandom(payloadBytes), "k3x9q2ab");
         int min = Integer.MAX_VALUE;
         int max = 0;
         for (int i = 0; i < 2_000; i++) {
@@ -100,8 +100,10 @@ class EventGeneratorTest {
 
     @Test
     void sizeStaysOnTargetWithLargeCountersAndLongIds() {
-        EventGenerator generator = new EventGenerator(settings("{\"payloadBytes\":200,\"trucks\":1000000}"),
-                new SplittableRandom(9), "a-rather-long-prefix-0123456789");
+        EventGenerator generator = new EventGenerator(
+                settings("{\"payloadBytes\":200,\"trucks\":1000000}"),
+                new SplittableRandom(9),
+                "a-rather-long-prefix-0123456789");
         for (int i = 0; i < 20_000; i++) {
             generator.next(NOW);
         }
@@ -113,8 +115,8 @@ class EventGeneratorTest {
 
     @Test
     void codesFollowTheWeightsAndZeroWeightIsNeverDrawn() {
-        EventGenerator generator = new EventGenerator(settings("{\"codes\":{\"300\":1,\"301\":0,\"400\":3}}"),
-                new SplittableRandom(4), "w");
+        EventGenerator generator = new EventGenerator(
+                settings("{\"codes\":{\"300\":1,\"301\":0,\"400\":3}}"), new SplittableRandom(4), "w");
         Map<Integer, Integer> counts = new HashMap<>();
         int n = 20_000;
         for (int i = 0; i < n; i++) {

@@ -1,14 +1,13 @@
 package io.sluice.generator;
 
-import io.sluice.config.ConfigException;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+
+import io.sluice.config.ConfigException;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class GeneratorSettingsTest {
 
@@ -59,7 +58,11 @@ class GeneratorSettingsTest {
         Map<Integer, Double> codes = s.codes();
         assertThat(codes.keySet()).anyMatch(c -> c / 100 == 3).anyMatch(c -> c / 100 == 4);
         double total = codes.values().stream().mapToDouble(Double::doubleValue).sum();
-        double top2 = codes.values().stream().sorted((a, b) -> Double.compare(b, a)).limit(2).mapToDouble(Double::doubleValue).sum();
+        double top2 = codes.values().stream()
+                .sorted((a, b) -> Double.compare(b, a))
+                .limit(2)
+                .mapToDouble(Double::doubleValue)
+                .sum();
         assertThat(codes).hasSize(10);
         assertThat(top2 / total).isEqualTo(0.8); // 20% of the codes carry 80% of the weight
         assertThat(GeneratorSettings.fromJson(null, "g").codes()).isEqualTo(codes);
@@ -102,8 +105,10 @@ class GeneratorSettingsTest {
     void paretoSharesAreValidated() {
         assertConfigError("{\"pareto\":{\"hotKeyShare\":0}}", "generator.pareto.hotKeyShare", "(0, 1)");
         assertConfigError("{\"pareto\":{\"hotTrafficShare\":1}}", "generator.pareto.hotTrafficShare", "(0, 1)");
-        assertConfigError("{\"pareto\":{\"hotKeyShare\":0.5,\"hotTrafficShare\":0.3}}",
-                "generator.pareto.hotTrafficShare", ">= hotKeyShare");
+        assertConfigError(
+                "{\"pareto\":{\"hotKeyShare\":0.5,\"hotTrafficShare\":0.3}}",
+                "generator.pareto.hotTrafficShare",
+                ">= hotKeyShare");
         assertConfigError("{\"pareto\":{\"hot\":0.5}}", "generator.pareto.hot", "unknown key");
         assertConfigError("{\"pareto\":0.8}", "generator.pareto", "must be a JSON object");
     }

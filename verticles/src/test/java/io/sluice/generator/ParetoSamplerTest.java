@@ -1,13 +1,12 @@
 package io.sluice.generator;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class ParetoSamplerTest {
 
@@ -23,7 +22,8 @@ class ParetoSamplerTest {
     }
 
     private static double shareOfFirst(int[] counts, int n) {
-        return (double) Arrays.stream(counts, 0, n).sum() / Arrays.stream(counts).sum();
+        return (double) Arrays.stream(counts, 0, n).sum()
+                / Arrays.stream(counts).sum();
     }
 
     /** Share of the samples held by the top {@code fraction} of items, ranked by observed count. */
@@ -31,7 +31,9 @@ class ParetoSamplerTest {
         int[] sorted = counts.clone();
         Arrays.sort(sorted);
         int top = (int) Math.round(sorted.length * fraction);
-        return (double) Arrays.stream(sorted, sorted.length - top, sorted.length).sum() / SAMPLES;
+        return (double) Arrays.stream(sorted, sorted.length - top, sorted.length)
+                        .sum()
+                / SAMPLES;
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.sluice.generator;
 
-import io.sluice.config.ConfigException;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import io.sluice.config.ConfigException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
 
 class RampProfileTest {
 
@@ -64,7 +64,8 @@ class RampProfileTest {
     @Test
     void configErrorsNameTheKey() {
         assertThatThrownBy(() -> ramp("{\"steps\":[],\"stepSeconds\":30}"))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("generator.ramp.steps: must be a non-empty array");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("generator.ramp.steps: must be a non-empty array");
         assertThatThrownBy(() -> ramp("{\"steps\":[1,-2],\"stepSeconds\":30}"))
                 .hasMessageStartingWith("generator.ramp.steps[1]: must be a number >= 0");
         assertThatThrownBy(() -> ramp("{\"steps\":[0,0],\"stepSeconds\":30}"))

@@ -1,19 +1,18 @@
 package io.sluice.hotkeys;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class KeyWindowTest {
@@ -54,7 +53,9 @@ class KeyWindowTest {
         assertThat(w.snapshot(3).partitions()).isEmpty(); // still filling
         now.set(11_000);
         w.record("t", 0, k("b")); // publishes the slice holding "a"
-        assertThat(w.snapshot(3).partitions().get(0).keys()).extracting(KeyWindow.HotKey::key).containsExactly("a");
+        assertThat(w.snapshot(3).partitions().get(0).keys())
+                .extracting(KeyWindow.HotKey::key)
+                .containsExactly("a");
         now.set(25_000); // far past the window: the published slice is out, nothing newer was published yet
         assertThat(w.snapshot(3).partitions()).isEmpty();
         w.record("t", 0, k("c")); // publishes "b" (its slice ended long ago: out of the window too)
@@ -113,15 +114,28 @@ class KeyWindowTest {
         hk.producer().record("t", 0, k("x"));
         hk.consumer("p1").record("t", 1, k("x"));
         JsonObject j = hk.toJson();
-        JsonObject prodPart = j.getJsonObject("producer").getJsonArray("partitions").getJsonObject(0);
-        assertThat(prodPart.getJsonArray("keys").getJsonObject(0).getString("key")).isEqualTo("hot");
-        assertThat(prodPart.getJsonArray("keys").getJsonObject(0).getDouble("share")).isEqualTo(0.6);
-        assertThat(j.getJsonObject("consumer").getJsonObject("p1").getJsonArray("partitions").getJsonObject(0)
-                .getJsonArray("keys").getJsonObject(0).getString("key")).isEqualTo("warm");
+        JsonObject prodPart =
+                j.getJsonObject("producer").getJsonArray("partitions").getJsonObject(0);
+        assertThat(prodPart.getJsonArray("keys").getJsonObject(0).getString("key"))
+                .isEqualTo("hot");
+        assertThat(prodPart.getJsonArray("keys").getJsonObject(0).getDouble("share"))
+                .isEqualTo(0.6);
+        assertThat(j.getJsonObject("consumer")
+                        .getJsonObject("p1")
+                        .getJsonArray("partitions")
+                        .getJsonObject(0)
+                        .getJsonArray("keys")
+                        .getJsonObject(0)
+                        .getString("key"))
+                .isEqualTo("warm");
         hk.refreshMeters();
         // metricsTopN = 2 per partition, two partitions
         assertThat(registry.find("sluice.hotkeys.share").gauges()).hasSize(4);
-        assertThat(registry.get("sluice.hotkeys.share").tag("side", "producer").tag("rank", "1").gauge().value())
+        assertThat(registry.get("sluice.hotkeys.share")
+                        .tag("side", "producer")
+                        .tag("rank", "1")
+                        .gauge()
+                        .value())
                 .isEqualTo(0.6);
         now.set(30_000); // everything left the window
         hk.refreshMeters();
@@ -130,14 +144,18 @@ class KeyWindowTest {
 
     @Test
     void settingsFromConfigNameTheBadKey() {
-        HotKeySettings s = HotKeySettings.from(new Cfg(new JsonObject().put("windowSeconds", 30).put("intervalSeconds", 3), "hotKeys"));
+        HotKeySettings s = HotKeySettings.from(
+                new Cfg(new JsonObject().put("windowSeconds", 30).put("intervalSeconds", 3), "hotKeys"));
         assertThat(s.intervals()).isEqualTo(10);
         assertThat(HotKeySettings.from(new Cfg(new JsonObject(), "hotKeys"))).isEqualTo(HotKeySettings.DEFAULTS);
         assertThatThrownBy(() -> HotKeySettings.from(new Cfg(new JsonObject().put("windowSeconds", 7), "hotKeys")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("hotKeys.windowSeconds");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hotKeys.windowSeconds");
         assertThatThrownBy(() -> HotKeySettings.from(new Cfg(new JsonObject().put("sketchSize", 100), "hotKeys")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("hotKeys.sketchSize");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hotKeys.sketchSize");
         assertThatThrownBy(() -> HotKeySettings.from(new Cfg(new JsonObject().put("topK", 1), "hotKeys")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("topK");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topK");
     }
 }

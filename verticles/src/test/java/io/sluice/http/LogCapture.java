@@ -3,10 +3,9 @@ package io.sluice.http;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.LoggerFactory;
 
 /** Collects every log event of the process while open (root logger), for asserting what a request logs. */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
@@ -30,11 +29,14 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     /** Events at WARN or above, or carrying a throwable (Kafka clients' own connection warnings left out). */
     public List<String> problems() {
-        return events.stream().filter(e -> !e.getLoggerName().startsWith("org.apache.kafka"))
+        return events.stream()
+                .filter(e -> !e.getLoggerName().startsWith("org.apache.kafka"))
                 .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
                         || e.getThrowableProxy() != null)
                 .map(e -> e.getLevel() + " " + e.getFormattedMessage()
-                        + (e.getThrowableProxy() == null ? "" : " [" + e.getThrowableProxy().getClassName() + "]"))
+                        + (e.getThrowableProxy() == null
+                                ? ""
+                                : " [" + e.getThrowableProxy().getClassName() + "]"))
                 .toList();
     }
 

@@ -1,12 +1,12 @@
 package io.sluice.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class EventBodyParserTest {
     private final EventBodyParser parser = new EventBodyParser(3);
@@ -38,10 +38,14 @@ class EventBodyParserTest {
 
     @Test
     void arrayElementsAreSlicedExactly() {
-        String body = "[ {\"eventId\":\"a\",\"code\":1} ,{\"code\":2,\"eventId\":\"b\",\"s\":\"]}\\\"\"},\n{\"eventId\":7}]";
+        String body =
+                "[ {\"eventId\":\"a\",\"code\":1} ,{\"code\":2,\"eventId\":\"b\",\"s\":\"]}\\\"\"},\n{\"eventId\":7}]";
         ParsedBody.Events e = events("application/json; charset=UTF-8", body);
-        assertThat(e.events()).extracting(Buffer::toString)
-                .containsExactly("{\"eventId\":\"a\",\"code\":1}", "{\"code\":2,\"eventId\":\"b\",\"s\":\"]}\\\"\"}",
+        assertThat(e.events())
+                .extracting(Buffer::toString)
+                .containsExactly(
+                        "{\"eventId\":\"a\",\"code\":1}",
+                        "{\"code\":2,\"eventId\":\"b\",\"s\":\"]}\\\"\"}",
                         "{\"eventId\":7}");
         assertThat(e.eventIds()).containsExactly("a", "b", null);
     }
@@ -59,29 +63,32 @@ class EventBodyParserTest {
     void ndjsonLinesWithCrLfAndBlankLines() {
         String body = "{\"eventId\":\"a\"}\r\n\n  {\"eventId\":\"b\",\"v\":[1,2]}  \n{\"eventId\":\"c\"}";
         ParsedBody.Events e = events("application/x-ndjson", body);
-        assertThat(e.events()).extracting(Buffer::toString)
+        assertThat(e.events())
+                .extracting(Buffer::toString)
                 .containsExactly("{\"eventId\":\"a\"}", "{\"eventId\":\"b\",\"v\":[1,2]}", "{\"eventId\":\"c\"}");
         assertThat(events("application/ndjson", "{}\n").size()).isEqualTo(1);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "application/json|{\"a\":1|body",
-            "application/json|{\"a\":01}|body",
-            "application/json|{\"a\":\"\\q\"}|body",
-            "application/json|[{\"a\":1},]|body",
-            "application/json|[{\"a\":1}, 5]|body[1]",
-            "application/json|[[]]|body[0]",
-            "application/json|\"text\"|body",
-            "application/json|42|body",
-            "application/json|[]|body",
-            "application/json|{\"a\":1}{\"b\":2}|body",
-            "application/json|{\"a\":1} x|body",
-            "application/x-ndjson|{\"a\":1}~{\"a\":2|line 2",
-            "application/x-ndjson|{\"a\":1}~~[1]|line 3",
-            "application/x-ndjson|{\"a\":1} {\"b\":2}|line 1",
-            "application/x-ndjson|~ ~|body",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "application/json|{\"a\":1|body",
+                "application/json|{\"a\":01}|body",
+                "application/json|{\"a\":\"\\q\"}|body",
+                "application/json|[{\"a\":1},]|body",
+                "application/json|[{\"a\":1}, 5]|body[1]",
+                "application/json|[[]]|body[0]",
+                "application/json|\"text\"|body",
+                "application/json|42|body",
+                "application/json|[]|body",
+                "application/json|{\"a\":1}{\"b\":2}|body",
+                "application/json|{\"a\":1} x|body",
+                "application/x-ndjson|{\"a\":1}~{\"a\":2|line 2",
+                "application/x-ndjson|{\"a\":1}~~[1]|line 3",
+                "application/x-ndjson|{\"a\":1} {\"b\":2}|line 1",
+                "application/x-ndjson|~ ~|body",
+            })
     void malformedBodiesAreRefusedWith400NamingTheField(String contentType, String body, String field) {
         ParsedBody.Refused r = refused(contentType, body.replace("~", "\n"));
         assertThat(r.status()).isEqualTo(400);

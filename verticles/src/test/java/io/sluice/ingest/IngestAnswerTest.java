@@ -1,11 +1,10 @@
 package io.sluice.ingest;
 
-import io.sluice.producer.ProduceAnswer;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.producer.ProduceAnswer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class IngestAnswerTest {
     private static EventResult ok(int i) {
@@ -23,32 +22,46 @@ class IngestAnswerTest {
         assertThat(a.retryAfter()).isZero();
         assertThat(a.body().getString("status")).isEqualTo("accepted");
         assertThat(a.body().getInteger("accepted")).isEqualTo(2);
-        assertThat(a.body().getJsonArray("results").getJsonObject(1).getLong("offset")).isEqualTo(1L);
+        assertThat(a.body().getJsonArray("results").getJsonObject(1).getLong("offset"))
+                .isEqualTo(1L);
     }
 
     @Test
     void mixedWithOneAcceptedIs202Partial() {
-        IngestAnswer a = IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.INVALID), ok(1), fail(2, ProduceAnswer.RATE_LIMITED)));
+        IngestAnswer a = IngestAnswer.of(
+                "c", List.of(fail(0, ProduceAnswer.INVALID), ok(1), fail(2, ProduceAnswer.RATE_LIMITED)));
         assertThat(a.status()).isEqualTo(202);
         assertThat(a.retryAfter()).isEqualTo(1);
         assertThat(a.body().getString("status")).isEqualTo("partial");
         assertThat(a.body().getInteger("failed")).isEqualTo(2);
-        assertThat(a.body().getJsonArray("results").getJsonObject(0).getString("status")).isEqualTo("invalid");
+        assertThat(a.body().getJsonArray("results").getJsonObject(0).getString("status"))
+                .isEqualTo("invalid");
     }
 
     @Test
     void noneAcceptedPicksServerSideThenRateLimitThenInvalid() {
-        assertThat(IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.INVALID), fail(1, ProduceAnswer.UNAVAILABLE),
-                fail(2, ProduceAnswer.RATE_LIMITED))).status()).isEqualTo(503);
-        IngestAnswer limited = IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.INVALID), fail(1, ProduceAnswer.RATE_LIMITED)));
+        assertThat(IngestAnswer.of(
+                                "c",
+                                List.of(
+                                        fail(0, ProduceAnswer.INVALID),
+                                        fail(1, ProduceAnswer.UNAVAILABLE),
+                                        fail(2, ProduceAnswer.RATE_LIMITED)))
+                        .status())
+                .isEqualTo(503);
+        IngestAnswer limited =
+                IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.INVALID), fail(1, ProduceAnswer.RATE_LIMITED)));
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.retryAfter()).isEqualTo(1);
         IngestAnswer invalid = IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.INVALID)));
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.retryAfter()).isZero();
         assertThat(invalid.body().getString("error")).isEqualTo("event 0: invalid: x");
-        assertThat(IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.OVERLOADED))).status()).isEqualTo(503);
-        assertThat(IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.STOPPING))).status()).isEqualTo(503);
+        assertThat(IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.OVERLOADED)))
+                        .status())
+                .isEqualTo(503);
+        assertThat(IngestAnswer.of("c", List.of(fail(0, ProduceAnswer.STOPPING)))
+                        .status())
+                .isEqualTo(503);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.sluice.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.bus.Addresses;
 import io.sluice.config.Cfg;
@@ -10,12 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,8 +19,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 20, part 3, on the ingest server over raw sockets (what a hostile client sends): bounded inflating,
@@ -42,10 +41,19 @@ class IngestHardeningTest {
     @BeforeEach
     void setUp(Vertx vertx) throws Exception {
         this.vertx = vertx;
-        vertx.eventBus().<Object>localConsumer(Addresses.PRODUCE, msg -> {
-            produced.add(((Buffer) msg.body()).toString());
-            msg.reply(new JsonObject().put("status", "accepted").put("topic", "t").put("partition", 0).put("offset", 1));
-        }).completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        vertx.eventBus()
+                .<Object>localConsumer(Addresses.PRODUCE, msg -> {
+                    produced.add(((Buffer) msg.body()).toString());
+                    msg.reply(new JsonObject()
+                            .put("status", "accepted")
+                            .put("topic", "t")
+                            .put("partition", 0)
+                            .put("offset", 1));
+                })
+                .completion()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         logs = new LogCapture();
     }
 
@@ -55,12 +63,20 @@ class IngestHardeningTest {
     }
 
     private void deploy(JsonObject overrides) throws Exception {
-        JsonObject j = new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", 0)
-                .put("maxBodyBytes", 4096).put("maxEventsPerRequest", 100).put("drainTimeoutMs", 1000)
-                .put("headerTimeoutMs", 2000).put("bodyTimeoutMs", 1000).put("idleTimeoutMs", 1000)
+        JsonObject j = new JsonObject()
+                .put("enabled", true)
+                .put("host", "127.0.0.1")
+                .put("port", 0)
+                .put("maxBodyBytes", 4096)
+                .put("maxEventsPerRequest", 100)
+                .put("drainTimeoutMs", 1000)
+                .put("headerTimeoutMs", 2000)
+                .put("bodyTimeoutMs", 1000)
+                .put("idleTimeoutMs", 1000)
                 .put("maxConnections", 50);
         j.mergeIn(overrides);
-        IngestVerticle ingest = new IngestVerticle(IngestSettings.from(new Cfg(j, "ingest")), 10_000, new SimpleMeterRegistry());
+        IngestVerticle ingest =
+                new IngestVerticle(IngestSettings.from(new Cfg(j, "ingest")), 10_000, new SimpleMeterRegistry());
         get(vertx.deployVerticle(ingest));
         port = ingest.actualPort();
     }
@@ -102,7 +118,8 @@ class IngestHardeningTest {
             assertThat(c.closedByServer()).as("connection closed after the 413").isTrue();
         }
         // a small compressed body still works
-        RawHttp.Response ok = send("Content-Encoding: gzip\r\n", gzip("{\"eventId\":\"z\"}".getBytes(StandardCharsets.UTF_8)));
+        RawHttp.Response ok =
+                send("Content-Encoding: gzip\r\n", gzip("{\"eventId\":\"z\"}".getBytes(StandardCharsets.UTF_8)));
         assertThat(ok.status()).as(ok.body()).isEqualTo(202);
         assertThat(produced).containsExactly("{\"eventId\":\"z\"}");
     }
@@ -152,7 +169,10 @@ class IngestHardeningTest {
 
     @Test
     void connectionsBeyondMaxConnectionsAreClosedAtOnce() throws Exception {
-        deploy(new JsonObject().put("maxConnections", 3).put("headerTimeoutMs", 30_000).put("idleTimeoutMs", 30_000));
+        deploy(new JsonObject()
+                .put("maxConnections", 3)
+                .put("headerTimeoutMs", 30_000)
+                .put("idleTimeoutMs", 30_000));
         List<RawHttp> open = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -162,7 +182,9 @@ class IngestHardeningTest {
                 assertThat(c.closedByServer()).as("within the limit: kept").isFalse();
             }
             try (RawHttp extra = new RawHttp(port, 5_000)) {
-                assertThat(extra.closedByServer()).as("beyond the limit: closed").isTrue();
+                assertThat(extra.closedByServer())
+                        .as("beyond the limit: closed")
+                        .isTrue();
             }
         } finally {
             for (RawHttp c : open) {
@@ -232,8 +254,10 @@ class IngestHardeningTest {
         deploy(new JsonObject());
         try (RawHttp c = new RawHttp(port, 5_000)) {
             byte[] body = "{\"eventId\":\"h\"}".getBytes(StandardCharsets.UTF_8);
-            c.write("POST /v1/events HTTP/1.1\r\nHost: rebind.attacker.example:8081\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n").write(body);
+            c.write(
+                            "POST /v1/events HTTP/1.1\r\nHost: rebind.attacker.example:8081\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: " + body.length + "\r\n\r\n")
+                    .write(body);
             RawHttp.Response r = c.read();
             assertThat(r.status()).isEqualTo(421);
             assertThat(r.body()).contains("allowedHosts");
@@ -242,7 +266,8 @@ class IngestHardeningTest {
         try (RawHttp c = new RawHttp(port, 5_000)) {
             byte[] body = "{\"eventId\":\"h\"}".getBytes(StandardCharsets.UTF_8);
             c.write("POST /v1/events HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n").write(body);
+                            + "Content-Length: " + body.length + "\r\n\r\n")
+                    .write(body);
             assertThat(c.read().status()).isEqualTo(202);
         }
     }
@@ -271,7 +296,9 @@ class IngestHardeningTest {
         // the server notices the close; a following request is served and nothing was logged as a problem
         RawHttp.Response r = send("", "{\"eventId\":\"after\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).isEqualTo(202);
-        org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
+        org.awaitility.Awaitility.await()
+                .during(java.time.Duration.ofMillis(300))
+                .atMost(java.time.Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(logs.problems()).isEmpty());
     }
 

@@ -1,5 +1,8 @@
 package io.sluice.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.bus.Addresses;
 import io.sluice.producer.ProducerVerticle;
@@ -13,18 +16,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The ingest verticle over real HTTP against a stand-in for {@code sluice.produce} (no Kafka): the
@@ -41,29 +40,37 @@ class IngestVerticleTest {
     private final List<String> correlationIds = new CopyOnWriteArrayList<>();
     private final List<String> sources = new CopyOnWriteArrayList<>();
 
-    record Reply(int status, JsonObject body, String retryAfter, String correlationId) {
-    }
+    record Reply(int status, JsonObject body, String retryAfter, String correlationId) {}
 
     @BeforeEach
     void setUp(Vertx vertx) throws Exception {
         this.vertx = vertx;
         // stand-in producer: "bad" → invalid, "limit" → rate-limited, "down" → unavailable, "hold" → answered later
-        vertx.eventBus().<Object>localConsumer(Addresses.PRODUCE, msg -> {
-            correlationIds.add(msg.headers().get(ProducerVerticle.CORRELATION_HEADER));
-            sources.add(msg.headers().get(ProducerVerticle.H_SOURCE));
-            String body = ((Buffer) msg.body()).toString();
-            if (body.contains("bad")) {
-                msg.fail(400, "invalid: wrong-type code: code must be an integer 0-2147483647, got a string");
-            } else if (body.contains("limit")) {
-                msg.fail(429, "rate-limited: over 10 msg/s");
-            } else if (body.contains("down")) {
-                msg.fail(503, "unavailable: Kafka did not acknowledge");
-            } else if (body.contains("hold")) {
-                held.add(msg);
-            } else {
-                msg.reply(new JsonObject().put("status", "accepted").put("topic", "t").put("partition", 1).put("offset", 7));
-            }
-        }).completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        vertx.eventBus()
+                .<Object>localConsumer(Addresses.PRODUCE, msg -> {
+                    correlationIds.add(msg.headers().get(ProducerVerticle.CORRELATION_HEADER));
+                    sources.add(msg.headers().get(ProducerVerticle.H_SOURCE));
+                    String body = ((Buffer) msg.body()).toString();
+                    if (body.contains("bad")) {
+                        msg.fail(400, "invalid: wrong-type code: code must be an integer 0-2147483647, got a string");
+                    } else if (body.contains("limit")) {
+                        msg.fail(429, "rate-limited: over 10 msg/s");
+                    } else if (body.contains("down")) {
+                        msg.fail(503, "unavailable: Kafka did not acknowledge");
+                    } else if (body.contains("hold")) {
+                        held.add(msg);
+                    } else {
+                        msg.reply(new JsonObject()
+                                .put("status", "accepted")
+                                .put("topic", "t")
+                                .put("partition", 1)
+                                .put("offset", 7));
+                    }
+                })
+                .completion()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         IngestSettings s = new IngestSettings(true, "127.0.0.1", 0, 4096, 100, 5_000);
         ingest = new IngestVerticle(s, 10_000, new SimpleMeterRegistry());
         deployment = get(vertx.deployVerticle(ingest));
@@ -80,20 +87,27 @@ class IngestVerticleTest {
     }
 
     private Future<Reply> post(String contentType, String body, String correlationId) {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-                .setPort(ingest.actualPort()).setURI(IngestVerticle.PATH);
+        RequestOptions o = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost("127.0.0.1")
+                .setPort(ingest.actualPort())
+                .setURI(IngestVerticle.PATH);
         if (contentType != null) {
             o.putHeader("Content-Type", contentType);
         }
         if (correlationId != null) {
             o.putHeader(IngestVerticle.CORRELATION_HEADER, correlationId);
         }
-        return client.request(o).compose(req -> req.send(Buffer.buffer(body)))
+        return client.request(o)
+                .compose(req -> req.send(Buffer.buffer(body)))
                 .compose(res -> res.body().map(b -> reply(res, b)));
     }
 
     private static Reply reply(HttpClientResponse res, Buffer b) {
-        return new Reply(res.statusCode(), b.length() == 0 ? null : new JsonObject(b), res.getHeader("Retry-After"),
+        return new Reply(
+                res.statusCode(),
+                b.length() == 0 ? null : new JsonObject(b),
+                res.getHeader("Retry-After"),
                 res.getHeader(IngestVerticle.CORRELATION_HEADER));
     }
 
@@ -103,8 +117,10 @@ class IngestVerticleTest {
         assertThat(r.status()).isEqualTo(202);
         assertThat(r.correlationId()).isEqualTo("req-42");
         assertThat(r.body().getInteger("accepted")).isEqualTo(2);
-        assertThat(r.body().getJsonArray("results").getJsonObject(1).getString("eventId")).isEqualTo("b");
-        assertThat(r.body().getJsonArray("results").getJsonObject(1).getString("topic")).isEqualTo("t");
+        assertThat(r.body().getJsonArray("results").getJsonObject(1).getString("eventId"))
+                .isEqualTo("b");
+        assertThat(r.body().getJsonArray("results").getJsonObject(1).getString("topic"))
+                .isEqualTo("t");
         assertThat(correlationIds).containsExactly("req-42", "req-42");
         assertThat(sources).containsOnly(IngestVerticle.SOURCE);
     }
@@ -156,13 +172,17 @@ class IngestVerticleTest {
         assertThat(element.body().getString("field")).isEqualTo("body[1]");
         assertThat(correlationIds).as("events sent to the producer").isEmpty();
         // and it keeps serving
-        assertThat(get(post("application/json", "{\"eventId\":\"a\"}", null)).status()).isEqualTo(202);
+        assertThat(get(post("application/json", "{\"eventId\":\"a\"}", null)).status())
+                .isEqualTo(202);
     }
 
     @Test
     void wrongPathAndMethod() throws Exception {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-                .setPort(ingest.actualPort()).setURI(IngestVerticle.PATH);
+        RequestOptions o = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost("127.0.0.1")
+                .setPort(ingest.actualPort())
+                .setURI(IngestVerticle.PATH);
         int status = get(client.request(o).compose(req -> req.send()).map(HttpClientResponse::statusCode));
         assertThat(status).isEqualTo(405);
         o.setMethod(HttpMethod.POST).setURI("/v2/nope");
@@ -178,10 +198,19 @@ class IngestVerticleTest {
         Reply refused = get(post("application/json", "{\"eventId\":\"late\"}", null));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.body().getString("error")).startsWith("stopping");
-        assertThat(undeployed.isComplete()).as("stop waits for the request in progress").isFalse();
-        held.get(0).reply(new JsonObject().put("status", "accepted").put("topic", "t").put("partition", 0).put("offset", 1));
+        assertThat(undeployed.isComplete())
+                .as("stop waits for the request in progress")
+                .isFalse();
+        held.get(0)
+                .reply(new JsonObject()
+                        .put("status", "accepted")
+                        .put("topic", "t")
+                        .put("partition", 0)
+                        .put("offset", 1));
         assertThat(get(inFlight).status()).isEqualTo(202);
         get(undeployed);
-        assertThat(correlationIds).as("only the first event reached the producer").hasSize(1);
+        assertThat(correlationIds)
+                .as("only the first event reached the producer")
+                .hasSize(1);
     }
 }

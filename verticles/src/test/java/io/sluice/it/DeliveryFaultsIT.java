@@ -1,26 +1,25 @@
 package io.sluice.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.sluice.dispatch.DeadLetterWriter;
 import io.sluice.lambda.RecordId;
 import io.sluice.pipeline.Pipeline;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The delivery engine against real failures: the embedded broker, the real AWS SDK client, the local
@@ -37,8 +36,11 @@ class DeliveryFaultsIT {
     }
 
     private static void awaitCommittedToEnd(String group, String topic, Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(h.lag(group, topic)).allSatisfy((tp, lag) -> assertThat(lag).as("lag of " + tp).isZero()));
+        await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(h.lag(group, topic))
+                        .allSatisfy(
+                                (tp, lag) -> assertThat(lag).as("lag of " + tp).isZero()));
     }
 
     private static Set<String> ids(List<ConsumerRecord<byte[], byte[]>> records) {
@@ -52,8 +54,11 @@ class DeliveryFaultsIT {
         String topic = "faults";
         h.createTopics(12, topic, topic + "-dlq");
         h.function("fn-faults", 64).errorRate(0.2).throttleRate(0.1);
-        Pipeline p = h.start(h.settings("faults", topic, "fn-faults", new JsonObject()
-                .put("breaker", new JsonObject().put("maxFailures", 50))));
+        Pipeline p = h.start(h.settings(
+                "faults",
+                topic,
+                "fn-faults",
+                new JsonObject().put("breaker", new JsonObject().put("maxFailures", 50))));
         List<String> ids = h.produce(topic, "flt", 100_000, 500);
 
         awaitCommittedToEnd("g-faults", topic, Duration.ofSeconds(240));
@@ -85,7 +90,8 @@ class DeliveryFaultsIT {
                 } else {
                     String id = "psn-" + i;
                     good.add(id);
-                    prod.send(new ProducerRecord<>(topic, Harness.utf8("400:" + truck), Harness.event(id, 400, truck, i)));
+                    prod.send(new ProducerRecord<>(
+                            topic, Harness.utf8("400:" + truck), Harness.event(id, 400, truck, i)));
                 }
             }
             prod.flush();
@@ -106,7 +112,8 @@ class DeliveryFaultsIT {
             assertThat(Harness.header(r, DeadLetterWriter.H_ERROR_MESSAGE)).contains("JSON");
             assertThat(Harness.header(r, DeadLetterWriter.H_ATTEMPTS)).isEqualTo("0");
             assertThat(Harness.header(r, DeadLetterWriter.H_FIRST_FAILURE)).matches("\\d+");
-            assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("400:T-");
+            assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))
+                    .startsWith("400:T-");
         }
         assertThat(dlqValues).isEqualTo(poisonValues);
         h.stop(p);
@@ -115,7 +122,9 @@ class DeliveryFaultsIT {
     @Test
     void partialFailuresResendFromEachLanesFirstFailureAndDeadLetterOnlyTheFailedRecords() throws Exception {
         long received = partialFailures("partial", "lane");
-        assertThat(received).as("the records behind each failure in its lane went again (at least once)").isGreaterThan(997);
+        assertThat(received)
+                .as("the records behind each failure in its lane went again (at least once)")
+                .isGreaterThan(997);
     }
 
     @Test
@@ -128,19 +137,29 @@ class DeliveryFaultsIT {
     /** 3 always-failing offsets among 1,000 records of 40 keys on one partition, retry rule {@code rule}: arrivals at the sink. */
     private long partialFailures(String topic, String rule) throws Exception {
         h.createTopics(1, topic, topic + "-dlq");
-        Set<RecordId> failing = Set.of(new RecordId(topic + "-0", 15), new RecordId(topic + "-0", 400),
-                new RecordId(topic + "-0", 777));
+        Set<RecordId> failing = Set.of(
+                new RecordId(topic + "-0", 15), new RecordId(topic + "-0", 400), new RecordId(topic + "-0", 777));
         h.function("fn-" + topic, 8).failOffsets(failing);
         List<String> ids = h.produce(topic, "prt", 1_000, 40, topic + "-T-");
         long receivedBefore = h.sink().totalReceived();
         long violationsBefore = h.sink().orderViolations();
-        Pipeline p = h.start(h.settings(topic, topic, "fn-" + topic, new JsonObject()
-                .put("retry", new JsonObject().put("maxAttempts", 4).put("baseDelayMs", 10).put("maxDelayMs", 50)
-                        .put("onPartialFailure", rule))));
+        Pipeline p = h.start(h.settings(
+                topic,
+                topic,
+                "fn-" + topic,
+                new JsonObject()
+                        .put(
+                                "retry",
+                                new JsonObject()
+                                        .put("maxAttempts", 4)
+                                        .put("baseDelayMs", 10)
+                                        .put("maxDelayMs", 50)
+                                        .put("onPartialFailure", rule))));
         awaitCommittedToEnd("g-" + topic, topic, Duration.ofSeconds(60));
 
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(topic + "-dlq", 3, Duration.ofSeconds(20));
-        assertThat(dlq).extracting(r -> Long.parseLong(Harness.header(r, DeadLetterWriter.H_SOURCE_OFFSET)))
+        assertThat(dlq)
+                .extracting(r -> Long.parseLong(Harness.header(r, DeadLetterWriter.H_SOURCE_OFFSET)))
                 .as("only the records that failed themselves, not the later records of their keys")
                 .containsExactlyInAnyOrder(15L, 400L, 777L);
         assertThat(dlq).allSatisfy(r -> {
@@ -149,7 +168,9 @@ class DeliveryFaultsIT {
         });
         Set<String> failedIds = ids(dlq);
         assertThat(h.sink().missing(ids)).containsExactlyInAnyOrderElementsOf(failedIds);
-        assertThat(h.sink().orderViolations() - violationsBefore).as("per-key order at the sink").isZero();
+        assertThat(h.sink().orderViolations() - violationsBefore)
+                .as("per-key order at the sink")
+                .isZero();
         long received = h.sink().totalReceived() - receivedBefore;
         h.stop(p);
         return received;
@@ -166,24 +187,49 @@ class DeliveryFaultsIT {
             for (int i = 0; i < 30; i++) {
                 String id = "big-" + i;
                 ids.add(id);
-                byte[] v = new JsonObject().put("eventId", id).put("code", 400).put("truckId", "T-1")
-                        .put("timestamp", System.currentTimeMillis()).put("seq", i).put("pad", pad).toBuffer().getBytes();
+                byte[] v = new JsonObject()
+                        .put("eventId", id)
+                        .put("code", 400)
+                        .put("truckId", "T-1")
+                        .put("timestamp", System.currentTimeMillis())
+                        .put("seq", i)
+                        .put("pad", pad)
+                        .toBuffer()
+                        .getBytes();
                 prod.send(new ProducerRecord<>(topic, Harness.utf8("400:T-1"), v));
             }
-            byte[] huge = new JsonObject().put("eventId", "big-huge").put("code", 400).put("truckId", "T-1")
-                    .put("timestamp", System.currentTimeMillis()).put("pad", "y".repeat(40_000)).toBuffer().getBytes();
+            byte[] huge = new JsonObject()
+                    .put("eventId", "big-huge")
+                    .put("code", 400)
+                    .put("truckId", "T-1")
+                    .put("timestamp", System.currentTimeMillis())
+                    .put("pad", "y".repeat(40_000))
+                    .toBuffer()
+                    .getBytes();
             prod.send(new ProducerRecord<>(topic, Harness.utf8("400:T-1"), huge));
             prod.flush();
         }
-        Pipeline p = h.start(h.settings("big", topic, "fn-big", new JsonObject()
-                .put("batch", new JsonObject().put("maxRecords", 500).put("maxBytes", 20_000).put("maxWaitMs", 200))));
+        Pipeline p = h.start(h.settings(
+                "big",
+                topic,
+                "fn-big",
+                new JsonObject()
+                        .put(
+                                "batch",
+                                new JsonObject()
+                                        .put("maxRecords", 500)
+                                        .put("maxBytes", 20_000)
+                                        .put("maxWaitMs", 200))));
         awaitCommittedToEnd("g-big", topic, Duration.ofSeconds(60));
 
         assertThat(h.sink().missing(ids)).isEmpty();
-        var batchBytes = h.registry.find("sluice.batch.bytes").tag("pipeline", "big").summary();
+        var batchBytes =
+                h.registry.find("sluice.batch.bytes").tag("pipeline", "big").summary();
         assertThat(batchBytes).isNotNull();
         assertThat(batchBytes.max()).isLessThanOrEqualTo(20_000);
-        assertThat(batchBytes.count()).as("30 records of ~4 KB payload need several batches").isGreaterThanOrEqualTo(6);
+        assertThat(batchBytes.count())
+                .as("30 records of ~4 KB payload need several batches")
+                .isGreaterThanOrEqualTo(6);
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(topic + "-dlq", 1, Duration.ofSeconds(20));
         assertThat(dlq).singleElement().satisfies(r -> {
             assertThat(Harness.eventId(r)).isEqualTo("big-huge");

@@ -1,5 +1,6 @@
 package io.sluice.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.KafkaEvent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -46,8 +47,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The Lambda payload Sluice builds from records fetched from a real broker, compared field by field with the
  * example event of an event source mapping in AWS's documentation, then read by the function's own parser and
@@ -78,28 +77,36 @@ class EsmPayloadIT {
     private static final Map<String, List<ConsumerRecord<byte[], byte[]>>> FETCHED = new HashMap<>();
 
     /** What the test produced, in order, to each topic. */
-    private record Sent(byte[] key, byte[] value, List<Header> headers) {
-    }
+    private record Sent(byte[] key, byte[] value, List<Header> headers) {}
 
     @BeforeAll
     @Timeout(value = 150, unit = TimeUnit.SECONDS) // the class-level bound covers the test methods only
     static void produceAndFetch() throws Exception {
         cluster = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder()
-                .logDirectory(Path.of("target", "it-broker-logs", String.valueOf(System.nanoTime()))).build());
+                .logDirectory(Path.of("target", "it-broker-logs", String.valueOf(System.nanoTime())))
+                .build());
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
             admin.createTopics(List.of(
-                    new NewTopic(CREATE_TOPIC, 2, (short) 1).configs(Map.of("message.timestamp.type", "CreateTime",
-                            "retention.ms", "-1")), // the records carry a 2018 timestamp
-                    new NewTopic(APPEND_TOPIC, 1, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime"))))
-                    .all().get(30, TimeUnit.SECONDS);
+                            new NewTopic(CREATE_TOPIC, 2, (short) 1)
+                                    .configs(Map.of(
+                                            "message.timestamp.type",
+                                            "CreateTime",
+                                            "retention.ms",
+                                            "-1")), // the records carry a 2018 timestamp
+                            new NewTopic(APPEND_TOPIC, 1, (short) 1)
+                                    .configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         producedAtMs = System.currentTimeMillis();
         Map<String, Object> props = Map.of("bootstrap.servers", cluster.bootstrapServers(), "acks", "all");
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> p =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Sent s : SENT) {
                 p.send(new ProducerRecord<>(CREATE_TOPIC, CREATE_PARTITION, PRODUCED_TS, s.key, s.value, s.headers))
                         .get(30, TimeUnit.SECONDS);
-                p.send(new ProducerRecord<>(APPEND_TOPIC, 0, PRODUCED_TS, s.key, s.value, s.headers)).get(30, TimeUnit.SECONDS);
+                p.send(new ProducerRecord<>(APPEND_TOPIC, 0, PRODUCED_TS, s.key, s.value, s.headers))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
         FETCHED.put(CREATE_TOPIC, fetch(new TopicPartition(CREATE_TOPIC, CREATE_PARTITION)));
@@ -118,7 +125,9 @@ class EsmPayloadIT {
         JsonNode example = example();
 
         EsmShape.assertEvent(example, "the AWS example");
-        assertThat(example.get("eventSourceArn")).as("the example is an MSK event").isNotNull();
+        assertThat(example.get("eventSourceArn"))
+                .as("the example is an MSK event")
+                .isNotNull();
     }
 
     @Test
@@ -143,12 +152,18 @@ class EsmPayloadIT {
             if (SENT.get(i).key == null) {
                 Set<String> withoutKey = fieldNames(exampleRecord);
                 withoutKey.remove("key");
-                assertThat(fieldNames(r)).as(where + ": a null key is left out").containsExactlyInAnyOrderElementsOf(withoutKey);
+                assertThat(fieldNames(r))
+                        .as(where + ": a null key is left out")
+                        .containsExactlyInAnyOrderElementsOf(withoutKey);
             } else {
                 EsmShape.assertSameFieldsAndTypes(r, exampleRecord, where);
             }
-            assertThat(r.get("timestampType").textValue()).as(where).isEqualTo(exampleRecord.get("timestampType").textValue());
-            assertThat(r.get("timestamp").longValue()).as(where + ": the producer's timestamp").isEqualTo(PRODUCED_TS);
+            assertThat(r.get("timestampType").textValue())
+                    .as(where)
+                    .isEqualTo(exampleRecord.get("timestampType").textValue());
+            assertThat(r.get("timestamp").longValue())
+                    .as(where + ": the producer's timestamp")
+                    .isEqualTo(PRODUCED_TS);
             assertRecord(r, fetched.get(i), SENT.get(i), where);
         }
     }
@@ -164,8 +179,10 @@ class EsmPayloadIT {
         for (int i = 0; i < SENT.size(); i++) {
             JsonNode r = records.get(i);
             assertThat(r.get("timestampType").textValue()).as("record " + i).isEqualTo("LOG_APPEND_TIME");
-            assertThat(r.get("timestamp").longValue()).as("record %d: the broker's timestamp", i)
-                    .isGreaterThanOrEqualTo(producedAtMs - 1_000).isNotEqualTo(PRODUCED_TS);
+            assertThat(r.get("timestamp").longValue())
+                    .as("record %d: the broker's timestamp", i)
+                    .isGreaterThanOrEqualTo(producedAtMs - 1_000)
+                    .isNotEqualTo(PRODUCED_TS);
             assertRecord(r, fetched.get(i), SENT.get(i), "record " + i);
         }
     }
@@ -201,7 +218,8 @@ class EsmPayloadIT {
                 assertThat(d.key()).isEqualTo(s.key == null ? null : new String(s.key, StandardCharsets.UTF_8));
                 assertThat(d.value()).isEqualTo(s.value);
                 Map<String, String> expected = new HashMap<>(); // the parser keeps the last of repeated names
-                s.headers.forEach(h -> expected.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8)));
+                s.headers.forEach(h ->
+                        expected.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8)));
                 assertThat(d.headers()).isEqualTo(expected);
             }
         }
@@ -228,8 +246,10 @@ class EsmPayloadIT {
                 assertThat(r.getPartition()).isEqualTo(partition);
                 assertThat(r.getOffset()).isEqualTo(c.offset());
                 assertThat(r.getTimestamp()).isEqualTo(c.timestamp());
-                assertThat(r.getTimestampType()).isEqualTo(topic.equals(CREATE_TOPIC) ? "CREATE_TIME" : "LOG_APPEND_TIME");
-                assertThat(r.getKey() == null ? null : Base64.getDecoder().decode(r.getKey())).isEqualTo(s.key);
+                assertThat(r.getTimestampType())
+                        .isEqualTo(topic.equals(CREATE_TOPIC) ? "CREATE_TIME" : "LOG_APPEND_TIME");
+                assertThat(r.getKey() == null ? null : Base64.getDecoder().decode(r.getKey()))
+                        .isEqualTo(s.key);
                 assertThat(Base64.getDecoder().decode(r.getValue())).isEqualTo(s.value);
                 assertThat(r.getHeaders()).hasSize(s.headers.size());
                 for (int h = 0; h < s.headers.size(); h++) {
@@ -248,10 +268,15 @@ class EsmPayloadIT {
         assertThat(r.get("partition").intValue()).as(where).isEqualTo(fetched.partition());
         assertThat(r.get("offset").longValue()).as(where).isEqualTo(fetched.offset());
         assertThat(r.get("timestamp").longValue()).as(where).isEqualTo(fetched.timestamp());
-        assertThat(EsmShape.AWS_TIMESTAMP_TYPES).as(where + ": timestampType").contains(r.get("timestampType").textValue());
-        assertThat(r.has("key") ? Base64.getDecoder().decode(r.get("key").textValue()) : null).as(where + ": key")
+        assertThat(EsmShape.AWS_TIMESTAMP_TYPES)
+                .as(where + ": timestampType")
+                .contains(r.get("timestampType").textValue());
+        assertThat(r.has("key") ? Base64.getDecoder().decode(r.get("key").textValue()) : null)
+                .as(where + ": key")
                 .isEqualTo(sent.key);
-        assertThat(Base64.getDecoder().decode(r.get("value").textValue())).as(where + ": value").isEqualTo(sent.value);
+        assertThat(Base64.getDecoder().decode(r.get("value").textValue()))
+                .as(where + ": value")
+                .isEqualTo(sent.value);
         JsonNode headers = r.get("headers");
         assertThat(headers).as(where + ": headers").hasSize(sent.headers.size());
         for (int h = 0; h < sent.headers.size(); h++) {
@@ -260,7 +285,9 @@ class EsmPayloadIT {
             assertThat(fieldNames(entry)).as(where + ": header " + h).containsExactly(want.key());
             // a null header value is an empty array (the record and the header name stay visible)
             byte[] expected = want.value() == null ? new byte[0] : want.value();
-            assertThat(EsmShape.bytes(entry.get(want.key()))).as(where + ": header " + want.key()).isEqualTo(expected);
+            assertThat(EsmShape.bytes(entry.get(want.key())))
+                    .as(where + ": header " + want.key())
+                    .isEqualTo(expected);
         }
     }
 
@@ -273,9 +300,11 @@ class EsmPayloadIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> fetch(TopicPartition tp) {
-        Map<String, Object> props = Map.of("bootstrap.servers", cluster.bootstrapServers(), "enable.auto.commit", "false");
+        Map<String, Object> props =
+                Map.of("bootstrap.servers", cluster.bootstrapServers(), "enable.auto.commit", "false");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -297,18 +326,23 @@ class EsmPayloadIT {
         }
         return List.of(
                 new Sent(null, utf8("{\"eventId\":\"e-0\"}"), List.of()),
-                new Sent(utf8("recordKey"), utf8("{\"key\":\"value\"}"), List.of(
-                        new RecordHeader("headerKey", utf8("headerValue")),
-                        new RecordHeader("empty", null),
-                        new RecordHeader("utf8", utf8("hé ✓ ë")),
-                        new RecordHeader("binary", new byte[] {0, 1, 127, -128, -1}),
-                        new RecordHeader("headerKey", utf8("second")))),
+                new Sent(
+                        utf8("recordKey"),
+                        utf8("{\"key\":\"value\"}"),
+                        List.of(
+                                new RecordHeader("headerKey", utf8("headerValue")),
+                                new RecordHeader("empty", null),
+                                new RecordHeader("utf8", utf8("hé ✓ ë")),
+                                new RecordHeader("binary", new byte[] {0, 1, 127, -128, -1}),
+                                new RecordHeader("headerKey", utf8("second")))),
                 new Sent(all, reversed, List.of(new RecordHeader("correlation-id", utf8("corr-é")))));
     }
 
     private static JsonNode example() throws IOException {
         try (InputStream in = EsmPayloadIT.class.getResourceAsStream("/esm/aws-kafka-event-example.json")) {
-            assertThat(in).as("esm/aws-kafka-event-example.json on the test classpath").isNotNull();
+            assertThat(in)
+                    .as("esm/aws-kafka-event-example.json on the test classpath")
+                    .isNotNull();
             return JSON.readTree(in);
         }
     }

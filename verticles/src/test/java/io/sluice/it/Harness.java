@@ -15,6 +15,15 @@ import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,16 +34,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Real parts for integration tests of the delivery engine: one embedded Kafka broker, one Vert.x, the
@@ -50,17 +49,23 @@ final class Harness implements AutoCloseable {
 
     Harness() throws Exception {
         cluster = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder()
-                .logDirectory(java.nio.file.Path.of("target", "it-broker-logs", String.valueOf(System.nanoTime()))).build());
+                .logDirectory(java.nio.file.Path.of("target", "it-broker-logs", String.valueOf(System.nanoTime())))
+                .build());
         kafka = new KafkaSettings(cluster.bootstrapServers(), Map.of(), List.of(), true);
         vertx = Vertx.vertx();
         lambda = LocalLambdaServer.start(vertx, LocalLambdaOptions.defaults().withDispatcherFunctionName(null))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** Registers a dispatcher function (no warm-container dedupe: tests see every redelivery). */
     FaultInjection function(String name, int concurrency) {
-        lambda.register(name, DispatcherFunction.toSink(URI.create(lambda.endpoint() + "/sink/events"),
-                Duration.ofSeconds(10), 0), concurrency, Duration.ofSeconds(30));
+        lambda.register(
+                name,
+                DispatcherFunction.toSink(URI.create(lambda.endpoint() + "/sink/events"), Duration.ofSeconds(10), 0),
+                concurrency,
+                Duration.ofSeconds(30));
         return lambda.faults(name);
     }
 
@@ -79,10 +84,19 @@ final class Harness implements AutoCloseable {
     /** Pipeline settings from JSON overrides on top of test defaults. */
     PipelineSettings settings(String name, String topic, String function, JsonObject overrides) {
         JsonObject json = new JsonObject()
-                .put("name", name).put("topics", List.of(topic)).put("groupId", "g-" + name)
+                .put("name", name)
+                .put("topics", List.of(topic))
+                .put("groupId", "g-" + name)
                 .put("batch", new JsonObject().put("maxRecords", 500).put("maxWaitMs", 50))
-                .put("retry", new JsonObject().put("maxAttempts", 5).put("baseDelayMs", 20).put("maxDelayMs", 500))
-                .put("lambda", new JsonObject().put("functionName", function).put("endpointOverride", lambda.endpoint()))
+                .put(
+                        "retry",
+                        new JsonObject()
+                                .put("maxAttempts", 5)
+                                .put("baseDelayMs", 20)
+                                .put("maxDelayMs", 500))
+                .put(
+                        "lambda",
+                        new JsonObject().put("functionName", function).put("endpointOverride", lambda.endpoint()))
                 .put("dlqTopic", topic + "-dlq")
                 .put("commitIntervalMs", 500);
         json.mergeIn(overrides, true);
@@ -115,9 +129,15 @@ final class Harness implements AutoCloseable {
 
     /** A telemetry event as JSON bytes. */
     static byte[] event(String id, int code, String truck, long seq) {
-        return new JsonObject().put("eventId", id).put("code", code).put("truckId", truck)
-                .put("timestamp", System.currentTimeMillis()).put("seq", seq).put("speedKmh", 72)
-                .toBuffer().getBytes();
+        return new JsonObject()
+                .put("eventId", id)
+                .put("code", code)
+                .put("truckId", truck)
+                .put("timestamp", System.currentTimeMillis())
+                .put("seq", seq)
+                .put("speedKmh", 72)
+                .toBuffer()
+                .getBytes();
     }
 
     static byte[] utf8(String s) {
@@ -162,7 +182,8 @@ final class Harness implements AutoCloseable {
         props.put("auto.offset.reset", "earliest");
         props.put("enable.auto.commit", "false");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
@@ -178,11 +199,16 @@ final class Harness implements AutoCloseable {
     Map<TopicPartition, Long> lag(String group, String topic) throws Exception {
         try (Admin admin = Admin.create(kafka.clientConfig(Map.of(), Map.of()))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
                     .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
             return ends.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> {
                 OffsetAndMetadata c = committed.get(e.getKey());
                 return e.getValue().offset() - (c == null ? 0 : c.offset());
@@ -211,6 +237,7 @@ final class Harness implements AutoCloseable {
     static final class Pacer implements AutoCloseable {
         /** Acknowledged ids → send time (epoch ms). */
         final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+
         private final java.util.concurrent.ScheduledExecutorService timer =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         private final KafkaProducer<byte[], byte[]> producer;
@@ -219,20 +246,25 @@ final class Harness implements AutoCloseable {
         Pacer(Harness h, String topic, String prefix, int perSecond, int keys) {
             this.producer = h.producer();
             int perTick = Math.max(1, perSecond / 100);
-            timer.scheduleAtFixedRate(() -> {
-                long now = System.currentTimeMillis();
-                for (int i = 0; i < perTick; i++) {
-                    long n = next.getAndIncrement();
-                    String truck = "T-" + (n % keys);
-                    String id = prefix + "-" + n;
-                    producer.send(new ProducerRecord<>(topic, utf8("400:" + truck), event(id, 400, truck, n)),
-                            (md, err) -> {
-                                if (err == null) {
-                                    sentAt.put(id, now);
-                                }
-                            });
-                }
-            }, 0, 10, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(
+                    () -> {
+                        long now = System.currentTimeMillis();
+                        for (int i = 0; i < perTick; i++) {
+                            long n = next.getAndIncrement();
+                            String truck = "T-" + (n % keys);
+                            String id = prefix + "-" + n;
+                            producer.send(
+                                    new ProducerRecord<>(topic, utf8("400:" + truck), event(id, 400, truck, n)),
+                                    (md, err) -> {
+                                        if (err == null) {
+                                            sentAt.put(id, now);
+                                        }
+                                    });
+                        }
+                    },
+                    0,
+                    10,
+                    TimeUnit.MILLISECONDS);
         }
 
         /** The acknowledged ids so far. */

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code @BeforeAll static void harness(Harness harness) { h = harness; }} or a test method taking {@code Harness h}.
  */
 final class HarnessExtension implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(HarnessExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(HarnessExtension.class);
 
     /** Closes the harness when the class's context ends. */
     private record Owned(Harness harness) implements ExtensionContext.Store.CloseableResource {
@@ -30,15 +31,23 @@ final class HarnessExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         ExtensionContext classContext = context;
-        while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+        while (classContext.getTestMethod().isPresent()
+                && classContext.getParent().isPresent()) {
             classContext = classContext.getParent().get();
         }
-        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(Owned.class, k -> {
-            try {
-                return new Owned(new Harness());
-            } catch (Exception e) {
-                throw new ParameterResolutionException("the IT harness (broker, local Lambda) did not start: " + e, e);
-            }
-        }, Owned.class).harness();
+        return classContext
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        Owned.class,
+                        k -> {
+                            try {
+                                return new Owned(new Harness());
+                            } catch (Exception e) {
+                                throw new ParameterResolutionException(
+                                        "the IT harness (broker, local Lambda) did not start: " + e, e);
+                            }
+                        },
+                        Owned.class)
+                .harness();
     }
 }

@@ -1,18 +1,14 @@
 package io.sluice.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.sluice.generator.ParetoSampler;
 import io.sluice.locallambda.DispatcherFunction;
 import io.sluice.locallambda.LambdaFunction;
 import io.sluice.pipeline.Pipeline;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,9 +25,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Key ordering under concurrency: 100,000 records over Pareto hot and cold keys on 12 partitions, 8 lanes
@@ -82,8 +81,9 @@ class KeyOrderingIT {
                 for (int i = 0; i < records.size(); i++) {
                     JsonObject r = records.getJsonObject(i);
                     String key = new String(Base64.getDecoder().decode(r.getString("key")), StandardCharsets.UTF_8);
-                    long seq = new JsonObject(new String(Base64.getDecoder().decode(r.getString("value")),
-                            StandardCharsets.UTF_8)).getLong("seq");
+                    long seq = new JsonObject(new String(
+                                    Base64.getDecoder().decode(r.getString("value")), StandardCharsets.UTF_8))
+                            .getLong("seq");
                     Long prev = lastSeq.put(key, seq);
                     if (prev != null && seq <= prev) {
                         orderRegressions.incrementAndGet();
@@ -98,7 +98,9 @@ class KeyOrderingIT {
                 }
             }
             for (String tp : partitions) {
-                int n = activePartitions.computeIfAbsent(tp, x -> new AtomicInteger()).incrementAndGet();
+                int n = activePartitions
+                        .computeIfAbsent(tp, x -> new AtomicInteger())
+                        .incrementAndGet();
                 maxPerPartition.accumulateAndGet(n, Math::max);
             }
             try {
@@ -115,8 +117,8 @@ class KeyOrderingIT {
     void perKeyOrderHoldsWithEightLanesPerPartitionRandomLatencyAndRetries() throws Exception {
         String topic = "key-order";
         h.createTopics(PARTITIONS, topic, topic + "-dlq");
-        OrderRecordingFunction fn = new OrderRecordingFunction(DispatcherFunction.toSink(
-                URI.create(h.lambda.endpoint() + "/sink/events"), Duration.ofSeconds(10), 0));
+        OrderRecordingFunction fn = new OrderRecordingFunction(
+                DispatcherFunction.toSink(URI.create(h.lambda.endpoint() + "/sink/events"), Duration.ofSeconds(10), 0));
         h.lambda.register("fn-key-order", fn, 128, Duration.ofSeconds(30));
         h.lambda.faults("fn-key-order").errorRate(0.05).throttleRate(0.05);
 
@@ -145,31 +147,60 @@ class KeyOrderingIT {
         assertThat(hottest).as("a hot key").isGreaterThan(1_000);
         assertThat(coldKeys).as("cold keys").isGreaterThan(100);
 
-        Pipeline p = h.start(h.settings("key-order", topic, "fn-key-order", new JsonObject()
-                .put("ordering", "key").put("lanes", LANES)
-                .put("batch", new JsonObject().put("maxRecords", 500).put("maxWaitMs", 50))
-                .put("retry", new JsonObject().put("maxAttempts", 50).put("baseDelayMs", 10).put("maxDelayMs", 200))
-                .put("breaker", new JsonObject().put("maxFailures", 1_000))
-                .put("lambda", new JsonObject().put("maxConcurrency", PARTITIONS * LANES))));
+        Pipeline p = h.start(h.settings(
+                "key-order",
+                topic,
+                "fn-key-order",
+                new JsonObject()
+                        .put("ordering", "key")
+                        .put("lanes", LANES)
+                        .put("batch", new JsonObject().put("maxRecords", 500).put("maxWaitMs", 50))
+                        .put(
+                                "retry",
+                                new JsonObject()
+                                        .put("maxAttempts", 50)
+                                        .put("baseDelayMs", 10)
+                                        .put("maxDelayMs", 200))
+                        .put("breaker", new JsonObject().put("maxFailures", 1_000))
+                        .put("lambda", new JsonObject().put("maxConcurrency", PARTITIONS * LANES))));
 
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+        await().atMost(Duration.ofSeconds(150))
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(h.sink().uniqueCount()).isGreaterThanOrEqualTo(RECORDS));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(h.lag("g-key-order", topic)).allSatisfy((tp, lag) -> assertThat(lag).as("lag of " + tp).isZero()));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(h.lag("g-key-order", topic))
+                        .allSatisfy(
+                                (tp, lag) -> assertThat(lag).as("lag of " + tp).isZero()));
 
         assertThat(h.sink().missing(ids)).as("lost").isEmpty();
         assertThat(p.metrics().deadLetteredCount()).as("dead-lettered").isZero();
-        assertThat(h.sink().orderViolations()).as("per-key order violations at the sink").isZero();
-        assertThat(h.sink().duplicates()).as("duplicates (failures happen before the function runs)").isZero();
-        assertThat(fn.orderRegressions.get()).as("per-key arrival order at the function").isZero();
-        assertThat(fn.concurrentSameKey.get()).as("invocations holding the same key at once").isZero();
+        assertThat(h.sink().orderViolations())
+                .as("per-key order violations at the sink")
+                .isZero();
+        assertThat(h.sink().duplicates())
+                .as("duplicates (failures happen before the function runs)")
+                .isZero();
+        assertThat(fn.orderRegressions.get())
+                .as("per-key arrival order at the function")
+                .isZero();
+        assertThat(fn.concurrentSameKey.get())
+                .as("invocations holding the same key at once")
+                .isZero();
         assertThat(fn.recordsSeen.get()).isEqualTo(RECORDS);
         assertThat(fn.lastSeq).isEqualTo(seq); // every key's last arrival is its last record
-        assertThat(fn.maxPerPartition.get()).as("concurrent invocations of one partition")
-                .isGreaterThan(1).isLessThanOrEqualTo(LANES);
-        var retries = h.registry.find("sluice.dispatch.retries").tag("pipeline", "key-order").counter();
+        assertThat(fn.maxPerPartition.get())
+                .as("concurrent invocations of one partition")
+                .isGreaterThan(1)
+                .isLessThanOrEqualTo(LANES);
+        var retries = h.registry
+                .find("sluice.dispatch.retries")
+                .tag("pipeline", "key-order")
+                .counter();
         assertThat(retries).isNotNull();
-        assertThat(retries.count()).as("retries after injected errors and throttles").isGreaterThan(10);
+        assertThat(retries.count())
+                .as("retries after injected errors and throttles")
+                .isGreaterThan(10);
         h.stop(p);
     }
 }

@@ -1,10 +1,22 @@
 package io.sluice.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,19 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The async producer over a {@link MockProducer}: call order is send order, each completion runs exactly once
@@ -44,7 +43,8 @@ class AsyncProducerTest {
         }
 
         @Override
-        public synchronized java.util.concurrent.Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> r, Callback cb) {
+        public synchronized java.util.concurrent.Future<RecordMetadata> send(
+                ProducerRecord<byte[], byte[]> r, Callback cb) {
             if ("bad".equals(new String(r.key(), StandardCharsets.UTF_8))) {
                 throw new RecordTooLargeException("too large: bad");
             }
@@ -53,8 +53,7 @@ class AsyncProducerTest {
     }
 
     /** One completion as seen: which record, on which context, with what. */
-    record Done(String key, Context context, RecordMetadata metadata, Throwable error) {
-    }
+    record Done(String key, Context context, RecordMetadata metadata, Throwable error) {}
 
     private Vertx vertx;
     private PickyProducer mock;
@@ -79,7 +78,8 @@ class AsyncProducerTest {
     }
 
     private static ProducerRecord<byte[], byte[]> rec(String key) {
-        return new ProducerRecord<>("t", 0, key.getBytes(StandardCharsets.UTF_8), ("v-" + key).getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(
+                "t", 0, key.getBytes(StandardCharsets.UTF_8), ("v-" + key).getBytes(StandardCharsets.UTF_8));
     }
 
     private AsyncProducer.Completion track(String key) {
@@ -87,7 +87,9 @@ class AsyncProducerTest {
     }
 
     private List<String> historyKeys() {
-        return mock.history().stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+        return mock.history().stream()
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private static void on(Context ctx, Runnable r) throws Exception {
@@ -109,7 +111,8 @@ class AsyncProducerTest {
             producer.sendAll(ctx, List.of(rec("b"), rec("c"), rec("d")), List.of(track("b"), track("c"), track("d")));
             producer.send(ctx, rec("e"), track("e"));
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> done.size() == 4 && futures.get(0).isComplete());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> done.size() == 4 && futures.get(0).isComplete());
         assertThat(historyKeys()).containsExactly("a", "b", "c", "d", "e");
         assertThat(futures.get(0).succeeded()).isTrue();
         assertThat(done).extracting(Done::key).containsExactly("b", "c", "d", "e");
@@ -151,23 +154,33 @@ class AsyncProducerTest {
         assertThat(wrongContext.get()).isZero();
         List<String> keys = historyKeys();
         assertThat(keys.stream().filter(k -> k.startsWith("x")).toList())
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).mapToObj(i -> "x" + i).toList());
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n)
+                        .mapToObj(i -> "x" + i)
+                        .toList());
         assertThat(keys.stream().filter(k -> k.startsWith("y")).toList())
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).mapToObj(i -> "y" + i).toList());
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n)
+                        .mapToObj(i -> "y" + i)
+                        .toList());
     }
 
     @Test
     void aSendThatThrowsCompletesOnlyItsRecordWithTheError() throws Exception {
         start(true);
         Context ctx = vertx.getOrCreateContext();
-        on(ctx, () -> producer.sendAll(ctx, List.of(rec("ok1"), rec("bad"), rec("ok2")),
-                List.of(track("ok1"), track("bad"), track("ok2"))));
+        on(
+                ctx,
+                () -> producer.sendAll(
+                        ctx,
+                        List.of(rec("ok1"), rec("bad"), rec("ok2")),
+                        List.of(track("ok1"), track("bad"), track("ok2"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> done.size() == 3);
         assertThat(done).extracting(Done::key).containsExactly("ok1", "bad", "ok2");
         assertThat(done.get(0).metadata()).isNotNull();
         assertThat(done.get(0).error()).isNull();
         assertThat(done.get(1).metadata()).isNull();
-        assertThat(done.get(1).error()).isInstanceOf(RecordTooLargeException.class).hasMessage("too large: bad");
+        assertThat(done.get(1).error())
+                .isInstanceOf(RecordTooLargeException.class)
+                .hasMessage("too large: bad");
         assertThat(done.get(2).metadata()).isNotNull();
         assertThat(done.get(2).error()).isNull();
         assertThat(done).allSatisfy(d -> assertThat(d.context()).isSameAs(ctx));
@@ -181,7 +194,8 @@ class AsyncProducerTest {
         on(ctx, () -> producer.sendAll(ctx, List.of(rec("a"), rec("b")), List.of(track("a"), track("b"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> mock.history().size() == 2);
         assertThat(mock.completeNext()).isTrue();
-        assertThat(mock.errorNext(new org.apache.kafka.common.errors.TimeoutException("expired"))).isTrue();
+        assertThat(mock.errorNext(new org.apache.kafka.common.errors.TimeoutException("expired")))
+                .isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> done.size() == 2);
         assertThat(done.get(0).error()).isNull();
         assertThat(done.get(1).error()).hasMessage("expired");
@@ -191,9 +205,16 @@ class AsyncProducerTest {
     void aCompletionThatThrowsDoesNotStrandTheOthers() throws Exception {
         start(true);
         Context ctx = vertx.getOrCreateContext();
-        on(ctx, () -> producer.sendAll(ctx, List.of(rec("a"), rec("b")), List.of((md, err) -> {
-            throw new IllegalStateException("completion bug");
-        }, track("b"))));
+        on(
+                ctx,
+                () -> producer.sendAll(
+                        ctx,
+                        List.of(rec("a"), rec("b")),
+                        List.of(
+                                (md, err) -> {
+                                    throw new IllegalStateException("completion bug");
+                                },
+                                track("b"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> done.size() == 1);
         assertThat(done.get(0).key()).isEqualTo("b");
         assertThat(done.get(0).error()).isNull();
@@ -209,7 +230,8 @@ class AsyncProducerTest {
             producer.flush(ctx).onComplete(ar -> atFlush.complete(ar.succeeded() ? done.size() : -1));
         });
         // MockProducer.flush completes every pending send
-        assertThat(atFlush.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(atFlush.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .isEqualTo(3);
         assertThat(done).extracting(Done::key).containsExactly("a", "b", "c");
         assertThat(done).allSatisfy(d -> assertThat(d.error()).isNull());
         assertThat(mock.flushed()).isTrue();

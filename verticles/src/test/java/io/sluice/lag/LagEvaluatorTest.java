@@ -1,13 +1,12 @@
 package io.sluice.lag;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(5)
 class LagEvaluatorTest {
@@ -60,17 +59,17 @@ class LagEvaluatorTest {
 
     @Test
     void committingButLagRisingEveryIntervalIsWarn() {
-        observe(100, 200, 50);   // lag 100
-        observe(150, 300, 50);   // 150
-        observe(200, 400, 50);   // 200
+        observe(100, 200, 50); // lag 100
+        observe(150, 300, 50); // 150
+        observe(200, 400, 50); // 200
         assertThat(observe(250, 500, 50).status()).isEqualTo(LagStatus.WARN); // 250
     }
 
     @Test
     void lagThatDipsOnceInTheWindowIsOk() {
-        observe(100, 200, 50);   // 100
-        observe(150, 300, 50);   // 150
-        observe(260, 400, 50);   // 140 (dip)
+        observe(100, 200, 50); // 100
+        observe(150, 300, 50); // 150
+        observe(260, 400, 50); // 140 (dip)
         assertThat(observe(300, 500, 50).status()).isEqualTo(LagStatus.OK); // 200
     }
 
@@ -88,7 +87,9 @@ class LagEvaluatorTest {
             observe(10, 100 + i * 100, 20);
         }
         assertThat(eval.evaluate("t-0").status()).isEqualTo(LagStatus.STALL);
-        assertThat(observe(300, 500, 20).status()).as("commits resumed, lag falling").isEqualTo(LagStatus.OK);
+        assertThat(observe(300, 500, 20).status())
+                .as("commits resumed, lag falling")
+                .isEqualTo(LagStatus.OK);
     }
 
     @Test

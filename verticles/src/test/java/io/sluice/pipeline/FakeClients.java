@@ -5,11 +5,17 @@ import io.sluice.consumer.EndOffsets;
 import io.sluice.consumer.PacedConsumer;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
@@ -18,17 +24,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Clients for middle-tier tests of a pipeline: a {@link MockConsumer} per incarnation (polling at a human pace,
@@ -40,7 +35,8 @@ final class FakeClients implements PipelineClients {
 
     final List<PacedConsumer> consumers = new CopyOnWriteArrayList<>();
     final List<String> builtOn = new CopyOnWriteArrayList<>();
-    final MockProducer<byte[], byte[]> dlq = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
+    final MockProducer<byte[], byte[]> dlq =
+            new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
     final AtomicInteger invocations = new AtomicInteger();
     /** Records per invocation, in order. */
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
@@ -48,6 +44,7 @@ final class FakeClients implements PipelineClients {
     volatile boolean hold;
     /** While set, invocations carrying records of this "topic-partition" get no answer until {@link #release()}. */
     volatile String holdPartition;
+
     private final List<CompletableFuture<InvokeResponse>> held = new CopyOnWriteArrayList<>();
     volatile EndOffsets endOffsets;
 
@@ -78,7 +75,9 @@ final class FakeClients implements PipelineClients {
                 }
                 batchSizes.add(n);
                 CompletableFuture<InvokeResponse> f = new CompletableFuture<>();
-                if (hold || holdPartition != null && event.getJsonObject("records").containsKey(holdPartition)) {
+                if (hold
+                        || holdPartition != null
+                                && event.getJsonObject("records").containsKey(holdPartition)) {
                     held.add(f);
                 } else {
                     f.complete(ok());
@@ -92,8 +91,7 @@ final class FakeClients implements PipelineClients {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -123,8 +121,10 @@ final class FakeClients implements PipelineClients {
     }
 
     private static InvokeResponse ok() {
-        return InvokeResponse.builder().statusCode(200)
-                .payload(SdkBytes.fromString("{\"batchItemFailures\":[]}", StandardCharsets.UTF_8)).build();
+        return InvokeResponse.builder()
+                .statusCode(200)
+                .payload(SdkBytes.fromString("{\"batchItemFailures\":[]}", StandardCharsets.UTF_8))
+                .build();
     }
 
     PacedConsumer latest() {
@@ -146,8 +146,7 @@ final class FakeClients implements PipelineClients {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -157,9 +156,16 @@ final class FakeClients implements PipelineClients {
 
     static PipelineSettings settings(String name, JsonObject overrides) {
         JsonObject json = new JsonObject()
-                .put("name", name).put("topics", List.of(TOPIC)).put("groupId", "g-" + name)
+                .put("name", name)
+                .put("topics", List.of(TOPIC))
+                .put("groupId", "g-" + name)
                 .put("batch", new JsonObject().put("maxRecords", 100).put("maxWaitMs", 10))
-                .put("retry", new JsonObject().put("maxAttempts", 3).put("baseDelayMs", 10).put("maxDelayMs", 50))
+                .put(
+                        "retry",
+                        new JsonObject()
+                                .put("maxAttempts", 3)
+                                .put("baseDelayMs", 10)
+                                .put("maxDelayMs", 50))
                 .put("lambda", new JsonObject().put("functionName", "f").put("maxConcurrency", 8))
                 .put("dlqTopic", TOPIC + "-dlq")
                 .put("commitIntervalMs", 100)

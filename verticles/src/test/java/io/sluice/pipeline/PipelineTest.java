@@ -1,5 +1,8 @@
 package io.sluice.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.batch.BatchSettings;
 import io.sluice.consumer.PacedConsumer;
@@ -9,6 +12,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -16,14 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Middle tier: a whole pipeline (consumer, batching, dispatch verticles) over a MockConsumer, a fake Lambda
@@ -74,11 +73,16 @@ class PipelineTest {
 
     @Test
     void aFatalConsumerErrorTurnsHealthDownNamingTheCauseAndRestartsThePipeline(Vertx vertx) throws Exception {
-        Pipeline p = start(vertx, new JsonObject().put("restart",
-                new JsonObject().put("initialDelayMs", 1500).put("maxDelayMs", 3000)));
+        Pipeline p = start(
+                vertx,
+                new JsonObject()
+                        .put(
+                                "restart",
+                                new JsonObject().put("initialDelayMs", 1500).put("maxDelayMs", 3000)));
         PacedConsumer first = feed(0, 10);
-        await().atMost(AWAIT).until(() -> first.committed(Set.of(TP)).get(TP) != null
-                && first.committed(Set.of(TP)).get(TP).offset() == 10);
+        await().atMost(AWAIT)
+                .until(() -> first.committed(Set.of(TP)).get(TP) != null
+                        && first.committed(Set.of(TP)).get(TP).offset() == 10);
 
         first.setPollException(new KafkaException("group authorization failed"));
 
@@ -86,12 +90,15 @@ class PipelineTest {
         assertThat(p.health().state()).isEqualTo(PipelineHealth.State.FAILED);
         assertThat(p.health().detail()).contains("group authorization failed").contains("restart 1 in 1500 ms");
         // restarted: a new consumer, serving again
-        await().atMost(AWAIT).until(() -> fake.consumers.size() == 2 && p.health().ok()
-                && p.health().state() == PipelineHealth.State.RUNNING);
+        await().atMost(AWAIT)
+                .until(() -> fake.consumers.size() == 2
+                        && p.health().ok()
+                        && p.health().state() == PipelineHealth.State.RUNNING);
         assertThat(gauge("sluice.pipeline.up")).isEqualTo(1.0);
         PacedConsumer second = feed(10, 5);
-        await().atMost(AWAIT).until(() -> second.committed(Set.of(TP)).get(TP) != null
-                && second.committed(Set.of(TP)).get(TP).offset() == 15);
+        await().atMost(AWAIT)
+                .until(() -> second.committed(Set.of(TP)).get(TP) != null
+                        && second.committed(Set.of(TP)).get(TP).offset() == 15);
     }
 
     /** A restart that fails to start (the consumer cannot be created) is retried with backoff until one succeeds. */
@@ -104,8 +111,10 @@ class PipelineTest {
 
         fake.latest().setPollException(new KafkaException("fenced"));
 
-        await().atMost(AWAIT).until(() -> fake.failingConsumers.get() == 0 && p.health().state() == PipelineHealth.State.RUNNING
-                && p.consumer() != null);
+        await().atMost(AWAIT)
+                .until(() -> fake.failingConsumers.get() == 0
+                        && p.health().state() == PipelineHealth.State.RUNNING
+                        && p.consumer() != null);
         assertThat(fake.consumers).hasSize(2); // the first and the one created after two failed restarts
         PacedConsumer again = feed(3, 4);
         await().atMost(AWAIT).until(() -> again.lastCommitted.getOrDefault(TP, 0L) == 7L);
@@ -161,7 +170,9 @@ class PipelineTest {
         assertThat(fake.invocations.get()).isZero();
 
         assertThat(join(p.manualPause(false))).isEmpty();
-        await().atMost(AWAIT).until(() -> fake.batchSizes.stream().mapToInt(Integer::intValue).sum() == 20);
+        await().atMost(AWAIT)
+                .until(() ->
+                        fake.batchSizes.stream().mapToInt(Integer::intValue).sum() == 20);
         assertThat(fake.batchSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(7));
     }
 
@@ -182,10 +193,15 @@ class PipelineTest {
         c.endOffsetsDelayMs = 10_000; // a round trip to an unresponsive broker
 
         int pollsBefore = c.polls.get();
-        List<PartitionStatus> status = p.consumer().partitionStatus().toCompletionStage().toCompletableFuture()
+        List<PartitionStatus> status = p.consumer()
+                .partitionStatus()
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(2, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(2)).until(() -> c.polls.get() > pollsBefore + 5);
-        assertThat(status).singleElement().satisfies(s -> assertThat(s.partition()).isZero());
+        assertThat(status)
+                .singleElement()
+                .satisfies(s -> assertThat(s.partition()).isZero());
     }
 
     @Test
@@ -193,13 +209,16 @@ class PipelineTest {
         fake.endOffsets = FakeClients.fixedEnds(42);
         Pipeline p = start(vertx, new JsonObject());
         PacedConsumer c = feed(0, 5);
-        await().atMost(AWAIT).until(() -> c.committed(Set.of(TP)).get(TP) != null
-                && c.committed(Set.of(TP)).get(TP).offset() == 5);
-        await().atMost(AWAIT).untilAsserted(() -> assertThat(join(p.consumer().partitionStatus()))
-                .singleElement().satisfies(s -> {
-                    assertThat(s.endOffset()).isEqualTo(42);
-                    assertThat(s.lagRecords()).isEqualTo(37);
-                }));
+        await().atMost(AWAIT)
+                .until(() -> c.committed(Set.of(TP)).get(TP) != null
+                        && c.committed(Set.of(TP)).get(TP).offset() == 5);
+        await().atMost(AWAIT)
+                .untilAsserted(() -> assertThat(join(p.consumer().partitionStatus()))
+                        .singleElement()
+                        .satisfies(s -> {
+                            assertThat(s.endOffset()).isEqualTo(42);
+                            assertThat(s.lagRecords()).isEqualTo(37);
+                        }));
     }
 
     @Test
@@ -217,7 +236,8 @@ class PipelineTest {
         assertThat(p.health().state()).isEqualTo(PipelineHealth.State.STOPPED);
         join(p.restart("late rotation"));
         assertThat(vertx.deploymentIDs()).isEmpty();
-        assertThat(p.start().toCompletionStage().toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+        assertThat(p.start().toCompletionStage().toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(5))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class); // failed, not merely slow
     }
 
@@ -241,17 +261,25 @@ class PipelineTest {
         fake.dlq.sendException = new org.apache.kafka.common.errors.TimeoutException("DLQ topic not in metadata");
         PacedConsumer c = fake.latest();
         c.assignOnNextPoll(List.of(TP));
-        c.addOnNextPoll(List.of(new org.apache.kafka.clients.consumer.ConsumerRecord<>(TP.topic(), 0, 0L,
-                "k".getBytes(java.nio.charset.StandardCharsets.UTF_8), "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        c.addOnNextPoll(List.of(new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                TP.topic(),
+                0,
+                0L,
+                "k".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
 
         await().atMost(AWAIT).until(() -> !p.dlqHealth().available());
         assertThat(p.dlqHealth().waitingRecords()).isEqualTo(1);
         assertThat(p.dlqHealth().lastError()).contains("DLQ topic not in metadata");
-        assertThat(c.lastCommitted.getOrDefault(TP, 0L)).as("nothing committed past a record not yet in the DLQ").isZero();
+        assertThat(c.lastCommitted.getOrDefault(TP, 0L))
+                .as("nothing committed past a record not yet in the DLQ")
+                .isZero();
 
         fake.dlq.sendException = null;
         await().atMost(AWAIT).until(() -> p.dlqHealth().available() && c.lastCommitted.getOrDefault(TP, 0L) == 1L);
-        assertThat(fake.dlq.history()).singleElement().satisfies(r -> assertThat(r.topic()).isEqualTo("t-dlq"));
+        assertThat(fake.dlq.history())
+                .singleElement()
+                .satisfies(r -> assertThat(r.topic()).isEqualTo("t-dlq"));
     }
 
     /**
@@ -262,8 +290,11 @@ class PipelineTest {
     @Test
     void aPartitionOverItsShareIsPausedAloneAndTheOthersKeepFlowing(Vertx vertx) throws Exception {
         TopicPartition cold = new TopicPartition(FakeClients.TOPIC, 1);
-        Pipeline p = start(vertx, new JsonObject().put("inFlight", new JsonObject().put("maxRecords", 1_000))
-                .put("batch", new JsonObject().put("maxRecords", 50).put("maxWaitMs", 5)));
+        Pipeline p = start(
+                vertx,
+                new JsonObject()
+                        .put("inFlight", new JsonObject().put("maxRecords", 1_000))
+                        .put("batch", new JsonObject().put("maxRecords", 50).put("maxWaitMs", 5)));
         fake.holdPartition = TP.toString();
         PacedConsumer c = fake.latest();
         c.assignOnNextPoll(List.of(TP, cold));
@@ -276,7 +307,9 @@ class PipelineTest {
         }
         await().atMost(AWAIT).until(() -> c.lastCommitted.getOrDefault(cold, 0L) == 1_000L);
         assertThat(c.paused()).containsExactly(TP);
-        assertThat(p.consumer().paused()).as("the consumer as a whole is not paused").isFalse();
+        assertThat(p.consumer().paused())
+                .as("the consumer as a whole is not paused")
+                .isFalse();
         assertThat(gauge("sluice.consumer.paused")).isZero();
 
         fake.release();

@@ -1,16 +1,15 @@
 package io.sluice.producer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sluice.producer.ValidationResult.Valid;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link EventValidator#scan} (streaming, no event object) must decide exactly as {@link EventValidator#validate(Buffer)}:
@@ -19,10 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventValidatorScanTest {
     private final EventValidator validator = EventValidator.fromJson(new JsonObject(), "producer.validation");
     private final EventValidator relaxed = EventValidator.fromJson(
-            new JsonObject().put("requireEventId", false).put("requireTimestamp", false).put("maxEventBytes", 300), "v");
+            new JsonObject()
+                    .put("requireEventId", false)
+                    .put("requireTimestamp", false)
+                    .put("maxEventBytes", 300),
+            "v");
 
-    private static final String EVENT = "{\"eventId\":\"run-1\",\"code\":301,\"truckId\":\"T-00042\",\"timestamp\":1700000000000,"
-            + "\"speedKmh\":80.5,\"pos\":{\"lat\":-23.5,\"lon\":-46.6,\"code\":\"nested\"},\"tags\":[\"a\",{\"truckId\":1}],\"ok\":true,\"n\":null}";
+    private static final String EVENT =
+            "{\"eventId\":\"run-1\",\"code\":301,\"truckId\":\"T-00042\",\"timestamp\":1700000000000,"
+                    + "\"speedKmh\":80.5,\"pos\":{\"lat\":-23.5,\"lon\":-46.6,\"code\":\"nested\"},\"tags\":[\"a\",{\"truckId\":1}],\"ok\":true,\"n\":null}";
 
     private void assertSame(EventValidator v, byte[] bytes) {
         ValidationResult full = v.validate(Buffer.buffer(bytes));
@@ -35,7 +39,10 @@ class EventValidatorScanTest {
         } else {
             assertThat(scanned).as(input).isEqualTo(full);
         }
-        assertThat(v.scan(Buffer.buffer(bytes))).as(input).usingRecursiveComparison().ignoringFields("event")
+        assertThat(v.scan(Buffer.buffer(bytes)))
+                .as(input)
+                .usingRecursiveComparison()
+                .ignoringFields("event")
                 .isEqualTo(scanned);
     }
 
@@ -51,60 +58,74 @@ class EventValidatorScanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "not json", "{\"code\":", "[1,2]", "42", "\"text\"", "null", "{\"code\":1} trailing",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1} {}", "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}]",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1} // comment",
-            "/* c */ {\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"bad \\q escape\"}",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"\\ud800\"}",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":01}",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":NaN}",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1e999}",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,'x':1}",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,}",
-            "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"code\":\"dup\"}",
-            "{\"code\":\"dup\",\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"code\":302}",
-            "{\"code\":301,\"truckId\":\"T\",\"truckId\":\" \",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":301.0,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":2147483648,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":2147483647,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":9223372036854775807}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":99999999999999999999999}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":-1}",
-            "{\"code\":-0,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":0}",
-            "{\"code\":null,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":{},\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":[301],\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":true,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":1,\"truckId\":\"T\\u0041\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":1,\"truckId\":\"\\u0020\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":1,\"truckId\":\"T\"}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\"}",
-            "{\"nested\":{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"deep\":[[[[{\"a\":[1,2,{\"b\":null}]}]]]]}",
-            " \t\r\n{ \"code\" : 1 , \"truckId\" : \"T\" , \"eventId\" : \"e\" , \"timestamp\" : 1 } \n\t ",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}\u000b",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1.}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":.5}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":+1}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1e}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1e+}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-01}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-0.0E-0}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":truex}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":nul}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":[}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":[1,]}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":{\"a\"}}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"tab\tin string\"}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"caf\u00e9\"}",
-            "{\"code\":00,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":1e2,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":123456789012345678}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1234567890123456789}",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}{",
-            "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"\":\"\"}",
-            "{}", "{\"a\":1}", "{\"code\":1 \"truckId\":\"T\"}"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "not json",
+                "{\"code\":",
+                "[1,2]",
+                "42",
+                "\"text\"",
+                "null",
+                "{\"code\":1} trailing",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1} {}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}]",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1} // comment",
+                "/* c */ {\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"bad \\q escape\"}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"\\ud800\"}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":01}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":NaN}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1e999}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,'x':1}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,}",
+                "{\"code\":301,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"code\":\"dup\"}",
+                "{\"code\":\"dup\",\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"code\":302}",
+                "{\"code\":301,\"truckId\":\"T\",\"truckId\":\" \",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":301.0,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":2147483648,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":2147483647,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":9223372036854775807}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":99999999999999999999999}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":-1}",
+                "{\"code\":-0,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":0}",
+                "{\"code\":null,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":{},\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":[301],\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":true,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":1,\"truckId\":\"T\\u0041\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":1,\"truckId\":\"\\u0020\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":1,\"truckId\":\"T\"}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\"}",
+                "{\"nested\":{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"deep\":[[[[{\"a\":[1,2,{\"b\":null}]}]]]]}",
+                " \t\r\n{ \"code\" : 1 , \"truckId\" : \"T\" , \"eventId\" : \"e\" , \"timestamp\" : 1 } \n\t ",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}\u000b",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1.}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":.5}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":+1}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1e}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":1e+}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-01}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":-0.0E-0}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":truex}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":nul}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":[}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":[1,]}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":{\"a\"}}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"tab\tin string\"}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"x\":\"caf\u00e9\"}",
+                "{\"code\":00,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":1e2,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":123456789012345678}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1234567890123456789}",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1}{",
+                "{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"\":\"\"}",
+                "{}",
+                "{\"a\":1}",
+                "{\"code\":1 \"truckId\":\"T\"}"
+            })
     void sameDecisionAsTheFullDecode(String body) {
         assertSame(body);
     }
@@ -112,14 +133,17 @@ class EventValidatorScanTest {
     @Test
     void invalidUtf8AndOversizedInputsAreDecidedTheSame() {
         byte[] good = EVENT.getBytes(StandardCharsets.UTF_8);
-        for (byte bad : new byte[]{(byte) 0xC3, (byte) 0xFF, (byte) 0x80, 0x01}) {
-            for (int at : new int[]{2, 12, 40, good.length - 3}) {
+        for (byte bad : new byte[] {(byte) 0xC3, (byte) 0xFF, (byte) 0x80, 0x01}) {
+            for (int at : new int[] {2, 12, 40, good.length - 3}) {
                 byte[] b = good.clone();
                 b[at] = bad;
                 assertSame(validator, b);
             }
         }
-        assertSame(relaxed, ("{\"code\":1,\"truckId\":\"T\",\"pad\":\"" + "x".repeat(300) + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertSame(
+                relaxed,
+                ("{\"code\":1,\"truckId\":\"T\",\"pad\":\"" + "x".repeat(300) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
         assertThat(validator.scan((byte[]) null)).isEqualTo(validator.validate((Buffer) null));
         String deep = "[".repeat(600) + "]".repeat(600);
         assertSame("{\"code\":1,\"truckId\":\"T\",\"eventId\":\"e\",\"timestamp\":1,\"d\":" + deep + "}");

@@ -1,5 +1,8 @@
 package io.sluice.producer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.sluice.config.ConfigException;
 import io.sluice.producer.ValidationResult.Invalid;
 import io.sluice.producer.ValidationResult.Valid;
@@ -11,16 +14,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class EventValidatorTest {
 
     private final EventValidator validator = EventValidator.fromJson(new JsonObject(), "producer.validation");
 
     private static JsonObject event() {
-        return new JsonObject().put("eventId", "run-1").put("code", 301).put("truckId", "T-00042")
-                .put("timestamp", 1_700_000_000_000L).put("speedKmh", 80.5);
+        return new JsonObject()
+                .put("eventId", "run-1")
+                .put("code", 301)
+                .put("truckId", "T-00042")
+                .put("timestamp", 1_700_000_000_000L)
+                .put("speedKmh", 80.5);
     }
 
     private static Invalid invalid(ValidationResult result) {
@@ -88,25 +92,27 @@ class EventValidatorTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "code      | \"301\"",
-            "code      | 301.0",
-            "code      | 301.5",
-            "code      | -1",
-            "code      | 2147483648",
-            "code      | true",
-            "code      | {}",
-            "truckId   | 42",
-            "truckId   | \"\"",
-            "truckId   | \"   \"",
-            "truckId   | [\"T-1\"]",
-            "eventId   | 17",
-            "eventId   | \"\"",
-            "timestamp | \"2024-01-01T00:00:00Z\"",
-            "timestamp | 1.7E12",
-            "timestamp | -5",
-            "timestamp | 99999999999999999999999",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "code      | \"301\"",
+                "code      | 301.0",
+                "code      | 301.5",
+                "code      | -1",
+                "code      | 2147483648",
+                "code      | true",
+                "code      | {}",
+                "truckId   | 42",
+                "truckId   | \"\"",
+                "truckId   | \"   \"",
+                "truckId   | [\"T-1\"]",
+                "eventId   | 17",
+                "eventId   | \"\"",
+                "timestamp | \"2024-01-01T00:00:00Z\"",
+                "timestamp | 1.7E12",
+                "timestamp | -5",
+                "timestamp | 99999999999999999999999",
+            })
     void wrongTypeIsNamed(String field, String jsonValue) {
         String body = event().toString().replaceFirst("\"" + field + "\":[^,}]+", "\"" + field + "\":" + jsonValue);
         assertThat(body).contains(jsonValue); // the test really replaced the value
@@ -120,7 +126,8 @@ class EventValidatorTest {
 
     @Test
     void largestCodeAndLongTimestampAreAccepted() {
-        ValidationResult result = validator.validate(event().put("code", Integer.MAX_VALUE).put("timestamp", Long.MAX_VALUE));
+        ValidationResult result =
+                validator.validate(event().put("code", Integer.MAX_VALUE).put("timestamp", Long.MAX_VALUE));
 
         assertThat(result).isInstanceOf(Valid.class);
         assertThat(((Valid) result).code()).isEqualTo(Integer.MAX_VALUE);
@@ -150,7 +157,8 @@ class EventValidatorTest {
         assertThat(invalid.reason()).isEqualTo("too-large");
         assertThat(invalid.message()).contains("101 bytes").contains("100");
         // 101 bytes of garbage: too large wins, the body is never parsed.
-        assertThat(invalid(small.validate(Buffer.buffer("!".repeat(101)))).reason()).isEqualTo("too-large");
+        assertThat(invalid(small.validate(Buffer.buffer("!".repeat(101)))).reason())
+                .isEqualTo("too-large");
     }
 
     @Test
@@ -168,15 +176,23 @@ class EventValidatorTest {
         JsonObject minimal = new JsonObject().put("code", 400).put("truckId", "T-1");
 
         assertThat(relaxed.validate(minimal)).isInstanceOf(Valid.class);
-        assertThat(invalid(relaxed.validate(minimal.copy().put("eventId", 5))).field()).isEqualTo("eventId");
-        assertThat(invalid(relaxed.validate(minimal.copy().put("timestamp", "now"))).field()).isEqualTo("timestamp");
+        assertThat(invalid(relaxed.validate(minimal.copy().put("eventId", 5))).field())
+                .isEqualTo("eventId");
+        assertThat(invalid(relaxed.validate(minimal.copy().put("timestamp", "now")))
+                        .field())
+                .isEqualTo("timestamp");
         assertThat(invalid(validator.validate(minimal)).reason()).isEqualTo(ValidationResult.MISSING_FIELD);
     }
 
     @Test
     void reasonsAreStableLowerCaseDashedStrings() {
-        assertThat(new String[] {ValidationResult.NOT_JSON_OBJECT, ValidationResult.TOO_LARGE,
-                ValidationResult.MISSING_FIELD, ValidationResult.WRONG_TYPE, ValidationResult.UNKNOWN_CODE})
+        assertThat(new String[] {
+                    ValidationResult.NOT_JSON_OBJECT,
+                    ValidationResult.TOO_LARGE,
+                    ValidationResult.MISSING_FIELD,
+                    ValidationResult.WRONG_TYPE,
+                    ValidationResult.UNKNOWN_CODE
+                })
                 .containsExactly("not-json-object", "too-large", "missing-field", "wrong-type", "unknown-code")
                 .allMatch(r -> r.matches("[a-z]+(-[a-z]+)*"));
         Invalid unknown = Invalid.unknownCode(999);
@@ -194,7 +210,8 @@ class EventValidatorTest {
 
     @Test
     void configIsValidated() {
-        assertThatThrownBy(() -> EventValidator.fromJson(new JsonObject().put("maxEventBytes", 0), "producer.validation"))
+        assertThatThrownBy(
+                        () -> EventValidator.fromJson(new JsonObject().put("maxEventBytes", 0), "producer.validation"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("producer.validation.maxEventBytes: must be an integer 1-1048576, got 0");
         assertThatThrownBy(() -> EventValidator.fromJson(new JsonObject().put("requireEventId", "yes"), "v"))

@@ -1,8 +1,8 @@
 package io.sluice.producer;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class KeyLedgerTest {
     private final KeyLedger<String> ledger = new KeyLedger<>();
@@ -10,7 +10,9 @@ class KeyLedgerTest {
     @Test
     void aKeyWithSpooledEventsSpoolsItsNextEventsUntilTheyAreDrained() {
         assertThat(ledger.route("k", "e1", true, false)).isEqualTo(KeyLedger.Route.SPOOL);
-        assertThat(ledger.route("k", "e2", false, false)).as("Kafka is back, but e1 is still spooled").isEqualTo(KeyLedger.Route.SPOOL);
+        assertThat(ledger.route("k", "e2", false, false))
+                .as("Kafka is back, but e1 is still spooled")
+                .isEqualTo(KeyLedger.Route.SPOOL);
         assertThat(ledger.route("other", "o1", false, false)).isEqualTo(KeyLedger.Route.SEND);
         ledger.unspooled("k");
         assertThat(ledger.route("k", "e3", false, false)).isEqualTo(KeyLedger.Route.SPOOL);
@@ -22,12 +24,18 @@ class KeyLedgerTest {
     @Test
     void anEventThatMustBeSpooledWaitsBehindItsKeysSendsAndAFailedSendIsSpooledFirst() {
         assertThat(ledger.route("k", "e1", false, false)).isEqualTo(KeyLedger.Route.SEND);
-        assertThat(ledger.route("k", "e2", true, false)).as("Kafka went down while e1 is on its way").isEqualTo(KeyLedger.Route.HOLD);
-        assertThat(ledger.route("k", "e3", false, false)).as("behind a held event").isEqualTo(KeyLedger.Route.HOLD);
+        assertThat(ledger.route("k", "e2", true, false))
+                .as("Kafka went down while e1 is on its way")
+                .isEqualTo(KeyLedger.Route.HOLD);
+        assertThat(ledger.route("k", "e3", false, false))
+                .as("behind a held event")
+                .isEqualTo(KeyLedger.Route.HOLD);
         assertThat(ledger.held()).isEqualTo(2);
         assertThat(ledger.directDone("k", true)).containsExactly("e2", "e3");
         assertThat(ledger.spooled()).isEqualTo(1);
-        assertThat(ledger.route("k", "e2", false, false)).as("e1 went to the spool first").isEqualTo(KeyLedger.Route.SPOOL);
+        assertThat(ledger.route("k", "e2", false, false))
+                .as("e1 went to the spool first")
+                .isEqualTo(KeyLedger.Route.SPOOL);
         assertThat(ledger.route("k", "e3", false, false)).isEqualTo(KeyLedger.Route.SPOOL);
         assertThat(ledger.held()).isZero();
     }

@@ -1,16 +1,15 @@
 package io.sluice.producer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class KeyResolverTest {
 
@@ -22,7 +21,8 @@ class KeyResolverTest {
     void strategiesBuildTheDocumentedKeys() {
         assertThat(resolver("{\"strategy\":\"code\"}").key(301, "T-00042")).isEqualTo("301");
         assertThat(resolver("{\"strategy\":\"truckId\"}").key(301, "T-00042")).isEqualTo("T-00042");
-        assertThat(resolver("{\"strategy\":\"code:truckId\"}").key(301, "T-00042")).isEqualTo("301:T-00042");
+        assertThat(resolver("{\"strategy\":\"code:truckId\"}").key(301, "T-00042"))
+                .isEqualTo("301:T-00042");
     }
 
     @Test
@@ -78,7 +78,8 @@ class KeyResolverTest {
         // Reference values of MurmurHash3_x86_32, seed 0 (as in Guava's murmur3_32_fixed and mmh3).
         assertThat(KeyResolver.stableHash("")).isEqualTo(0);
         assertThat(KeyResolver.stableHash("hello")).isEqualTo(0x248bfa47);
-        assertThat(KeyResolver.stableHash("The quick brown fox jumps over the lazy dog")).isEqualTo(0x2e4ff723);
+        assertThat(KeyResolver.stableHash("The quick brown fox jumps over the lazy dog"))
+                .isEqualTo(0x2e4ff723);
     }
 
     @Test
@@ -107,16 +108,20 @@ class KeyResolverTest {
     @Test
     void hotCodesAreValidated() {
         assertThatThrownBy(() -> resolver("{\"hotCodes\":{\"400\":0}}"))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("producer.keys.hotCodes.400: ")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("producer.keys.hotCodes.400: ")
                 .hasMessageContaining("1-1024");
         assertThatThrownBy(() -> resolver("{\"hotCodes\":{\"400\":2.5}}")).hasMessageContaining("1-1024");
         assertThatThrownBy(() -> resolver("{\"hotCodes\":{\"400\":\"8\"}}")).isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> resolver("{\"hotCodes\":{\"abc\":8}}"))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("producer.keys.hotCodes.abc: ");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("producer.keys.hotCodes.abc: ");
         assertThatThrownBy(() -> resolver("{\"hotCodes\":{\"-4\":8}}")).isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> resolver("{\"hotCodes\":[400]}"))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("producer.keys.hotCodes: ");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("producer.keys.hotCodes: ");
         assertThatThrownBy(() -> resolver("{\"hot\":{}}"))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("producer.keys.hot: unknown key");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("producer.keys.hot: unknown key");
     }
 }

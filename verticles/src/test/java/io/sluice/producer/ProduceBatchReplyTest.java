@@ -1,12 +1,11 @@
 package io.sluice.producer;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ProduceBatchReplyTest {
 
@@ -21,7 +20,8 @@ class ProduceBatchReplyTest {
         c.set(1, ProduceResult.failed(ProduceAnswer.INVALID, "missing-field code: code is required"));
         assertThat(replies).hasSize(1);
         ProduceBatchReply r = replies.get(0);
-        assertThat(r.results()).extracting(ProduceResult::answer)
+        assertThat(r.results())
+                .extracting(ProduceResult::answer)
                 .containsExactly(ProduceAnswer.ACCEPTED, ProduceAnswer.INVALID, ProduceAnswer.RATE_LIMITED);
         assertThat(r.results().get(0).offset()).isEqualTo(7);
         assertThat(r.results().get(1).error()).isEqualTo("invalid: missing-field code: code is required");
@@ -31,7 +31,7 @@ class ProduceBatchReplyTest {
 
     @Test
     void aSecondResultForAnEventIsAnError() {
-        ProduceBatchReply.Collector c = new ProduceBatchReply.Collector(2, r -> { });
+        ProduceBatchReply.Collector c = new ProduceBatchReply.Collector(2, r -> {});
         c.set(0, ProduceResult.accepted("t", 0, 1));
         assertThatThrownBy(() -> c.set(0, ProduceResult.accepted("t", 0, 2))).isInstanceOf(IllegalStateException.class);
     }
@@ -45,9 +45,11 @@ class ProduceBatchReplyTest {
 
     @Test
     void resultsAreConsistent() {
-        assertThatThrownBy(() -> ProduceResult.failed(ProduceAnswer.ACCEPTED, "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProduceResult.failed(ProduceAnswer.ACCEPTED, "x"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ProduceResult(ProduceAnswer.ACCEPTED, null, 0, 0, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(ProduceResult.failed(ProduceAnswer.OVERLOADED, "full").error()).isEqualTo("overloaded: full");
+        assertThat(ProduceResult.failed(ProduceAnswer.OVERLOADED, "full").error())
+                .isEqualTo("overloaded: full");
     }
 }

@@ -1,15 +1,14 @@
 package io.sluice.producer;
 
-import io.sluice.config.ConfigException;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import io.sluice.config.ConfigException;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
 
 class TokenBucketTest {
 
@@ -41,7 +40,9 @@ class TokenBucketTest {
         TokenBucket bucket = bucket("{\"messagesPerSecond\":1000,\"burst\":10}");
 
         for (int i = 0; i < 10; i++) {
-            assertThat(bucket.reserve(1, 0, SECOND)).as("send %d of the burst", i).isZero();
+            assertThat(bucket.reserve(1, 0, SECOND))
+                    .as("send %d of the burst", i)
+                    .isZero();
         }
         // The 11th waits one token period (1 ms), the 12th two, and so on: sends are spaced at the rate.
         assertThat(bucket.reserve(1, 0, SECOND)).isEqualTo(MS);
@@ -116,7 +117,8 @@ class TokenBucketTest {
 
     @Test
     void bytesAreLimitedIndependentlyAndTheLongerWaitWins() {
-        TokenBucket bucket = bucket("{\"messagesPerSecond\":1000,\"bytesPerSecond\":10000,\"burst\":100,\"burstBytes\":1000}");
+        TokenBucket bucket =
+                bucket("{\"messagesPerSecond\":1000,\"bytesPerSecond\":10000,\"burst\":100,\"burstBytes\":1000}");
 
         assertThat(bucket.reserve(5, 1000, SECOND)).isZero();
         // Messages are plentiful (95 left) but bytes are exhausted: 500 bytes at 10000 B/s = 50 ms.
@@ -209,7 +211,8 @@ class TokenBucketTest {
         TokenBucket bucket = bucket("{\"messagesPerSecond\":10}");
         assertThatThrownBy(() -> bucket.setRate(-1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bucket.setRate(Double.NaN, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bucket.setRate(0, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bucket.setRate(0, Double.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bucket.reserve(-1, 0, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bucket.reserve(1, 0, -1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(bucket.messagesPerSecond()).isEqualTo(10); // unchanged by the refused call
@@ -219,9 +222,11 @@ class TokenBucketTest {
     void configErrorsNameTheKeyAndTheRange() {
         assertThatThrownBy(() -> bucket("{\"messagesPerSecond\":-5}"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("producer.rate.messagesPerSecond: must be a number from 0 to 1000000000000 (0 = unlimited), got -5");
+                .hasMessage(
+                        "producer.rate.messagesPerSecond: must be a number from 0 to 1000000000000 (0 = unlimited), got -5");
         assertThatThrownBy(() -> bucket("{\"bytesPerSecond\":\"fast\"}"))
-                .hasMessageStartingWith("producer.rate.bytesPerSecond: ").hasMessageContaining("got 'fast'");
+                .hasMessageStartingWith("producer.rate.bytesPerSecond: ")
+                .hasMessageContaining("got 'fast'");
         assertThatThrownBy(() -> bucket("{\"messagesPerSecond\":10,\"burst\":0}"))
                 .hasMessageStartingWith("producer.rate.burst: must be an integer from 1 ");
         assertThatThrownBy(() -> bucket("{\"messagesPerSecond\":10,\"burst\":1.5}"))

@@ -1,11 +1,11 @@
 package io.sluice.producer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TopicRouterTest {
 
@@ -71,22 +71,27 @@ class TopicRouterTest {
 
     @Test
     void codeInTwoRulesIsRejectedNamingIt() {
-        assertConfigError("""
-                {"rules":[{"codes":[300,301],"topic":"a"},{"codes":[302,301],"topic":"b"}]}""",
-                "producer.routing.rules[1].codes", "code 301 is already routed by producer.routing.rules[0]");
+        assertConfigError(
+                """
+                {"rules":[{"codes":[300,301],"topic":"a"},{"codes":[302,301],"topic":"b"}]}""", "producer.routing.rules[1].codes", "code 301 is already routed by producer.routing.rules[0]");
     }
 
     @Test
     void codeTwiceInOneRuleIsRejected() {
-        assertConfigError("{\"rules\":[{\"codes\":[300,300],\"topic\":\"a\"}]}",
-                "producer.routing.rules[0].codes", "code 300 is listed twice");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[300,300],\"topic\":\"a\"}]}",
+                "producer.routing.rules[0].codes",
+                "code 300 is listed twice");
     }
 
     @Test
     void illegalTopicNamesAreRejected() {
-        assertConfigError("{\"rules\":[{\"codes\":[1],\"topic\":\"\"}]}", "producer.routing.rules[0].topic", "[a-zA-Z0-9._-]");
-        assertConfigError("{\"rules\":[{\"codes\":[1],\"topic\":\"mt c400\"}]}", "producer.routing.rules[0].topic", "'mt c400'");
-        assertConfigError("{\"rules\":[{\"codes\":[1],\"topic\":\"a/b\"}]}", "producer.routing.rules[0].topic", "[a-zA-Z0-9._-]");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[1],\"topic\":\"\"}]}", "producer.routing.rules[0].topic", "[a-zA-Z0-9._-]");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[1],\"topic\":\"mt c400\"}]}", "producer.routing.rules[0].topic", "'mt c400'");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[1],\"topic\":\"a/b\"}]}", "producer.routing.rules[0].topic", "[a-zA-Z0-9._-]");
         assertConfigError("{\"defaultTopic\":\"..\"}", "producer.routing.defaultTopic", "not '.' or '..'");
         assertConfigError("{\"defaultTopic\":\"" + "x".repeat(250) + "\"}", "producer.routing.defaultTopic", "1-249");
         assertConfigError("{\"rules\":[{\"codes\":[1]}]}", "producer.routing.rules[0].topic", "got nothing");
@@ -104,17 +109,28 @@ class TopicRouterTest {
 
     @Test
     void codesMustBeNonNegativeIntegers() {
-        assertConfigError("{\"rules\":[{\"codes\":[-1],\"topic\":\"a\"}]}", "producer.routing.rules[0].codes[0]", "0-2147483647");
-        assertConfigError("{\"rules\":[{\"codes\":[300.5],\"topic\":\"a\"}]}", "producer.routing.rules[0].codes[0]", "got 300.5");
-        assertConfigError("{\"rules\":[{\"codes\":[\"300\"],\"topic\":\"a\"}]}", "producer.routing.rules[0].codes[0]", "got '300'");
-        assertConfigError("{\"rules\":[{\"codes\":[2147483648],\"topic\":\"a\"}]}", "producer.routing.rules[0].codes[0]", "0-2147483647");
-        assertConfigError("{\"rules\":[{\"codes\":[],\"topic\":\"a\"}]}", "producer.routing.rules[0].codes", "non-empty array");
-        assertConfigError("{\"rules\":[{\"codes\":300,\"topic\":\"a\"}]}", "producer.routing.rules[0].codes", "non-empty array");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[-1],\"topic\":\"a\"}]}", "producer.routing.rules[0].codes[0]", "0-2147483647");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[300.5],\"topic\":\"a\"}]}", "producer.routing.rules[0].codes[0]", "got 300.5");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[\"300\"],\"topic\":\"a\"}]}",
+                "producer.routing.rules[0].codes[0]",
+                "got '300'");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[2147483648],\"topic\":\"a\"}]}",
+                "producer.routing.rules[0].codes[0]",
+                "0-2147483647");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[],\"topic\":\"a\"}]}", "producer.routing.rules[0].codes", "non-empty array");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":300,\"topic\":\"a\"}]}", "producer.routing.rules[0].codes", "non-empty array");
     }
 
     @Test
     void integralDoubleCodeIsAccepted() {
-        assertThat(router("{\"rules\":[{\"codes\":[300.0],\"topic\":\"a\"}]}").route(300)).contains("a");
+        assertThat(router("{\"rules\":[{\"codes\":[300.0],\"topic\":\"a\"}]}").route(300))
+                .contains("a");
     }
 
     @Test
@@ -123,8 +139,12 @@ class TopicRouterTest {
         assertConfigError("{\"rules\":{}}", "producer.routing.rules", "must be an array");
         assertConfigError("{\"rules\":[42]}", "producer.routing.rules[0]", "must be an object");
         assertConfigError("{\"rules\":[],\"default\":\"x\"}", "producer.routing.default", "unknown key");
-        assertConfigError("{\"rules\":[{\"codes\":[1],\"topic\":\"a\",\"name\":\"x\"}]}", "producer.routing.rules[0].name", "unknown key");
+        assertConfigError(
+                "{\"rules\":[{\"codes\":[1],\"topic\":\"a\",\"name\":\"x\"}]}",
+                "producer.routing.rules[0].name",
+                "unknown key");
         assertThatThrownBy(() -> TopicRouter.fromJson(null, "producer.routing"))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("producer.routing: is required");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("producer.routing: is required");
     }
 }

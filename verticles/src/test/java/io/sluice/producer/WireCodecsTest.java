@@ -1,14 +1,13 @@
 package io.sluice.producer;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class WireCodecsTest {
@@ -28,8 +27,10 @@ class WireCodecsTest {
 
     @Test
     void anEventOfAnotherTypeCannotLeaveTheJvm() {
-        assertThatThrownBy(() -> WireCodecs.encodeBatch(Buffer.buffer(), new ProduceBatch(List.of(new JsonObject(), 42))))
-                .hasMessageContaining("event 1").hasMessageContaining("java.lang.Integer");
+        assertThatThrownBy(
+                        () -> WireCodecs.encodeBatch(Buffer.buffer(), new ProduceBatch(List.of(new JsonObject(), 42))))
+                .hasMessageContaining("event 1")
+                .hasMessageContaining("java.lang.Integer");
     }
 
     @Test

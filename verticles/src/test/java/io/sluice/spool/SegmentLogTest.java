@@ -1,8 +1,6 @@
 package io.sluice.spool;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -12,8 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class SegmentLogTest {
@@ -29,7 +28,9 @@ class SegmentLogTest {
     }
 
     private static List<String> texts(List<SegmentLog.Entry> es) {
-        return es.stream().map(e -> new String(e.data(), StandardCharsets.UTF_8)).toList();
+        return es.stream()
+                .map(e -> new String(e.data(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private List<Path> segments() throws IOException {
@@ -98,8 +99,9 @@ class SegmentLogTest {
             assertThat(log.pendingEntries()).isEqualTo(6);
             assertThat(log.oldestAppendedAtMs()).isEqualTo(5);
             log.append(entries(10, 2), 6);
-            assertThat(texts(log.read(100, Long.MAX_VALUE))).containsExactly("event-4", "event-5", "event-6", "event-7",
-                    "event-8", "event-9", "event-10", "event-11");
+            assertThat(texts(log.read(100, Long.MAX_VALUE)))
+                    .containsExactly(
+                            "event-4", "event-5", "event-6", "event-7", "event-8", "event-9", "event-10", "event-11");
         }
     }
 
@@ -118,8 +120,8 @@ class SegmentLogTest {
             assertThat(log.corruptRegions()).isEqualTo(1);
             assertThat(log.pendingEntries()).isEqualTo(4);
             log.append(entries(5, 2), 2);
-            assertThat(texts(log.read(100, Long.MAX_VALUE))).containsExactly("event-0", "event-1", "event-2", "event-3",
-                    "event-5", "event-6");
+            assertThat(texts(log.read(100, Long.MAX_VALUE)))
+                    .containsExactly("event-0", "event-1", "event-2", "event-3", "event-5", "event-6");
         }
     }
 
@@ -139,7 +141,8 @@ class SegmentLogTest {
         }
         try (SegmentLog log = SegmentLog.open(dir, 1 << 20, 1 << 16)) {
             assertThat(texts(log.read(100, Long.MAX_VALUE))).containsExactly("event-0", "event-1", "event-4");
-            assertThat(log.corruptRegions()).as("two adjacent corrupt entries are one region, counted once at open")
+            assertThat(log.corruptRegions())
+                    .as("two adjacent corrupt entries are one region, counted once at open")
                     .isEqualTo(1);
         }
     }
@@ -149,17 +152,30 @@ class SegmentLogTest {
         long one = SegmentLog.HEADER + "event-0".length();
         try (SegmentLog log = SegmentLog.open(dir, 10 * one, 3 * one)) {
             assertThat(log.append(entries(0, 8), 1)).isTrue();
-            assertThat(log.append(entries(8, 3), 1)).as("11 entries over a quota of 10").isFalse();
+            assertThat(log.append(entries(8, 3), 1))
+                    .as("11 entries over a quota of 10")
+                    .isFalse();
             assertThat(log.pendingEntries()).isEqualTo(8);
             assertThat(log.append(entries(8, 2), 1)).isTrue();
             assertThat(log.bytes()).isEqualTo(10 * one);
             List<SegmentLog.Entry> r = log.read(6, Long.MAX_VALUE);
             log.commit(r.get(5).end(), 6); // frees the first two 3-entry segments
             assertThat(log.bytes()).isEqualTo(4 * one);
-            assertThat(log.append(entries(10, 6), 1)).as("6 entries of one byte more do not fit").isFalse();
+            assertThat(log.append(entries(10, 6), 1))
+                    .as("6 entries of one byte more do not fit")
+                    .isFalse();
             assertThat(log.append(entries(10, 5), 1)).isTrue();
-            assertThat(texts(log.read(100, Long.MAX_VALUE))).containsExactly("event-6", "event-7", "event-8", "event-9",
-                    "event-10", "event-11", "event-12", "event-13", "event-14");
+            assertThat(texts(log.read(100, Long.MAX_VALUE)))
+                    .containsExactly(
+                            "event-6",
+                            "event-7",
+                            "event-8",
+                            "event-9",
+                            "event-10",
+                            "event-11",
+                            "event-12",
+                            "event-13",
+                            "event-14");
         }
     }
 }

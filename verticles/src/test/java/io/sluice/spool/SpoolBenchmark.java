@@ -47,9 +47,10 @@ public final class SpoolBenchmark {
         Path root = Path.of(args.length > 0 ? args[0] : "/tmp/spool-bench");
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Arrays.fill(EVENT, (byte) 'x');
-        System.out.printf("store, mode, offered/s, appends/s, durable syncs/s, p50 ms, p99 ms, max ms, drain entries/s%n");
+        System.out.printf(
+                "store, mode, offered/s, appends/s, durable syncs/s, p50 ms, p99 ms, max ms, drain entries/s%n");
         for (String store : List.of("segment-batch", "segment-interval50", "sqlite-wal-full")) {
-            for (boolean paced : new boolean[]{true, false}) {
+            for (boolean paced : new boolean[] {true, false}) {
                 Path dir = root.resolve(store + (paced ? "-paced" : "-max"));
                 deleteTree(dir);
                 Files.createDirectories(dir);
@@ -129,9 +130,17 @@ public final class SpoolBenchmark {
         long d0 = System.nanoTime();
         long drained = s.drainAll();
         double dsecs = (System.nanoTime() - d0) / 1e9;
-        System.out.printf("%s, %s, %s, %.0f, %.0f, %.2f, %.2f, %.2f, %.0f%n", store, paced ? "paced" : "max",
-                paced ? Integer.toString(RATE) : "unpaced", total / secs, syncs / secs, sorted[(int) (total * 0.5)] / 1e6,
-                sorted[(int) (total * 0.99)] / 1e6, sorted[(int) total - 1] / 1e6, drained / dsecs);
+        System.out.printf(
+                "%s, %s, %s, %.0f, %.0f, %.2f, %.2f, %.2f, %.0f%n",
+                store,
+                paced ? "paced" : "max",
+                paced ? Integer.toString(RATE) : "unpaced",
+                total / secs,
+                syncs / secs,
+                sorted[(int) (total * 0.5)] / 1e6,
+                sorted[(int) (total * 0.99)] / 1e6,
+                sorted[(int) total - 1] / 1e6,
+                drained / dsecs);
     }
 
     private static void deleteTree(Path dir) throws Exception {
@@ -139,7 +148,8 @@ public final class SpoolBenchmark {
             return;
         }
         try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path p :
+                    s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.delete(p);
             }
         }
@@ -200,7 +210,7 @@ public final class SpoolBenchmark {
 
         public CompletableFuture<Boolean> append(byte[] e) {
             CompletableFuture<Boolean> f = new CompletableFuture<>();
-            queue.add(new Object[]{e, f});
+            queue.add(new Object[] {e, f});
             return f;
         }
 
@@ -212,8 +222,9 @@ public final class SpoolBenchmark {
             running = false;
             writer.join(TimeUnit.SECONDS.toMillis(10));
             long n = 0;
-            try (PreparedStatement sel = c.prepareStatement("SELECT seq, data FROM spool WHERE seq > ? ORDER BY seq LIMIT 1000");
-                 PreparedStatement del = c.prepareStatement("DELETE FROM spool WHERE seq <= ?")) {
+            try (PreparedStatement sel =
+                            c.prepareStatement("SELECT seq, data FROM spool WHERE seq > ? ORDER BY seq LIMIT 1000");
+                    PreparedStatement del = c.prepareStatement("DELETE FROM spool WHERE seq <= ?")) {
                 long last = 0;
                 while (true) {
                     sel.setLong(1, last);

@@ -1,8 +1,6 @@
 package io.sluice.spool;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class SpoolTest {
@@ -35,10 +34,13 @@ class SpoolTest {
                 assertThat(fs).allSatisfy(f -> assertThat(f.join()).isTrue());
                 Spool.Stats st = spool.stats();
                 assertThat(st.pendingEntries()).isEqualTo(1_000);
-                assertThat(st.syncs()).as(mode + ": one force covers many appends").isBetween(1L, 999L);
+                assertThat(st.syncs())
+                        .as(mode + ": one force covers many appends")
+                        .isBetween(1L, 999L);
                 List<SegmentLog.Entry> all = spool.read(2_000, Long.MAX_VALUE).get(5, TimeUnit.SECONDS);
                 for (int i = 0; i < 1_000; i++) {
-                    assertThat(new String(all.get(i).data(), StandardCharsets.UTF_8)).isEqualTo("e" + i);
+                    assertThat(new String(all.get(i).data(), StandardCharsets.UTF_8))
+                            .isEqualTo("e" + i);
                 }
                 spool.commit(all.get(999).end(), 1_000).get(5, TimeUnit.SECONDS);
                 assertThat(spool.stats().pendingEntries()).isZero();
@@ -49,8 +51,10 @@ class SpoolTest {
     @Test
     void anAppendOverTheQuotaIsAnsweredFalse() throws Exception {
         try (Spool spool = Spool.open(new Spool.Options(dir, 100, 1 << 20, Spool.Fsync.BATCH, 0), "spool-test")) {
-            assertThat(spool.append(List.of(new byte[50])).get(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(spool.append(List.of(new byte[50])).get(5, TimeUnit.SECONDS)).isFalse();
+            assertThat(spool.append(List.of(new byte[50])).get(5, TimeUnit.SECONDS))
+                    .isTrue();
+            assertThat(spool.append(List.of(new byte[50])).get(5, TimeUnit.SECONDS))
+                    .isFalse();
             assertThat(spool.stats().pendingEntries()).isEqualTo(1);
         }
     }

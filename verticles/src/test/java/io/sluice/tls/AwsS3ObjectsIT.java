@@ -1,20 +1,19 @@
 package io.sluice.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.sluice.config.Cfg;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The AWS SDK client of {@link S3TlsSource} against a real S3-compatible server (s3rver, a child process): ETags
@@ -26,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AwsS3ObjectsIT {
     @TempDir
     static Path dir;
+
     private static S3rver s3;
 
     @BeforeAll
@@ -45,8 +45,14 @@ class AwsS3ObjectsIT {
     }
 
     private static S3Settings settings(String endpoint) {
-        JsonObject tls = new JsonObject().put("s3", new JsonObject().put("region", "us-east-1").put("endpoint", endpoint)
-                .put("pathStyle", true).put("timeoutMs", 3_000));
+        JsonObject tls = new JsonObject()
+                .put(
+                        "s3",
+                        new JsonObject()
+                                .put("region", "us-east-1")
+                                .put("endpoint", endpoint)
+                                .put("pathStyle", true)
+                                .put("timeoutMs", 3_000));
         return S3Settings.from(new Cfg(tls, "kafka.tls"));
     }
 
@@ -62,7 +68,8 @@ class AwsS3ObjectsIT {
 
             s3.put("certs", loc.key(), "two".getBytes(StandardCharsets.US_ASCII));
             assertThat(o.etag(loc)).isNotEqualTo(etag);
-            assertThat(new String(o.get(loc).bytes(), StandardCharsets.US_ASCII)).isEqualTo("two");
+            assertThat(new String(o.get(loc).bytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("two");
         }
     }
 
@@ -94,9 +101,18 @@ class AwsS3ObjectsIT {
 
     @Test
     void s3SettingsAreReadFromTheTlsSection() {
-        TlsSettings t = TlsSettings.from(new Cfg(new JsonObject().put("enabled", true)
-                .put("truststore", new JsonObject().put("path", "s3://certs/kafka/ca.pem").put("type", "PEM"))
-                .put("s3", new JsonObject().put("region", "us-east-1")), "kafka.tls"), Map.of());
+        TlsSettings t = TlsSettings.from(
+                new Cfg(
+                        new JsonObject()
+                                .put("enabled", true)
+                                .put(
+                                        "truststore",
+                                        new JsonObject()
+                                                .put("path", "s3://certs/kafka/ca.pem")
+                                                .put("type", "PEM"))
+                                .put("s3", new JsonObject().put("region", "us-east-1")),
+                        "kafka.tls"),
+                Map.of());
         assertThat(t.s3()).isEqualTo(new S3Settings("us-east-1", null, false, 10_000));
         assertThat(t.truststore().s3()).isEqualTo(new S3Location("certs", "kafka/ca.pem"));
     }

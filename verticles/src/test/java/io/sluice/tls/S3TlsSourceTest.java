@@ -1,14 +1,11 @@
 package io.sluice.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +19,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The S3 source's decisions with a fake S3 (no I/O but the local files): ETag polling (a GetObject only for a changed
@@ -38,6 +37,7 @@ class S3TlsSourceTest {
 
     @TempDir
     Path dir;
+
     private final FakeS3 s3 = new FakeS3();
     private final MutableClock clock = new MutableClock(Instant.now());
     private S3TlsSource source;
@@ -55,10 +55,17 @@ class S3TlsSourceTest {
     }
 
     private static TlsSettings settings() {
-        JsonObject tls = new JsonObject().put("enabled", true)
-                .put("keystore", new JsonObject().put("path", "s3://certs/kafka/client.crt").put("type", "PEM"))
+        JsonObject tls = new JsonObject()
+                .put("enabled", true)
+                .put(
+                        "keystore",
+                        new JsonObject()
+                                .put("path", "s3://certs/kafka/client.crt")
+                                .put("type", "PEM"))
                 .put("key", new JsonObject().put("path", "s3://certs/kafka/client.key"))
-                .put("truststore", new JsonObject().put("path", "s3://certs/kafka/ca.pem").put("type", "PEM"))
+                .put(
+                        "truststore",
+                        new JsonObject().put("path", "s3://certs/kafka/ca.pem").put("type", "PEM"))
                 .put("s3", new JsonObject().put("region", "eu-west-1"));
         return TlsSettings.from(new Cfg(tls, "kafka.tls"), Map.of());
     }
@@ -88,13 +95,19 @@ class S3TlsSourceTest {
         assertThat(s.keystore().path()).isNotEqualTo(Path.of("s3://certs/kafka/client.crt"));
         assertThat(TlsMaterialCheck.check(s, clock).clientSubject()).isEqualTo("CN=s3-client");
         for (TlsSettings.Store st : s.s3Stores()) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(st.path()))).as(st.configKey()).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(st.path())))
+                    .as(st.configKey())
+                    .isEqualTo("rw-------");
         }
         Path copies = s.keystore().path().getParent();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copies))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.workDir()))).isEqualTo("rwx------");
-        assertThat(s.clientProperties()).containsEntry("ssl.truststore.location", s.truststore().path().toString());
-        assertThat(source.readinessDetail()).isEqualTo("material from S3, last successful fetch 0 s ago (" + clock.instant() + ")");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copies)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.workDir())))
+                .isEqualTo("rwx------");
+        assertThat(s.clientProperties())
+                .containsEntry("ssl.truststore.location", s.truststore().path().toString());
+        assertThat(source.readinessDetail())
+                .isEqualTo("material from S3, last successful fetch 0 s ago (" + clock.instant() + ")");
     }
 
     @Test
@@ -126,14 +139,19 @@ class S3TlsSourceTest {
         upload(TestPki.leaf(ca, "s3-client-rotated", 200));
         assertThat(source.sync()).isTrue();
 
-        assertThat(s3.gets.get() - gets).as("only the two changed objects are fetched").isEqualTo(2);
+        assertThat(s3.gets.get() - gets)
+                .as("only the two changed objects are fetched")
+                .isEqualTo(2);
         assertThat(TlsMaterial.fingerprint(s)).as("what the file watcher sees").isNotEqualTo(fingerprint);
         assertThat(TlsMaterialCheck.check(s, clock).clientSubject()).isEqualTo("CN=s3-client-rotated");
         try (Stream<Path> files = Files.list(s.keystore().path().getParent())) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("no temporary file left")
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("no temporary file left")
                     .containsExactlyInAnyOrder("keystore.pem", "key.pem", "truststore.pem");
         }
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.keystore().path()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(s.keystore().path())))
+                .isEqualTo("rw-------");
         assertThat(source.sync()).as("nothing new").isFalse();
     }
 
@@ -148,15 +166,20 @@ class S3TlsSourceTest {
         byte[] cert = Files.readAllBytes(s.keystore().path());
 
         // half a rotation: a new certificate whose key is not uploaded yet
-        s3.put("kafka/client.crt", pem(TestPki.leaf(ca, "s3-client-rotated", 200).chain()));
+        s3.put(
+                "kafka/client.crt",
+                pem(TestPki.leaf(ca, "s3-client-rotated", 200).chain()));
         assertThat(source.sync()).isFalse();
         assertThat(source.sync()).isFalse();
 
         assertThat(rejected.get()).as("once per combination of ETags").isEqualTo(1);
-        assertThat(Files.readAllBytes(s.keystore().path())).as("the current copy is kept").isEqualTo(cert);
+        assertThat(Files.readAllBytes(s.keystore().path()))
+                .as("the current copy is kept")
+                .isEqualTo(cert);
         assertThat(TlsMaterialCheck.check(s, clock).clientSubject()).isEqualTo("CN=s3-client");
-        assertThat(source.readinessDetail()).contains("newest S3 material refused: kafka.tls.key.path: the private key "
-                + "does not match the client certificate 'CN=s3-client-rotated'");
+        assertThat(source.readinessDetail())
+                .contains("newest S3 material refused: kafka.tls.key.path: the private key "
+                        + "does not match the client certificate 'CN=s3-client-rotated'");
         try (Stream<Path> files = Files.list(s.keystore().path().getParent())) {
             assertThat(files.count()).as("no temporary file left").isEqualTo(3);
         }
@@ -184,9 +207,10 @@ class S3TlsSourceTest {
 
         assertThat(source.failing()).isTrue();
         assertThat(Files.readAllBytes(s.keystore().path())).isEqualTo(cert);
-        assertThat(source.readinessDetail()).isEqualTo("S3 unavailable since " + clock.instant()
-                + " (HeadObject s3://certs/kafka/client.crt: S3 not reachable (Connection refused)): keeping the current "
-                + "material, last successful fetch 42 s ago (" + fetched + ")");
+        assertThat(source.readinessDetail())
+                .isEqualTo("S3 unavailable since " + clock.instant()
+                        + " (HeadObject s3://certs/kafka/client.crt: S3 not reachable (Connection refused)): keeping the current "
+                        + "material, last successful fetch 42 s ago (" + fetched + ")");
 
         s3.down = false;
         clock.advance(Duration.ofSeconds(1));
@@ -220,17 +244,29 @@ class S3TlsSourceTest {
 
     @Test
     void s3PathsAreRefusedForTheHttpServersAndMustNameABucketAndAKey() {
-        JsonObject ingest = new JsonObject().put("tls", new JsonObject().put("enabled", true)
-                .put("keystore", new JsonObject().put("path", "s3://certs/server.p12").put("passwordEnv", "PW")));
+        JsonObject ingest = new JsonObject()
+                .put(
+                        "tls",
+                        new JsonObject()
+                                .put("enabled", true)
+                                .put(
+                                        "keystore",
+                                        new JsonObject()
+                                                .put("path", "s3://certs/server.p12")
+                                                .put("passwordEnv", "PW")));
         assertThatThrownBy(() -> ServerTls.from(new Cfg(ingest, "ingest"), Map.of("PW", "x")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("ingest.tls.keystore.path: s3:// paths are supported for kafka.tls only, got 's3://certs/server.p12'");
-        JsonObject tls = new JsonObject().put("enabled", true)
+                .hasMessage(
+                        "ingest.tls.keystore.path: s3:// paths are supported for kafka.tls only, got 's3://certs/server.p12'");
+        JsonObject tls = new JsonObject()
+                .put("enabled", true)
                 .put("truststore", new JsonObject().put("path", "s3://certs/").put("type", "PEM"));
         assertThatThrownBy(() -> TlsSettings.from(new Cfg(tls, "kafka.tls"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("kafka.tls.truststore.path: must be s3://bucket/key (a bucket and an object key), got 's3://certs/'");
-        JsonObject endpoint = new JsonObject().put("enabled", true).put("s3", new JsonObject().put("endpoint", "ftp://x"));
+                .hasMessage(
+                        "kafka.tls.truststore.path: must be s3://bucket/key (a bucket and an object key), got 's3://certs/'");
+        JsonObject endpoint =
+                new JsonObject().put("enabled", true).put("s3", new JsonObject().put("endpoint", "ftp://x"));
         assertThatThrownBy(() -> TlsSettings.from(new Cfg(endpoint, "kafka.tls"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("kafka.tls.s3.endpoint: must be an http(s)://host[:port] URI, got 'ftp://x'");

@@ -1,15 +1,7 @@
 package io.sluice.tls;
 
-import org.junit.jupiter.api.Assumptions;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,9 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * An S3-compatible server for tests: {@code s3rver} (npm, MIT) run by Node as a child process on 127.0.0.1, objects
@@ -69,7 +68,8 @@ public final class S3rver implements AutoCloseable {
             dirs.add(p.resolve(Path.of("src", "test", "s3rver")));
         }
         for (Path d : dirs) {
-            if (Files.isRegularFile(d.resolve("server.js")) && Files.isDirectory(d.resolve(Path.of("node_modules", "s3rver")))) {
+            if (Files.isRegularFile(d.resolve("server.js"))
+                    && Files.isDirectory(d.resolve(Path.of("node_modules", "s3rver")))) {
                 if (!nodeAvailable()) {
                     why.append("s3rver is installed at ").append(d).append(" but 'node' is not on the PATH");
                     return Optional.empty();
@@ -83,7 +83,9 @@ public final class S3rver implements AutoCloseable {
 
     private static boolean nodeAvailable() {
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -109,15 +111,20 @@ public final class S3rver implements AutoCloseable {
         Path log = Files.createTempFile("s3rver-" + port + "-", ".log");
         List<String> cmd = new ArrayList<>(List.of("node", script.toString(), Integer.toString(port), dir.toString()));
         cmd.addAll(List.of(buckets));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                if (!p.isAlive()) {
-                    throw new IOException("s3rver exited with " + p.exitValue() + " (log " + log + ": "
-                            + Files.readString(log) + ")");
-                }
-                return Files.readString(log).contains("s3rver listening") && accepts(port);
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IOException("s3rver exited with " + p.exitValue() + " (log " + log + ": "
+                                    + Files.readString(log) + ")");
+                        }
+                        return Files.readString(log).contains("s3rver listening") && accepts(port);
+                    });
         } catch (RuntimeException e) {
             p.destroyForcibly();
             throw e;
@@ -151,19 +158,25 @@ public final class S3rver implements AutoCloseable {
      * uploads, which s3rver does not decode). Close it.
      */
     public S3Client client() {
-        return S3Client.builder().endpointOverride(endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
+                .serviceConfiguration(
+                        S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .build();
     }
 
     /** Uploads {@code bytes} as {@code s3://bucket/key}; returns the new ETag. */
     public String put(String bucket, String key, byte[] bytes) {
         try (S3Client c = client()) {
-            return c.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes)).eTag();
+            return c.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes))
+                    .eTag();
         }
     }
 

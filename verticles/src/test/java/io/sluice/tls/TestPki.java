@@ -1,24 +1,5 @@
 package io.sluice.tls;
 
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.operator.OutputEncryptor;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
-import javax.security.auth.x500.X500Principal;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -37,6 +18,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away PKI for tests (BouncyCastle): CAs, broker and client certificates (EC P-256, SHA256withECDSA),
@@ -52,8 +51,7 @@ public final class TestPki {
         }
     }
 
-    private TestPki() {
-    }
+    private TestPki() {}
 
     public static KeyPair keyPair() {
         try {
@@ -75,13 +73,14 @@ public final class TestPki {
             KeyPair kp = keyPair();
             X500Principal name = new X500Principal("CN=" + cn);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(from), Date.from(to), name,
-                    kp.getPublic())
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                            name, serial(), Date.from(from), Date.from(to), name, kp.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
             X509Certificate cert = sign(b, kp.getPrivate());
-            return new Issued(kp, cert, new X509Certificate[]{cert});
+            return new Issued(kp, cert, new X509Certificate[] {cert});
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -89,24 +88,34 @@ public final class TestPki {
 
     /** A leaf (server and client auth) signed by {@code ca}, valid from a day ago for {@code days} days. */
     public static Issued leaf(Issued ca, String cn, long days) {
-        return leaf(ca, cn, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(days)));
+        return leaf(
+                ca, cn, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(days)));
     }
 
     public static Issued leaf(Issued ca, String cn, Instant from, Instant to) {
         try {
             KeyPair kp = keyPair();
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.cert(), serial(), Date.from(from), Date.from(to),
-                    new X500Principal("CN=" + cn), kp.getPublic())
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                            ca.cert(),
+                            serial(),
+                            Date.from(from),
+                            Date.from(to),
+                            new X500Principal("CN=" + cn),
+                            kp.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
-                            new GeneralName(GeneralName.dNSName, "localhost"),
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
+                    .addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                        KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+                    }))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                        new GeneralName(GeneralName.dNSName, "localhost"),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                    }))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.cert()))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
             X509Certificate cert = sign(b, ca.key());
             X509Certificate[] chain = new X509Certificate[ca.chain().length + 1];
             chain[0] = cert;
@@ -159,9 +168,13 @@ public final class TestPki {
 
     public static String pemKeyText(PrivateKey key, String password) {
         try {
-            OutputEncryptor enc = password == null ? null
-                    : new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setPRF(PKCS8Generator.PRF_HMACSHA256)
-                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).setPassword(password.toCharArray()).build();
+            OutputEncryptor enc = password == null
+                    ? null
+                    : new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                            .setPRF(PKCS8Generator.PRF_HMACSHA256)
+                            .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                            .setPassword(password.toCharArray())
+                            .build();
             return pem(new JcaPKCS8Generator(key, enc));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -179,7 +192,8 @@ public final class TestPki {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     }
 
     private static BigInteger serial() {

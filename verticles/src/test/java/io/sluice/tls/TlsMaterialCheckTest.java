@@ -1,13 +1,12 @@
 package io.sluice.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.sluice.kafka.KafkaSettings;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,13 +15,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TlsMaterialCheckTest {
-    private static final Map<String, String> ENV = Map.of("KS_PW", "ks-secret", "TS_PW", "ts-secret", "KEY_PW", "key-secret",
-            "WRONG_PW", "nope-nope");
+    private static final Map<String, String> ENV =
+            Map.of("KS_PW", "ks-secret", "TS_PW", "ts-secret", "KEY_PW", "key-secret", "WRONG_PW", "nope-nope");
     private static TestPki.Issued ca;
     private static TestPki.Issued client;
 
@@ -47,8 +46,16 @@ class TlsMaterialCheckTest {
         TestPki.keystore(dir.resolve("client.p12"), client, "ks-secret");
         TestPki.truststore(dir.resolve("trust.p12"), "ts-secret", ca.cert());
         return settings(new JsonObject()
-                .put("keystore", new JsonObject().put("path", dir.resolve("client.p12").toString()).put("passwordEnv", ksEnv))
-                .put("truststore", new JsonObject().put("path", dir.resolve("trust.p12").toString()).put("passwordEnv", "TS_PW")));
+                .put(
+                        "keystore",
+                        new JsonObject()
+                                .put("path", dir.resolve("client.p12").toString())
+                                .put("passwordEnv", ksEnv))
+                .put(
+                        "truststore",
+                        new JsonObject()
+                                .put("path", dir.resolve("trust.p12").toString())
+                                .put("passwordEnv", "TS_PW")));
     }
 
     private TlsSettings pem(TestPki.Issued cert, java.security.PrivateKey key, String keyPassword) {
@@ -60,9 +67,17 @@ class TlsMaterialCheckTest {
             k.put("passwordEnv", "KEY_PW");
         }
         return settings(new JsonObject()
-                .put("keystore", new JsonObject().put("path", dir.resolve("client.crt").toString()).put("type", "PEM"))
+                .put(
+                        "keystore",
+                        new JsonObject()
+                                .put("path", dir.resolve("client.crt").toString())
+                                .put("type", "PEM"))
                 .put("key", k)
-                .put("truststore", new JsonObject().put("path", dir.resolve("ca.pem").toString()).put("type", "PEM")));
+                .put(
+                        "truststore",
+                        new JsonObject()
+                                .put("path", dir.resolve("ca.pem").toString())
+                                .put("type", "PEM")));
     }
 
     @Test
@@ -77,9 +92,14 @@ class TlsMaterialCheckTest {
 
     @Test
     void warnsWithinExpiryWarnDays() {
-        TlsMaterialCheck.Report r = TlsMaterialCheck.check(pkcs12("KS_PW"), at(Instant.now().plus(Duration.ofDays(80))));
+        TlsMaterialCheck.Report r =
+                TlsMaterialCheck.check(pkcs12("KS_PW"), at(Instant.now().plus(Duration.ofDays(80))));
         assertThat(r.daysToExpiry()).isBetween(19L, 20L);
-        assertThat(r.warnings()).singleElement().asString().contains("expires in").contains("expiryWarnDays=30");
+        assertThat(r.warnings())
+                .singleElement()
+                .asString()
+                .contains("expires in")
+                .contains("expiryWarnDays=30");
     }
 
     @Test
@@ -94,7 +114,8 @@ class TlsMaterialCheckTest {
     void notYetValidCertificate() {
         TlsSettings s = pkcs12("KS_PW");
         assertThatThrownBy(() -> TlsMaterialCheck.check(s, at(Instant.now().minus(Duration.ofDays(2)))))
-                .hasMessageStartingWith("kafka.tls.keystore.path: client certificate 'CN=sluice-client' is not valid yet");
+                .hasMessageStartingWith(
+                        "kafka.tls.keystore.path: client certificate 'CN=sluice-client' is not valid yet");
     }
 
     @Test
@@ -119,7 +140,8 @@ class TlsMaterialCheckTest {
         TlsSettings s = pkcs12("KS_PW");
         Path ks = dir.resolve("client.p12");
         Files.setPosixFilePermissions(ks, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(ks), "running as root: permissions are not enforced");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                Files.isReadable(ks), "running as root: permissions are not enforced");
         assertThatThrownBy(() -> TlsMaterialCheck.check(s, Clock.systemUTC())).hasMessageContaining("is not readable");
     }
 
@@ -128,7 +150,8 @@ class TlsMaterialCheckTest {
         TlsSettings s = pem(client, client.key(), null);
         TlsMaterialCheck.Report r = TlsMaterialCheck.check(s, Clock.systemUTC());
         assertThat(r.clientSubject()).isEqualTo("CN=sluice-client");
-        assertThat(s.clientProperties()).containsEntry("ssl.keystore.type", "PEM")
+        assertThat(s.clientProperties())
+                .containsEntry("ssl.keystore.type", "PEM")
                 .containsEntry("ssl.keystore.location", s.combinedPemKeystore().toString())
                 .doesNotContainKey("ssl.keystore.password");
         TlsMaterial.materialize(s);
@@ -139,7 +162,8 @@ class TlsMaterialCheckTest {
     @Test
     void encryptedPemKeyWithRightAndWrongPassword() {
         TlsSettings ok = pem(client, client.key(), "key-secret");
-        assertThat(TlsMaterialCheck.check(ok, Clock.systemUTC()).clientSubject()).isEqualTo("CN=sluice-client");
+        assertThat(TlsMaterialCheck.check(ok, Clock.systemUTC()).clientSubject())
+                .isEqualTo("CN=sluice-client");
         assertThat(ok.clientProperties()).containsEntry("ssl.key.password", "key-secret");
         TlsSettings wrong = pem(client, client.key(), "not-the-password");
         assertThatThrownBy(() -> TlsMaterialCheck.check(wrong, Clock.systemUTC()))
@@ -150,33 +174,44 @@ class TlsMaterialCheckTest {
     void keyThatDoesNotMatchTheCertificate() {
         TlsSettings s = pem(client, TestPki.keyPair().getPrivate(), null);
         assertThatThrownBy(() -> TlsMaterialCheck.check(s, Clock.systemUTC()))
-                .hasMessage("kafka.tls.key.path: the private key does not match the client certificate 'CN=sluice-client'");
+                .hasMessage(
+                        "kafka.tls.key.path: the private key does not match the client certificate 'CN=sluice-client'");
     }
 
     @Test
     void truststoreWithOnlyExpiredCas() {
-        TestPki.Issued old = TestPki.ca("Old CA", Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(1)));
+        TestPki.Issued old = TestPki.ca(
+                "Old CA",
+                Instant.now().minus(Duration.ofDays(30)),
+                Instant.now().minus(Duration.ofDays(1)));
         TlsSettings s = pkcs12("KS_PW");
         TestPki.truststore(dir.resolve("trust.p12"), "ts-secret", old.cert());
         assertThatThrownBy(() -> TlsMaterialCheck.check(s, Clock.systemUTC()))
-                .hasMessageContaining("kafka.tls.truststore.path: no certificate in").hasMessageContaining("is valid now");
+                .hasMessageContaining("kafka.tls.truststore.path: no certificate in")
+                .hasMessageContaining("is valid now");
     }
 
     @Test
     void configValidationNamesTheKey() {
         assertThatThrownBy(() -> settings(new JsonObject().put("keystore", new JsonObject().put("path", "/x.p12"))))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("kafka.tls.keystore.passwordEnv: is required");
-        assertThatThrownBy(() -> settings(new JsonObject().put("keystore",
-                new JsonObject().put("path", "/x.p12").put("passwordEnv", "UNSET_VAR"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("kafka.tls.keystore.passwordEnv: is required");
+        assertThatThrownBy(() -> settings(new JsonObject()
+                        .put("keystore", new JsonObject().put("path", "/x.p12").put("passwordEnv", "UNSET_VAR"))))
                 .hasMessage("kafka.tls.keystore.passwordEnv: environment variable UNSET_VAR is not set");
-        assertThatThrownBy(() -> settings(new JsonObject().put("truststore",
-                new JsonObject().put("path", "/ca.pem").put("type", "PEM").put("passwordEnv", "TS_PW"))))
+        assertThatThrownBy(() -> settings(new JsonObject()
+                        .put(
+                                "truststore",
+                                new JsonObject()
+                                        .put("path", "/ca.pem")
+                                        .put("type", "PEM")
+                                        .put("passwordEnv", "TS_PW"))))
                 .hasMessageStartingWith("kafka.tls.truststore.passwordEnv: is not allowed for type PEM");
-        assertThatThrownBy(() -> settings(new JsonObject().put("keystore",
-                new JsonObject().put("path", "/x.p12").put("password", "in-the-file"))))
+        assertThatThrownBy(() -> settings(new JsonObject()
+                        .put("keystore", new JsonObject().put("path", "/x.p12").put("password", "in-the-file"))))
                 .hasMessageStartingWith("kafka.tls.keystore.password: unknown key");
-        assertThatThrownBy(() -> settings(new JsonObject().put("keystore",
-                new JsonObject().put("path", "/x.p12").put("type", "JKS"))))
+        assertThatThrownBy(() -> settings(new JsonObject()
+                        .put("keystore", new JsonObject().put("path", "/x.p12").put("type", "JKS"))))
                 .hasMessageContaining("kafka.tls.keystore.type: must be one of");
     }
 
@@ -184,14 +219,24 @@ class TlsMaterialCheckTest {
     void clientPropertiesAndRedaction() {
         TlsSettings s = pkcs12("KS_PW");
         Map<String, String> p = s.clientProperties();
-        assertThat(p).containsEntry("security.protocol", "SSL").containsEntry("ssl.endpoint.identification.algorithm", "https")
-                .containsEntry("ssl.keystore.type", "PKCS12").containsEntry("ssl.keystore.password", "ks-secret")
-                .containsEntry("ssl.key.password", "ks-secret").containsEntry("ssl.truststore.password", "ts-secret");
+        assertThat(p)
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.endpoint.identification.algorithm", "https")
+                .containsEntry("ssl.keystore.type", "PKCS12")
+                .containsEntry("ssl.keystore.password", "ks-secret")
+                .containsEntry("ssl.key.password", "ks-secret")
+                .containsEntry("ssl.truststore.password", "ts-secret");
         KafkaSettings k = new KafkaSettings("b:9092", Map.of("linger.ms", "5"), List.of(), false).withTls(s);
-        assertThat(k.clientProperties()).containsEntry("security.protocol", "SSL").containsEntry("linger.ms", "5");
-        assertThat(k.toString()).doesNotContain("ks-secret").doesNotContain("ts-secret").contains(Secrets.MASK);
+        assertThat(k.clientProperties())
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("linger.ms", "5");
+        assertThat(k.toString())
+                .doesNotContain("ks-secret")
+                .doesNotContain("ts-secret")
+                .contains(Secrets.MASK);
         assertThat(s.toString()).doesNotContain("ks-secret");
-        assertThatThrownBy(() -> new KafkaSettings("b:9092", Map.of("ssl.truststore.location", "/t"), List.of(), false).withTls(s))
+        assertThatThrownBy(() -> new KafkaSettings("b:9092", Map.of("ssl.truststore.location", "/t"), List.of(), false)
+                        .withTls(s))
                 .hasMessageStartingWith("kafka.clientProperties.ssl.truststore.location: conflicts with kafka.tls");
     }
 

@@ -1,10 +1,16 @@
 package io.sluice.tracing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.opentelemetry.api.trace.Span;
 import io.sluice.record.InRecord;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -12,13 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.MDC;
-
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The hooks' two modes: off returns its arguments (no span, no header, no allocation per record); on propagates. */
 @Timeout(20)
@@ -40,7 +39,8 @@ class TraceHooksTest {
             }
         });
         collector.start();
-        on = Tracing.start(TracingSettings.on(URI.create("http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces")));
+        on = Tracing.start(TracingSettings.on(
+                URI.create("http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces")));
     }
 
     @AfterAll
@@ -50,14 +50,24 @@ class TraceHooksTest {
     }
 
     private static ProducerRecord<byte[], byte[]> record() {
-        return new ProducerRecord<>("t", null, null, "k".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8), null);
+        return new ProducerRecord<>(
+                "t", null, null, "k".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8), null);
     }
 
     private static InRecord consumed(String traceparent, String correlationId) {
-        return new InRecord("t", 0, 7, 1L, "CREATE_TIME", null, "{}".getBytes(StandardCharsets.UTF_8),
-                List.of(new InRecord.Header("correlation-id", correlationId.getBytes(StandardCharsets.UTF_8)),
+        return new InRecord(
+                "t",
+                0,
+                7,
+                1L,
+                "CREATE_TIME",
+                null,
+                "{}".getBytes(StandardCharsets.UTF_8),
+                List.of(
+                        new InRecord.Header("correlation-id", correlationId.getBytes(StandardCharsets.UTF_8)),
                         new InRecord.Header("traceparent", traceparent.getBytes(StandardCharsets.UTF_8))),
-                1, System.currentTimeMillis());
+                1,
+                System.currentTimeMillis());
     }
 
     @Test
@@ -97,19 +107,22 @@ class TraceHooksTest {
 
         ProducerRecord<byte[], byte[]> spooled = record();
         produce.start(MultiMap.caseInsensitiveMultiMap().add("traceparent", TP), spooled, false);
-        assertThat(new String(spooled.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(TP);
+        assertThat(new String(spooled.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                .isEqualTo(TP);
 
         ProducerRecord<byte[], byte[]> root = record();
         produce.start(MultiMap.caseInsensitiveMultiMap(), root, true);
         assertThat(new String(root.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
-                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}").doesNotContain(TRACE);
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+                .doesNotContain(TRACE);
         produce.acked(root, null, new IllegalStateException("no ack"));
     }
 
     @Test
     void aBatchIsAChildOfItsFirstRecordsContextAndItsLogLinesCarryTheIds() {
         String other = "00-" + "1".repeat(32) + "-" + "2".repeat(16) + "-01";
-        DispatchTrace.Batch b = new DispatchTrace(on, "p", "f").batch(List.of(consumed(TP, "corr-1"), consumed(other, "corr-2")));
+        DispatchTrace.Batch b =
+                new DispatchTrace(on, "p", "f").batch(List.of(consumed(TP, "corr-1"), consumed(other, "corr-2")));
         assertThat(b).isNotSameAs(DispatchTrace.Batch.OFF);
         try (LogContext log = b.log(List.of(consumed(TP, "corr-1")))) {
             assertThat(MDC.get(LogContext.TRACE_ID)).isEqualTo(TRACE);

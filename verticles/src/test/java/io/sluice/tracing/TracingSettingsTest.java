@@ -1,15 +1,14 @@
 package io.sluice.tracing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.sluice.config.Cfg;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(10)
 class TracingSettingsTest {
@@ -33,11 +32,12 @@ class TracingSettingsTest {
 
     @Test
     void everyKeyIsRead() {
-        TelemetrySettings s = parse("{\"tracing\":{\"enabled\":true,\"endpoint\":\"https://otel.example:4318/v1/traces\","
-                + "\"headers\":{\"api-key\":\"k\"},\"sampleRatio\":0.1,\"serviceName\":\"sluice-a\",\"maxQueueSize\":100,"
-                + "\"exportTimeoutMs\":2000,\"maxLinks\":16},"
-                + "\"metrics\":{\"cloudwatch\":{\"enabled\":true,\"namespace\":\"Fleet/Sluice\",\"intervalMs\":10000,"
-                + "\"prefixes\":[\"sluice.dispatch\"]}}}");
+        TelemetrySettings s =
+                parse("{\"tracing\":{\"enabled\":true,\"endpoint\":\"https://otel.example:4318/v1/traces\","
+                        + "\"headers\":{\"api-key\":\"k\"},\"sampleRatio\":0.1,\"serviceName\":\"sluice-a\",\"maxQueueSize\":100,"
+                        + "\"exportTimeoutMs\":2000,\"maxLinks\":16},"
+                        + "\"metrics\":{\"cloudwatch\":{\"enabled\":true,\"namespace\":\"Fleet/Sluice\",\"intervalMs\":10000,"
+                        + "\"prefixes\":[\"sluice.dispatch\"]}}}");
         TracingSettings t = s.tracing();
         assertThat(t.enabled()).isTrue();
         assertThat(t.endpoint()).hasToString("https://otel.example:4318/v1/traces");
@@ -55,14 +55,19 @@ class TracingSettingsTest {
     @Test
     void badValuesAreNamed() {
         assertThatThrownBy(() -> parse("{\"tracing\":{\"endpoint\":\"localhost:4318\"}}"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("tracing.endpoint");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tracing.endpoint");
         assertThatThrownBy(() -> parse("{\"tracing\":{\"sampleRatio\":1.5}}"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("tracing.sampleRatio");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tracing.sampleRatio");
         assertThatThrownBy(() -> parse("{\"tracing\":{\"enable\":true}}"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("tracing.enable");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tracing.enable");
         assertThatThrownBy(() -> parse("{\"metrics\":{\"cloudwatch\":{\"namespace\":\"AWS/Lambda\"}}}"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.cloudwatch.namespace");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.cloudwatch.namespace");
         assertThatThrownBy(() -> parse("{\"metrics\":{\"prometheus\":{}}}"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.prometheus");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.prometheus");
     }
 }

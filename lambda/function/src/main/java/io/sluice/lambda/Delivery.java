@@ -11,16 +11,16 @@ import io.sluice.lambda.record.RoutedRecord;
  */
 record Delivery(KafkaEventRecord source, RoutedRecord record, String target, boolean suspect, boolean claimed) {
 
-  Delivery(KafkaEventRecord source, RoutedRecord record, String target, boolean suspect) {
-    this(source, record, target, suspect, false);
-  }
+    Delivery(KafkaEventRecord source, RoutedRecord record, String target, boolean suspect) {
+        this(source, record, target, suspect, false);
+    }
 
-  /** {@code <target>|<idempotencyKey>}. */
-  String dedupeKey() {
-    return target + "|" + record.idempotencyKey();
-  }
+    /** {@code <target>|<idempotencyKey>}. */
+    String dedupeKey() {
+        return target + "|" + record.idempotencyKey();
+    }
 
-  Delivery locked() {
-    return new Delivery(source, record, target, suspect, true);
-  }
+    Delivery locked() {
+        return new Delivery(source, record, target, suspect, true);
+    }
 }

@@ -20,54 +20,54 @@ import java.util.function.Predicate;
  */
 public final class DispatcherHandler implements RequestStreamHandler {
 
-  private final Dispatcher dispatcher;
-  private final long deadlineMarginMs;
+    private final Dispatcher dispatcher;
+    private final long deadlineMarginMs;
 
-  /** For the Lambda runtime: configuration from the environment, created once per container. */
-  public DispatcherHandler() {
-    this(FromEnvironment.DISPATCHER, FromEnvironment.CONFIG.deadlineMargin().toMillis());
-  }
+    /** For the Lambda runtime: configuration from the environment, created once per container. */
+    public DispatcherHandler() {
+        this(FromEnvironment.DISPATCHER, FromEnvironment.CONFIG.deadlineMargin().toMillis());
+    }
 
-  public DispatcherHandler(Dispatcher dispatcher) {
-    this(dispatcher, 500L);
-  }
+    public DispatcherHandler(Dispatcher dispatcher) {
+        this(dispatcher, 500L);
+    }
 
-  public DispatcherHandler(Dispatcher dispatcher, long deadlineMarginMs) {
-    this.dispatcher = dispatcher;
-    this.deadlineMarginMs = deadlineMarginMs;
-  }
+    public DispatcherHandler(Dispatcher dispatcher, long deadlineMarginMs) {
+        this.dispatcher = dispatcher;
+        this.deadlineMarginMs = deadlineMarginMs;
+    }
 
-  @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    byte[] payload = input.readAllBytes();
-    long deadline = context == null ? 0L : System.currentTimeMillis() + context.getRemainingTimeInMillis();
-    output.write(handle(payload, Set.of(), deadline));
-  }
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] payload = input.readAllBytes();
+        long deadline = context == null ? 0L : System.currentTimeMillis() + context.getRemainingTimeInMillis();
+        output.write(handle(payload, Set.of(), deadline));
+    }
 
-  /**
-   * Handles one invocation outside the Lambda runtime (the local endpoint uses this).
-   *
-   * @param forcedFailures records reported as failed without calling their targets
-   * @param deadlineEpochMs when the invocation times out (0 = unknown)
-   * @return the response JSON
-   */
-  public byte[] handle(byte[] payload, Set<RecordId> forcedFailures, long deadlineEpochMs) {
-    return handle(payload, forcedFailures::contains, deadlineEpochMs);
-  }
+    /**
+     * Handles one invocation outside the Lambda runtime (the local endpoint uses this).
+     *
+     * @param forcedFailures records reported as failed without calling their targets
+     * @param deadlineEpochMs when the invocation times out (0 = unknown)
+     * @return the response JSON
+     */
+    public byte[] handle(byte[] payload, Set<RecordId> forcedFailures, long deadlineEpochMs) {
+        return handle(payload, forcedFailures::contains, deadlineEpochMs);
+    }
 
-  /**
-   * Same as {@link #handle(byte[], Set, long)} with the forced failures given as a test (asked at most once per
-   * record, see {@link Dispatcher#dispatch(byte[], Predicate, long)}).
-   */
-  public byte[] handle(byte[] payload, Predicate<RecordId> forcedFailure, long deadlineEpochMs) {
-    long stopAt = deadlineEpochMs > 0 ? deadlineEpochMs - deadlineMarginMs : 0L;
-    return dispatcher.dispatch(payload, forcedFailure, stopAt).toJson();
-  }
+    /**
+     * Same as {@link #handle(byte[], Set, long)} with the forced failures given as a test (asked at most once per
+     * record, see {@link Dispatcher#dispatch(byte[], Predicate, long)}).
+     */
+    public byte[] handle(byte[] payload, Predicate<RecordId> forcedFailure, long deadlineEpochMs) {
+        long stopAt = deadlineEpochMs > 0 ? deadlineEpochMs - deadlineMarginMs : 0L;
+        return dispatcher.dispatch(payload, forcedFailure, stopAt).toJson();
+    }
 
-  /** Lazily built once per container (class init = Lambda init phase). */
-  private static final class FromEnvironment {
-    static final DispatcherConfig CONFIG =
-        DispatcherConfig.fromEnvironment(System.getenv(), System.getProperties(), Dispatcher.MAPPER);
-    static final Dispatcher DISPATCHER = Dispatcher.create(CONFIG);
-  }
+    /** Lazily built once per container (class init = Lambda init phase). */
+    private static final class FromEnvironment {
+        static final DispatcherConfig CONFIG =
+                DispatcherConfig.fromEnvironment(System.getenv(), System.getProperties(), Dispatcher.MAPPER);
+        static final Dispatcher DISPATCHER = Dispatcher.create(CONFIG);
+    }
 }

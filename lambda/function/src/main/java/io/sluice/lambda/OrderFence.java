@@ -18,22 +18,22 @@ import java.util.Set;
  */
 final class OrderFence {
 
-  private final Set<FenceKey> failed = new HashSet<>();
+    private final Set<FenceKey> failed = new HashSet<>();
 
-  /** True when an earlier record of {@code record}'s key failed in this invocation. */
-  boolean holds(KafkaEventRecord record) {
-    return !failed.isEmpty() && failed.contains(keyOf(record));
-  }
+    /** True when an earlier record of {@code record}'s key failed in this invocation. */
+    boolean holds(KafkaEventRecord record) {
+        return !failed.isEmpty() && failed.contains(keyOf(record));
+    }
 
-  /** Records that {@code record} failed: the later records of its key are held from now on. */
-  void fail(KafkaEventRecord record) {
-    failed.add(keyOf(record));
-  }
+    /** Records that {@code record} failed: the later records of its key are held from now on. */
+    void fail(KafkaEventRecord record) {
+        failed.add(keyOf(record));
+    }
 
-  private static FenceKey keyOf(KafkaEventRecord record) {
-    return new FenceKey(record.topic(), record.partition(), record.keyBase64());
-  }
+    private static FenceKey keyOf(KafkaEventRecord record) {
+        return new FenceKey(record.topic(), record.partition(), record.keyBase64());
+    }
 
-  /** @param keyBase64 null for a record without a key */
-  private record FenceKey(String topic, int partition, String keyBase64) {}
+    /** @param keyBase64 null for a record without a key */
+    private record FenceKey(String topic, int partition, String keyBase64) {}
 }

@@ -11,16 +11,16 @@ import java.util.Objects;
  */
 public record RecordId(String topicPartition, long offset) {
 
-  public RecordId {
-    Objects.requireNonNull(topicPartition, "topicPartition");
-  }
+    public RecordId {
+        Objects.requireNonNull(topicPartition, "topicPartition");
+    }
 
-  public static RecordId of(String topic, int partition, long offset) {
-    return new RecordId(topic + "-" + partition, offset);
-  }
+    public static RecordId of(String topic, int partition, long offset) {
+        return new RecordId(topic + "-" + partition, offset);
+    }
 
-  @Override
-  public String toString() {
-    return topicPartition + "@" + offset;
-  }
+    @Override
+    public String toString() {
+        return topicPartition + "@" + offset;
+    }
 }

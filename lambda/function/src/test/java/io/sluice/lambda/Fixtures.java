@@ -6,20 +6,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 final class Fixtures {
-  private Fixtures() {}
+    private Fixtures() {}
 
-  static byte[] bytes(String resource) {
-    try (InputStream in = Fixtures.class.getResourceAsStream("/" + resource)) {
-      if (in == null) {
-        throw new IllegalArgumentException("missing test resource " + resource);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    static byte[] bytes(String resource) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/" + resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("missing test resource " + resource);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  static String text(String resource) {
-    return new String(bytes(resource), StandardCharsets.UTF_8);
-  }
+    static String text(String resource) {
+        return new String(bytes(resource), StandardCharsets.UTF_8);
+    }
 }

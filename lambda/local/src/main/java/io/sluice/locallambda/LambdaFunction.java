@@ -14,12 +14,12 @@ import java.util.Map;
 @FunctionalInterface
 public interface LambdaFunction {
 
-  String REQUEST_ID = "lambda-runtime-aws-request-id";
-  String DEADLINE_MS = "lambda-runtime-deadline-ms";
-  String FUNCTION_ARN = "lambda-runtime-invoked-function-arn";
-  String CLIENT_CONTEXT = "lambda-runtime-client-context";
-  String FAIL_OFFSETS = "x-sluice-fail-offsets";
-  String PARTIAL_FAILURE_RATE = "x-sluice-partial-failure-rate";
+    String REQUEST_ID = "lambda-runtime-aws-request-id";
+    String DEADLINE_MS = "lambda-runtime-deadline-ms";
+    String FUNCTION_ARN = "lambda-runtime-invoked-function-arn";
+    String CLIENT_CONTEXT = "lambda-runtime-client-context";
+    String FAIL_OFFSETS = "x-sluice-fail-offsets";
+    String PARTIAL_FAILURE_RATE = "x-sluice-partial-failure-rate";
 
-  byte[] invoke(byte[] payload, Map<String, String> invocationHeaders) throws Exception;
+    byte[] invoke(byte[] payload, Map<String, String> invocationHeaders) throws Exception;
 }

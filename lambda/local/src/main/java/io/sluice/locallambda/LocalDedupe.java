@@ -14,25 +14,25 @@ import java.util.Locale;
  */
 public record LocalDedupe(String mode, URI endpoint, String table, boolean onlySuspects) {
 
-  public LocalDedupe {
-    mode = mode == null ? "memory" : mode.toLowerCase(Locale.ROOT);
-    if (!mode.equals("off") && !mode.equals("memory") && !mode.equals("dynamodb")) {
-      throw new IllegalArgumentException("dedupeMode must be off, memory or dynamodb but was '" + mode + "'");
+    public LocalDedupe {
+        mode = mode == null ? "memory" : mode.toLowerCase(Locale.ROOT);
+        if (!mode.equals("off") && !mode.equals("memory") && !mode.equals("dynamodb")) {
+            throw new IllegalArgumentException("dedupeMode must be off, memory or dynamodb but was '" + mode + "'");
+        }
+        table = table == null || table.isBlank() ? "sluice-dedupe" : table;
     }
-    table = table == null || table.isBlank() ? "sluice-dedupe" : table;
-  }
 
-  /** The function's in-memory LRU (sized by {@code dedupeCapacity}). */
-  public static LocalDedupe memory() {
-    return new LocalDedupe("memory", null, null, false);
-  }
+    /** The function's in-memory LRU (sized by {@code dedupeCapacity}). */
+    public static LocalDedupe memory() {
+        return new LocalDedupe("memory", null, null, false);
+    }
 
-  /** DynamoDB at {@code endpoint} (null: a dynalite the server starts). */
-  public static LocalDedupe dynamoDb(URI endpoint, boolean onlySuspects) {
-    return new LocalDedupe("dynamodb", endpoint, null, onlySuspects);
-  }
+    /** DynamoDB at {@code endpoint} (null: a dynalite the server starts). */
+    public static LocalDedupe dynamoDb(URI endpoint, boolean onlySuspects) {
+        return new LocalDedupe("dynamodb", endpoint, null, onlySuspects);
+    }
 
-  public boolean isDynamoDb() {
-    return mode.equals("dynamodb");
-  }
+    public boolean isDynamoDb() {
+        return mode.equals("dynamodb");
+    }
 }

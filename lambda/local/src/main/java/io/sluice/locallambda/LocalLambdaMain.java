@@ -15,53 +15,72 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalLambdaMain {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LocalLambdaMain.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalLambdaMain.class);
 
-  private LocalLambdaMain() {}
+    private LocalLambdaMain() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    LocalLambdaOptions options = parse(args);
-    Vertx vertx = Vertx.vertx();
-    CountDownLatch stopped = new CountDownLatch(1);
-    LocalLambdaServer.start(vertx, options)
-        .onSuccess(server -> {
-          System.out.println(server.endpoint());
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
-            stopped.countDown();
-          }, "local-lambda-shutdown"));
-        })
-        .onFailure(t -> {
-          LOG.error("local lambda endpoint failed to start: {}", t.toString());
-          vertx.close();
-          stopped.countDown();
-        });
-    stopped.await();
-  }
-
-  static LocalLambdaOptions parse(String[] args) {
-    LocalLambdaOptions o = LocalLambdaOptions.defaults().withPort(9001);
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag + " needs a value");
-      }
-      String v = args[++i];
-      o = switch (flag) {
-        case "--port" -> o.withPort(Integer.parseInt(v));
-        case "--host" -> o.withHost(v);
-        case "--function" -> o.withDispatcherFunctionName(v);
-        case "--concurrency" -> o.withConcurrency(Integer.parseInt(v));
-        case "--timeout-ms" -> o.withTimeout(Duration.ofMillis(Long.parseLong(v)));
-        case "--dedupe" -> o.withDedupe(new LocalDedupe(v, o.dedupe().endpoint(), o.dedupe().table(), o.dedupe().onlySuspects()));
-        case "--dedupe-endpoint" -> o.withDedupe(new LocalDedupe(o.dedupe().mode(), java.net.URI.create(v), o.dedupe().table(),
-            o.dedupe().onlySuspects()));
-        case "--only-suspects" -> o.withDedupe(new LocalDedupe(o.dedupe().mode(), o.dedupe().endpoint(), o.dedupe().table(),
-            Boolean.parseBoolean(v)));
-        default -> throw new IllegalArgumentException("unknown option " + flag
-            + "; allowed: --port, --host, --function, --concurrency, --timeout-ms, --dedupe, --dedupe-endpoint, --only-suspects");
-      };
+    public static void main(String[] args) throws InterruptedException {
+        LocalLambdaOptions options = parse(args);
+        Vertx vertx = Vertx.vertx();
+        CountDownLatch stopped = new CountDownLatch(1);
+        LocalLambdaServer.start(vertx, options)
+                .onSuccess(server -> {
+                    System.out.println(server.endpoint());
+                    Runtime.getRuntime()
+                            .addShutdownHook(new Thread(
+                                    () -> {
+                                        server.close()
+                                                .eventually(vertx::close)
+                                                .toCompletionStage()
+                                                .toCompletableFuture()
+                                                .join();
+                                        stopped.countDown();
+                                    },
+                                    "local-lambda-shutdown"));
+                })
+                .onFailure(t -> {
+                    LOG.error("local lambda endpoint failed to start: {}", t.toString());
+                    vertx.close();
+                    stopped.countDown();
+                });
+        stopped.await();
     }
-    return o;
-  }
+
+    static LocalLambdaOptions parse(String[] args) {
+        LocalLambdaOptions o = LocalLambdaOptions.defaults().withPort(9001);
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String v = args[++i];
+            o = switch (flag) {
+                case "--port" -> o.withPort(Integer.parseInt(v));
+                case "--host" -> o.withHost(v);
+                case "--function" -> o.withDispatcherFunctionName(v);
+                case "--concurrency" -> o.withConcurrency(Integer.parseInt(v));
+                case "--timeout-ms" -> o.withTimeout(Duration.ofMillis(Long.parseLong(v)));
+                case "--dedupe" ->
+                    o.withDedupe(new LocalDedupe(
+                            v,
+                            o.dedupe().endpoint(),
+                            o.dedupe().table(),
+                            o.dedupe().onlySuspects()));
+                case "--dedupe-endpoint" ->
+                    o.withDedupe(new LocalDedupe(
+                            o.dedupe().mode(),
+                            java.net.URI.create(v),
+                            o.dedupe().table(),
+                            o.dedupe().onlySuspects()));
+                case "--only-suspects" ->
+                    o.withDedupe(new LocalDedupe(
+                            o.dedupe().mode(), o.dedupe().endpoint(), o.dedupe().table(), Boolean.parseBoolean(v)));
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown option " + flag
+                                    + "; allowed: --port, --host, --function, --concurrency, --timeout-ms, --dedupe, --dedupe-endpoint, --only-suspects");
+            };
+        }
+        return o;
+    }
 }

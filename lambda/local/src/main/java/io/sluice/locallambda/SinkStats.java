@@ -17,40 +17,48 @@ import java.util.List;
  * @param perSecond arrivals per wall-clock second, oldest first, the last 60 seconds with traffic
  */
 public record SinkStats(
-    long received,
-    long unique,
-    long duplicates,
-    long orderViolations,
-    long keys,
-    long requests,
-    long firstArrivalMs,
-    long lastArrivalMs,
-    double meanArrivalsPerSecond,
-    Latency latencyMs,
-    List<long[]> perSecond) {
+        long received,
+        long unique,
+        long duplicates,
+        long orderViolations,
+        long keys,
+        long requests,
+        long firstArrivalMs,
+        long lastArrivalMs,
+        double meanArrivalsPerSecond,
+        Latency latencyMs,
+        List<long[]> perSecond) {
 
-  /** Latency percentiles in milliseconds. */
-  public record Latency(long count, long min, long p50, long p90, long p99, long p999, long max, double mean) {
-    JsonObject toJson() {
-      return new JsonObject().put("count", count).put("min", min).put("p50", p50).put("p90", p90).put("p99", p99)
-          .put("p999", p999).put("max", max).put("mean", mean);
+    /** Latency percentiles in milliseconds. */
+    public record Latency(long count, long min, long p50, long p90, long p99, long p999, long max, double mean) {
+        JsonObject toJson() {
+            return new JsonObject()
+                    .put("count", count)
+                    .put("min", min)
+                    .put("p50", p50)
+                    .put("p90", p90)
+                    .put("p99", p99)
+                    .put("p999", p999)
+                    .put("max", max)
+                    .put("mean", mean);
+        }
     }
-  }
 
-  public JsonObject toJson() {
-    JsonArray series = new JsonArray();
-    perSecond.forEach(p -> series.add(new JsonObject().put("epochSecond", p[0]).put("count", p[1])));
-    return new JsonObject()
-        .put("received", received)
-        .put("unique", unique)
-        .put("duplicates", duplicates)
-        .put("orderViolations", orderViolations)
-        .put("keys", keys)
-        .put("requests", requests)
-        .put("firstArrivalMs", firstArrivalMs)
-        .put("lastArrivalMs", lastArrivalMs)
-        .put("meanArrivalsPerSecond", meanArrivalsPerSecond)
-        .put("latencyMs", latencyMs.toJson())
-        .put("perSecond", series);
-  }
+    public JsonObject toJson() {
+        JsonArray series = new JsonArray();
+        perSecond.forEach(
+                p -> series.add(new JsonObject().put("epochSecond", p[0]).put("count", p[1])));
+        return new JsonObject()
+                .put("received", received)
+                .put("unique", unique)
+                .put("duplicates", duplicates)
+                .put("orderViolations", orderViolations)
+                .put("keys", keys)
+                .put("requests", requests)
+                .put("firstArrivalMs", firstArrivalMs)
+                .put("lastArrivalMs", lastArrivalMs)
+                .put("meanArrivalsPerSecond", meanArrivalsPerSecond)
+                .put("latencyMs", latencyMs.toJson())
+                .put("perSecond", series);
+    }
 }

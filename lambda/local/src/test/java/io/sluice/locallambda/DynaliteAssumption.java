@@ -10,18 +10,18 @@ import org.junit.jupiter.api.Assumptions;
  * {@code npm ci}) and is skipped otherwise, the reason printed either way.
  */
 final class DynaliteAssumption {
-  private DynaliteAssumption() {}
+    private DynaliteAssumption() {}
 
-  static Path cli() {
-    StringBuilder why = new StringBuilder();
-    return Dynalite.locate(why).orElseGet(() -> {
-      String reason = "needs dynalite: " + why;
-      System.out.println("[dynalite] " + reason);
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(reason + " (CI=true: .ci/run installs it with npm ci)");
-      }
-      Assumptions.abort(reason + " (skipped outside CI)");
-      return null;
-    });
-  }
+    static Path cli() {
+        StringBuilder why = new StringBuilder();
+        return Dynalite.locate(why).orElseGet(() -> {
+            String reason = "needs dynalite: " + why;
+            System.out.println("[dynalite] " + reason);
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(reason + " (CI=true: .ci/run installs it with npm ci)");
+            }
+            Assumptions.abort(reason + " (skipped outside CI)");
+            return null;
+        });
+    }
 }

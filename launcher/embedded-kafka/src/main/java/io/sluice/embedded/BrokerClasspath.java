@@ -41,8 +41,7 @@ final class BrokerClasspath {
     private static final Pattern SEPARATORS =
             Pattern.compile("(\\r?\\n|\\\\n|" + Pattern.quote(File.pathSeparator) + ")+");
 
-    private BrokerClasspath() {
-    }
+    private BrokerClasspath() {}
 
     /**
      * @return the broker jars, every one checked to exist
@@ -85,7 +84,9 @@ final class BrokerClasspath {
             return List.of();
         }
         try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             return List.of();
         }
@@ -118,8 +119,8 @@ final class BrokerClasspath {
         ClassLoader loader = BrokerClasspath.class.getClassLoader();
         try (InputStream in = loader.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new EmbeddedKafkaException("resource " + RESOURCE + " not found; set -D" + PROPERTY
-                        + " or " + ENV + " to the Kafka broker jars");
+                throw new EmbeddedKafkaException("resource " + RESOURCE + " not found; set -D" + PROPERTY + " or " + ENV
+                        + " to the Kafka broker jars");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

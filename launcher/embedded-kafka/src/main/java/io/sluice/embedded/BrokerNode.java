@@ -57,8 +57,13 @@ final class BrokerNode {
         ChildClasspath.Launch cds = classpath.brokerLaunch();
         List<String> options = new ArrayList<>(cds.jvmOptions());
         options.addAll(jvmOptions);
-        List<String> command = ChildJvm.command(java, options, classpath.classpath(), spec.log4jConfig(),
-                "kafka.Kafka", List.of(spec.serverProperties().toAbsolutePath().toString()));
+        List<String> command = ChildJvm.command(
+                java,
+                options,
+                classpath.classpath(),
+                spec.log4jConfig(),
+                "kafka.Kafka",
+                List.of(spec.serverProperties().toAbsolutePath().toString()));
         OutputStream log = openLog();
         try {
             process = ChildJvm.launchMerged(ChildJvm.detached(command), spec.dir());
@@ -95,8 +100,12 @@ final class BrokerNode {
         while (true) {
             if (readyLineSeen && PortAllocator.canConnect(spec.plaintextPort())) {
                 lastStartup = Duration.between(launchedAt, Instant.now());
-                LOG.log(System.Logger.Level.INFO, "Kafka node {0} ready on {1} in {2,number,#} ms", spec.nodeId(),
-                        spec.hostPort(BrokerProperties.PLAINTEXT), lastStartup.toMillis());
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Kafka node {0} ready on {1} in {2,number,#} ms",
+                        spec.nodeId(),
+                        spec.hostPort(BrokerProperties.PLAINTEXT),
+                        lastStartup.toMillis());
                 return;
             }
             if (!p.isAlive()) {
@@ -130,14 +139,17 @@ final class BrokerNode {
                     // watchdog would race the signal and the node's shutdown log would be cut off
                     p.toHandle().destroy();
                     if (!p.waitFor(gracefulTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                        LOG.log(System.Logger.Level.WARNING, "Kafka node {0} did not stop within {1,number,#} ms; killing it",
-                                spec.nodeId(), gracefulTimeout.toMillis());
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "Kafka node {0} did not stop within {1,number,#} ms; killing it",
+                                spec.nodeId(),
+                                gracefulTimeout.toMillis());
                         p.destroyForcibly();
                     }
                 }
                 if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                    throw new EmbeddedKafkaException("Kafka node " + spec.nodeId() + " (pid " + p.pid()
-                            + ") survived SIGKILL for 15 s");
+                    throw new EmbeddedKafkaException(
+                            "Kafka node " + spec.nodeId() + " (pid " + p.pid() + ") survived SIGKILL for 15 s");
                 }
             }
         } catch (InterruptedException e) {
@@ -178,8 +190,8 @@ final class BrokerNode {
     private OutputStream openLog() {
         try {
             FileUtil.mkdirs(spec.logFile().getParent());
-            OutputStream out = Files.newOutputStream(spec.logFile(), StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            OutputStream out =
+                    Files.newOutputStream(spec.logFile(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             out.write(("==== sluice: starting Kafka node " + spec.nodeId() + " at " + Instant.now() + " ====\n")
                     .getBytes(StandardCharsets.UTF_8));
             return out;

@@ -65,8 +65,9 @@ final class ChildClasspath {
                 List<Path> entries = new ArrayList<>(brokerJars);
                 entries.add(watchdogJar);
                 String cp = join(entries);
-                String key = sha256(System.getProperty("java.home") + "|" + System.getProperty("java.vm.version")
-                        + "|" + cp + "|" + fingerprint(entries)).substring(0, 20);
+                String key = sha256(System.getProperty("java.home") + "|" + System.getProperty("java.vm.version") + "|"
+                                + cp + "|" + fingerprint(entries))
+                        .substring(0, 20);
                 return new ChildClasspath(cp, cache.resolve("broker-" + key + ".jsa"));
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "class data sharing disabled: cache unusable: {0}", e.toString());
@@ -102,8 +103,8 @@ final class ChildClasspath {
         if (archive == null || Files.isRegularFile(archive) || !DUMPS_IN_PROGRESS.add(archive)) {
             return new Launch(sharingOptions(), Optional.empty());
         }
-        Path tmp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + System.nanoTime() + ".tmp");
+        Path tmp = archive.resolveSibling(
+                archive.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
         return new Launch(List.of("-Xlog:all=warning:stderr", "-XX:ArchiveClassesAtExit=" + tmp), Optional.of(tmp));
     }
 
@@ -130,8 +131,7 @@ final class ChildClasspath {
     }
 
     /** JVM flags of one broker launch and the archive file it may dump. */
-    record Launch(List<String> jvmOptions, Optional<Path> dump) {
-    }
+    record Launch(List<String> jvmOptions, Optional<Path> dump) {}
 
     private static Path cacheDir() {
         String configured = System.getProperty(CACHE_PROPERTY);
@@ -157,7 +157,8 @@ final class ChildClasspath {
             return jar;
         }
         Path tmp = Files.createTempFile(cache, "watchdog", ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jarOut = new JarOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(tmp);
+                JarOutputStream jarOut = new JarOutputStream(out)) {
             JarEntry entry = new JarEntry(resource);
             entry.setTime(0);
             jarOut.putNextEntry(entry);
@@ -179,7 +180,10 @@ final class ChildClasspath {
     private static String fingerprint(List<Path> jars) throws IOException {
         StringBuilder out = new StringBuilder();
         for (Path jar : jars) {
-            out.append(Files.size(jar)).append('@').append(Files.getLastModifiedTime(jar).toMillis()).append(';');
+            out.append(Files.size(jar))
+                    .append('@')
+                    .append(Files.getLastModifiedTime(jar).toMillis())
+                    .append(';');
         }
         return out.toString();
     }

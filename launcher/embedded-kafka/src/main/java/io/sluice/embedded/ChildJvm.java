@@ -21,8 +21,7 @@ final class ChildJvm {
 
     private static final Optional<Path> SETSID = findSetsid();
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /** @return {@code java.home/bin/java} of this JVM, or the configured executable */
     static Path javaExecutable(EmbeddedKafkaOptions options) {
@@ -31,8 +30,13 @@ final class ChildJvm {
     }
 
     /** @return the full command line */
-    static List<String> command(Path java, List<String> jvmOptions, String classpath, Path log4jConfig,
-                                String mainClass, List<String> args) {
+    static List<String> command(
+            Path java,
+            List<String> jvmOptions,
+            String classpath,
+            Path log4jConfig,
+            String mainClass,
+            List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         cmd.addAll(jvmOptions);
@@ -93,7 +97,8 @@ final class ChildJvm {
 
     /** Starts the child with stderr merged into stdout. The caller must keep the stdin pipe open. */
     static Process launchMerged(List<String> command, Path workDir) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         try {
             return builder.start();
         } catch (IOException e) {
@@ -115,8 +120,8 @@ final class ChildJvm {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        OutputPump outPump = OutputPump.start(process.getInputStream(), out, line -> { }, "sluice-tool-stdout");
-        OutputPump errPump = OutputPump.start(process.getErrorStream(), err, line -> { }, "sluice-tool-stderr");
+        OutputPump outPump = OutputPump.start(process.getInputStream(), out, line -> {}, "sluice-tool-stdout");
+        OutputPump errPump = OutputPump.start(process.getErrorStream(), err, line -> {}, "sluice-tool-stderr");
         boolean timedOut = false;
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -134,8 +139,8 @@ final class ChildJvm {
         outPump.join(5_000);
         errPump.join(5_000);
         int exit = process.isAlive() ? -1 : (timedOut ? -1 : process.exitValue());
-        return new ProcessResult(exit, bufferText(out), bufferText(err), timedOut,
-                Duration.ofNanos(System.nanoTime() - startNanos));
+        return new ProcessResult(
+                exit, bufferText(out), bufferText(err), timedOut, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     /** Closes the stdin pipe of a child that has exited (or is being abandoned). */

@@ -13,8 +13,7 @@ final class ClusterIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ClusterIds() {
-    }
+    private ClusterIds() {}
 
     /** @return a fresh 22-character cluster id */
     static String random() {
@@ -26,8 +25,10 @@ final class ClusterIds {
             if (msb == 0 && (lsb == 0 || lsb == 1)) {
                 continue;
             }
-            String id = Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(ByteBuffer.allocate(16).putLong(msb).putLong(lsb).array());
+            String id = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            ByteBuffer.allocate(16).putLong(msb).putLong(lsb).array());
             if (!id.startsWith("-")) {
                 return id;
             }

@@ -16,8 +16,7 @@ final class ClusterRegistry {
     private static final Set<EmbeddedKafkaCluster> OPEN = ConcurrentHashMap.newKeySet();
     private static boolean hookInstalled;
 
-    private ClusterRegistry() {
-    }
+    private ClusterRegistry() {}
 
     static synchronized void register(EmbeddedKafkaCluster cluster) {
         if (!hookInstalled) {

@@ -76,7 +76,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      */
     public static EmbeddedKafkaCluster start(EmbeddedKafkaOptions options) {
         Objects.requireNonNull(options, "options");
-        List<Path> jars = options.brokerClasspath().map(j -> BrokerClasspath.validate(j, "options"))
+        List<Path> jars = options.brokerClasspath()
+                .map(j -> BrokerClasspath.validate(j, "options"))
                 .orElseGet(BrokerClasspath::resolve);
         EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(options, prepareBaseDir(options), jars);
         if (options.closeOnJvmExit()) {
@@ -122,13 +123,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         List<NodeSpec> specs = allocateNodes();
         for (NodeSpec spec : specs) {
             FileUtil.mkdirs(spec.dataDir());
-            FileUtil.write(spec.serverProperties(), BrokerProperties.render(BrokerProperties.forNode(spec, specs, options)));
+            FileUtil.write(
+                    spec.serverProperties(), BrokerProperties.render(BrokerProperties.forNode(spec, specs, options)));
             FileUtil.write(spec.log4jConfig(), BrokerProperties.log4jConfig(options.logLevel()));
             nodes.put(spec.nodeId(), new BrokerNode(spec, javaExecutable, options.jvmOptions(), classpath));
         }
-        Parallel.runAll("sluice-kafka-format", specs.stream().<Runnable>map(spec -> () ->
-                KafkaTools.formatStorage(javaExecutable, baseDir, classpath, spec, clusterId, options.startupTimeout()))
-                .collect(Collectors.toList()), options.startupTimeout().plusSeconds(15));
+        Parallel.runAll(
+                "sluice-kafka-format",
+                specs.stream()
+                        .<Runnable>map(spec -> () -> KafkaTools.formatStorage(
+                                javaExecutable, baseDir, classpath, spec, clusterId, options.startupTimeout()))
+                        .collect(Collectors.toList()),
+                options.startupTimeout().plusSeconds(15));
         Instant launched = Instant.now();
         if (closed.get()) {
             throw new EmbeddedKafkaException("cluster closed while starting (JVM shutting down?)");
@@ -137,8 +143,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         for (BrokerNode node : nodes.values()) {
             node.awaitReady(launched, deadline);
         }
-        LOG.log(System.Logger.Level.INFO, "Kafka cluster {0} ({1} node(s), {2}) ready in {3,number,#} ms (format {4,number,#} ms)",
-                clusterId, nodes.size(), bootstrapServers(), Duration.between(begin, Instant.now()).toMillis(),
+        LOG.log(
+                System.Logger.Level.INFO,
+                "Kafka cluster {0} ({1} node(s), {2}) ready in {3,number,#} ms (format {4,number,#} ms)",
+                clusterId,
+                nodes.size(),
+                bootstrapServers(),
+                Duration.between(begin, Instant.now()).toMillis(),
                 Duration.between(begin, launched).toMillis());
     }
 
@@ -150,7 +161,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         for (int i = 1; i <= options.nodes(); i++) {
             int id = i;
             Path dir = baseDir.resolve("node-" + id);
-            Path logFile = options.logDirectory().map(d -> d.resolve("node-" + id + ".log"))
+            Path logFile = options.logDirectory()
+                    .map(d -> d.resolve("node-" + id + ".log"))
                     .orElse(dir.resolve("broker.log"));
             int plaintext = ports.get(next++);
             int controller = ports.get(next++);
@@ -290,8 +302,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * @return exit code and captured output
      */
     public ProcessResult runTool(String mainClass, List<String> args, Duration timeout) {
-        return KafkaTools.run(javaExecutable, KafkaTools.DEFAULT_JVM_OPTIONS, baseDir, classpath, mainClass, args,
-                timeout);
+        return KafkaTools.run(
+                javaExecutable, KafkaTools.DEFAULT_JVM_OPTIONS, baseDir, classpath, mainClass, args, timeout);
     }
 
     /**
@@ -307,14 +319,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         Instant begin = Instant.now();
         try {
             List<Runnable> stops = nodes.values().stream()
-                    .<Runnable>map(n -> () -> n.stop(false, options.stopTimeout())).collect(Collectors.toList());
+                    .<Runnable>map(n -> () -> n.stop(false, options.stopTimeout()))
+                    .collect(Collectors.toList());
             Parallel.runAll("sluice-kafka-stop", stops, options.stopTimeout().plusSeconds(20));
         } finally {
             ClusterRegistry.unregister(this);
             if (!options.keepDataDir()) {
                 FileUtil.deleteRecursively(baseDir);
             }
-            LOG.log(System.Logger.Level.INFO, "Kafka cluster {0} closed in {1,number,#} ms", clusterId,
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Kafka cluster {0} closed in {1,number,#} ms",
+                    clusterId,
                     Duration.between(begin, Instant.now()).toMillis());
         }
     }

@@ -169,8 +169,7 @@ public final class EmbeddedKafkaOptions {
         private boolean classDataSharing = true;
         private boolean closeOnJvmExit = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param nodes number of nodes (1 to 9); node ids are 1..nodes */
         public Builder nodes(int nodes) {

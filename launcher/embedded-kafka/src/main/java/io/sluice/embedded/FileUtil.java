@@ -14,8 +14,7 @@ import java.util.List;
 /** File helpers: recursive delete and log tails. */
 final class FileUtil {
 
-    private FileUtil() {
-    }
+    private FileUtil() {}
 
     /** Deletes {@code root} and everything below it; a missing root is not an error. */
     static void deleteRecursively(Path root) {

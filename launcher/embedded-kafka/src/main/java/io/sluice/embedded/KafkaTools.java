@@ -23,8 +23,7 @@ public final class KafkaTools {
     private static final List<String> SHORT_LIVED_JVM_OPTIONS =
             List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
-    private KafkaTools() {
-    }
+    private KafkaTools() {}
 
     /**
      * Runs {@code mainClass} with {@code args} in a child JVM with {@link #DEFAULT_JVM_OPTIONS}.
@@ -45,8 +44,8 @@ public final class KafkaTools {
      *
      * @param jvmOptions options placed before the class path, e.g. {@code -Xmx1g}
      */
-    public static ProcessResult runTool(String mainClass, List<String> args, Duration timeout,
-                                        List<String> jvmOptions) {
+    public static ProcessResult runTool(
+            String mainClass, List<String> args, Duration timeout, List<String> jvmOptions) {
         Path workDir;
         try {
             workDir = Files.createTempDirectory("sluice-kafka-tool-");
@@ -63,8 +62,14 @@ public final class KafkaTools {
     }
 
     /** Runs a tool with {@code workDir} as working directory; a {@code tool-log4j2.properties} is written there. */
-    static ProcessResult run(Path java, List<String> jvmOptions, Path workDir, ChildClasspath classpath,
-                             String mainClass, List<String> args, Duration timeout) {
+    static ProcessResult run(
+            Path java,
+            List<String> jvmOptions,
+            Path workDir,
+            ChildClasspath classpath,
+            String mainClass,
+            List<String> args,
+            Duration timeout) {
         Objects.requireNonNull(mainClass, "mainClass");
         Path log4j = workDir.resolve("tool-log4j2.properties");
         if (!Files.exists(log4j)) {
@@ -72,8 +77,8 @@ public final class KafkaTools {
         }
         List<String> options = new ArrayList<>(classpath.sharingOptions());
         options.addAll(jvmOptions);
-        return ChildJvm.run(ChildJvm.command(java, options, classpath.classpath(), log4j, mainClass, args),
-                workDir, timeout);
+        return ChildJvm.run(
+                ChildJvm.command(java, options, classpath.classpath(), log4j, mainClass, args), workDir, timeout);
     }
 
     /**
@@ -83,10 +88,20 @@ public final class KafkaTools {
      *
      * @throws EmbeddedKafkaException with the tool's output if formatting fails
      */
-    static void formatStorage(Path java, Path baseDir, ChildClasspath classpath, NodeSpec node, String clusterId,
-                              Duration timeout) {
-        ProcessResult result = run(java, SHORT_LIVED_JVM_OPTIONS, baseDir, classpath, "kafka.tools.StorageTool",
-                List.of("format", "-t", clusterId, "-c", node.serverProperties().toAbsolutePath().toString()),
+    static void formatStorage(
+            Path java, Path baseDir, ChildClasspath classpath, NodeSpec node, String clusterId, Duration timeout) {
+        ProcessResult result = run(
+                java,
+                SHORT_LIVED_JVM_OPTIONS,
+                baseDir,
+                classpath,
+                "kafka.tools.StorageTool",
+                List.of(
+                        "format",
+                        "-t",
+                        clusterId,
+                        "-c",
+                        node.serverProperties().toAbsolutePath().toString()),
                 timeout);
         if (!result.succeeded()) {
             throw new EmbeddedKafkaException("formatting the storage of Kafka node " + node.nodeId() + " failed: "
@@ -97,7 +112,8 @@ public final class KafkaTools {
     }
 
     private static String toolLog4jConfig() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "status = warn",
                 "appender.console.type = Console",
                 "appender.console.name = STDERR",

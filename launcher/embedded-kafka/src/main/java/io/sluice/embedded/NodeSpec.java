@@ -14,8 +14,13 @@ import java.util.Map;
  * @param controllerPort      port of the {@code CONTROLLER} listener
  * @param additionalPorts     port per additional listener name
  */
-record NodeSpec(int nodeId, Path dir, Path logFile, int plaintextPort, int controllerPort,
-                Map<String, Integer> additionalPorts) {
+record NodeSpec(
+        int nodeId,
+        Path dir,
+        Path logFile,
+        int plaintextPort,
+        int controllerPort,
+        Map<String, Integer> additionalPorts) {
 
     NodeSpec {
         additionalPorts = Map.copyOf(additionalPorts);

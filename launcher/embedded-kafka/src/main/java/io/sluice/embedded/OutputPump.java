@@ -43,7 +43,7 @@ final class OutputPump {
 
     private static void pump(InputStream in, OutputStream sink, Consumer<String> listener) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-             OutputStream out = sink) {
+                OutputStream out = sink) {
             String line;
             while ((line = reader.readLine()) != null) {
                 out.write(line.getBytes(StandardCharsets.UTF_8));

@@ -8,8 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Runs a few blocking tasks on their own threads and waits for all of them, bounded. */
 final class Parallel {
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /**
      * Runs every task on a new daemon thread and joins them all within {@code bound}.
@@ -21,16 +20,19 @@ final class Parallel {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
             Runnable task = tasks.get(i);
-            Thread thread = new Thread(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    RuntimeException wrapped = e instanceof RuntimeException re ? re : new EmbeddedKafkaException(name, e);
-                    if (!failure.compareAndSet(null, wrapped)) {
-                        failure.get().addSuppressed(wrapped);
-                    }
-                }
-            }, name + "-" + i);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            task.run();
+                        } catch (RuntimeException | Error e) {
+                            RuntimeException wrapped =
+                                    e instanceof RuntimeException re ? re : new EmbeddedKafkaException(name, e);
+                            if (!failure.compareAndSet(null, wrapped)) {
+                                failure.get().addSuppressed(wrapped);
+                            }
+                        }
+                    },
+                    name + "-" + i);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();

@@ -33,8 +33,7 @@ public final class ParentWatchdogMain {
     /** System property: {@code true} to ignore SIGINT and SIGHUP (the terminal's signals). */
     public static final String IGNORE_TERMINAL_SIGNALS_PROPERTY = "sluice.watchdog.ignoreTerminalSignals";
 
-    private ParentWatchdogMain() {
-    }
+    private ParentWatchdogMain() {}
 
     /**
      * Starts the parent watchdog, then invokes {@code main(String[])} of {@code args[0]} with the
@@ -71,8 +70,10 @@ public final class ParentWatchdogMain {
     private static void ignoreTerminalSignals() {
         for (String name : new String[] {"INT", "HUP"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> System.err.println(
-                        "[sluice-parent-watchdog] ignoring SIG" + signal.getName() + "; the parent stops this process"));
+                sun.misc.Signal.handle(
+                        new sun.misc.Signal(name),
+                        signal -> System.err.println("[sluice-parent-watchdog] ignoring SIG" + signal.getName()
+                                + "; the parent stops this process"));
             } catch (IllegalArgumentException e) {
                 System.err.println("[sluice-parent-watchdog] cannot ignore SIG" + name + ": " + e.getMessage());
             }
@@ -90,15 +91,17 @@ public final class ParentWatchdogMain {
         }
         System.err.println("[sluice-parent-watchdog] parent process is gone (stdin closed); exiting");
         long haltAfterMs = Long.getLong(HALT_AFTER_PROPERTY, 20_000L);
-        Thread halter = new Thread(() -> {
-            try {
-                Thread.sleep(haltAfterMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.err.println("[sluice-parent-watchdog] shutdown hooks too slow; halting");
-            Runtime.getRuntime().halt(1);
-        }, "sluice-parent-watchdog-halt");
+        Thread halter = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(haltAfterMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    System.err.println("[sluice-parent-watchdog] shutdown hooks too slow; halting");
+                    Runtime.getRuntime().halt(1);
+                },
+                "sluice-parent-watchdog-halt");
         halter.setDaemon(true);
         halter.start();
         System.exit(1);

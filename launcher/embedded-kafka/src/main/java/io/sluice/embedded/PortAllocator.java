@@ -12,8 +12,7 @@ import java.util.List;
 /** Free loopback ports, and TCP probes of them. */
 final class PortAllocator {
 
-    private PortAllocator() {
-    }
+    private PortAllocator() {}
 
     /**
      * Returns {@code count} distinct ports that were free a moment ago: each is bound on 127.0.0.1

@@ -20,7 +20,8 @@ class BrokerLibDirTest {
         Files.writeString(lib.resolve("kafka_2.13-4.1.1.jar"), "");
         Files.writeString(lib.resolve("b-other.jar"), "");
         Files.writeString(lib.resolve("README.txt"), "");
-        assertEquals(List.of(lib.resolve("b-other.jar"), lib.resolve("kafka_2.13-4.1.1.jar")), BrokerClasspath.jarsIn(lib));
+        assertEquals(
+                List.of(lib.resolve("b-other.jar"), lib.resolve("kafka_2.13-4.1.1.jar")), BrokerClasspath.jarsIn(lib));
         assertTrue(BrokerClasspath.jarsIn(dir.resolve("absent")).isEmpty());
     }
 }

@@ -2,25 +2,31 @@ package io.sluice.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.io.StringReader;
 import org.junit.jupiter.api.Test;
 
 class BrokerPropertiesTest {
 
     private static NodeSpec node(int id, int base) {
-        return new NodeSpec(id, Path.of("/tmp/c/node-" + id), Path.of("/tmp/c/node-" + id + "/broker.log"),
-                base, base + 1, Map.of("SSL", base + 2));
+        return new NodeSpec(
+                id,
+                Path.of("/tmp/c/node-" + id),
+                Path.of("/tmp/c/node-" + id + "/broker.log"),
+                base,
+                base + 1,
+                Map.of("SSL", base + 2));
     }
 
     @Test
     void singleNodeDefaults() {
         NodeSpec n1 = node(1, 10000);
         Map<String, String> p = BrokerProperties.forNode(n1, List.of(n1), EmbeddedKafkaOptions.defaults());
-        assertThat(p).containsEntry("process.roles", "broker,controller")
+        assertThat(p)
+                .containsEntry("process.roles", "broker,controller")
                 .containsEntry("node.id", "1")
                 .containsEntry("controller.quorum.voters", "1@127.0.0.1:10001")
                 .containsEntry("listeners", "PLAINTEXT://127.0.0.1:10000,CONTROLLER://127.0.0.1:10001")
@@ -37,15 +43,18 @@ class BrokerPropertiesTest {
     @Test
     void threeNodesWithExtraListenerAndOverrides() {
         List<NodeSpec> all = List.of(node(1, 10000), node(2, 11000), node(3, 12000));
-        EmbeddedKafkaOptions options = EmbeddedKafkaOptions.builder().nodes(3)
+        EmbeddedKafkaOptions options = EmbeddedKafkaOptions.builder()
+                .nodes(3)
                 .additionalListener(ListenerSpec.of("SSL"))
                 .brokerProperty("listener.name.ssl.ssl.client.auth", "required")
                 .brokerProperty("num.partitions", "6")
                 .nodeProperties(2, Map.of("broker.rack", "b"))
                 .build();
         Map<String, String> p2 = BrokerProperties.forNode(all.get(1), all, options);
-        assertThat(p2).containsEntry("controller.quorum.voters", "1@127.0.0.1:10001,2@127.0.0.1:11001,3@127.0.0.1:12001")
-                .containsEntry("listeners", "PLAINTEXT://127.0.0.1:11000,CONTROLLER://127.0.0.1:11001,SSL://127.0.0.1:11002")
+        assertThat(p2)
+                .containsEntry("controller.quorum.voters", "1@127.0.0.1:10001,2@127.0.0.1:11001,3@127.0.0.1:12001")
+                .containsEntry(
+                        "listeners", "PLAINTEXT://127.0.0.1:11000,CONTROLLER://127.0.0.1:11001,SSL://127.0.0.1:11002")
                 .containsEntry("advertised.listeners", "PLAINTEXT://127.0.0.1:11000,SSL://127.0.0.1:11002")
                 .containsEntry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL")
                 .containsEntry("offsets.topic.replication.factor", "3")

@@ -28,12 +28,18 @@ class OrphanIT {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void brokerExitsWhenItsParentIsKilled(@TempDir Path tmp) throws Exception {
         String classpath = location(EmbeddedKafkaCluster.class) + File.pathSeparator + location(OrphanParentMain.class);
-        Process parent = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, OrphanParentMain.class.getName(), tmp.resolve("cluster").toString()))
-                .redirectErrorStream(true).start();
+        Process parent = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        classpath,
+                        OrphanParentMain.class.getName(),
+                        tmp.resolve("cluster").toString()))
+                .redirectErrorStream(true)
+                .start();
         BlockingQueue<String> lines = new ArrayBlockingQueue<>(10_000);
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     lines.offer(line);
@@ -52,9 +58,12 @@ class OrphanIT {
             assertThat(broker.get().isAlive()).isTrue();
             if (ChildJvm.findSetsid().isPresent()) {
                 // detached from the parent's terminal (ChildJvm.detached), yet still watched through its stdin
-                assertThat(broker.get().info().command()).as("setsid exec'd the JVM: same pid")
+                assertThat(broker.get().info().command())
+                        .as("setsid exec'd the JVM: same pid")
                         .hasValueSatisfying(c -> assertThat(c).endsWith("java"));
-                assertThat(TestSupport.session(pid)).as("the broker's session").isNotEqualTo(TestSupport.session(parent.pid()))
+                assertThat(TestSupport.session(pid))
+                        .as("the broker's session")
+                        .isNotEqualTo(TestSupport.session(parent.pid()))
                         .isEqualTo(pid);
             }
 
@@ -63,7 +72,8 @@ class OrphanIT {
             long t0 = System.nanoTime();
             ProcessHandle handle = broker.get();
             TestSupport.await("orphaned broker " + pid + " to exit", Duration.ofSeconds(30), () -> !handle.isAlive());
-            System.out.printf("orphaned broker exited %d ms after its parent was killed%n", (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf(
+                    "orphaned broker exited %d ms after its parent was killed%n", (System.nanoTime() - t0) / 1_000_000);
         } finally {
             parent.destroyForcibly();
             broker.ifPresent(ProcessHandle::destroyForcibly);
@@ -88,6 +98,7 @@ class OrphanIT {
     }
 
     private static String location(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
     }
 }

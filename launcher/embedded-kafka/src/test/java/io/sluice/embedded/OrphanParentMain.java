@@ -8,12 +8,11 @@ import java.nio.file.Path;
  */
 public final class OrphanParentMain {
 
-    private OrphanParentMain() {
-    }
+    private OrphanParentMain() {}
 
     public static void main(String[] args) throws Exception {
-        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder()
-                .baseDir(Path.of(args[0])).build());
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(
+                EmbeddedKafkaOptions.builder().baseDir(Path.of(args[0])).build());
         System.out.println("BROKER_PID=" + kafka.process(1).orElseThrow().pid());
         System.out.flush();
         Thread.sleep(120_000);

@@ -22,13 +22,26 @@ class ParentWatchdogTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void childRunsTheDelegateAndExitsWhenStdinCloses(@TempDir Path tmp) throws Exception {
         Path bootstrap = BrokerClasspath.writeBootstrapDir(tmp.resolve("bootstrap"));
-        String testClasses = Path.of(SleepingMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String testClasses = Path.of(SleepingMain.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         // bootstrap first, so ParentWatchdogMain is loaded from the copied bytes
-        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", bootstrap + File.pathSeparator + testClasses,
-                ParentWatchdogMain.class.getName(), SleepingMain.class.getName(), "a", "b")).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        bootstrap + File.pathSeparator + testClasses,
+                        ParentWatchdogMain.class.getName(),
+                        SleepingMain.class.getName(),
+                        "a",
+                        "b"))
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("ARGS=a,b");
             assertThat(child.isAlive()).isTrue();
             child.getOutputStream().close(); // what the OS does when the parent dies
@@ -45,29 +58,46 @@ class ParentWatchdogTest {
      */
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void childAskedToIgnoreTerminalSignalsSurvivesSigintAndStillExitsWhenStdinCloses(@TempDir Path tmp) throws Exception {
+    void childAskedToIgnoreTerminalSignalsSurvivesSigintAndStillExitsWhenStdinCloses(@TempDir Path tmp)
+            throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/bin/kill")) || Files.isExecutable(Path.of("/usr/bin/kill")), "kill(1)");
         Path bootstrap = BrokerClasspath.writeBootstrapDir(tmp.resolve("bootstrap"));
-        String testClasses = Path.of(SleepingMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String testClasses = Path.of(SleepingMain.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         List<String> cmd = new ArrayList<>(TestSupport.defaultSigint());
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        cmd.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-D" + ParentWatchdogMain.IGNORE_TERMINAL_SIGNALS_PROPERTY + "=true",
-                "-cp", bootstrap + File.pathSeparator + testClasses,
-                ParentWatchdogMain.class.getName(), SleepingMain.class.getName()));
+                "-cp",
+                bootstrap + File.pathSeparator + testClasses,
+                ParentWatchdogMain.class.getName(),
+                SleepingMain.class.getName()));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("ARGS=");
-            assertThat(TestSupport.sigintIgnored(child.pid())).as("SIGINT inherited as ignored (nothing to test)").isFalse();
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).inheritIO().start();
+            assertThat(TestSupport.sigintIgnored(child.pid()))
+                    .as("SIGINT inherited as ignored (nothing to test)")
+                    .isFalse();
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid()))
+                    .inheritIO()
+                    .start();
             assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(kill.exitValue()).isZero();
             // the handler's line, or end of stream (null) if SIGINT ended the child
-            assertThat(out.readLine()).isEqualTo("[sluice-parent-watchdog] ignoring SIGINT; the parent stops this process");
+            assertThat(out.readLine())
+                    .isEqualTo("[sluice-parent-watchdog] ignoring SIGINT; the parent stops this process");
             assertThat(child.isAlive()).isTrue();
             child.getOutputStream().close();
             assertThat(child.waitFor(15, TimeUnit.SECONDS)).isTrue();
-            assertThat(child.exitValue()).as("exit through the watchdog, not SIGINT (130)").isEqualTo(1);
+            assertThat(child.exitValue())
+                    .as("exit through the watchdog, not SIGINT (130)")
+                    .isEqualTo(1);
         } finally {
             child.destroyForcibly();
         }

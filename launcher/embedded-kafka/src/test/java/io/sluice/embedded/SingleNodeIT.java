@@ -31,7 +31,8 @@ class SingleNodeIT {
     void startsProducesConsumesAndCleansUp() throws Exception {
         // an extra listener proves listeners/advertised.listeners/security map compose (SSL works the same way)
         EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder()
-                .additionalListener(new ListenerSpec("EXTERNAL", "PLAINTEXT")).build());
+                .additionalListener(new ListenerSpec("EXTERNAL", "PLAINTEXT"))
+                .build());
         List<ProcessHandle> children;
         Path baseDir = kafka.baseDir();
         try {
@@ -40,14 +41,19 @@ class SingleNodeIT {
             assertThat(kafka.isRunning(1)).isTrue();
             assertThat(kafka.clusterId()).hasSize(22);
             assertThat(Files.readString(kafka.logFile(1))).contains("Kafka Server started");
-            System.out.printf("single node ready in %d ms%n", kafka.startupDuration(1).toMillis());
+            System.out.printf(
+                    "single node ready in %d ms%n", kafka.startupDuration(1).toMillis());
             assertThat(kafka.startupDuration(1)).as("start-up").isLessThan(java.time.Duration.ofSeconds(120));
             children = List.of(kafka.process(1).orElseThrow());
 
-            assertThat(kafka.listener(1, "EXTERNAL")).isNotEqualTo(kafka.listener(1)).startsWith("127.0.0.1:");
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers("EXTERNAL")))) {
-                admin.createTopics(List.of(new NewTopic("orders", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            assertThat(kafka.listener(1, "EXTERNAL"))
+                    .isNotEqualTo(kafka.listener(1))
+                    .startsWith("127.0.0.1:");
+            try (Admin admin = Admin.create(
+                    Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers("EXTERNAL")))) {
+                admin.createTopics(List.of(new NewTopic("orders", 3, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(kafka))) {
                 for (int i = 0; i < 100; i++) {
@@ -79,8 +85,10 @@ class SingleNodeIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void failedStartReportsTheLogAndCleansUp(@org.junit.jupiter.api.io.TempDir Path tmp) {
         Path base = tmp.resolve("bad");
-        EmbeddedKafkaOptions options = EmbeddedKafkaOptions.builder().baseDir(base)
-                .brokerProperty("num.network.threads", "not-a-number").build();
+        EmbeddedKafkaOptions options = EmbeddedKafkaOptions.builder()
+                .baseDir(base)
+                .brokerProperty("num.network.threads", "not-a-number")
+                .build();
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> EmbeddedKafkaCluster.start(options));
         assertThat(thrown).isInstanceOf(EmbeddedKafkaException.class).hasMessageContaining("num.network.threads");
         assertThat(base).doesNotExist();

@@ -32,14 +32,15 @@ class SmallPartsTest {
     @Test
     void classpathParsingAcceptsNewlinesAndPathSeparators() {
         String list = "/a/x.jar" + File.pathSeparator + "/b/y.jar\n/c/z.jar\\n/d/w.jar\n";
-        assertThat(BrokerClasspath.parse(list)).containsExactly(Path.of("/a/x.jar"), Path.of("/b/y.jar"),
-                Path.of("/c/z.jar"), Path.of("/d/w.jar"));
+        assertThat(BrokerClasspath.parse(list))
+                .containsExactly(Path.of("/a/x.jar"), Path.of("/b/y.jar"), Path.of("/c/z.jar"), Path.of("/d/w.jar"));
     }
 
     @Test
     void generatedClasspathResourceResolves() {
         List<Path> jars = BrokerClasspath.resolve();
-        assertThat(jars).anyMatch(p -> p.getFileName().toString().startsWith("kafka_2.13-4.1.1"))
+        assertThat(jars)
+                .anyMatch(p -> p.getFileName().toString().startsWith("kafka_2.13-4.1.1"))
                 .anyMatch(p -> p.getFileName().toString().startsWith("kafka-tools-4.1.1"))
                 .allMatch(Files::exists);
     }
@@ -47,7 +48,8 @@ class SmallPartsTest {
     @Test
     void missingClasspathEntryIsAClearError() {
         assertThatThrownBy(() -> BrokerClasspath.validate(List.of(Path.of("/nope/kafka.jar")), "test"))
-                .isInstanceOf(EmbeddedKafkaException.class).hasMessageContaining("/nope/kafka.jar")
+                .isInstanceOf(EmbeddedKafkaException.class)
+                .hasMessageContaining("/nope/kafka.jar")
                 .hasMessageContaining(BrokerClasspath.PROPERTY);
     }
 
@@ -55,7 +57,8 @@ class SmallPartsTest {
     void bootstrapDirHoldsOnlyTheWatchdog(@TempDir Path tmp) throws Exception {
         Path dir = BrokerClasspath.writeBootstrapDir(tmp.resolve("bootstrap"));
         try (var files = Files.walk(dir)) {
-            assertThat(files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')))
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(p -> dir.relativize(p).toString().replace('\\', '/')))
                     .containsExactly("io/sluice/embedded/ParentWatchdogMain.class");
         }
     }
@@ -72,8 +75,10 @@ class SmallPartsTest {
         assertThat(new ListenerSpec("ssl", "ssl")).isEqualTo(new ListenerSpec("SSL", "SSL"));
         assertThatThrownBy(() -> ListenerSpec.of("PLAINTEXT")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ListenerSpec("X", "TLS")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EmbeddedKafkaOptions.builder().additionalListener(ListenerSpec.of("SSL"))
-                .additionalListener(ListenerSpec.of("SSL"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EmbeddedKafkaOptions.builder()
+                        .additionalListener(ListenerSpec.of("SSL"))
+                        .additionalListener(ListenerSpec.of("SSL")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -88,20 +93,35 @@ class SmallPartsTest {
 
     @Test
     void brokerCommandRunsUnderSetsidOrAsksTheWatchdogToIgnoreTheTerminalsSignals() {
-        List<String> command = List.of("/jdk/bin/java", "-Xmx512m", "-cp", "x", ParentWatchdogMain.class.getName(), "kafka.Kafka");
+        List<String> command =
+                List.of("/jdk/bin/java", "-Xmx512m", "-cp", "x", ParentWatchdogMain.class.getName(), "kafka.Kafka");
         assertThat(ChildJvm.detached(command, Optional.of(Path.of("/usr/bin/setsid"))))
-                .containsExactly("/usr/bin/setsid", "/jdk/bin/java", "-Xmx512m", "-cp", "x",
-                        ParentWatchdogMain.class.getName(), "kafka.Kafka");
+                .containsExactly(
+                        "/usr/bin/setsid",
+                        "/jdk/bin/java",
+                        "-Xmx512m",
+                        "-cp",
+                        "x",
+                        ParentWatchdogMain.class.getName(),
+                        "kafka.Kafka");
         assertThat(ChildJvm.detached(command, Optional.empty()))
-                .containsExactly("/jdk/bin/java", "-Dsluice.watchdog.ignoreTerminalSignals=true", "-Xmx512m", "-cp", "x",
-                        ParentWatchdogMain.class.getName(), "kafka.Kafka");
+                .containsExactly(
+                        "/jdk/bin/java",
+                        "-Dsluice.watchdog.ignoreTerminalSignals=true",
+                        "-Xmx512m",
+                        "-cp",
+                        "x",
+                        ParentWatchdogMain.class.getName(),
+                        "kafka.Kafka");
     }
 
     @Test
     void nonEmptyBaseDirIsRefused(@TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("precious.txt"), "keep me");
-        assertThatThrownBy(() -> EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder().baseDir(tmp).build()))
-                .isInstanceOf(EmbeddedKafkaException.class).hasMessageContaining("not empty");
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.start(
+                        EmbeddedKafkaOptions.builder().baseDir(tmp).build()))
+                .isInstanceOf(EmbeddedKafkaException.class)
+                .hasMessageContaining("not empty");
         assertThat(tmp.resolve("precious.txt")).exists();
     }
 }

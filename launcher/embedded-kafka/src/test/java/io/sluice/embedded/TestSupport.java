@@ -8,8 +8,7 @@ import java.util.stream.Collectors;
 /** Polling helpers for tests: no fixed sleeps, every wait has a deadline. */
 final class TestSupport {
 
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /** Polls {@code condition} every 50 ms until it holds; fails with {@code what} after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
@@ -35,10 +34,13 @@ final class TestSupport {
      */
     static List<String> defaultSigint() {
         try {
-            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
             return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0
-                    ? List.of("env", "--default-signal=INT") : List.of();
+                    ? List.of("env", "--default-signal=INT")
+                    : List.of();
         } catch (java.io.IOException e) {
             return List.of();
         } catch (InterruptedException e) {
@@ -50,9 +52,13 @@ final class TestSupport {
     /** @return whether {@code /proc/<pid>/status} shows SIGINT ignored (false where there is no /proc) */
     static boolean sigintIgnored(long pid) {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid), "status"))) {
+            for (String line :
+                    java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("SigIgn:")) {
-                    return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << 1)) != 0;
+                    return (Long.parseUnsignedLong(
+                                            line.substring("SigIgn:".length()).trim(), 16)
+                                    & (1L << 1))
+                            != 0;
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
@@ -72,7 +78,9 @@ final class TestSupport {
 
     /** @return descendants of this JVM that are still alive, as "pid command" strings */
     static List<String> liveDescendants() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        return ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
                 .collect(Collectors.toList());
     }

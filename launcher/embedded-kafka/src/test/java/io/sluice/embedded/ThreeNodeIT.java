@@ -23,18 +23,31 @@ class ThreeNodeIT {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void survivesAKilledNodeAndTheNodeRejoins() throws Exception {
         long t0 = System.nanoTime();
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder().nodes(3)
-                     // C1 only: a third less start-up CPU for three JVMs on a small machine; fine for a functional test
-                     .jvmOptions(List.of("-XX:TieredStopAtLevel=1")).build());
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            System.out.printf("3 nodes ready in %d ms (nodes: %s)%n", (System.nanoTime() - t0) / 1_000_000,
-                    kafka.nodeIds().stream().map(id -> id + "=" + kafka.startupDuration(id).toMillis() + "ms").toList());
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder()
+                        .nodes(3)
+                        // C1 only: a third less start-up CPU for three JVMs on a small machine; fine for a functional
+                        // test
+                        .jvmOptions(List.of("-XX:TieredStopAtLevel=1"))
+                        .build());
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            System.out.printf(
+                    "3 nodes ready in %d ms (nodes: %s)%n",
+                    (System.nanoTime() - t0) / 1_000_000,
+                    kafka.nodeIds().stream()
+                            .map(id -> id + "=" + kafka.startupDuration(id).toMillis() + "ms")
+                            .toList());
             assertThat(kafka.nodeIds()).containsExactly(1, 2, 3);
-            assertThat(kafka.nodeIds()).allSatisfy(id -> assertThat(kafka.startupDuration(id))
-                    .as("start-up of node " + id).isLessThan(Duration.ofSeconds(120)));
+            assertThat(kafka.nodeIds())
+                    .allSatisfy(id -> assertThat(kafka.startupDuration(id))
+                            .as("start-up of node " + id)
+                            .isLessThan(Duration.ofSeconds(120)));
             assertThat(kafka.bootstrapServers().split(",")).hasSize(3);
-            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(3);
-            admin.createTopics(List.of(new NewTopic("replicated", 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                    .hasSize(3);
+            admin.createTopics(List.of(new NewTopic("replicated", 3, (short) 3)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
 
             ProcessHandle killed = kafka.process(3).orElseThrow();
             kafka.stopNode(3, true);
@@ -60,13 +73,19 @@ class ThreeNodeIT {
             assertThat(kafka.isRunning(3)).isTrue();
             TestSupport.await("3 brokers in describeCluster", Duration.ofSeconds(30), () -> {
                 try {
-                    return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 3;
+                    return admin.describeCluster()
+                                    .nodes()
+                                    .get(5, TimeUnit.SECONDS)
+                                    .size()
+                            == 3;
                 } catch (Exception e) {
                     return false;
                 }
             });
 
-            List<ProcessHandle> children = kafka.nodeIds().stream().map(id -> kafka.process(id).orElseThrow()).toList();
+            List<ProcessHandle> children = kafka.nodeIds().stream()
+                    .map(id -> kafka.process(id).orElseThrow())
+                    .toList();
             admin.close(Duration.ofSeconds(5));
             long c0 = System.nanoTime();
             kafka.close();

@@ -5,7 +5,6 @@ import io.sluice.ops.AdminApi;
 import io.sluice.ops.CommandArgs;
 import io.sluice.ops.OpsCommand;
 import io.sluice.ops.OpsEnv;
-
 import java.util.Set;
 
 /** {@code hot-keys}: a running instance's top keys per partition, producer and consumer side, from its admin API. */
@@ -58,7 +57,11 @@ public final class HotKeysCommand implements OpsCommand {
             return FAILED;
         }
         io.vertx.core.json.JsonObject hotKeys = r.body().getJsonObject("hotKeys");
-        env.out().println(json && hotKeys != null ? hotKeys.encodePrettily() : HotKeysReport.format(hotKeys, side, pipeline, topic, top));
+        env.out()
+                .println(
+                        json && hotKeys != null
+                                ? hotKeys.encodePrettily()
+                                : HotKeysReport.format(hotKeys, side, pipeline, topic, top));
         return OK;
     }
 }

@@ -2,13 +2,11 @@ package io.sluice.ops.hotkeys;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.Locale;
 
 /** The text of {@code hot-keys}: the {@code hotKeys} section of {@code /api/status} as tables. Pure logic. */
 final class HotKeysReport {
-    private HotKeysReport() {
-    }
+    private HotKeysReport() {}
 
     /**
      * @param side     {@code producer}, {@code consumer} or {@code all}
@@ -23,8 +21,11 @@ final class HotKeysReport {
         if (!hotKeys.getBoolean("enabled", false)) {
             return "hot keys are disabled on this instance (hotKeys.enabled=false)";
         }
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "hot keys per partition (window %d s in slices of %d s)%n",
-                hotKeys.getLong("windowSeconds"), hotKeys.getLong("intervalSeconds")));
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "hot keys per partition (window %d s in slices of %d s)%n",
+                hotKeys.getLong("windowSeconds"),
+                hotKeys.getLong("intervalSeconds")));
         if (!side.equals("consumer")) {
             section(b, "producer (acknowledged sends)", hotKeys.getJsonObject("producer"), topic, top);
         }
@@ -46,9 +47,21 @@ final class HotKeysReport {
             b.append(": no records in the window\n");
             return;
         }
-        b.append(String.format(Locale.ROOT, ": %d records over %.1f s, %d unkeyed%n", s.getLong("records"),
-                s.getDouble("spanSeconds"), s.getLong("unkeyed")));
-        b.append(String.format(Locale.ROOT, "  %-20s %5s %10s  %-24s %7s %9s%n", "TOPIC", "PART", "RECORDS/S", "KEY", "SHARE", "KEY/S"));
+        b.append(String.format(
+                Locale.ROOT,
+                ": %d records over %.1f s, %d unkeyed%n",
+                s.getLong("records"),
+                s.getDouble("spanSeconds"),
+                s.getLong("unkeyed")));
+        b.append(String.format(
+                Locale.ROOT,
+                "  %-20s %5s %10s  %-24s %7s %9s%n",
+                "TOPIC",
+                "PART",
+                "RECORDS/S",
+                "KEY",
+                "SHARE",
+                "KEY/S"));
         for (int i = 0; i < parts.size(); i++) {
             JsonObject p = parts.getJsonObject(i);
             if (topic != null && !topic.equals(p.getString("topic"))) {
@@ -57,10 +70,27 @@ final class HotKeysReport {
             JsonArray keys = p.getJsonArray("keys");
             for (int k = 0; k < Math.min(top, Math.max(1, keys.size())); k++) {
                 JsonObject key = keys.isEmpty() ? null : keys.getJsonObject(k);
-                String lead = k == 0 ? String.format(Locale.ROOT, "  %-20s %5d %10.1f", p.getString("topic"),
-                        p.getInteger("partition"), p.getDouble("perSecond")) : String.format(Locale.ROOT, "  %-20s %5s %10s", "", "", "");
-                b.append(lead).append(key == null ? (p.getLong("unkeyed") == p.getLong("records") ? "  (unkeyed only)" : "  (no key stands out)") : String.format(Locale.ROOT, "  %-24s %6.1f%% %9.1f",
-                        key.getString("key"), key.getDouble("share") * 100, key.getDouble("perSecond"))).append('\n');
+                String lead = k == 0
+                        ? String.format(
+                                Locale.ROOT,
+                                "  %-20s %5d %10.1f",
+                                p.getString("topic"),
+                                p.getInteger("partition"),
+                                p.getDouble("perSecond"))
+                        : String.format(Locale.ROOT, "  %-20s %5s %10s", "", "", "");
+                b.append(lead)
+                        .append(
+                                key == null
+                                        ? (p.getLong("unkeyed") == p.getLong("records")
+                                                ? "  (unkeyed only)"
+                                                : "  (no key stands out)")
+                                        : String.format(
+                                                Locale.ROOT,
+                                                "  %-24s %6.1f%% %9.1f",
+                                                key.getString("key"),
+                                                key.getDouble("share") * 100,
+                                                key.getDouble("perSecond")))
+                        .append('\n');
             }
         }
     }

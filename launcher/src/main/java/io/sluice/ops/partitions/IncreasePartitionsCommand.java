@@ -8,7 +8,6 @@ import io.sluice.ops.OpsCommand;
 import io.sluice.ops.OpsEnv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +83,8 @@ public final class IncreasePartitionsCommand implements OpsCommand {
             return FAILED;
         }
         String group = groupOf(status.body(), pipeline, topic);
-        try (KafkaView kafka = new KafkaView(config.kafka().clientConfig(Map.of("request.timeout.ms", "15000"), Map.of()))) {
+        try (KafkaView kafka =
+                new KafkaView(config.kafka().clientConfig(Map.of("request.timeout.ms", "15000"), Map.of()))) {
             int from = kafka.partitions(topic);
             env.out().println("pre-checks for " + topic + " " + from + " -> " + to + " (group " + group + "):");
             List<IncreaseChecks.Verdict> checks = new ArrayList<>();
@@ -106,7 +106,9 @@ public final class IncreasePartitionsCommand implements OpsCommand {
             checks.forEach(v -> env.out().println(v.line()));
             List<IncreaseChecks.Verdict> failed = IncreaseChecks.failed(checks);
             if (!failed.isEmpty()) {
-                env.err().println("sluice partitions increase: refused (" + failed.get(0).check() + "): " + failed.get(0).detail());
+                env.err()
+                        .println("sluice partitions increase: refused ("
+                                + failed.get(0).check() + "): " + failed.get(0).detail());
                 return FAILED;
             }
             if (dryRun) {
@@ -116,8 +118,9 @@ public final class IncreasePartitionsCommand implements OpsCommand {
             long baseline = lagSamples.stream().mapToLong(Long::longValue).max().orElse(0);
             long t0 = System.currentTimeMillis();
             kafka.increase(topic, to);
-            env.out().println("increased " + topic + " to " + to + " partitions; following the group (every "
-                    + sampleMs + " ms, settled after " + settleMs / 1000 + " s of normal lag)");
+            env.out()
+                    .println("increased " + topic + " to " + to + " partitions; following the group (every " + sampleMs
+                            + " ms, settled after " + settleMs / 1000 + " s of normal lag)");
             RebalanceFollow follow = new RebalanceFollow(t0, to, baseline, slack, settleMs);
             boolean settled = false;
             while (!settled && System.currentTimeMillis() - t0 < maxWaitMs) {
@@ -125,15 +128,18 @@ public final class IncreasePartitionsCommand implements OpsCommand {
                 KafkaView.Group g = kafka.group(group, topic);
                 long lag = sum(kafka.lag(group, topic));
                 long now = System.currentTimeMillis();
-                settled = follow.sample(now, g.state() == org.apache.kafka.common.ConsumerGroupState.STABLE,
-                        g.assignedOfTopic(), lag);
-                env.out().printf("  +%5.1f s  group %-20s assigned %d/%d  lag %d%n", (now - t0) / 1000.0, g.state(),
-                        g.assignedOfTopic(), to, lag);
+                settled = follow.sample(
+                        now, g.state() == org.apache.kafka.common.ConsumerGroupState.STABLE, g.assignedOfTopic(), lag);
+                env.out()
+                        .printf(
+                                "  +%5.1f s  group %-20s assigned %d/%d  lag %d%n",
+                                (now - t0) / 1000.0, g.state(), g.assignedOfTopic(), to, lag);
             }
             env.out().println(follow.summary(topic, from));
             if (!settled) {
-                env.err().println("sluice partitions increase: the group did not settle within " + maxWaitMs / 1000
-                        + " s (the partitions were added; follow it with the status and lag)");
+                env.err()
+                        .println("sluice partitions increase: the group did not settle within " + maxWaitMs / 1000
+                                + " s (the partitions were added; follow it with the status and lag)");
                 return FAILED;
             }
             return OK;
@@ -144,12 +150,15 @@ public final class IncreasePartitionsCommand implements OpsCommand {
     static String groupOf(JsonObject status, String pipeline, String topic) {
         for (Object o : status.getJsonArray("pipelines", new JsonArray())) {
             JsonObject p = (JsonObject) o;
-            if ((pipeline == null || pipeline.equals(p.getString("name"))) && p.getJsonArray("topics", new JsonArray()).contains(topic)) {
+            if ((pipeline == null || pipeline.equals(p.getString("name")))
+                    && p.getJsonArray("topics", new JsonArray()).contains(topic)) {
                 return p.getString("groupId");
             }
         }
-        throw new ConfigException(pipeline == null ? "--topic" : "--pipeline", "no pipeline on the instance consumes '" + topic + "'"
-                + (pipeline == null ? "" : " as pipeline " + pipeline));
+        throw new ConfigException(
+                pipeline == null ? "--topic" : "--pipeline",
+                "no pipeline on the instance consumes '" + topic + "'"
+                        + (pipeline == null ? "" : " as pipeline " + pipeline));
     }
 
     private static long sum(Map<Integer, Long> lag) {

@@ -1,5 +1,9 @@
 package io.sluice.ops.partitions;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -7,11 +11,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.common.TopicPartition;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** The Kafka questions of the partition commands, through the Admin client (blocking, the command's thread). */
 final class KafkaView implements AutoCloseable {
@@ -23,18 +22,27 @@ final class KafkaView implements AutoCloseable {
     }
 
     int partitions(String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).get(topic).partitions().size();
+        return admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(TIMEOUT_S, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .size();
     }
 
     /** A group's state, its members and how many partitions of {@code topic} it has assigned. */
-    record Group(ConsumerGroupState state, int members, int assignedOfTopic) {
-    }
+    record Group(ConsumerGroupState state, int members, int assignedOfTopic) {}
 
     Group group(String groupId, String topic) throws Exception {
-        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(groupId)).all().get(TIMEOUT_S, TimeUnit.SECONDS)
+        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(groupId))
+                .all()
+                .get(TIMEOUT_S, TimeUnit.SECONDS)
                 .get(groupId);
-        int assigned = d.members().stream().mapToInt(m -> (int) m.assignment().topicPartitions().stream()
-                .filter(tp -> tp.topic().equals(topic)).count()).sum();
+        int assigned = d.members().stream()
+                .mapToInt(m -> (int) m.assignment().topicPartitions().stream()
+                        .filter(tp -> tp.topic().equals(topic))
+                        .count())
+                .sum();
         return new Group(d.state(), d.members().size(), assigned);
     }
 
@@ -47,7 +55,8 @@ final class KafkaView implements AutoCloseable {
         }
         var ends = admin.listOffsets(latest).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(TIMEOUT_S, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
         Map<Integer, Long> out = new HashMap<>();
         ends.forEach((tp, end) -> {
             OffsetAndMetadata c = committed.get(tp);
@@ -57,7 +66,9 @@ final class KafkaView implements AutoCloseable {
     }
 
     void increase(String topic, int to) throws Exception {
-        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(to))).all().get(TIMEOUT_S * 2, TimeUnit.SECONDS);
+        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(to)))
+                .all()
+                .get(TIMEOUT_S * 2, TimeUnit.SECONDS);
     }
 
     @Override

@@ -1,16 +1,14 @@
 package io.sluice.ops.partitions;
 
-import org.apache.kafka.common.utils.Utils;
-
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Where Kafka's default partitioner puts a key ({@code toPositive(murmur2(key)) mod partitions}) and what going from
  * N to M partitions does to it. Pure logic.
  */
 final class KeyPlacement {
-    private KeyPlacement() {
-    }
+    private KeyPlacement() {}
 
     static int partition(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;

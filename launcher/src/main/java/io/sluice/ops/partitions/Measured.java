@@ -3,7 +3,6 @@ package io.sluice.ops.partitions;
 import io.sluice.config.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,10 +19,26 @@ import java.util.List;
  * @param deliveredPerSecond the pipeline's delivered records/s on this instance
  * @param hotKeyRate      the hottest key's records/s now
  */
-record Measured(String pipeline, String topic, double topicRate, int partitionsSeen, String maxPartition,
-                double maxPartitionRate, String hotKey, double hotShare, List<String> hotKeys, double p99Ms,
-                double recordsPerBatch, double lanesPerBatch, String ordering, int lanes, int assigned,
-                double deliveredPerSecond, String groupId, long windowSeconds, double hotKeyRate) {
+record Measured(
+        String pipeline,
+        String topic,
+        double topicRate,
+        int partitionsSeen,
+        String maxPartition,
+        double maxPartitionRate,
+        String hotKey,
+        double hotShare,
+        List<String> hotKeys,
+        double p99Ms,
+        double recordsPerBatch,
+        double lanesPerBatch,
+        String ordering,
+        int lanes,
+        int assigned,
+        double deliveredPerSecond,
+        String groupId,
+        long windowSeconds,
+        double hotKeyRate) {
 
     static Measured from(JsonObject status, String pipeline, String topic) {
         JsonArray pipelines = status.getJsonArray("pipelines", new JsonArray());
@@ -36,13 +51,18 @@ record Measured(String pipeline, String topic, double topicRate, int partitionsS
             }
         }
         if (p == null) {
-            throw new ConfigException("--pipeline", pipeline == null ? "the instance runs no pipeline"
-                    : "no pipeline '" + pipeline + "' on the instance");
+            throw new ConfigException(
+                    "--pipeline",
+                    pipeline == null
+                            ? "the instance runs no pipeline"
+                            : "no pipeline '" + pipeline + "' on the instance");
         }
         String name = p.getString("name");
         if (!p.getJsonArray("topics", new JsonArray()).contains(topic)) {
-            throw new ConfigException("--topic", "pipeline " + name + " does not consume '" + topic + "' (it reads "
-                    + p.getJsonArray("topics") + ")");
+            throw new ConfigException(
+                    "--topic",
+                    "pipeline " + name + " does not consume '" + topic + "' (it reads " + p.getJsonArray("topics")
+                            + ")");
         }
         JsonObject hk = status.getJsonObject("hotKeys", new JsonObject());
         JsonObject window = hk.getJsonObject("consumer", new JsonObject()).getJsonObject(name, new JsonObject());
@@ -78,12 +98,25 @@ record Measured(String pipeline, String topic, double topicRate, int partitionsS
                 assigned++;
             }
         }
-        return new Measured(name, topic, rate, seen, maxPart, Math.max(0, maxRate), hot, share,
-                keys.stream().map(k -> k.getString("key")).distinct().toList(), p99 == null ? 0 : p99,
-                batching.getDouble("meanRecords", 0.0), batching.getDouble("meanLanes", 1.0),
-                p.getString("ordering", "partition"), p.getInteger("lanes", 1), assigned,
+        return new Measured(
+                name,
+                topic,
+                rate,
+                seen,
+                maxPart,
+                Math.max(0, maxRate),
+                hot,
+                share,
+                keys.stream().map(k -> k.getString("key")).distinct().toList(),
+                p99 == null ? 0 : p99,
+                batching.getDouble("meanRecords", 0.0),
+                batching.getDouble("meanLanes", 1.0),
+                p.getString("ordering", "partition"),
+                p.getInteger("lanes", 1),
+                assigned,
                 p.getJsonObject("rates", new JsonObject()).getDouble("deliveredPerSecond", 0.0),
-                p.getString("groupId"), hk.getLong("windowSeconds", 0L),
+                p.getString("groupId"),
+                hk.getLong("windowSeconds", 0L),
                 keys.isEmpty() ? 0 : keys.get(0).getDouble("perSecond", 0.0));
     }
 

@@ -26,19 +26,49 @@ package io.sluice.ops.partitions;
  * @param headroom          u (0..1], the utilisation planned for
  * @param observedLaneRate  records/s the busiest lane moves now (0: unknown), a floor under {@code b / L}
  */
-public record PartitionPlan(double targetRate, double p99Seconds, double recordsPerBatch, double lanesPerBatch,
-                     int lanesPerPartition, double hotShare, double consumerCapacity, double headroom,
-                            double observedLaneRate) {
+public record PartitionPlan(
+        double targetRate,
+        double p99Seconds,
+        double recordsPerBatch,
+        double lanesPerBatch,
+        int lanesPerPartition,
+        double hotShare,
+        double consumerCapacity,
+        double headroom,
+        double observedLaneRate) {
 
     /** Without an observed lane rate. */
-    public PartitionPlan(double targetRate, double p99Seconds, double recordsPerBatch, double lanesPerBatch,
-                         int lanesPerPartition, double hotShare, double consumerCapacity, double headroom) {
-        this(targetRate, p99Seconds, recordsPerBatch, lanesPerBatch, lanesPerPartition, hotShare, consumerCapacity, headroom, 0);
+    public PartitionPlan(
+            double targetRate,
+            double p99Seconds,
+            double recordsPerBatch,
+            double lanesPerBatch,
+            int lanesPerPartition,
+            double hotShare,
+            double consumerCapacity,
+            double headroom) {
+        this(
+                targetRate,
+                p99Seconds,
+                recordsPerBatch,
+                lanesPerBatch,
+                lanesPerPartition,
+                hotShare,
+                consumerCapacity,
+                headroom,
+                0);
     }
 
     public PartitionPlan {
-        if (!(targetRate > 0) || !(p99Seconds > 0) || !(recordsPerBatch > 0) || lanesPerPartition < 1
-                || hotShare < 0 || hotShare > 1 || !(consumerCapacity > 0) || !(headroom > 0) || headroom > 1
+        if (!(targetRate > 0)
+                || !(p99Seconds > 0)
+                || !(recordsPerBatch > 0)
+                || lanesPerPartition < 1
+                || hotShare < 0
+                || hotShare > 1
+                || !(consumerCapacity > 0)
+                || !(headroom > 0)
+                || headroom > 1
                 || !(observedLaneRate >= 0)) {
             throw new IllegalArgumentException("plan inputs out of range");
         }

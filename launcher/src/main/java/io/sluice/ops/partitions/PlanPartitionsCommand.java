@@ -6,7 +6,6 @@ import io.sluice.ops.AdminApi;
 import io.sluice.ops.CommandArgs;
 import io.sluice.ops.OpsCommand;
 import io.sluice.ops.OpsEnv;
-
 import java.util.Map;
 import java.util.Set;
 
@@ -82,7 +81,8 @@ public final class PlanPartitionsCommand implements OpsCommand {
         String kafkaSource = "";
         if (configPath != null && (partitions == 0 || consumers == 0)) {
             SluiceConfig config = env.config().read(configPath);
-            try (KafkaView kafka = new KafkaView(config.kafka().clientConfig(Map.of("request.timeout.ms", "15000"), Map.of()))) {
+            try (KafkaView kafka =
+                    new KafkaView(config.kafka().clientConfig(Map.of("request.timeout.ms", "15000"), Map.of()))) {
                 if (partitions == 0) {
                     partitions = kafka.partitions(topic);
                 }
@@ -97,18 +97,25 @@ public final class PlanPartitionsCommand implements OpsCommand {
             kafkaSource = " (partitions: those this instance polls; --config asks Kafka)";
         }
         consumers = consumers == 0 ? 1 : consumers;
-        double p99s = (p99 == null ? require(m.p99Ms(), "--p99-ms", "the instance has no function latency yet") : above0("p99-ms", p99)) / 1000;
-        double b = batch == null ? require(m.recordsPerBatch(), "--batch-records", "the instance has no batches yet") : above0("batch-records", batch);
+        double p99s = (p99 == null
+                        ? require(m.p99Ms(), "--p99-ms", "the instance has no function latency yet")
+                        : above0("p99-ms", p99))
+                / 1000;
+        double b = batch == null
+                ? require(m.recordsPerBatch(), "--batch-records", "the instance has no batches yet")
+                : above0("batch-records", batch);
         double lanesPerBatch = m.lanesPerBatch(); // with --batch-records too: records per invocation over these lanes
         double share = hot == null ? m.hotShare() : parse("hot-share", hot);
         if (share > 1) {
             throw new ConfigException("--hot-share", "must be between 0 and 1, got " + share);
         }
-        double kappa = capacity == null ? require(m.deliveredPerSecond(), "--consumer-capacity",
-                "the instance delivers nothing now") : above0("consumer-capacity", capacity);
-        PartitionPlan plan = new PartitionPlan(target, p99s, b, lanesPerBatch, m.lanesPerPartition(), share, kappa, headroom,
-                m.busiestLaneRate());
-        PlanPartitionsInputs in = new PlanPartitionsInputs(p99 != null, batch != null, hot != null, capacity != null, kafkaSource);
+        double kappa = capacity == null
+                ? require(m.deliveredPerSecond(), "--consumer-capacity", "the instance delivers nothing now")
+                : above0("consumer-capacity", capacity);
+        PartitionPlan plan = new PartitionPlan(
+                target, p99s, b, lanesPerBatch, m.lanesPerPartition(), share, kappa, headroom, m.busiestLaneRate());
+        PlanPartitionsInputs in =
+                new PlanPartitionsInputs(p99 != null, batch != null, hot != null, capacity != null, kafkaSource);
         env.out().println(PlanReport.format(source, m, in, plan, partitions, consumers, to));
         return OK;
     }

@@ -78,15 +78,26 @@ final class RebalanceFollow {
     }
 
     String summary(String topic, int from) {
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
                 summary: %s %d -> %d partitions
                   rebalance          %s (group stable, all %d partitions assigned)
                   lag peak           %d records%s (normal: at most %d)
                   back to normal     %s
-                  followed           %.1f s, %d samples""", topic, from, to,
-                rebalancedAtMs < 0 ? "not finished" : String.format(Locale.ROOT, "%.1f s", rebalanceMs() / 1000.0), to,
-                peakLag, peakAtMs < 0 ? "" : String.format(Locale.ROOT, " at +%.1f s", (peakAtMs - startMs) / 1000.0), normalLag,
-                normalAtMs < 0 ? "not yet" : String.format(Locale.ROOT, "%.1f s after the change", backToNormalMs() / 1000.0),
-                (lastMs - startMs) / 1000.0, samples);
+                  followed           %.1f s, %d samples""",
+                topic,
+                from,
+                to,
+                rebalancedAtMs < 0 ? "not finished" : String.format(Locale.ROOT, "%.1f s", rebalanceMs() / 1000.0),
+                to,
+                peakLag,
+                peakAtMs < 0 ? "" : String.format(Locale.ROOT, " at +%.1f s", (peakAtMs - startMs) / 1000.0),
+                normalLag,
+                normalAtMs < 0
+                        ? "not yet"
+                        : String.format(Locale.ROOT, "%.1f s after the change", backToNormalMs() / 1000.0),
+                (lastMs - startMs) / 1000.0,
+                samples);
     }
 }

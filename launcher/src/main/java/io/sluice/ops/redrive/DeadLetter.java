@@ -2,23 +2,36 @@ package io.sluice.ops.redrive;
 
 import io.sluice.dispatch.DeadLetterWriter;
 import io.sluice.dispatch.RedriveAttempts;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * One DLQ record as redrive sees it: where it is, when it was dead-lettered, and what its {@code sluice-*} headers
  * say (source topic/partition/offset, error class, redrive attempt). Missing or unreadable headers are null
  * (attempt 0). Pure.
  */
-record DeadLetter(String dlqTopic, int dlqPartition, long dlqOffset, long timestampMs, String sourceTopic,
-                  Integer sourcePartition, Long sourceOffset, String errorClass, int redriveAttempt) {
+record DeadLetter(
+        String dlqTopic,
+        int dlqPartition,
+        long dlqOffset,
+        long timestampMs,
+        String sourceTopic,
+        Integer sourcePartition,
+        Long sourceOffset,
+        String errorClass,
+        int redriveAttempt) {
 
     static DeadLetter of(ConsumerRecord<byte[], byte[]> r) {
-        return new DeadLetter(r.topic(), r.partition(), r.offset(), r.timestamp(),
-                text(r, DeadLetterWriter.H_SOURCE_TOPIC), integer(text(r, DeadLetterWriter.H_SOURCE_PARTITION)),
-                number(text(r, DeadLetterWriter.H_SOURCE_OFFSET)), text(r, DeadLetterWriter.H_ERROR_CLASS),
+        return new DeadLetter(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.timestamp(),
+                text(r, DeadLetterWriter.H_SOURCE_TOPIC),
+                integer(text(r, DeadLetterWriter.H_SOURCE_PARTITION)),
+                number(text(r, DeadLetterWriter.H_SOURCE_OFFSET)),
+                text(r, DeadLetterWriter.H_ERROR_CLASS),
                 RedriveAttempts.attemptOf(value(r, RedriveAttempts.H_REDRIVE_ATTEMPT)));
     }
 

@@ -7,7 +7,6 @@ import io.sluice.ops.CommandArgs;
 import io.sluice.ops.OpsCommand;
 import io.sluice.ops.OpsEnv;
 import io.sluice.pipeline.PipelineSettings;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -65,15 +64,23 @@ public final class DlqRedriveCommand implements OpsCommand {
         SluiceConfig config = env.config().read(args.required("config"));
         PipelineSettings p = pipeline(config.pipelines(), args.string("pipeline", null));
         RedriveSettings rs = p.redrive();
-        Integer partition = args.string("source-partition", null) == null ? null
+        Integer partition = args.string("source-partition", null) == null
+                ? null
                 : args.intIn("source-partition", 0, 0, Integer.MAX_VALUE);
         Long min = args.string("offset-from", null) == null ? null : args.longIn("offset-from", 0, 0, Long.MAX_VALUE);
         Long max = args.string("offset-to", null) == null ? null : args.longIn("offset-to", 0, 0, Long.MAX_VALUE);
         Instant from = args.instant("from", null);
         Instant until = args.instant("until", null);
-        RedriveSelection sel = new RedriveSelection(args.string("dlq-topic", p.dlqTopic()), args.string("to-topic", null),
-                from, until, new LinkedHashSet<>(args.all("error-class")), args.string("source-topic", null), partition,
-                min, max);
+        RedriveSelection sel = new RedriveSelection(
+                args.string("dlq-topic", p.dlqTopic()),
+                args.string("to-topic", null),
+                from,
+                until,
+                new LinkedHashSet<>(args.all("error-class")),
+                args.string("source-topic", null),
+                partition,
+                min,
+                max);
         double rate = args.longIn("rate", 500, 1, 1_000_000);
         int maxAttempts = args.intIn("max-attempts", rs.maxAttempts(), 1, 100);
         Duration timeout = args.duration("timeout", Duration.ofSeconds(60));
@@ -90,14 +97,16 @@ public final class DlqRedriveCommand implements OpsCommand {
             throw new ConfigException("--to-topic", "must not be the DLQ topic itself");
         }
         quietKafkaClients();
-        env.err().println("dlq redrive" + (dry ? " (dry run)" : "") + ": selection " + sel.id() + " "
-                + sel.toJson().encode() + ", progress group " + sel.progressGroup());
-        RedriveRun.Result r = new RedriveRun(config.kafka(), env.err()).run(sel,
-                new RedriveRun.Options(dry, rate, maxAttempts, parking, rs.auditTopic(), timeout));
+        env.err()
+                .println("dlq redrive" + (dry ? " (dry run)" : "") + ": selection " + sel.id() + " "
+                        + sel.toJson().encode() + ", progress group " + sel.progressGroup());
+        RedriveRun.Result r = new RedriveRun(config.kafka(), env.err())
+                .run(sel, new RedriveRun.Options(dry, rate, maxAttempts, parking, rs.auditTopic(), timeout));
         env.out().println(r.tally().text(dry));
         if (!dry) {
-            env.out().println("redrive id " + r.runId() + "; parking topic " + parking + "; result "
-                    + (r.failure() == null ? "ok" : "FAILED: " + r.failure()));
+            env.out()
+                    .println("redrive id " + r.runId() + "; parking topic " + parking + "; result "
+                            + (r.failure() == null ? "ok" : "FAILED: " + r.failure()));
         }
         return r.failure() == null ? OK : FAILED;
     }
@@ -112,13 +121,19 @@ public final class DlqRedriveCommand implements OpsCommand {
     private static PipelineSettings pipeline(List<PipelineSettings> all, String name) {
         if (name == null) {
             if (all.size() != 1) {
-                throw new ConfigException("--pipeline", "is required: the config has " + all.size() + " pipelines "
-                        + all.stream().map(PipelineSettings::name).toList());
+                throw new ConfigException(
+                        "--pipeline",
+                        "is required: the config has " + all.size() + " pipelines "
+                                + all.stream().map(PipelineSettings::name).toList());
             }
             return all.get(0);
         }
-        return all.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow(() ->
-                new ConfigException("--pipeline", "unknown pipeline '" + name + "'; the config has "
-                        + all.stream().map(PipelineSettings::name).toList()));
+        return all.stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(
+                        "--pipeline",
+                        "unknown pipeline '" + name + "'; the config has "
+                                + all.stream().map(PipelineSettings::name).toList()));
     }
 }

@@ -2,13 +2,12 @@ package io.sluice.ops.redrive;
 
 import io.sluice.dispatch.DeadLetterWriter;
 import io.sluice.dispatch.RedriveAttempts;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * The record a redrive produces from a DLQ record. Pure.
@@ -21,14 +20,13 @@ import java.util.Set;
  * </ul>
  */
 final class RedriveRecords {
-    private static final Set<String> REDRIVE_HEADERS = Set.of(RedriveAttempts.H_REDRIVE_ID,
-            RedriveAttempts.H_REDRIVE_ATTEMPT, RedriveAttempts.H_REDRIVE_FROM);
+    private static final Set<String> REDRIVE_HEADERS =
+            Set.of(RedriveAttempts.H_REDRIVE_ID, RedriveAttempts.H_REDRIVE_ATTEMPT, RedriveAttempts.H_REDRIVE_FROM);
 
-    private RedriveRecords() {
-    }
+    private RedriveRecords() {}
 
-    static ProducerRecord<byte[], byte[]> redrive(ConsumerRecord<byte[], byte[]> r, DeadLetter d, String target,
-                                                  String runId) {
+    static ProducerRecord<byte[], byte[]> redrive(
+            ConsumerRecord<byte[], byte[]> r, DeadLetter d, String target, String runId) {
         RecordHeaders h = new RecordHeaders();
         for (Header x : r.headers()) {
             if (!DeadLetterWriter.DLQ_HEADERS.contains(x.key()) && !REDRIVE_HEADERS.contains(x.key())) {
@@ -41,13 +39,15 @@ final class RedriveRecords {
         return new ProducerRecord<>(target, null, null, r.key(), r.value(), h);
     }
 
-    static ProducerRecord<byte[], byte[]> park(ConsumerRecord<byte[], byte[]> r, DeadLetter d, String parkingTopic,
-                                               int maxAttempts) {
+    static ProducerRecord<byte[], byte[]> park(
+            ConsumerRecord<byte[], byte[]> r, DeadLetter d, String parkingTopic, int maxAttempts) {
         RecordHeaders h = new RecordHeaders(r.headers().toArray());
         h.remove(RedriveAttempts.H_PARKED);
         h.remove(RedriveAttempts.H_REDRIVE_FROM);
-        h.add(RedriveAttempts.H_PARKED, utf8("redrive attempt " + d.redriveAttempt() + " reached redrive.maxAttempts "
-                + maxAttempts + "; not redriven"));
+        h.add(
+                RedriveAttempts.H_PARKED,
+                utf8("redrive attempt " + d.redriveAttempt() + " reached redrive.maxAttempts " + maxAttempts
+                        + "; not redriven"));
         h.add(RedriveAttempts.H_REDRIVE_FROM, utf8(d.coordinates()));
         return new ProducerRecord<>(parkingTopic, null, null, r.key(), r.value(), h);
     }

@@ -4,6 +4,17 @@ import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
 import io.sluice.producer.TokenBucket;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -16,18 +27,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One {@code dlq redrive} run against Kafka (blocking, on the command's thread).
@@ -45,13 +44,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RedriveRun {
     /** What a run needs besides the selection. */
-    record Options(boolean dryRun, double recordsPerSecond, int maxAttempts, String parkingTopic, String auditTopic,
-                   Duration timeout) {
-    }
+    record Options(
+            boolean dryRun,
+            double recordsPerSecond,
+            int maxAttempts,
+            String parkingTopic,
+            String auditTopic,
+            Duration timeout) {}
 
     /** The outcome: counts, run id, and the failure (null when every selected record was handled). */
-    record Result(String runId, RedriveTally tally, String failure) {
-    }
+    record Result(String runId, RedriveTally tally, String failure) {}
 
     private final KafkaSettings kafka;
     private final PrintStream err;
@@ -67,18 +69,23 @@ final class RedriveRun {
         RedriveTally tally = new RedriveTally();
         Map<TopicPartition, Long> start = new HashMap<>();
         Map<TopicPartition, Long> end = new HashMap<>();
-        try (Admin admin = Admin.create(kafka.clientConfig(Map.of("request.timeout.ms", "15000",
-                "default.api.timeout.ms", "15000"), Map.of()))) {
+        try (Admin admin = Admin.create(kafka.clientConfig(
+                Map.of("request.timeout.ms", "15000", "default.api.timeout.ms", "15000"), Map.of()))) {
             TopicDescription dlq;
             try {
-                dlq = admin.describeTopics(List.of(sel.dlqTopic())).allTopicNames().get(20, TimeUnit.SECONDS)
+                dlq = admin.describeTopics(List.of(sel.dlqTopic()))
+                        .allTopicNames()
+                        .get(20, TimeUnit.SECONDS)
                         .get(sel.dlqTopic());
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 Throwable c = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-                throw new IllegalStateException(c instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException
-                        ? "the DLQ topic " + sel.dlqTopic() + " does not exist (--dlq-topic, pipelines[].dlqTopic)"
-                        : "Kafka at " + kafka.bootstrapServers() + " did not describe " + sel.dlqTopic() + " within 20 s ("
-                        + c.getClass().getSimpleName() + "; check kafka.bootstrapServers and the TLS settings of --config)");
+                throw new IllegalStateException(
+                        c instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException
+                                ? "the DLQ topic " + sel.dlqTopic()
+                                        + " does not exist (--dlq-topic, pipelines[].dlqTopic)"
+                                : "Kafka at " + kafka.bootstrapServers() + " did not describe " + sel.dlqTopic()
+                                        + " within 20 s (" + c.getClass().getSimpleName()
+                                        + "; check kafka.bootstrapServers and the TLS settings of --config)");
             }
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -89,7 +96,8 @@ final class RedriveRun {
             var first = admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS);
             var last = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetAndMetadata> done = admin.listConsumerGroupOffsets(sel.progressGroup())
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
             for (TopicPartition tp : earliest.keySet()) {
                 long from = first.get(tp).offset();
                 OffsetAndMetadata c = done.get(tp);
@@ -100,13 +108,17 @@ final class RedriveRun {
             }
             if (!o.dryRun()) {
                 short rf = (short) dlq.partitions().get(0).replicas().size();
-                Topics.create(kafka, List.of(new KafkaSettings.TopicSpec(o.parkingTopic(), dlq.partitions().size(), rf),
-                        new KafkaSettings.TopicSpec(o.auditTopic(), 1, rf)));
+                Topics.create(
+                        kafka,
+                        List.of(
+                                new KafkaSettings.TopicSpec(
+                                        o.parkingTopic(), dlq.partitions().size(), rf),
+                                new KafkaSettings.TopicSpec(o.auditTopic(), 1, rf)));
             }
         }
         String failure;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(sel.progressGroup());
-             KafkaProducer<byte[], byte[]> producer = o.dryRun() ? null : producer()) {
+                KafkaProducer<byte[], byte[]> producer = o.dryRun() ? null : producer()) {
             failure = copy(consumer, producer, sel, o, runId, start, end, tally);
             if (!o.dryRun()) {
                 audit(producer, sel, o, runId, started, tally, failure);
@@ -116,9 +128,15 @@ final class RedriveRun {
     }
 
     /** Reads [start, end) of every DLQ partition; redrives or parks the selected records; commits after acks. */
-    private String copy(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
-                        RedriveSelection sel, Options o, String runId, Map<TopicPartition, Long> start,
-                        Map<TopicPartition, Long> end, RedriveTally tally) {
+    private String copy(
+            KafkaConsumer<byte[], byte[]> consumer,
+            KafkaProducer<byte[], byte[]> producer,
+            RedriveSelection sel,
+            Options o,
+            String runId,
+            Map<TopicPartition, Long> start,
+            Map<TopicPartition, Long> end,
+            RedriveTally tally) {
         List<TopicPartition> open = new ArrayList<>();
         start.forEach((tp, s) -> {
             if (s < end.get(tp)) {
@@ -197,16 +215,32 @@ final class RedriveRun {
         return null;
     }
 
-    private void audit(KafkaProducer<byte[], byte[]> producer, RedriveSelection sel, Options o, String runId,
-                       Instant started, RedriveTally tally, String failure) throws Exception {
-        JsonObject a = new JsonObject().put("runId", runId).put("selectionId", sel.id())
-                .put("startedAt", started.toString()).put("finishedAt", Instant.now().toString())
-                .put("selection", sel.toJson()).put("recordsPerSecond", o.recordsPerSecond())
-                .put("maxAttempts", o.maxAttempts()).put("parkingTopic", o.parkingTopic())
-                .put("progressGroup", sel.progressGroup()).put("counts", tally.toJson())
+    private void audit(
+            KafkaProducer<byte[], byte[]> producer,
+            RedriveSelection sel,
+            Options o,
+            String runId,
+            Instant started,
+            RedriveTally tally,
+            String failure)
+            throws Exception {
+        JsonObject a = new JsonObject()
+                .put("runId", runId)
+                .put("selectionId", sel.id())
+                .put("startedAt", started.toString())
+                .put("finishedAt", Instant.now().toString())
+                .put("selection", sel.toJson())
+                .put("recordsPerSecond", o.recordsPerSecond())
+                .put("maxAttempts", o.maxAttempts())
+                .put("parkingTopic", o.parkingTopic())
+                .put("progressGroup", sel.progressGroup())
+                .put("counts", tally.toJson())
                 .put("result", failure == null ? "ok" : "failed: " + failure);
-        producer.send(new ProducerRecord<>(o.auditTopic(), sel.id().getBytes(StandardCharsets.UTF_8),
-                a.encode().getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(
+                        o.auditTopic(),
+                        sel.id().getBytes(StandardCharsets.UTF_8),
+                        a.encode().getBytes(StandardCharsets.UTF_8)))
+                .get(60, TimeUnit.SECONDS);
         err.println("audit record written to " + o.auditTopic() + " (key " + sel.id() + ", run " + runId + ")");
     }
 

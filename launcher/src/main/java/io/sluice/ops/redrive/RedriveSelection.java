@@ -2,7 +2,6 @@ package io.sluice.ops.redrive;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,8 +25,16 @@ import java.util.TreeSet;
  * @param minOffset    {@code sluice-source-offset} at least (inclusive); null = any
  * @param maxOffset    {@code sluice-source-offset} at most (inclusive); null = any
  */
-record RedriveSelection(String dlqTopic, String toTopic, Instant from, Instant until, Set<String> errorClasses,
-                        String sourceTopic, Integer sourcePartition, Long minOffset, Long maxOffset) {
+record RedriveSelection(
+        String dlqTopic,
+        String toTopic,
+        Instant from,
+        Instant until,
+        Set<String> errorClasses,
+        String sourceTopic,
+        Integer sourcePartition,
+        Long minOffset,
+        Long maxOffset) {
 
     RedriveSelection {
         errorClasses = Set.copyOf(new TreeSet<>(errorClasses));
@@ -63,7 +70,8 @@ record RedriveSelection(String dlqTopic, String toTopic, Instant from, Instant u
 
     /** The selection as JSON (the audit record's {@code selection}); fields in a fixed order. */
     JsonObject toJson() {
-        JsonObject j = new JsonObject().put("dlqTopic", dlqTopic).put("toTopic", toTopic == null ? "(source topic)" : toTopic);
+        JsonObject j =
+                new JsonObject().put("dlqTopic", dlqTopic).put("toTopic", toTopic == null ? "(source topic)" : toTopic);
         if (from != null) {
             j.put("from", from.toString());
         }
@@ -91,7 +99,8 @@ record RedriveSelection(String dlqTopic, String toTopic, Instant from, Instant u
     /** A stable id of this selection: {@code sel-} and 12 hex digits of the SHA-256 of {@link #toJson()}. */
     String id() {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(toJson().encode().getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(toJson().encode().getBytes(StandardCharsets.UTF_8));
             return "sel-" + HexFormat.of().formatHex(d, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

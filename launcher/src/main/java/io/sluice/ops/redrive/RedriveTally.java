@@ -1,7 +1,6 @@
 package io.sluice.ops.redrive;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,7 +19,12 @@ final class RedriveTally {
     final Map<String, Long> byTopic = new TreeMap<>();
 
     /** What happens to one scanned DLQ record. */
-    enum Fate { SKIPPED, REDRIVE, PARK, UNROUTABLE }
+    enum Fate {
+        SKIPPED,
+        REDRIVE,
+        PARK,
+        UNROUTABLE
+    }
 
     /**
      * Counts {@code d} and decides its fate: not selected; redriven to its target; parked (its redrive attempt is
@@ -47,22 +51,31 @@ final class RedriveTally {
     }
 
     JsonObject toJson() {
-        return new JsonObject().put("alreadyExamined", alreadyExamined).put("scanned", scanned).put("matched", matched)
-                .put("redriven", redriven).put("parked", parked).put("unroutable", unroutable)
-                .put("byErrorClass", new JsonObject(new TreeMap<>(byClass))).put("byTargetTopic", new JsonObject(new TreeMap<>(byTopic)));
+        return new JsonObject()
+                .put("alreadyExamined", alreadyExamined)
+                .put("scanned", scanned)
+                .put("matched", matched)
+                .put("redriven", redriven)
+                .put("parked", parked)
+                .put("unroutable", unroutable)
+                .put("byErrorClass", new JsonObject(new TreeMap<>(byClass)))
+                .put("byTargetTopic", new JsonObject(new TreeMap<>(byTopic)));
     }
 
     /** The counts as lines for the terminal. */
     String text(boolean dryRun) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("scanned %d DLQ record(s) (%d before them already examined by an earlier run of this "
-                + "selection); selected %d%n", scanned, alreadyExamined, matched));
+        b.append(String.format(
+                "scanned %d DLQ record(s) (%d before them already examined by an earlier run of this "
+                        + "selection); selected %d%n",
+                scanned, alreadyExamined, matched));
         table(b, "by error class", byClass);
         table(b, "by target topic", byTopic);
         if (dryRun) {
             b.append("dry run: nothing written, no progress committed");
         } else {
-            b.append(String.format("redriven %d, parked %d, unroutable %d (left in the DLQ)", redriven, parked, unroutable));
+            b.append(String.format(
+                    "redriven %d, parked %d, unroutable %d (left in the DLQ)", redriven, parked, unroutable));
         }
         return b.toString();
     }

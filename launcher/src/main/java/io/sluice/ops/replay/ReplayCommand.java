@@ -7,7 +7,6 @@ import io.sluice.ops.OpsCommand;
 import io.sluice.ops.OpsEnv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,18 +63,23 @@ public final class ReplayCommand implements OpsCommand {
         String pipeline = args.required("pipeline");
         String kind = args.required("to");
         if (!KINDS.contains(kind)) {
-            throw new ConfigException("--to", "must be one of timestamp, earliest, latest, offsets, got '" + kind + "'");
+            throw new ConfigException(
+                    "--to", "must be one of timestamp, earliest, latest, offsets, got '" + kind + "'");
         }
         JsonObject body = new JsonObject().put("to", kind);
         Instant ts = args.instant("timestamp", null);
         List<String> offsets = args.all("offset");
         if (kind.equals("timestamp") != (ts != null)) {
-            throw new ConfigException("--timestamp", kind.equals("timestamp") ? "is required with --to timestamp"
-                    : "applies to --to timestamp only");
+            throw new ConfigException(
+                    "--timestamp",
+                    kind.equals("timestamp") ? "is required with --to timestamp" : "applies to --to timestamp only");
         }
         if (kind.equals("offsets") != !offsets.isEmpty()) {
-            throw new ConfigException("--offset", kind.equals("offsets") ? "is required (at least once) with --to offsets"
-                    : "applies to --to offsets only");
+            throw new ConfigException(
+                    "--offset",
+                    kind.equals("offsets")
+                            ? "is required (at least once) with --to offsets"
+                            : "applies to --to offsets only");
         }
         if (ts != null) {
             body.put("timestamp", ts.toEpochMilli());
@@ -93,7 +97,8 @@ public final class ReplayCommand implements OpsCommand {
         body.put("dryRun", dry).put("drainTimeoutMs", drain.toMillis());
         AdminApi api = AdminApi.from(args, env);
         args.done(false);
-        AdminApi.Reply r = api.post("/api/pipelines/" + URLEncoder.encode(pipeline, StandardCharsets.UTF_8) + "/replay", body);
+        AdminApi.Reply r =
+                api.post("/api/pipelines/" + URLEncoder.encode(pipeline, StandardCharsets.UTF_8) + "/replay", body);
         if (!r.ok()) {
             env.err().println("sluice replay: " + r.error());
             return FAILED;
@@ -115,16 +120,23 @@ public final class ReplayCommand implements OpsCommand {
             if (p < 0 || o < 0) {
                 throw new NumberFormatException();
             }
-            return new JsonObject().put("topic", s.substring(0, colon)).put("partition", p).put("offset", o);
+            return new JsonObject()
+                    .put("topic", s.substring(0, colon))
+                    .put("partition", p)
+                    .put("offset", o);
         } catch (NumberFormatException e) {
-            throw new ConfigException("--offset", "must be TOPIC:PARTITION=OFFSET (e.g. mt-c400:3=1200), got '" + s + "'");
+            throw new ConfigException(
+                    "--offset", "must be TOPIC:PARTITION=OFFSET (e.g. mt-c400:3=1200), got '" + s + "'");
         }
     }
 
     /** The admin API's answer as a table. */
     static String text(JsonObject a) {
         StringBuilder b = new StringBuilder();
-        b.append("pipeline ").append(a.getString("pipeline")).append(": replay to ").append(a.getString("to"));
+        b.append("pipeline ")
+                .append(a.getString("pipeline"))
+                .append(": replay to ")
+                .append(a.getString("to"));
         if (a.containsKey("timestampIso")) {
             b.append(' ').append(a.getString("timestampIso"));
         }
@@ -134,14 +146,27 @@ public final class ReplayCommand implements OpsCommand {
         b.append(String.format(fmt, "topic", "partition", "committed", "target", "end", "redelivered", "skipped"));
         for (Object o : a.getJsonArray("partitions", new JsonArray())) {
             JsonObject p = (JsonObject) o;
-            b.append(String.format(fmt, p.getString("topic"), p.getInteger("partition"), p.getLong("committed"),
-                    p.getLong("target"), p.getLong("end"), p.getLong("redelivered"), p.getLong("skipped")));
+            b.append(String.format(
+                    fmt,
+                    p.getString("topic"),
+                    p.getInteger("partition"),
+                    p.getLong("committed"),
+                    p.getLong("target"),
+                    p.getLong("end"),
+                    p.getLong("redelivered"),
+                    p.getLong("skipped")));
         }
-        b.append(a.getLong("redelivered")).append(" record(s) ").append(a.getBoolean("dryRun", false) ? "would be" : "will be")
-                .append(" delivered again, ").append(a.getLong("skipped")).append(" skipped");
+        b.append(a.getLong("redelivered"))
+                .append(" record(s) ")
+                .append(a.getBoolean("dryRun", false) ? "would be" : "will be")
+                .append(" delivered again, ")
+                .append(a.getLong("skipped"))
+                .append(" skipped");
         JsonArray other = a.getJsonArray("notAssigned", new JsonArray());
         if (!other.isEmpty()) {
-            b.append(System.lineSeparator()).append("not assigned to this instance (left alone): ").append(other.encode());
+            b.append(System.lineSeparator())
+                    .append("not assigned to this instance (left alone): ")
+                    .append(other.encode());
         }
         return b.toString();
     }

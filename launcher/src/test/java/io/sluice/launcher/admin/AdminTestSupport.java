@@ -1,5 +1,8 @@
 package io.sluice.launcher.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,7 +12,6 @@ import io.sluice.launcher.Sluice;
 import io.sluice.launcher.SluiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,9 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * A local Sluice (embedded broker, local Lambda, generator) with the admin server on a free port, built
  * from the shipped {@code conf/local.json}, and a small blocking HTTP client for the tests' own threads.
@@ -34,7 +33,8 @@ final class AdminTestSupport implements AutoCloseable {
     final Vertx vertx;
     final PrometheusMeterRegistry registry;
     final Sluice sluice;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private AdminTestSupport(Vertx vertx, PrometheusMeterRegistry registry, Sluice sluice) {
         this.vertx = vertx;
@@ -53,8 +53,15 @@ final class AdminTestSupport implements AutoCloseable {
         JsonObject p = c.getJsonArray("pipelines").getJsonObject(0);
         p.getJsonObject("batch").put("maxWaitMs", 100);
         p.put("commitIntervalMs", 500);
-        c.put("admin", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", 0)
-                .put("token", TOKEN).put("lagRefreshMs", lagRefreshMs).put("lagWindowSamples", lagWindow));
+        c.put(
+                "admin",
+                new JsonObject()
+                        .put("enabled", true)
+                        .put("host", "127.0.0.1")
+                        .put("port", 0)
+                        .put("token", TOKEN)
+                        .put("lagRefreshMs", lagRefreshMs)
+                        .put("lagWindowSamples", lagWindow));
         return c;
     }
 
@@ -79,7 +86,8 @@ final class AdminTestSupport implements AutoCloseable {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("conf/ not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "conf/ not found above " + Path.of("").toAbsolutePath());
         }
         try {
             return new JsonObject(Files.readString(p.resolve("conf").resolve("local.json")));
@@ -99,7 +107,9 @@ final class AdminTestSupport implements AutoCloseable {
     /** A request with a body and, when {@code token} is not null, {@code Authorization: Bearer <token>}. */
     HttpResponse<String> call(String method, String path, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -133,7 +143,9 @@ final class AdminTestSupport implements AutoCloseable {
     }
 
     static double counter(MeterRegistry registry, String name, String tag, String value) {
-        return registry.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find(name).tag(tag, value).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     double produced() {
@@ -147,7 +159,9 @@ final class AdminTestSupport implements AutoCloseable {
     /** Waits until the pipeline delivers (the consumer has its assignment and the function answers). */
     void awaitDelivering() {
         double before = delivered();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> delivered() > before + 100);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> delivered() > before + 100);
     }
 
     @Override

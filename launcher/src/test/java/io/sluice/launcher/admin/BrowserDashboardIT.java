@@ -1,11 +1,9 @@
 package io.sluice.launcher.admin;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The dashboard in real headless Chromium (Debian's {@code chromium}, driven by npm {@code playwright-core}
@@ -36,10 +35,12 @@ class BrowserDashboardIT {
     @BeforeAll
     static void start() throws Exception {
         String chromium = System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium");
-        skipUnless(Files.isExecutable(Path.of(chromium)), "Chromium not found at " + chromium
-                + " (apt-get install -y chromium, or set CHROMIUM_PATH)");
+        skipUnless(
+                Files.isExecutable(Path.of(chromium)),
+                "Chromium not found at " + chromium + " (apt-get install -y chromium, or set CHROMIUM_PATH)");
         skipUnless(onPath("node"), "node is not on the PATH (apt-get install -y nodejs npm)");
-        skipUnless(Files.isDirectory(BROWSER_DIR.resolve("node_modules").resolve("playwright-core")),
+        skipUnless(
+                Files.isDirectory(BROWSER_DIR.resolve("node_modules").resolve("playwright-core")),
                 "playwright-core is not installed (npm ci --prefix " + BROWSER_DIR + ")");
         JsonObject conf = AdminTestSupport.config(1500, 1000, 10);
         s = AdminTestSupport.start(conf);
@@ -76,8 +77,12 @@ class BrowserDashboardIT {
         Path shot = Path.of("target", "screenshots", "dashboard.png").toAbsolutePath();
         Files.createDirectories(shot.getParent());
         Files.deleteIfExists(shot);
-        Process node = new ProcessBuilder("node", BROWSER_DIR.resolve("dashboard.test.mjs").toString(), s.base(),
-                AdminTestSupport.TOKEN, shot.toString())
+        Process node = new ProcessBuilder(
+                        "node",
+                        BROWSER_DIR.resolve("dashboard.test.mjs").toString(),
+                        s.base(),
+                        AdminTestSupport.TOKEN,
+                        shot.toString())
                 .directory(BROWSER_DIR.toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -100,7 +105,9 @@ class BrowserDashboardIT {
         assertBatching(step(out, "batching"));
         assertHotKeys(step(out, "hotkeys"));
         JsonObject escaping = step(out, "escaping");
-        assertThat(escaping.getJsonArray("injected")).as("elements injected by API strings").isEmpty();
+        assertThat(escaping.getJsonArray("injected"))
+                .as("elements injected by API strings")
+                .isEmpty();
         assertThat(escaping.getBoolean("ok")).as(escaping.encode()).isTrue();
         assertThat(step(out, "paused").getBoolean("paused")).isTrue();
         assertThat(step(out, "done").getBoolean("ok")).isTrue();
@@ -120,7 +127,8 @@ class BrowserDashboardIT {
     private static void assertHotKeys(JsonObject h) {
         var rows = h.getJsonArray("rows");
         assertThat(rows.size()).isBetween(2, 10);
-        assertThat(rows.stream().map(r -> ((JsonObject) r).getString("side"))).contains("producer", "consumer standard");
+        assertThat(rows.stream().map(r -> ((JsonObject) r).getString("side")))
+                .contains("producer", "consumer standard");
         double previous = 1.0;
         for (int i = 0; i < rows.size(); i++) {
             JsonObject r = rows.getJsonObject(i);
@@ -146,7 +154,8 @@ class BrowserDashboardIT {
         assertThat(p.getDouble("meanLanes")).isGreaterThanOrEqualTo(p.getDouble("meanPartitions"));
         assertThat(p.getDouble("meanFillMs")).isGreaterThanOrEqualTo(0.0).isLessThanOrEqualTo(p.getDouble("maxFillMs"));
         // one pipeline: the card's invocation-weighted mean is that pipeline's mean
-        assertThat(b.getDouble("batchCard")).isCloseTo(p.getDouble("meanRecords"), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(b.getDouble("batchCard"))
+                .isCloseTo(p.getDouble("meanRecords"), org.assertj.core.data.Offset.offset(0.01));
         assertThat(b.getString("title")).contains("standard: partition, batch mode adaptive · max wait 100 ms");
         var backlogs = b.getJsonArray("backlogs");
         assertThat(backlogs.size()).isBetween(1, 5);
@@ -175,7 +184,8 @@ class BrowserDashboardIT {
 
     private static List<String> lines(Process p) {
         List<String> out = new ArrayList<>();
-        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (var r =
+                new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String l;
             while ((l = r.readLine()) != null) {
                 out.add(l);

@@ -7,7 +7,6 @@ import io.sluice.producer.ProduceResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,14 +58,23 @@ final class SkewedLoad implements AutoCloseable {
                 List<Boolean> hot = new ArrayList<>(batch);
                 for (int i = 0; i < batch; i++) {
                     boolean h = rnd.nextDouble() < hotShare;
-                    events.add(new JsonObject().put("eventId", "sk-" + (seq++)).put("code", h ? 400 : 400 + rnd.nextInt(50))
+                    events.add(new JsonObject()
+                            .put("eventId", "sk-" + (seq++))
+                            .put("code", h ? 400 : 400 + rnd.nextInt(50))
                             .put("truckId", h ? "TRK-HOT" : "TRK-" + rnd.nextInt(5_000))
-                            .put("timestamp", System.currentTimeMillis()).put("payload", "x".repeat(150)));
+                            .put("timestamp", System.currentTimeMillis())
+                            .put("payload", "x".repeat(150)));
                     hot.add(h);
                 }
-                ProduceBatchReply reply = vertx.eventBus().<ProduceBatchReply>request(Addresses.PRODUCE_BATCH,
-                                new ProduceBatch(events), new DeliveryOptions().setSendTimeout(30_000))
-                        .toCompletionStage().toCompletableFuture().get(35, TimeUnit.SECONDS).body();
+                ProduceBatchReply reply = vertx.eventBus()
+                        .<ProduceBatchReply>request(
+                                Addresses.PRODUCE_BATCH,
+                                new ProduceBatch(events),
+                                new DeliveryOptions().setSendTimeout(30_000))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(35, TimeUnit.SECONDS)
+                        .body();
                 synchronized (this) {
                     for (int i = 0; i < reply.size(); i++) {
                         ProduceResult r = reply.results().get(i);
@@ -90,8 +98,11 @@ final class SkewedLoad implements AutoCloseable {
 
     /** The partition the hot key goes to ("topic-partition"), once one was accepted. */
     synchronized String hotPartition() {
-        return perPartition.entrySet().stream().filter(e -> e.getValue()[1] > 0).map(Map.Entry::getKey)
-                .findFirst().orElse(null);
+        return perPartition.entrySet().stream()
+                .filter(e -> e.getValue()[1] > 0)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Hot-key records / all accepted records of that partition, over the whole run. */

@@ -1,5 +1,7 @@
 package io.sluice.launcher.producer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sluice.bus.Addresses;
 import io.sluice.launcher.Sluice;
 import io.sluice.producer.ProduceAnswer;
@@ -11,11 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -24,8 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code sluice.produce.batch} against the real producer and the embedded broker, with a token bucket and an
@@ -46,8 +45,14 @@ class ProducerBatchIT {
     static void start() throws Exception {
         JsonObject conf = ProducerItSupport.producerOnlyConfig();
         conf.getJsonObject("ingest").put("enabled", false);
-        conf.getJsonObject("producer").put("rate", new JsonObject().put("messagesPerSecond", 200).put("burst", 1000)
-                .put("maxWaitMs", 20)).put("maxInFlightMessages", 1500);
+        conf.getJsonObject("producer")
+                .put(
+                        "rate",
+                        new JsonObject()
+                                .put("messagesPerSecond", 200)
+                                .put("burst", 1000)
+                                .put("maxWaitMs", 20))
+                .put("maxInFlightMessages", 1500);
         vertx = Vertx.vertx();
         sluice = ProducerItSupport.startSluice(vertx, conf);
     }
@@ -72,8 +77,12 @@ class ProducerBatchIT {
             for (int i = 0; i < BATCH_SIZE; i++) {
                 int n = b * BATCH_SIZE + i;
                 String id = p + n;
-                JsonObject e = new JsonObject().put("eventId", id).put("code", codes[n % codes.length])
-                        .put("truckId", "T-" + (n % 37)).put("timestamp", System.currentTimeMillis()).put("seq", n);
+                JsonObject e = new JsonObject()
+                        .put("eventId", id)
+                        .put("code", codes[n % codes.length])
+                        .put("truckId", "T-" + (n % 37))
+                        .put("timestamp", System.currentTimeMillis())
+                        .put("seq", n);
                 if (n % 97 == 0) {
                     e.remove("truckId");
                     expectedInvalid.put(id, "missing-field");
@@ -86,16 +95,18 @@ class ProducerBatchIT {
                     expectedInvalid.remove(id);
                     notJson++;
                 } else {
-                    events.add(switch (n % 3) { // every form a batch may carry
-                        case 0 -> e;
-                        case 1 -> e.toBuffer();
-                        default -> e.encode();
-                    });
+                    events.add(
+                            switch (n % 3) { // every form a batch may carry
+                                case 0 -> e;
+                                case 1 -> e.toBuffer();
+                                default -> e.encode();
+                            });
                 }
                 batchIds.add(id);
             }
             ids.add(batchIds);
-            replies.add(vertx.eventBus().<ProduceBatchReply>request(Addresses.PRODUCE_BATCH, new ProduceBatch(events), opts)
+            replies.add(vertx.eventBus()
+                    .<ProduceBatchReply>request(Addresses.PRODUCE_BATCH, new ProduceBatch(events), opts)
                     .map(m -> m.body()));
         }
         Future.all(replies).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
@@ -114,35 +125,54 @@ class ProducerBatchIT {
         System.out.printf("batch: %d events, answers %s%n", results.size(), counts);
         assertThat(results).hasSize(BATCHES * BATCH_SIZE);
         assertThat(counts.getOrDefault(ProduceAnswer.ACCEPTED, 0)).isPositive();
-        assertThat(counts.getOrDefault(ProduceAnswer.RATE_LIMITED, 0)).as("the token bucket applies per event").isPositive();
-        assertThat(counts.getOrDefault(ProduceAnswer.INVALID, 0)).as("validation comes first: every invalid event is 'invalid'")
+        assertThat(counts.getOrDefault(ProduceAnswer.RATE_LIMITED, 0))
+                .as("the token bucket applies per event")
+                .isPositive();
+        assertThat(counts.getOrDefault(ProduceAnswer.INVALID, 0))
+                .as("validation comes first: every invalid event is 'invalid'")
                 .isEqualTo(expectedInvalid.size() + notJson);
-        assertThat(counts.keySet()).isSubsetOf(ProduceAnswer.ACCEPTED, ProduceAnswer.INVALID, ProduceAnswer.RATE_LIMITED,
-                ProduceAnswer.OVERLOADED);
+        assertThat(counts.keySet())
+                .isSubsetOf(
+                        ProduceAnswer.ACCEPTED,
+                        ProduceAnswer.INVALID,
+                        ProduceAnswer.RATE_LIMITED,
+                        ProduceAnswer.OVERLOADED);
         for (Map.Entry<String, String> e : expectedInvalid.entrySet()) {
             assertThat(results.get(e.getKey()).error()).startsWith("invalid: " + e.getValue());
         }
-        results.values().stream().filter(r -> !r.isAccepted()).forEach(r -> assertThat(r.error()).startsWith(r.answer().label() + ": "));
+        results.values().stream()
+                .filter(r -> !r.isAccepted())
+                .forEach(r -> assertThat(r.error()).startsWith(r.answer().label() + ": "));
 
-        List<ProducerItSupport.Read> log = ProducerItSupport.readAll(sluice.config().kafka().bootstrapServers(),
-                ProducerItSupport.EVENT_TOPICS, p, Duration.ofSeconds(90));
-        Map<String, List<ProducerItSupport.Read>> byId = log.stream().collect(Collectors.groupingBy(ProducerItSupport.Read::eventId));
+        List<ProducerItSupport.Read> log = ProducerItSupport.readAll(
+                sluice.config().kafka().bootstrapServers(), ProducerItSupport.EVENT_TOPICS, p, Duration.ofSeconds(90));
+        Map<String, List<ProducerItSupport.Read>> byId =
+                log.stream().collect(Collectors.groupingBy(ProducerItSupport.Read::eventId));
         for (Map.Entry<String, ProduceResult> e : results.entrySet()) {
             List<ProducerItSupport.Read> found = byId.getOrDefault(e.getKey(), List.of());
             ProduceResult r = e.getValue();
             if (r.isAccepted()) {
-                assertThat(found).as("accepted %s is in the log once", e.getKey()).hasSize(1);
+                assertThat(found)
+                        .as("accepted %s is in the log once", e.getKey())
+                        .hasSize(1);
                 ProducerItSupport.Read read = found.get(0);
-                assertThat(List.of(read.topic(), read.partition(), read.offset())).as("where %s was answered", e.getKey())
+                assertThat(List.of(read.topic(), read.partition(), read.offset()))
+                        .as("where %s was answered", e.getKey())
                         .isEqualTo(List.of(r.topic(), r.partition(), r.offset()));
                 assertThat(read.headers()).containsEntry("correlation-id", "batch-it");
             } else {
-                assertThat(found).as("%s answered %s is not in an event topic", e.getKey(), r.answer()).isEmpty();
+                assertThat(found)
+                        .as("%s answered %s is not in an event topic", e.getKey(), r.answer())
+                        .isEmpty();
             }
         }
-        List<ProducerItSupport.Read> dlq = ProducerItSupport.readAll(sluice.config().kafka().bootstrapServers(),
-                List.of(ProducerItSupport.DLQ), p, Duration.ofSeconds(60));
-        assertThat(dlq.stream().collect(Collectors.toMap(ProducerItSupport.Read::eventId,
-                r -> r.headers().get("sluice-invalid-reason")))).as("the DLQ holds exactly the invalid events").isEqualTo(expectedInvalid);
+        List<ProducerItSupport.Read> dlq = ProducerItSupport.readAll(
+                sluice.config().kafka().bootstrapServers(), List.of(ProducerItSupport.DLQ), p, Duration.ofSeconds(60));
+        assertThat(dlq.stream()
+                        .collect(Collectors.toMap(
+                                ProducerItSupport.Read::eventId,
+                                r -> r.headers().get("sluice-invalid-reason"))))
+                .as("the DLQ holds exactly the invalid events")
+                .isEqualTo(expectedInvalid);
     }
 }

@@ -1,15 +1,12 @@
 package io.sluice.launcher.producer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sluice.launcher.Sluice;
 import io.sluice.producer.ProducerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The HTTP ingest and the producer on the embedded broker: (c) bad inputs get the documented 4xx and the
@@ -56,11 +55,11 @@ class ProducerIngestIT {
         ProducerItSupport.stop(sluice, vertx);
     }
 
-    record Answer(int status, JsonObject body, HttpResponse<String> raw) {
-    }
+    record Answer(int status, JsonObject body, HttpResponse<String> raw) {}
 
     private static Answer post(String contentType, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -70,8 +69,12 @@ class ProducerIngestIT {
     }
 
     private static String event(String id, int code) {
-        return new JsonObject().put("eventId", id).put("code", code).put("truckId", "T-1")
-                .put("timestamp", System.currentTimeMillis()).encode();
+        return new JsonObject()
+                .put("eventId", id)
+                .put("code", code)
+                .put("truckId", "T-1")
+                .put("timestamp", System.currentTimeMillis())
+                .encode();
     }
 
     // ---------------------------------------------------------------------------------------- (c)
@@ -107,21 +110,40 @@ class ProducerIngestIT {
         assertThat(tooBig.status()).isEqualTo(413);
         assertThat(tooBig.body().getString("error")).contains("maxBodyBytes");
 
-        String many = java.util.stream.IntStream.range(0, 1001).mapToObj(i -> event(p + "many" + i, 400))
+        String many = java.util.stream.IntStream.range(0, 1001)
+                .mapToObj(i -> event(p + "many" + i, 400))
                 .collect(Collectors.joining("\n"));
         assertThat(post("application/x-ndjson", many).status()).isEqualTo(413);
 
-        // field-level problems are per event: the producer answers 'invalid' naming the field, the event goes to the DLQ
-        Answer codeAsString = post("application/json", new JsonObject().put("eventId", p + "f1").put("code", "300")
-                .put("truckId", "T-1").put("timestamp", 1L).encode());
+        // field-level problems are per event: the producer answers 'invalid' naming the field, the event goes to the
+        // DLQ
+        Answer codeAsString = post(
+                "application/json",
+                new JsonObject()
+                        .put("eventId", p + "f1")
+                        .put("code", "300")
+                        .put("truckId", "T-1")
+                        .put("timestamp", 1L)
+                        .encode());
         assertThat(codeAsString.status()).isEqualTo(400);
         assertThat(codeAsString.body().getString("error")).contains("wrong-type code");
-        Answer truckAsNumber = post("application/json", new JsonObject().put("eventId", p + "f2").put("code", 300)
-                .put("truckId", 42).put("timestamp", 1L).encode());
+        Answer truckAsNumber = post(
+                "application/json",
+                new JsonObject()
+                        .put("eventId", p + "f2")
+                        .put("code", 300)
+                        .put("truckId", 42)
+                        .put("timestamp", 1L)
+                        .encode());
         assertThat(truckAsNumber.status()).isEqualTo(400);
         assertThat(truckAsNumber.body().getString("error")).contains("truckId");
-        Answer noTimestamp = post("application/json", new JsonObject().put("eventId", p + "f3").put("code", 300)
-                .put("truckId", "T-1").encode());
+        Answer noTimestamp = post(
+                "application/json",
+                new JsonObject()
+                        .put("eventId", p + "f3")
+                        .put("code", 300)
+                        .put("truckId", "T-1")
+                        .encode());
         assertThat(noTimestamp.status()).isEqualTo(400);
         assertThat(noTimestamp.body().getString("error")).contains("missing-field timestamp");
 
@@ -133,21 +155,25 @@ class ProducerIngestIT {
         JsonObject first = good.body().getJsonArray("results").getJsonObject(0);
         assertThat(first.getString("topic")).isEqualTo("mt-c300");
 
-        List<ProducerItSupport.Read> inTopics = ProducerItSupport.readAll(bootstrap, ProducerItSupport.EVENT_TOPICS, p,
-                Duration.ofSeconds(60));
-        List<ProducerItSupport.Read> inDlq = ProducerItSupport.readAll(bootstrap, List.of(ProducerItSupport.DLQ), p,
-                Duration.ofSeconds(60));
-        assertThat(inTopics).extracting(ProducerItSupport.Read::eventId)
-                .as("only the accepted events; nothing of a refused request was sent").containsExactlyInAnyOrder(p + "ok1", p + "ok2");
-        assertThat(inDlq).extracting(ProducerItSupport.Read::eventId).containsExactlyInAnyOrder(p + "f1", p + "f2", p + "f3");
-        assertThat(inDlq).allSatisfy(r -> assertThat(r.headers()).containsEntry(ProducerVerticle.H_SOURCE, "http-ingest"));
+        List<ProducerItSupport.Read> inTopics =
+                ProducerItSupport.readAll(bootstrap, ProducerItSupport.EVENT_TOPICS, p, Duration.ofSeconds(60));
+        List<ProducerItSupport.Read> inDlq =
+                ProducerItSupport.readAll(bootstrap, List.of(ProducerItSupport.DLQ), p, Duration.ofSeconds(60));
+        assertThat(inTopics)
+                .extracting(ProducerItSupport.Read::eventId)
+                .as("only the accepted events; nothing of a refused request was sent")
+                .containsExactlyInAnyOrder(p + "ok1", p + "ok2");
+        assertThat(inDlq)
+                .extracting(ProducerItSupport.Read::eventId)
+                .containsExactlyInAnyOrder(p + "f1", p + "f2", p + "f3");
+        assertThat(inDlq)
+                .allSatisfy(r -> assertThat(r.headers()).containsEntry(ProducerVerticle.H_SOURCE, "http-ingest"));
     }
 
     // ---------------------------------------------------------------------------------------- (a)
 
     /** One invalid kind: how to break the event, and the reason/field headers the DLQ record must carry. */
-    record Breakage(Function<JsonObject, JsonObject> apply, String reason, String field) {
-    }
+    record Breakage(Function<JsonObject, JsonObject> apply, String reason, String field) {}
 
     @Test
     void onePercentInvalidAmong50kLandExactlyInTheDlqAndTheRestInTheirTopics() throws Exception {
@@ -156,7 +182,13 @@ class ProducerIngestIT {
         int batch = 500;
         List<Breakage> kinds = List.of(
                 new Breakage(e -> e.put("code", "400"), "wrong-type", "code"),
-                new Breakage(e -> { e.remove("truckId"); return e; }, "missing-field", "truckId"),
+                new Breakage(
+                        e -> {
+                            e.remove("truckId");
+                            return e;
+                        },
+                        "missing-field",
+                        "truckId"),
                 new Breakage(e -> e.put("timestamp", -5), "wrong-type", "timestamp"),
                 new Breakage(e -> e.put("truckId", 42), "wrong-type", "truckId"),
                 new Breakage(e -> e.put("code", 1.5), "wrong-type", "code"));
@@ -167,8 +199,13 @@ class ProducerIngestIT {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < total; i++) {
             String id = p + i;
-            JsonObject e = new JsonObject().put("eventId", id).put("code", codes[i % codes.length]).put("truckId", "T-" + (i % 211))
-                    .put("timestamp", System.currentTimeMillis()).put("seq", i).put("pad", "x".repeat(120));
+            JsonObject e = new JsonObject()
+                    .put("eventId", id)
+                    .put("code", codes[i % codes.length])
+                    .put("truckId", "T-" + (i % 211))
+                    .put("timestamp", System.currentTimeMillis())
+                    .put("seq", i)
+                    .put("pad", "x".repeat(120));
             if (i % 100 == 42) {
                 Breakage k = kinds.get((i / 100) % kinds.size());
                 e = k.apply().apply(e);
@@ -192,9 +229,14 @@ class ProducerIngestIT {
         for (int from = 0; from < bodies.size(); from += window) {
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
             for (int j = from; j < Math.min(from + window, bodies.size()); j++) {
-                inFlight.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90))
-                        .header("Content-Type", "application/x-ndjson").header("X-Correlation-Id", "it-a-" + j)
-                        .POST(HttpRequest.BodyPublishers.ofString(bodies.get(j))).build(), HttpResponse.BodyHandlers.ofString()));
+                inFlight.add(http.sendAsync(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(90))
+                                .header("Content-Type", "application/x-ndjson")
+                                .header("X-Correlation-Id", "it-a-" + j)
+                                .POST(HttpRequest.BodyPublishers.ofString(bodies.get(j)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
             }
             for (CompletableFuture<HttpResponse<String>> f : inFlight) {
                 HttpResponse<String> r = f.get(120, TimeUnit.SECONDS);
@@ -203,7 +245,8 @@ class ProducerIngestIT {
                 assertThat(results).hasSize(batch);
                 for (Object o : results) {
                     JsonObject res = (JsonObject) o;
-                    assertThat(statusById.put(res.getString("eventId"), res.getString("status"))).isNull();
+                    assertThat(statusById.put(res.getString("eventId"), res.getString("status")))
+                            .isNull();
                     if (res.getString("topic") != null) {
                         topicById.put(res.getString("eventId"), res.getString("topic"));
                     }
@@ -212,17 +255,20 @@ class ProducerIngestIT {
         }
         assertThat(httpStatuses).hasSize(100).containsOnly(202);
         assertThat(statusById).hasSize(total);
-        Map<String, Long> answerCounts = statusById.values().stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+        Map<String, Long> answerCounts =
+                statusById.values().stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
         assertThat(answerCounts).containsExactlyInAnyOrderEntriesOf(Map.of("accepted", 49_500L, "invalid", 500L));
         invalid.keySet().forEach(id -> assertThat(statusById.get(id)).as(id).isEqualTo("invalid"));
 
-        List<ProducerItSupport.Read> inTopics = ProducerItSupport.readAll(bootstrap, ProducerItSupport.EVENT_TOPICS, p,
-                Duration.ofSeconds(120));
-        List<ProducerItSupport.Read> inDlq = ProducerItSupport.readAll(bootstrap, List.of(ProducerItSupport.DLQ), p,
-                Duration.ofSeconds(60));
+        List<ProducerItSupport.Read> inTopics =
+                ProducerItSupport.readAll(bootstrap, ProducerItSupport.EVENT_TOPICS, p, Duration.ofSeconds(120));
+        List<ProducerItSupport.Read> inDlq =
+                ProducerItSupport.readAll(bootstrap, List.of(ProducerItSupport.DLQ), p, Duration.ofSeconds(60));
 
-        Map<String, Long> topicCounts = inTopics.stream().collect(Collectors.groupingBy(ProducerItSupport.Read::eventId, Collectors.counting()));
-        Map<String, Long> dlqCounts = inDlq.stream().collect(Collectors.groupingBy(ProducerItSupport.Read::eventId, Collectors.counting()));
+        Map<String, Long> topicCounts = inTopics.stream()
+                .collect(Collectors.groupingBy(ProducerItSupport.Read::eventId, Collectors.counting()));
+        Map<String, Long> dlqCounts =
+                inDlq.stream().collect(Collectors.groupingBy(ProducerItSupport.Read::eventId, Collectors.counting()));
         assertThat(topicCounts.keySet()).as("valid ids in the topics").isEqualTo(valid);
         assertThat(topicCounts.values()).as("no duplicates in the topics").containsOnly(1L);
         assertThat(dlqCounts.keySet()).as("invalid ids in the DLQ").isEqualTo(invalid.keySet());
@@ -233,7 +279,8 @@ class ProducerIngestIT {
 
         for (ProducerItSupport.Read r : inDlq) {
             Breakage k = invalid.get(r.eventId());
-            assertThat(r.headers()).as("DLQ headers of %s", r.eventId())
+            assertThat(r.headers())
+                    .as("DLQ headers of %s", r.eventId())
                     .containsEntry(ProducerVerticle.H_REASON, k.reason())
                     .containsEntry(ProducerVerticle.H_FIELD, k.field())
                     .containsEntry(ProducerVerticle.H_SOURCE, "http-ingest")

@@ -1,5 +1,7 @@
 package io.sluice.launcher.producer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.launcher.Sluice;
@@ -7,13 +9,6 @@ import io.sluice.launcher.SluiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,20 +20,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Shared helpers of the producer-side integration tests. */
 final class ProducerItSupport {
     static final List<String> EVENT_TOPICS = List.of("mt-c400", "mt-c300", "high-priority");
     static final String DLQ = "sluice-producer-dlq";
 
-    private ProducerItSupport() {
-    }
+    private ProducerItSupport() {}
 
     /** Starts Sluice in {@code vertx} with {@code conf} (bounded). */
     static Sluice startSluice(Vertx vertx, JsonObject conf) throws Exception {
-        Sluice sluice = new Sluice(vertx, SluiceConfig.fromJson(conf), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        Sluice sluice =
+                new Sluice(vertx, SluiceConfig.fromJson(conf), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         sluice.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         return sluice;
     }
@@ -60,7 +59,8 @@ final class ProducerItSupport {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("conf/local.json not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "conf/local.json not found above " + Path.of("").toAbsolutePath());
         }
         try {
             JsonObject c = new JsonObject(Files.readString(p.resolve("conf/local.json")));
@@ -71,8 +71,14 @@ final class ProducerItSupport {
             if (c.getValue("admin") instanceof JsonObject admin) {
                 admin.put("enabled", false); // not under test here; its fixed port could clash
             }
-            c.put("ingest", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", 0)
-                    .put("maxBodyBytes", 1024 * 1024).put("maxEventsPerRequest", 1000));
+            c.put(
+                    "ingest",
+                    new JsonObject()
+                            .put("enabled", true)
+                            .put("host", "127.0.0.1")
+                            .put("port", 0)
+                            .put("maxBodyBytes", 1024 * 1024)
+                            .put("maxEventsPerRequest", 1000));
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,18 +86,25 @@ final class ProducerItSupport {
     }
 
     /** One record read back: topic, partition, offset, the event id in its value, and its headers. */
-    record Read(String topic, int partition, long offset, String eventId, Map<String, String> headers) {
-    }
+    record Read(String topic, int partition, long offset, String eventId, Map<String, String> headers) {}
 
     /**
      * Reads every record of {@code topics} from the beginning up to the end offsets as of now (every
      * acknowledged write is below them), keeping those whose {@code eventId} starts with {@code prefix}.
      */
     static List<Read> readAll(String bootstrap, List<String> topics, String prefix, Duration timeout) {
-        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false",
-                "max.poll.records", "5000", "isolation.level", "read_uncommitted");
+        Map<String, Object> props = Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "enable.auto.commit",
+                "false",
+                "max.poll.records",
+                "5000",
+                "isolation.level",
+                "read_uncommitted");
         List<Read> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (String t : topics) {
                 for (PartitionInfo pi : c.partitionsFor(t, Duration.ofSeconds(30))) {
@@ -103,14 +116,17 @@ final class ProducerItSupport {
             Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(tps, Duration.ofSeconds(30)));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!end.isEmpty()) {
-                assertThat(System.nanoTime()).as("read every record up to the end offsets within %s, left %s", timeout, end)
+                assertThat(System.nanoTime())
+                        .as("read every record up to the end offsets within %s, left %s", timeout, end)
                         .isLessThan(deadline);
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     String id = eventId(r.value());
                     if (id != null && id.startsWith(prefix)) {
                         Map<String, String> h = new HashMap<>();
                         for (Header header : r.headers()) {
-                            h.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+                            h.put(
+                                    header.key(),
+                                    header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
                         }
                         out.add(new Read(r.topic(), r.partition(), r.offset(), id, h));
                     }

@@ -2,10 +2,6 @@ package io.sluice.launcher.scale;
 
 import io.sluice.kafka.KafkaSettings;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** A steady rate of telemetry events (a tick every 10 ms, acks=all, idempotent) until closed; keeps the acknowledged ids. */
 final class LoadProducer implements AutoCloseable {
@@ -33,21 +32,32 @@ final class LoadProducer implements AutoCloseable {
         props.put("linger.ms", "5");
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         int perTick = Math.max(1, perSecond / 100);
-        timer.scheduleAtFixedRate(() -> {
-            for (int i = 0; i < perTick; i++) {
-                long n = next.getAndIncrement();
-                String truck = "T-" + (n % keys);
-                String id = "so-" + n;
-                byte[] value = new JsonObject().put("eventId", id).put("code", 400).put("truckId", truck)
-                        .put("timestamp", System.currentTimeMillis()).put("seq", n).toBuffer().getBytes();
-                producer.send(new ProducerRecord<>(topic, ("400:" + truck).getBytes(StandardCharsets.UTF_8), value),
-                        (md, err) -> {
-                            if (err == null) {
-                                acked.add(id);
-                            }
-                        });
-            }
-        }, 0, 10, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    for (int i = 0; i < perTick; i++) {
+                        long n = next.getAndIncrement();
+                        String truck = "T-" + (n % keys);
+                        String id = "so-" + n;
+                        byte[] value = new JsonObject()
+                                .put("eventId", id)
+                                .put("code", 400)
+                                .put("truckId", truck)
+                                .put("timestamp", System.currentTimeMillis())
+                                .put("seq", n)
+                                .toBuffer()
+                                .getBytes();
+                        producer.send(
+                                new ProducerRecord<>(topic, ("400:" + truck).getBytes(StandardCharsets.UTF_8), value),
+                                (md, err) -> {
+                                    if (err == null) {
+                                        acked.add(id);
+                                    }
+                                });
+                    }
+                },
+                0,
+                10,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Acknowledged ids (complete once closed). */

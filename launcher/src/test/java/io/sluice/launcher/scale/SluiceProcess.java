@@ -1,7 +1,6 @@
 package io.sluice.launcher.scale;
 
 import io.sluice.testsupport.BlockedThreadOutput;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,9 @@ final class SluiceProcess implements AutoCloseable {
         cmd.add("--config");
         cmd.add(config.toAbsolutePath().toString());
         Path log = workDir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
         pb.environment().putAll(env);

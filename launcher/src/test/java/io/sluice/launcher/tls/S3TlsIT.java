@@ -1,5 +1,8 @@
 package io.sluice.launcher.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.consumer.ConsumerVerticle;
@@ -13,15 +16,6 @@ import io.sluice.tls.TlsMaterialException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,9 +30,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka TLS material from S3 against a real S3-compatible server (s3rver, a child process) and a broker whose SSL
@@ -53,8 +52,10 @@ class S3TlsIT {
     private static final String BUCKET = "sluice-certs";
     private static final String KEYSTORE = "kafka/client.p12";
     private static final String TRUSTSTORE = "kafka/trust.p12";
+
     @TempDir
     static Path dir;
+
     private static Path script;
     private static S3rver s3;
     private static TestPki.Issued ca;
@@ -69,13 +70,17 @@ class S3TlsIT {
         script = S3rver.script(); // fails under CI=true when s3rver is missing, skips otherwise
         s3 = S3rver.start(script, dir.resolve("s3data"), BUCKET);
         ca = TestPki.ca("Sluice S3 Test CA");
-        upload(KEYSTORE, TestPki.keystore(dir.resolve("client-1.p12"), TestPki.leaf(ca, "s3-client", 100), TlsTestSupport.CLIENT_PW));
+        upload(
+                KEYSTORE,
+                TestPki.keystore(
+                        dir.resolve("client-1.p12"), TestPki.leaf(ca, "s3-client", 100), TlsTestSupport.CLIENT_PW));
         upload(TRUSTSTORE, TestPki.truststore(dir.resolve("trust.p12"), TlsTestSupport.TRUST_PW, ca.cert()));
         // Sluice uses the SDK's default credential chain: system properties come first in it
         System.setProperty("aws.accessKeyId", S3rver.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", S3rver.SECRET_KEY);
         TestPki.Issued broker = TestPki.leaf(ca, "broker", 30);
-        cluster = EmbeddedKafkaCluster.start(TlsTestSupport.sslBroker(dir, ca, broker).heap("256m", "512m").build());
+        cluster = EmbeddedKafkaCluster.start(
+                TlsTestSupport.sslBroker(dir, ca, broker).heap("256m", "512m").build());
         vertx = Vertx.vertx();
     }
 
@@ -105,22 +110,36 @@ class S3TlsIT {
     }
 
     private static JsonObject tls(URI endpoint) {
-        return new JsonObject().put("enabled", true)
-                .put("keystore", new JsonObject().put("path", "s3://" + BUCKET + "/" + KEYSTORE).put("type", "PKCS12")
-                        .put("passwordEnv", "KAFKA_KEYSTORE_PASSWORD"))
-                .put("truststore", new JsonObject().put("path", "s3://" + BUCKET + "/" + TRUSTSTORE).put("type", "PKCS12")
-                        .put("passwordEnv", "KAFKA_TRUSTSTORE_PASSWORD"))
+        return new JsonObject()
+                .put("enabled", true)
+                .put(
+                        "keystore",
+                        new JsonObject()
+                                .put("path", "s3://" + BUCKET + "/" + KEYSTORE)
+                                .put("type", "PKCS12")
+                                .put("passwordEnv", "KAFKA_KEYSTORE_PASSWORD"))
+                .put(
+                        "truststore",
+                        new JsonObject()
+                                .put("path", "s3://" + BUCKET + "/" + TRUSTSTORE)
+                                .put("type", "PKCS12")
+                                .put("passwordEnv", "KAFKA_TRUSTSTORE_PASSWORD"))
                 .put("watchIntervalMs", 300)
-                .put("s3", new JsonObject().put("region", "us-east-1").put("endpoint", endpoint.toString())
-                        .put("pathStyle", true).put("timeoutMs", 3_000));
+                .put(
+                        "s3",
+                        new JsonObject()
+                                .put("region", "us-east-1")
+                                .put("endpoint", endpoint.toString())
+                                .put("pathStyle", true)
+                                .put("timeoutMs", 3_000));
     }
 
     @Test
     @Order(1)
     void theClientCertificateIsFetchedFromS3AtStart() throws Exception {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        SluiceConfig config = SluiceConfig.fromJson(TlsTestSupport.config(cluster.bootstrapServers("SSL"), tls(s3.endpoint())),
-                TlsTestSupport.ENV);
+        SluiceConfig config = SluiceConfig.fromJson(
+                TlsTestSupport.config(cluster.bootstrapServers("SSL"), tls(s3.endpoint())), TlsTestSupport.ENV);
         sluice = new Sluice(vertx, config, registry);
         sluice.start().toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
 
@@ -128,11 +147,15 @@ class S3TlsIT {
 
         Path copy = config.tls().keystore().path();
         assertThat(copy.toString()).doesNotStartWith("s3:");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.getParent()))).isEqualTo("rwx------");
-        JsonObject check = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.getParent())))
+                .isEqualTo("rwx------");
+        JsonObject check = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
                 .until(S3TlsIT::tlsCheck, c -> c.getBoolean("ok"));
-        assertThat(check.getString("detail")).contains("CN=s3-client'", "handshake accepted", "material from S3, last successful fetch");
+        assertThat(check.getString("detail"))
+                .contains("CN=s3-client'", "handshake accepted", "material from S3, last successful fetch");
     }
 
     @Test
@@ -141,18 +164,32 @@ class S3TlsIT {
         assertThat(sluice).as("started by the first test").isNotNull();
         ConsumerVerticle before = sluice.pipelines().get(0).consumer();
         List<Future<?>> during = produce(100, 200);
-        upload(KEYSTORE, TestPki.keystore(dir.resolve("client-2.p12"), TestPki.leaf(ca, "s3-client-rotated", 200),
-                TlsTestSupport.CLIENT_PW));
+        upload(
+                KEYSTORE,
+                TestPki.keystore(
+                        dir.resolve("client-2.p12"),
+                        TestPki.leaf(ca, "s3-client-rotated", 200),
+                        TlsTestSupport.CLIENT_PW));
 
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(registry.get("sluice.tls.rotations").tag("result", "ok").counter().count()).isEqualTo(1.0));
-        assertThat(registry.get("sluice.tls.client.cert.days.to.expiry").gauge().value()).isBetween(199.0, 200.0);
-        assertThat(sluice.pipelines().get(0).consumer()).as("the consumer was recreated").isNotSameAs(before);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(registry.get("sluice.tls.rotations")
+                                .tag("result", "ok")
+                                .counter()
+                                .count())
+                        .isEqualTo(1.0));
+        assertThat(registry.get("sluice.tls.client.cert.days.to.expiry").gauge().value())
+                .isBetween(199.0, 200.0);
+        assertThat(sluice.pipelines().get(0).consumer())
+                .as("the consumer was recreated")
+                .isNotSameAs(before);
         assertThat(sluice.tlsStatus().readiness().getString("detail")).contains("CN=s3-client-rotated'");
         awaitAnswers(during);
 
         produceAndAwaitDelivery(200, 300); // through the new producer and consumer, with the new certificate
-        assertThat(sluice.localLambda().sink().missing(produced)).as("records lost across the rotation").isEmpty();
+        assertThat(sluice.localLambda().sink().missing(produced))
+                .as("records lost across the rotation")
+                .isEmpty();
     }
 
     @Test
@@ -162,25 +199,53 @@ class S3TlsIT {
         int port = s3.port();
         s3.close();
 
-        JsonObject check = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+        JsonObject check = await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
                 .until(S3TlsIT::tlsCheck, c -> c.getString("detail").contains("S3 unavailable since"));
         System.out.println("[S3TlsIT] readiness tls while S3 is down: " + check);
-        assertThat(check.getBoolean("ok")).as("the material in use is valid: " + check).isTrue();
-        assertThat(check.getString("detail")).contains("CN=s3-client-rotated'")
+        assertThat(check.getBoolean("ok"))
+                .as("the material in use is valid: " + check)
+                .isTrue();
+        assertThat(check.getString("detail"))
+                .contains("CN=s3-client-rotated'")
                 .containsPattern("keeping the current material, last successful fetch \\d+ s ago");
         produceAndAwaitDelivery(300, 400); // the clients keep working with the current material
-        assertThat(registry.get("sluice.tls.rotations").tag("result", "ok").counter().count()).isEqualTo(1.0);
-        assertThat(registry.get("sluice.tls.rotations").tag("result", "failed").counter().count()).isZero();
-        assertThat(registry.get("sluice.tls.rotations").tag("result", "rejected").counter().count()).isZero();
+        assertThat(registry.get("sluice.tls.rotations")
+                        .tag("result", "ok")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("sluice.tls.rotations")
+                        .tag("result", "failed")
+                        .counter()
+                        .count())
+                .isZero();
+        assertThat(registry.get("sluice.tls.rotations")
+                        .tag("result", "rejected")
+                        .counter()
+                        .count())
+                .isZero();
 
         // S3 back (same port, same objects): polling resumes and a new object rotates again
         s3 = S3rver.start(script, dir.resolve("s3data"), port, BUCKET);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(S3TlsIT::tlsCheck, c -> c.getString("detail").contains("material from S3, last successful fetch"));
-        upload(KEYSTORE, TestPki.keystore(dir.resolve("client-3.p12"), TestPki.leaf(ca, "s3-client-after-outage", 300),
-                TlsTestSupport.CLIENT_PW));
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(registry.get("sluice.tls.rotations").tag("result", "ok").counter().count()).isEqualTo(2.0));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        S3TlsIT::tlsCheck,
+                        c -> c.getString("detail").contains("material from S3, last successful fetch"));
+        upload(
+                KEYSTORE,
+                TestPki.keystore(
+                        dir.resolve("client-3.p12"),
+                        TestPki.leaf(ca, "s3-client-after-outage", 300),
+                        TlsTestSupport.CLIENT_PW));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(registry.get("sluice.tls.rotations")
+                                .tag("result", "ok")
+                                .counter()
+                                .count())
+                        .isEqualTo(2.0));
         produceAndAwaitDelivery(400, 450);
         assertThat(sluice.tlsStatus().readiness().getString("detail")).contains("CN=s3-client-after-outage'");
         assertThat(sluice.localLambda().sink().missing(produced)).isEmpty();
@@ -191,9 +256,12 @@ class S3TlsIT {
     void s3UnreachableAtStartFailsAtOnceWithOneLine() throws Exception {
         URI dead = deadEndpoint();
         JsonObject conf = TlsTestSupport.config(cluster.bootstrapServers("SSL"), tls(dead));
-        String expected = "kafka.tls.keystore.path: cannot fetch s3://" + BUCKET + "/" + KEYSTORE + " from S3: GetObject s3://"
-                + BUCKET + "/" + KEYSTORE + ": S3 not reachable (";
-        Sluice s = new Sluice(vertx, SluiceConfig.fromJson(conf, TlsTestSupport.ENV), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        String expected = "kafka.tls.keystore.path: cannot fetch s3://" + BUCKET + "/" + KEYSTORE
+                + " from S3: GetObject s3://" + BUCKET + "/" + KEYSTORE + ": S3 not reachable (";
+        Sluice s = new Sluice(
+                vertx,
+                SluiceConfig.fromJson(conf, TlsTestSupport.ENV),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         long t0 = System.nanoTime();
         Throwable cause = null;
         try {
@@ -212,10 +280,17 @@ class S3TlsIT {
         conf.getJsonObject("admin").put("enabled", false);
         Path file = Files.createTempFile(dir, "conf", ".json");
         Files.writeString(file, conf.encodePrettily());
-        Path jar = Path.of(System.getProperty("sluice.jar", "target/sluice.jar")).toAbsolutePath();
+        Path jar =
+                Path.of(System.getProperty("sluice.jar", "target/sluice.jar")).toAbsolutePath();
         assertThat(jar).as("the fat jar (package phase)").isRegularFile();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--config", file.toString()).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        jar.toString(),
+                        "--config",
+                        file.toString())
+                .directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_") || k.startsWith("AWS_"));
         pb.environment().putAll(TlsTestSupport.ENV);
         pb.environment().put("AWS_ACCESS_KEY_ID", S3rver.ACCESS_KEY);
@@ -243,9 +318,12 @@ class S3TlsIT {
     }
 
     private static JsonObject tlsCheck() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + sluice.adminPort() + "/health/ready")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.adminPort() + "/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return new JsonObject(r.body()).getJsonObject("checks").getJsonObject("tls");
     }
 
@@ -258,6 +336,7 @@ class S3TlsIT {
     }
 
     private static void produceAndAwaitDelivery(int from, int to) throws Exception {
-        TlsItEvents.produceAndAwaitDelivery(vertx, produced, sluice.localLambda().sink(), "s3tls", from, to);
+        TlsItEvents.produceAndAwaitDelivery(
+                vertx, produced, sluice.localLambda().sink(), "s3tls", from, to);
     }
 }

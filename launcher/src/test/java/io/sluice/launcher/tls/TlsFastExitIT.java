@@ -1,18 +1,10 @@
 package io.sluice.launcher.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sluice.launcher.OutputPump;
 import io.sluice.tls.TestPki;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fat jar, started as a user would with bad TLS material and no broker to talk to ({@code embedded.enabled=false}):
@@ -35,8 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TlsFastExitIT {
     private static final String NO_BROKER = "127.0.0.1:9";
+
     @TempDir
     static Path dir;
+
     private static TestPki.Issued ca;
     private static Path truststore;
     private static SSLServerSocket fakeBroker;
@@ -55,17 +56,20 @@ class TlsFastExitIT {
         kmf.init(ks, "pw".toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, null);
-        fakeBroker = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> {
-            while (!fakeBroker.isClosed()) {
-                try (SSLSocket s = (SSLSocket) fakeBroker.accept()) {
-                    s.setSoTimeout(5_000);
-                    s.startHandshake();
-                } catch (IOException ignored) {
-                    // the client refuses our certificate: expected
-                }
-            }
-        }, "fake-tls-broker");
+        fakeBroker = (SSLServerSocket)
+                ctx.getServerSocketFactory().createServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+        Thread t = new Thread(
+                () -> {
+                    while (!fakeBroker.isClosed()) {
+                        try (SSLSocket s = (SSLSocket) fakeBroker.accept()) {
+                            s.setSoTimeout(5_000);
+                            s.startHandshake();
+                        } catch (IOException ignored) {
+                            // the client refuses our certificate: expected
+                        }
+                    }
+                },
+                "fake-tls-broker");
         t.setDaemon(true);
         t.start();
     }
@@ -79,51 +83,73 @@ class TlsFastExitIT {
 
     @Test
     void expiredCertificate() throws Exception {
-        TestPki.Issued expired = TestPki.leaf(ca, "expired-client", Instant.now().minus(Duration.ofDays(30)),
+        TestPki.Issued expired = TestPki.leaf(
+                ca,
+                "expired-client",
+                Instant.now().minus(Duration.ofDays(30)),
                 Instant.now().minus(Duration.ofDays(2)));
         Path ks = TestPki.keystore(dir.resolve("expired.p12"), expired, TlsTestSupport.CLIENT_PW);
         String line = runExpectingExit2(TlsTestSupport.pkcs12Tls(ks, truststore, "KAFKA_KEYSTORE_PASSWORD"), NO_BROKER);
-        assertThat(line).startsWith("sluice: invalid TLS material: kafka.tls.keystore.path: client certificate "
-                + "'CN=expired-client' expired on ");
+        assertThat(line)
+                .startsWith("sluice: invalid TLS material: kafka.tls.keystore.path: client certificate "
+                        + "'CN=expired-client' expired on ");
     }
 
     @Test
     void notYetValidCertificate() throws Exception {
-        TestPki.Issued future = TestPki.leaf(ca, "future-client", Instant.now().plus(Duration.ofDays(2)),
+        TestPki.Issued future = TestPki.leaf(
+                ca,
+                "future-client",
+                Instant.now().plus(Duration.ofDays(2)),
                 Instant.now().plus(Duration.ofDays(30)));
         Path ks = TestPki.keystore(dir.resolve("future.p12"), future, TlsTestSupport.CLIENT_PW);
         String line = runExpectingExit2(TlsTestSupport.pkcs12Tls(ks, truststore, "KAFKA_KEYSTORE_PASSWORD"), NO_BROKER);
-        assertThat(line).startsWith("sluice: invalid TLS material: kafka.tls.keystore.path: client certificate "
-                + "'CN=future-client' is not valid yet");
+        assertThat(line)
+                .startsWith("sluice: invalid TLS material: kafka.tls.keystore.path: client certificate "
+                        + "'CN=future-client' is not valid yet");
     }
 
     @Test
     void wrongPassword() throws Exception {
-        Path ks = TestPki.keystore(dir.resolve("client.p12"), TestPki.leaf(ca, "client", 100), TlsTestSupport.CLIENT_PW);
+        Path ks =
+                TestPki.keystore(dir.resolve("client.p12"), TestPki.leaf(ca, "client", 100), TlsTestSupport.CLIENT_PW);
         String line = runExpectingExit2(TlsTestSupport.pkcs12Tls(ks, truststore, "KAFKA_WRONG_PASSWORD"), NO_BROKER);
-        assertThat(line).isEqualTo("sluice: invalid TLS material: kafka.tls.keystore.passwordEnv: wrong password for '"
-                + ks + "' (environment variable KAFKA_WRONG_PASSWORD)");
+        assertThat(line)
+                .isEqualTo("sluice: invalid TLS material: kafka.tls.keystore.passwordEnv: wrong password for '" + ks
+                        + "' (environment variable KAFKA_WRONG_PASSWORD)");
     }
 
     @Test
     void missingFile() throws Exception {
         Path missing = dir.resolve("nowhere.p12");
-        String line = runExpectingExit2(TlsTestSupport.pkcs12Tls(missing, truststore, "KAFKA_KEYSTORE_PASSWORD"), NO_BROKER);
-        assertThat(line).isEqualTo("sluice: invalid TLS material: kafka.tls.keystore.path: file '" + missing + "' does not exist");
+        String line =
+                runExpectingExit2(TlsTestSupport.pkcs12Tls(missing, truststore, "KAFKA_KEYSTORE_PASSWORD"), NO_BROKER);
+        assertThat(line)
+                .isEqualTo(
+                        "sluice: invalid TLS material: kafka.tls.keystore.path: file '" + missing + "' does not exist");
     }
 
     @Test
     void keyThatDoesNotMatchTheCertificate() throws Exception {
-        Path crt = TestPki.pemCertificates(dir.resolve("client.crt"), TestPki.leaf(ca, "pem-client", 100).chain());
+        Path crt = TestPki.pemCertificates(
+                dir.resolve("client.crt"), TestPki.leaf(ca, "pem-client", 100).chain());
         Path key = TestPki.pemKey(dir.resolve("other.key"), TestPki.keyPair().getPrivate(), null);
-        JsonObject tls = new JsonObject().put("enabled", true)
+        JsonObject tls = new JsonObject()
+                .put("enabled", true)
                 .put("keystore", new JsonObject().put("path", crt.toString()).put("type", "PEM"))
                 .put("key", new JsonObject().put("path", key.toString()))
-                .put("truststore", new JsonObject().put("path", TestPki.pemCertificates(dir.resolve("ca.pem"), ca.cert())
-                        .toString()).put("type", "PEM"));
+                .put(
+                        "truststore",
+                        new JsonObject()
+                                .put(
+                                        "path",
+                                        TestPki.pemCertificates(dir.resolve("ca.pem"), ca.cert())
+                                                .toString())
+                                .put("type", "PEM"));
         String line = runExpectingExit2(tls, NO_BROKER);
-        assertThat(line).isEqualTo("sluice: invalid TLS material: kafka.tls.key.path: the private key does not match "
-                + "the client certificate 'CN=pem-client'");
+        assertThat(line)
+                .isEqualTo("sluice: invalid TLS material: kafka.tls.key.path: the private key does not match "
+                        + "the client certificate 'CN=pem-client'");
     }
 
     @Test
@@ -131,8 +157,10 @@ class TlsFastExitIT {
         Path ks = TestPki.keystore(dir.resolve("ok.p12"), TestPki.leaf(ca, "client", 100), TlsTestSupport.CLIENT_PW);
         String broker = "127.0.0.1:" + fakeBroker.getLocalPort();
         String line = runExpectingExit2(TlsTestSupport.pkcs12Tls(ks, truststore, "KAFKA_KEYSTORE_PASSWORD"), broker);
-        assertThat(line).isEqualTo("sluice: invalid TLS material: kafka.tls.truststore.path: the broker at " + broker
-                + " presents a certificate signed by 'CN=Unknown CA', which is not trusted by '" + truststore + "'");
+        assertThat(line)
+                .isEqualTo("sluice: invalid TLS material: kafka.tls.truststore.path: the broker at " + broker
+                        + " presents a certificate signed by 'CN=Unknown CA', which is not trusted by '" + truststore
+                        + "'");
     }
 
     /** Runs the jar; asserts exit code 2 within 5 s and exactly one line on stderr, which it returns. */
@@ -141,8 +169,13 @@ class TlsFastExitIT {
         conf.getJsonObject("admin").put("enabled", false);
         Path file = Files.createTempFile(dir, "conf", ".json");
         Files.writeString(file, conf.encodePrettily());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--config", file.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar().toString(),
+                "--config",
+                file.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
         pb.environment().putAll(TlsTestSupport.ENV);
@@ -165,11 +198,11 @@ class TlsFastExitIT {
     }
 
     private static Path jar() {
-        Path jar = Path.of(System.getProperty("sluice.jar", "target/sluice.jar")).toAbsolutePath();
+        Path jar =
+                Path.of(System.getProperty("sluice.jar", "target/sluice.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("fat jar not built: " + jar);
         }
         return jar;
     }
-
 }

@@ -5,7 +5,6 @@ import io.sluice.embedded.ListenerSpec;
 import io.sluice.tls.TestPki;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,18 +17,23 @@ final class TlsTestSupport {
     static final String CLIENT_PW = "client-secret";
     static final String TRUST_PW = "trust-secret";
     /** The environment the launcher resolves {@code passwordEnv} against (names without the SLUICE_ prefix). */
-    static final Map<String, String> ENV = Map.of("KAFKA_KEYSTORE_PASSWORD", CLIENT_PW, "KAFKA_TRUSTSTORE_PASSWORD", TRUST_PW,
-            "KAFKA_WRONG_PASSWORD", "not-the-password");
+    static final Map<String, String> ENV = Map.of(
+            "KAFKA_KEYSTORE_PASSWORD",
+            CLIENT_PW,
+            "KAFKA_TRUSTSTORE_PASSWORD",
+            TRUST_PW,
+            "KAFKA_WRONG_PASSWORD",
+            "not-the-password");
 
-    private TlsTestSupport() {
-    }
+    private TlsTestSupport() {}
 
     /** An embedded broker with an SSL listener (client certificate required) using {@code broker}'s material. */
     static EmbeddedKafkaOptions.Builder sslBroker(Path dir, TestPki.Issued ca, TestPki.Issued broker) {
         Path ks = TestPki.keystore(dir.resolve("broker.p12"), broker, BROKER_PW);
         Path ts = TestPki.truststore(dir.resolve("broker-trust.p12"), BROKER_PW, ca.cert());
         String p = "listener.name.ssl.";
-        return EmbeddedKafkaOptions.builder().additionalListener(ListenerSpec.of("SSL"))
+        return EmbeddedKafkaOptions.builder()
+                .additionalListener(ListenerSpec.of("SSL"))
                 .brokerProperty(p + "ssl.keystore.type", "PKCS12")
                 .brokerProperty(p + "ssl.keystore.location", ks.toString())
                 .brokerProperty(p + "ssl.keystore.password", BROKER_PW)
@@ -42,11 +46,20 @@ final class TlsTestSupport {
 
     /** {@code kafka.tls} with a PKCS12 key store and trust store, passwords from {@link #ENV}. */
     static JsonObject pkcs12Tls(Path keystore, Path truststore, String keystorePasswordEnv) {
-        return new JsonObject().put("enabled", true)
-                .put("keystore", new JsonObject().put("path", keystore.toString()).put("type", "PKCS12")
-                        .put("passwordEnv", keystorePasswordEnv))
-                .put("truststore", new JsonObject().put("path", truststore.toString()).put("type", "PKCS12")
-                        .put("passwordEnv", "KAFKA_TRUSTSTORE_PASSWORD"))
+        return new JsonObject()
+                .put("enabled", true)
+                .put(
+                        "keystore",
+                        new JsonObject()
+                                .put("path", keystore.toString())
+                                .put("type", "PKCS12")
+                                .put("passwordEnv", keystorePasswordEnv))
+                .put(
+                        "truststore",
+                        new JsonObject()
+                                .put("path", truststore.toString())
+                                .put("type", "PKCS12")
+                                .put("passwordEnv", "KAFKA_TRUSTSTORE_PASSWORD"))
                 .put("watchIntervalMs", 300);
     }
 

@@ -1,13 +1,12 @@
 package io.sluice.ops.partitions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.apache.kafka.common.ConsumerGroupState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(10)
 class IncreaseChecksTest {
@@ -17,16 +16,28 @@ class IncreaseChecksTest {
         assertThat(IncreaseChecks.size(12, 12, true).detail()).contains("is not an increase");
         IncreaseChecks.Verdict small = IncreaseChecks.size(12, 16, false);
         assertThat(small.ok()).isFalse();
-        assertThat(small.detail()).contains("x1.33, under x1.5").contains("--to 24").contains("--force");
+        assertThat(small.detail())
+                .contains("x1.33, under x1.5")
+                .contains("--to 24")
+                .contains("--force");
         assertThat(IncreaseChecks.size(12, 16, true).ok()).isTrue();
         assertThat(IncreaseChecks.size(12, 18, false).ok()).isTrue();
-        assertThat(IncreaseChecks.size(12, 24, false).line()).isEqualTo("  ok   size                   12 -> 24 (x2.00)");
+        assertThat(IncreaseChecks.size(12, 24, false).line())
+                .isEqualTo("  ok   size                   12 -> 24 (x2.00)");
     }
 
     private static JsonObject status(boolean producer, long records, long unkeyed) {
-        return new JsonObject().put("producer", new JsonObject().put("enabled", producer))
-                .put("hotKeys", new JsonObject().put("producer", new JsonObject().put("records", records)
-                        .put("unkeyed", unkeyed).put("spanSeconds", 10.0)));
+        return new JsonObject()
+                .put("producer", new JsonObject().put("enabled", producer))
+                .put(
+                        "hotKeys",
+                        new JsonObject()
+                                .put(
+                                        "producer",
+                                        new JsonObject()
+                                                .put("records", records)
+                                                .put("unkeyed", unkeyed)
+                                                .put("spanSeconds", 10.0)));
     }
 
     @Test
@@ -42,22 +53,33 @@ class IncreaseChecksTest {
 
     @Test
     void aGrowingLagRefuses() {
-        assertThat(IncreaseChecks.lag(List.of(1_000L, 1_500L, 800L, 1_200L, 900L, 1_100L), 1_000).ok()).isTrue();
-        IncreaseChecks.Verdict growing = IncreaseChecks.lag(List.of(1_000L, 2_000L, 3_000L, 4_000L, 5_000L, 6_000L), 1_000);
+        assertThat(IncreaseChecks.lag(List.of(1_000L, 1_500L, 800L, 1_200L, 900L, 1_100L), 1_000)
+                        .ok())
+                .isTrue();
+        IncreaseChecks.Verdict growing =
+                IncreaseChecks.lag(List.of(1_000L, 2_000L, 3_000L, 4_000L, 5_000L, 6_000L), 1_000);
         assertThat(growing.ok()).isFalse();
         assertThat(growing.detail()).contains("lag is growing (6 samples over 5 s: 1000 -> 6000)");
         // rising, but by less than the floor: noise
-        assertThat(IncreaseChecks.lag(List.of(100L, 200L, 300L, 400L), 1_000).ok()).isTrue();
+        assertThat(IncreaseChecks.lag(List.of(100L, 200L, 300L, 400L), 1_000).ok())
+                .isTrue();
         assertThat(IncreaseChecks.lag(List.of(100L), 1_000).ok()).isFalse();
     }
 
     @Test
     void theGroupMustBeStableAndOwnEveryPartition() {
-        assertThat(IncreaseChecks.group(new KafkaView.Group(ConsumerGroupState.STABLE, 2, 12), 12).ok()).isTrue();
-        assertThat(IncreaseChecks.group(new KafkaView.Group(ConsumerGroupState.PREPARING_REBALANCE, 2, 12), 12).ok()).isFalse();
-        assertThat(IncreaseChecks.group(new KafkaView.Group(ConsumerGroupState.STABLE, 2, 10), 12).detail())
+        assertThat(IncreaseChecks.group(new KafkaView.Group(ConsumerGroupState.STABLE, 2, 12), 12)
+                        .ok())
+                .isTrue();
+        assertThat(IncreaseChecks.group(new KafkaView.Group(ConsumerGroupState.PREPARING_REBALANCE, 2, 12), 12)
+                        .ok())
+                .isFalse();
+        assertThat(IncreaseChecks.group(new KafkaView.Group(ConsumerGroupState.STABLE, 2, 10), 12)
+                        .detail())
                 .isEqualTo("state Stable, 2 member(s), 10/12 partitions assigned");
-        assertThat(IncreaseChecks.group(new KafkaView.Group(ConsumerGroupState.EMPTY, 0, 0), 12).ok()).isFalse();
+        assertThat(IncreaseChecks.group(new KafkaView.Group(ConsumerGroupState.EMPTY, 0, 0), 12)
+                        .ok())
+                .isFalse();
     }
 
     @Test
@@ -77,7 +99,9 @@ class IncreaseChecksTest {
         assertThat(f.sample(11_000, true, 24, 900)).isTrue(); // 3 s of normal lag
         assertThat(f.peakLag()).isEqualTo(9_000);
         assertThat(f.backToNormalMs()).isEqualTo(8_000);
-        assertThat(f.summary("t", 12)).contains("rebalance          3.0 s").contains("lag peak           9000 records at +3.0 s")
+        assertThat(f.summary("t", 12))
+                .contains("rebalance          3.0 s")
+                .contains("lag peak           9000 records at +3.0 s")
                 .contains("back to normal     8.0 s after the change");
     }
 }

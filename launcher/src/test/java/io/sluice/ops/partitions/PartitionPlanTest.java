@@ -1,15 +1,14 @@
 package io.sluice.ops.partitions;
 
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class PartitionPlanTest {
@@ -66,7 +65,8 @@ class PartitionPlanTest {
         PartitionPlan single = new PartitionPlan(10_000, 0.95, 1_000, 1, 8, 1.0, 10_000, 1.0);
         assertThat(single.laneCapacity()).isCloseTo(1_052.6, within(0.1));
         assertThat(1_000 / single.laneCapacity()).isCloseTo(0.95, within(1e-9)); // 95 % of the ceiling
-        assertThat(single.hotKeyFits()).isFalse(); // 10,000/s on one key: no partition count helps (adaptive batches do)
+        assertThat(single.hotKeyFits())
+                .isFalse(); // 10,000/s on one key: no partition count helps (adaptive batches do)
     }
 
     /** At a light load adaptive batches are small: what the busiest lane already moves is the floor. */
@@ -76,7 +76,8 @@ class PartitionPlanTest {
         assertThat(p.batchLaneCapacity()).isEqualTo(500.0);
         assertThat(p.laneCapacity()).isEqualTo(900.0);
         assertThat(p.partitions()).isEqualTo(21); // 13,000 / (0.7 · 900) = 20.6
-        assertThat(new PartitionPlan(13_000, 0.2, 400, 4, 1, 0, 2_000, 0.7, 100).laneCapacity()).isEqualTo(500.0);
+        assertThat(new PartitionPlan(13_000, 0.2, 400, 4, 1, 0, 2_000, 0.7, 100).laneCapacity())
+                .isEqualTo(500.0);
     }
 
     @Test
@@ -89,9 +90,12 @@ class PartitionPlanTest {
 
     @Test
     void refusesInputsOutOfRange() {
-        assertThatThrownBy(() -> new PartitionPlan(0, 0.2, 400, 4, 1, 0, 2_000, 0.7)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PartitionPlan(1, 0.2, 400, 4, 1, 1.5, 2_000, 0.7)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PartitionPlan(1, 0.2, 400, 4, 1, 0, 2_000, 1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PartitionPlan(0, 0.2, 400, 4, 1, 0, 2_000, 0.7))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PartitionPlan(1, 0.2, 400, 4, 1, 1.5, 2_000, 0.7))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PartitionPlan(1, 0.2, 400, 4, 1, 0, 2_000, 1.5))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -110,13 +114,14 @@ class PartitionPlanTest {
         assertThat(KeyPlacement.stayingShare(12, 18)).isCloseTo(1.0 / 3, within(1e-12));
         assertThat(KeyPlacement.stayingShare(12, 13)).isCloseTo(1.0 / 13, within(1e-12));
         assertThat(KeyPlacement.stayingShare(12, 12)).isEqualTo(1.0);
-        for (int[] nm : new int[][]{{12, 24}, {12, 18}, {4, 6}}) {
+        for (int[] nm : new int[][] {{12, 24}, {12, 18}, {4, 6}}) {
             int moved = 0;
             int n = 100_000;
             for (int i = 0; i < n; i++) {
                 moved += KeyPlacement.moves((300 + i % 50) + ":TRK-" + i, nm[0], nm[1]) ? 1 : 0;
             }
-            assertThat((double) moved / n).as(nm[0] + " -> " + nm[1])
+            assertThat((double) moved / n)
+                    .as(nm[0] + " -> " + nm[1])
                     .isCloseTo(1 - KeyPlacement.stayingShare(nm[0], nm[1]), within(0.01));
         }
     }
@@ -127,7 +132,9 @@ class PartitionPlanTest {
         String text = PlanReport.placement(12, 24, List.of(k));
         int a = KeyPlacement.partition(k, 12);
         int b = KeyPlacement.partition(k, 24);
-        assertThat(text).contains("keys that move        50.0%")
-                .contains(k + " " .repeat(21 - k.length() + 1) + "partition " + a + " -> " + b + (a == b ? " (stays)" : " (moves)"));
+        assertThat(text)
+                .contains("keys that move        50.0%")
+                .contains(k + " ".repeat(21 - k.length() + 1) + "partition " + a + " -> " + b
+                        + (a == b ? " (stays)" : " (moves)"));
     }
 }

@@ -1,20 +1,19 @@
 package io.sluice.ops.redrive;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sluice.dispatch.DeadLetterWriter;
 import io.sluice.dispatch.RedriveAttempts;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The selection filter, the per-run counts and fates, and the records a redrive produces. */
 @Timeout(5)
@@ -24,8 +23,15 @@ class RedriveSelectionTest {
     }
 
     /** A DLQ record as the DLQ writer writes it (plus an application header). */
-    static ConsumerRecord<byte[], byte[]> dlq(int partition, long offset, long ts, String sourceTopic, int sourcePartition,
-                                              long sourceOffset, String errorClass, String attempt) {
+    static ConsumerRecord<byte[], byte[]> dlq(
+            int partition,
+            long offset,
+            long ts,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset,
+            String errorClass,
+            String attempt) {
         RecordHeaders h = new RecordHeaders();
         h.add("app", b("x"));
         if (attempt != null) {
@@ -41,8 +47,18 @@ class RedriveSelectionTest {
         h.add(DeadLetterWriter.H_ERROR_CLASS, b(errorClass));
         h.add(DeadLetterWriter.H_ERROR_MESSAGE, b("no route for code 999"));
         h.add(DeadLetterWriter.H_ATTEMPTS, b("1"));
-        return new ConsumerRecord<>("sluice-dlq", partition, offset, ts, TimestampType.CREATE_TIME, 1, 1, b("999:T-1"),
-                b("{\"eventId\":\"e\"}"), h, Optional.empty());
+        return new ConsumerRecord<>(
+                "sluice-dlq",
+                partition,
+                offset,
+                ts,
+                TimestampType.CREATE_TIME,
+                1,
+                1,
+                b("999:T-1"),
+                b("{\"eventId\":\"e\"}"),
+                h,
+                Optional.empty());
     }
 
     private static RedriveSelection any() {
@@ -62,25 +78,43 @@ class RedriveSelectionTest {
     void everyFilterNarrowsAndOffsetsAndWindowBoundsAreAsDocumented() {
         DeadLetter d = DeadLetter.of(dlq(0, 1, 1_000, "mt-c400", 3, 55, "invalid-record", null));
         assertThat(any().matches(d)).isTrue();
-        assertThat(sel(Instant.ofEpochMilli(1_000), null, Set.of(), null, null, null, null).matches(d)).isTrue();
-        assertThat(sel(Instant.ofEpochMilli(1_001), null, Set.of(), null, null, null, null).matches(d)).isFalse();
-        assertThat(sel(null, Instant.ofEpochMilli(1_000), Set.of(), null, null, null, null).matches(d)).as("until is exclusive").isFalse();
-        assertThat(sel(null, Instant.ofEpochMilli(1_001), Set.of(), null, null, null, null).matches(d)).isTrue();
-        assertThat(sel(null, null, Set.of("poison", "invalid-record"), null, null, null, null).matches(d)).isTrue();
-        assertThat(sel(null, null, Set.of("poison"), null, null, null, null).matches(d)).isFalse();
-        assertThat(sel(null, null, Set.of(), "mt-c300", null, null, null).matches(d)).isFalse();
-        assertThat(sel(null, null, Set.of(), "mt-c400", 3, null, null).matches(d)).isTrue();
+        assertThat(sel(Instant.ofEpochMilli(1_000), null, Set.of(), null, null, null, null)
+                        .matches(d))
+                .isTrue();
+        assertThat(sel(Instant.ofEpochMilli(1_001), null, Set.of(), null, null, null, null)
+                        .matches(d))
+                .isFalse();
+        assertThat(sel(null, Instant.ofEpochMilli(1_000), Set.of(), null, null, null, null)
+                        .matches(d))
+                .as("until is exclusive")
+                .isFalse();
+        assertThat(sel(null, Instant.ofEpochMilli(1_001), Set.of(), null, null, null, null)
+                        .matches(d))
+                .isTrue();
+        assertThat(sel(null, null, Set.of("poison", "invalid-record"), null, null, null, null)
+                        .matches(d))
+                .isTrue();
+        assertThat(sel(null, null, Set.of("poison"), null, null, null, null).matches(d))
+                .isFalse();
+        assertThat(sel(null, null, Set.of(), "mt-c300", null, null, null).matches(d))
+                .isFalse();
+        assertThat(sel(null, null, Set.of(), "mt-c400", 3, null, null).matches(d))
+                .isTrue();
         assertThat(sel(null, null, Set.of(), null, 4, null, null).matches(d)).isFalse();
-        assertThat(sel(null, null, Set.of(), null, null, 55L, 55L).matches(d)).as("offset bounds inclusive").isTrue();
+        assertThat(sel(null, null, Set.of(), null, null, 55L, 55L).matches(d))
+                .as("offset bounds inclusive")
+                .isTrue();
         assertThat(sel(null, null, Set.of(), null, null, 56L, null).matches(d)).isFalse();
         assertThat(sel(null, null, Set.of(), null, null, null, 54L).matches(d)).isFalse();
         DeadLetter noOffset = DeadLetter.of(new ConsumerRecord<>("sluice-dlq", 0, 1, new byte[0], new byte[0]));
-        assertThat(sel(null, null, Set.of(), null, null, 0L, null).matches(noOffset)).isFalse();
-        assertThat(sel(null, null, Set.of("x"), null, null, null, null).matches(noOffset)).isFalse();
+        assertThat(sel(null, null, Set.of(), null, null, 0L, null).matches(noOffset))
+                .isFalse();
+        assertThat(sel(null, null, Set.of("x"), null, null, null, null).matches(noOffset))
+                .isFalse();
     }
 
-    private static RedriveSelection sel(Instant from, Instant until, Set<String> classes, String topic, Integer partition,
-                                        Long min, Long max) {
+    private static RedriveSelection sel(
+            Instant from, Instant until, Set<String> classes, String topic, Integer partition, Long min, Long max) {
         return new RedriveSelection("sluice-dlq", null, from, until, classes, topic, partition, min, max);
     }
 
@@ -92,29 +126,40 @@ class RedriveSelectionTest {
         assertThat(a.id()).isEqualTo(same.id()).matches("sel-[0-9a-f]{12}");
         assertThat(a.id()).isNotEqualTo(other.id());
         assertThat(a.progressGroup()).isEqualTo("sluice-redrive-" + a.id());
-        assertThat(a.toJson().encode()).isEqualTo("{\"dlqTopic\":\"sluice-dlq\",\"toTopic\":\"(source topic)\","
-                + "\"errorClasses\":[\"a\",\"b\"],\"sourceTopic\":\"t\",\"sourcePartition\":1,\"minOffset\":2,\"maxOffset\":3}");
+        assertThat(a.toJson().encode())
+                .isEqualTo(
+                        "{\"dlqTopic\":\"sluice-dlq\",\"toTopic\":\"(source topic)\","
+                                + "\"errorClasses\":[\"a\",\"b\"],\"sourceTopic\":\"t\",\"sourcePartition\":1,\"minOffset\":2,\"maxOffset\":3}");
     }
 
     @Test
     void tallyCountsByClassAndTargetAndDecidesEachFate() {
         RedriveTally t = new RedriveTally();
-        RedriveSelection sel = new RedriveSelection("sluice-dlq", null, null, null, Set.of("invalid-record", "poison"),
-                null, null, null, null);
+        RedriveSelection sel = new RedriveSelection(
+                "sluice-dlq", null, null, null, Set.of("invalid-record", "poison"), null, null, null, null);
         assertThat(t.count(DeadLetter.of(dlq(0, 1, 1, "mt-c400", 0, 1, "invalid-record", null)), sel, 3))
                 .isEqualTo(RedriveTally.Fate.REDRIVE);
-        assertThat(t.count(DeadLetter.of(dlq(0, 2, 1, "mt-c300", 0, 1, "poison", "2")), sel, 3)).isEqualTo(RedriveTally.Fate.REDRIVE);
-        assertThat(t.count(DeadLetter.of(dlq(0, 3, 1, "mt-c400", 0, 1, "poison", "3")), sel, 3)).isEqualTo(RedriveTally.Fate.PARK);
-        assertThat(t.count(DeadLetter.of(dlq(0, 4, 1, null, 0, 1, "poison", null)), sel, 3)).isEqualTo(RedriveTally.Fate.UNROUTABLE);
-        assertThat(t.count(DeadLetter.of(dlq(0, 5, 1, "mt-c400", 0, 1, "too-large", null)), sel, 3)).isEqualTo(RedriveTally.Fate.SKIPPED);
+        assertThat(t.count(DeadLetter.of(dlq(0, 2, 1, "mt-c300", 0, 1, "poison", "2")), sel, 3))
+                .isEqualTo(RedriveTally.Fate.REDRIVE);
+        assertThat(t.count(DeadLetter.of(dlq(0, 3, 1, "mt-c400", 0, 1, "poison", "3")), sel, 3))
+                .isEqualTo(RedriveTally.Fate.PARK);
+        assertThat(t.count(DeadLetter.of(dlq(0, 4, 1, null, 0, 1, "poison", null)), sel, 3))
+                .isEqualTo(RedriveTally.Fate.UNROUTABLE);
+        assertThat(t.count(DeadLetter.of(dlq(0, 5, 1, "mt-c400", 0, 1, "too-large", null)), sel, 3))
+                .isEqualTo(RedriveTally.Fate.SKIPPED);
         assertThat(t.scanned).isEqualTo(5);
         assertThat(t.matched).isEqualTo(4);
-        assertThat(t.byClass).containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("invalid-record", 1L, "poison", 3L)));
-        assertThat(t.byTopic).containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("(parking)", 1L,
-                "(unroutable)", 1L, "mt-c300", 1L, "mt-c400", 1L)));
+        assertThat(t.byClass)
+                .containsExactlyEntriesOf(
+                        new java.util.TreeMap<>(java.util.Map.of("invalid-record", 1L, "poison", 3L)));
+        assertThat(t.byTopic)
+                .containsExactlyEntriesOf(new java.util.TreeMap<>(
+                        java.util.Map.of("(parking)", 1L, "(unroutable)", 1L, "mt-c300", 1L, "mt-c400", 1L)));
         assertThat(t.text(true)).contains("selected 4", "  poison          3", "dry run: nothing written");
-        RedriveSelection elsewhere = new RedriveSelection("sluice-dlq", "fixed-topic", null, null, Set.of(), null, null, null, null);
-        assertThat(elsewhere.targetOf(DeadLetter.of(dlq(0, 4, 1, null, 0, 1, "poison", null)))).isEqualTo("fixed-topic");
+        RedriveSelection elsewhere =
+                new RedriveSelection("sluice-dlq", "fixed-topic", null, null, Set.of(), null, null, null, null);
+        assertThat(elsewhere.targetOf(DeadLetter.of(dlq(0, 4, 1, null, 0, 1, "poison", null))))
+                .isEqualTo("fixed-topic");
     }
 
     @Test
@@ -126,8 +171,12 @@ class RedriveSelectionTest {
         assertThat(out.partition()).as("partitioned by key like any producer").isNull();
         assertThat(out.key()).isEqualTo(r.key());
         assertThat(out.value()).isEqualTo(r.value());
-        assertThat(headerNames(out)).containsExactly("app", RedriveAttempts.H_REDRIVE_ID, RedriveAttempts.H_REDRIVE_ATTEMPT,
-                RedriveAttempts.H_REDRIVE_FROM);
+        assertThat(headerNames(out))
+                .containsExactly(
+                        "app",
+                        RedriveAttempts.H_REDRIVE_ID,
+                        RedriveAttempts.H_REDRIVE_ATTEMPT,
+                        RedriveAttempts.H_REDRIVE_FROM);
         assertThat(text(out, RedriveAttempts.H_REDRIVE_ID)).isEqualTo("rd-new");
         assertThat(text(out, RedriveAttempts.H_REDRIVE_ATTEMPT)).isEqualTo("2");
         assertThat(text(out, RedriveAttempts.H_REDRIVE_FROM)).isEqualTo("sluice-dlq-1@9");
@@ -135,7 +184,8 @@ class RedriveSelectionTest {
         ProducerRecord<byte[], byte[]> parked = RedriveRecords.park(r, d, "sluice-dlq-parking", 1);
         assertThat(parked.topic()).isEqualTo("sluice-dlq-parking");
         assertThat(text(parked, DeadLetterWriter.H_ERROR_CLASS)).isEqualTo("invalid-record");
-        assertThat(text(parked, RedriveAttempts.H_PARKED)).isEqualTo("redrive attempt 1 reached redrive.maxAttempts 1; not redriven");
+        assertThat(text(parked, RedriveAttempts.H_PARKED))
+                .isEqualTo("redrive attempt 1 reached redrive.maxAttempts 1; not redriven");
         assertThat(parked.headers().headers(RedriveAttempts.H_REDRIVE_FROM)).hasSize(1);
         assertThat(text(parked, RedriveAttempts.H_REDRIVE_FROM)).isEqualTo("sluice-dlq-1@9");
     }

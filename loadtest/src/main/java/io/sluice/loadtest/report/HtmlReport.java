@@ -2,7 +2,6 @@ package io.sluice.loadtest.report;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,11 +20,31 @@ public final class HtmlReport {
     static final String DASH = "—";
     static final String NO_TIMELINE = "no timeline recorded";
 
-    private static final Set<String> KNOWN_KEYS = Set.of("scenario", "durationSeconds", "targetRate",
-            "producedAccepted", "deliveredUnique", "duplicates", "inDlq", "lost", "orderViolations",
-            "deliveredPerSecond", "latencyMs", "lambda", "memory", "lagMax", "baseline", "checks", "passed",
-            "timeline", "events", "machine", "modes", "modesBasis", "ratios", "ratiosByOrdering");
-
+    private static final Set<String> KNOWN_KEYS = Set.of(
+            "scenario",
+            "durationSeconds",
+            "targetRate",
+            "producedAccepted",
+            "deliveredUnique",
+            "duplicates",
+            "inDlq",
+            "lost",
+            "orderViolations",
+            "deliveredPerSecond",
+            "latencyMs",
+            "lambda",
+            "memory",
+            "lagMax",
+            "baseline",
+            "checks",
+            "passed",
+            "timeline",
+            "events",
+            "machine",
+            "modes",
+            "modesBasis",
+            "ratios",
+            "ratiosByOrdering");
 
     private static final String PRODUCED = "#2563eb";
     private static final String DELIVERED = "#16a34a";
@@ -33,8 +52,7 @@ public final class HtmlReport {
     private static final String P99 = "#dc2626";
     private static final String LAG = "#7c3aed";
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /** The HTML page for {@code report} (a {@code null} report renders as an empty one). */
     public static String render(JsonObject report) {
@@ -43,8 +61,12 @@ public final class HtmlReport {
         StringBuilder sb = new StringBuilder(32_768);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>Sluice load test: ").append(esc(scenario)).append("</title>\n")
-                .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
+                .append("<title>Sluice load test: ")
+                .append(esc(scenario))
+                .append("</title>\n")
+                .append("<style>")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n<main>\n");
         header(sb, r, scenario);
         checks(sb, r);
         numbers(sb, r);
@@ -58,14 +80,25 @@ public final class HtmlReport {
 
     private static void header(StringBuilder sb, JsonObject r, String scenario) {
         Object passed = r.getValue("passed");
-        String badge = Boolean.TRUE.equals(passed) ? "<span class=\"badge pass\">PASSED</span>"
-                : Boolean.FALSE.equals(passed) ? "<span class=\"badge fail\">FAILED</span>"
-                : "<span class=\"badge unknown\">UNKNOWN</span>";
-        sb.append("<header>\n<div class=\"title\"><h1>").append(esc(scenario)).append("</h1>").append(badge)
+        String badge = Boolean.TRUE.equals(passed)
+                ? "<span class=\"badge pass\">PASSED</span>"
+                : Boolean.FALSE.equals(passed)
+                        ? "<span class=\"badge fail\">FAILED</span>"
+                        : "<span class=\"badge unknown\">UNKNOWN</span>";
+        sb.append("<header>\n<div class=\"title\"><h1>")
+                .append(esc(scenario))
+                .append("</h1>")
+                .append(badge)
                 .append("</div>\n<dl class=\"meta\">")
-                .append("<div><dt>Duration</dt><dd>").append(value(r.getValue("durationSeconds"), 0, " s")).append("</dd></div>")
-                .append("<div><dt>Target rate</dt><dd>").append(value(r.getValue("targetRate"), 1, " records/s")).append("</dd></div>")
-                .append("<div><dt>Machine</dt><dd>").append(text(r.getValue("machine"))).append("</dd></div>")
+                .append("<div><dt>Duration</dt><dd>")
+                .append(value(r.getValue("durationSeconds"), 0, " s"))
+                .append("</dd></div>")
+                .append("<div><dt>Target rate</dt><dd>")
+                .append(value(r.getValue("targetRate"), 1, " records/s"))
+                .append("</dd></div>")
+                .append("<div><dt>Machine</dt><dd>")
+                .append(text(r.getValue("machine")))
+                .append("</dd></div>")
                 .append("</dl>\n</header>\n");
     }
 
@@ -76,14 +109,22 @@ public final class HtmlReport {
             sb.append("<p class=\"muted\">no checks recorded</p>\n</section>\n");
             return;
         }
-        sb.append("<table class=\"checks\">\n<thead><tr><th>Check</th><th>Result</th><th>Detail</th></tr></thead>\n<tbody>\n");
+        sb.append(
+                "<table class=\"checks\">\n<thead><tr><th>Check</th><th>Result</th><th>Detail</th></tr></thead>\n<tbody>\n");
         for (JsonObject c : checks) {
             Object passed = c.getValue("passed");
-            String result = Boolean.TRUE.equals(passed) ? "<span class=\"pill pass\">✓ pass</span>"
+            String result = Boolean.TRUE.equals(passed)
+                    ? "<span class=\"pill pass\">✓ pass</span>"
                     : Boolean.FALSE.equals(passed) ? "<span class=\"pill fail\">✗ fail</span>" : DASH;
-            sb.append("<tr").append(Boolean.FALSE.equals(passed) ? " class=\"failed\"" : "").append("><td class=\"name\">")
-                    .append(text(c.getValue("name"))).append("</td><td>").append(result).append("</td><td class=\"detail\">")
-                    .append(text(c.getValue("detail"))).append("</td></tr>\n");
+            sb.append("<tr")
+                    .append(Boolean.FALSE.equals(passed) ? " class=\"failed\"" : "")
+                    .append("><td class=\"name\">")
+                    .append(text(c.getValue("name")))
+                    .append("</td><td>")
+                    .append(result)
+                    .append("</td><td class=\"detail\">")
+                    .append(text(c.getValue("detail")))
+                    .append("</td></tr>\n");
         }
         sb.append("</tbody>\n</table>\n</section>\n");
     }
@@ -99,10 +140,17 @@ public final class HtmlReport {
         kvStart(sb, "Accounting");
         kv(sb, "Produced (accepted)", value(r.getValue("producedAccepted"), 0, ""), null);
         kv(sb, "Delivered unique", value(r.getValue("deliveredUnique"), 0, ""), null);
-        kv(sb, "Duplicates", value(r.getValue("duplicates"), 0, ""), positive(r.getValue("duplicates")) ? "warn" : null);
+        kv(
+                sb,
+                "Duplicates",
+                value(r.getValue("duplicates"), 0, ""),
+                positive(r.getValue("duplicates")) ? "warn" : null);
         kv(sb, "In DLQ", value(r.getValue("inDlq"), 0, ""), positive(r.getValue("inDlq")) ? "warn" : null);
         kv(sb, "Lost", value(r.getValue("lost"), 0, ""), positive(r.getValue("lost")) ? "bad" : null);
-        kv(sb, "Order violations", value(r.getValue("orderViolations"), 0, ""),
+        kv(
+                sb,
+                "Order violations",
+                value(r.getValue("orderViolations"), 0, ""),
                 positive(r.getValue("orderViolations")) ? "warn" : null);
         kv(sb, "Delivered / s", value(r.getValue("deliveredPerSecond"), 1, ""), null);
         kvEnd(sb);
@@ -129,9 +177,15 @@ public final class HtmlReport {
         kv(sb, "Kafka consumer-perf", value(base.getValue("consumerPerfRecordsPerSec"), 0, ""), null);
         kv(sb, "Sluice producer", value(base.getValue("sluiceProducerRecordsPerSec"), 0, ""), null);
         Object ratio = base.getValue("producerRatio");
-        kv(sb, "Sluice / producer-perf", value(ratio, 4, "")
-                + (finite(ratio) ? " <span class=\"muted\">(" + SvgChart.format(((Number) ratio).doubleValue() * 100, 1)
-                + " %)</span>" : ""), null);
+        kv(
+                sb,
+                "Sluice / producer-perf",
+                value(ratio, 4, "")
+                        + (finite(ratio)
+                                ? " <span class=\"muted\">(" + SvgChart.format(((Number) ratio).doubleValue() * 100, 1)
+                                        + " %)</span>"
+                                : ""),
+                null);
         kvEnd(sb);
 
         sb.append("</div>\n</section>\n");
@@ -149,8 +203,8 @@ public final class HtmlReport {
         for (JsonObject e : objects(r.getValue("events"))) {
             if (finite(e.getValue("t"))) {
                 Object label = e.getValue("label");
-                markers.add(new SvgChart.Marker(((Number) e.getValue("t")).doubleValue(),
-                        label == null ? "event" : String.valueOf(label)));
+                markers.add(new SvgChart.Marker(
+                        ((Number) e.getValue("t")).doubleValue(), label == null ? "event" : String.valueOf(label)));
             }
         }
         markers.sort(Comparator.comparingDouble(SvgChart.Marker::x));
@@ -163,20 +217,45 @@ public final class HtmlReport {
             for (int i = 0; i < t.length; i++) {
                 t[i] = ((Number) samples.get(i).getValue("t")).doubleValue();
             }
-            figure(sb, "Throughput", SvgChart.render("Throughput (records/s)", "records / s", List.of(
-                    new SvgChart.Series("produced/s", PRODUCED, t, series(samples, "producedPerSec")),
-                    new SvgChart.Series("delivered/s", DELIVERED, t, series(samples, "deliveredPerSec"))), markers));
-            figure(sb, "End-to-end latency", SvgChart.render("End-to-end latency (ms)", "ms", List.of(
-                    new SvgChart.Series("p50", P50, t, series(samples, "latencyP50Ms")),
-                    new SvgChart.Series("p99", P99, t, series(samples, "latencyP99Ms"))), markers));
-            figure(sb, "Consumer lag", SvgChart.render("Consumer lag (records)", "records", List.of(
-                    new SvgChart.Series("lag", LAG, t, series(samples, "lagRecords"))), markers));
+            figure(
+                    sb,
+                    "Throughput",
+                    SvgChart.render(
+                            "Throughput (records/s)",
+                            "records / s",
+                            List.of(
+                                    new SvgChart.Series("produced/s", PRODUCED, t, series(samples, "producedPerSec")),
+                                    new SvgChart.Series(
+                                            "delivered/s", DELIVERED, t, series(samples, "deliveredPerSec"))),
+                            markers));
+            figure(
+                    sb,
+                    "End-to-end latency",
+                    SvgChart.render(
+                            "End-to-end latency (ms)",
+                            "ms",
+                            List.of(
+                                    new SvgChart.Series("p50", P50, t, series(samples, "latencyP50Ms")),
+                                    new SvgChart.Series("p99", P99, t, series(samples, "latencyP99Ms"))),
+                            markers));
+            figure(
+                    sb,
+                    "Consumer lag",
+                    SvgChart.render(
+                            "Consumer lag (records)",
+                            "records",
+                            List.of(new SvgChart.Series("lag", LAG, t, series(samples, "lagRecords"))),
+                            markers));
         }
         if (!markers.isEmpty()) {
-            sb.append("<h3>Events</h3>\n<table class=\"events\">\n<thead><tr><th class=\"num\">t (s)</th><th>Event</th></tr></thead>\n<tbody>\n");
+            sb.append(
+                    "<h3>Events</h3>\n<table class=\"events\">\n<thead><tr><th class=\"num\">t (s)</th><th>Event</th></tr></thead>\n<tbody>\n");
             for (SvgChart.Marker m : markers) {
-                sb.append("<tr><td class=\"num\">").append(SvgChart.format(m.x(), 3)).append("</td><td>")
-                        .append(esc(m.label())).append("</td></tr>\n");
+                sb.append("<tr><td class=\"num\">")
+                        .append(SvgChart.format(m.x(), 3))
+                        .append("</td><td>")
+                        .append(esc(m.label()))
+                        .append("</td></tr>\n");
             }
             sb.append("</tbody>\n</table>\n");
         }
@@ -205,13 +284,21 @@ public final class HtmlReport {
                 json = new JsonArray().add(v).encode();
                 json = json.substring(1, json.length() - 1);
             }
-            sb.append("<h3>").append(esc(k)).append("</h3>\n<pre>").append(esc(json)).append("</pre>\n");
+            sb.append("<h3>")
+                    .append(esc(k))
+                    .append("</h3>\n<pre>")
+                    .append(esc(json))
+                    .append("</pre>\n");
         }
         sb.append("</section>\n");
     }
 
     private static void figure(StringBuilder sb, String caption, String svg) {
-        sb.append("<figure>\n<figcaption>").append(esc(caption)).append("</figcaption>\n").append(svg).append("\n</figure>\n");
+        sb.append("<figure>\n<figcaption>")
+                .append(esc(caption))
+                .append("</figcaption>\n")
+                .append(svg)
+                .append("\n</figure>\n");
     }
 
     private static void kvStart(StringBuilder sb, String title) {
@@ -219,8 +306,13 @@ public final class HtmlReport {
     }
 
     private static void kv(StringBuilder sb, String key, String html, String cssClass) {
-        sb.append("<tr").append(cssClass == null ? "" : " class=\"" + cssClass + "\"").append("><th>").append(esc(key))
-                .append("</th><td class=\"num\">").append(html).append("</td></tr>\n");
+        sb.append("<tr")
+                .append(cssClass == null ? "" : " class=\"" + cssClass + "\"")
+                .append("><th>")
+                .append(esc(key))
+                .append("</th><td class=\"num\">")
+                .append(html)
+                .append("</td></tr>\n");
     }
 
     private static void kvEnd(StringBuilder sb) {

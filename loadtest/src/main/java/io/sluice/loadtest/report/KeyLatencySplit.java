@@ -1,10 +1,9 @@
 package io.sluice.loadtest.report;
 
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
-
 import java.util.BitSet;
 import java.util.function.IntToLongFunction;
+import org.HdrHistogram.Histogram;
 
 /**
  * End-to-end latency split into the hot key's events and all other events, plus the share of the input the hot
@@ -19,8 +18,13 @@ import java.util.function.IntToLongFunction;
  * @param hotNotArrived   measured hot-key events that never arrived at the sink (DLQ or lost)
  * @param otherNotArrived other measured events that never arrived at the sink
  */
-public record KeyLatencySplit(long hotEvents, long otherEvents, LatencySummary hot, LatencySummary others,
-                              long hotNotArrived, long otherNotArrived) {
+public record KeyLatencySplit(
+        long hotEvents,
+        long otherEvents,
+        LatencySummary hot,
+        LatencySummary others,
+        long hotNotArrived,
+        long otherNotArrived) {
 
     /**
      * Splits the events.
@@ -32,8 +36,13 @@ public record KeyLatencySplit(long hotEvents, long otherEvents, LatencySummary h
      * @param createdAtMs   event number → create time (epoch ms), or -1 when unknown
      * @param arrivalMs     event number → first sink arrival (epoch ms), or -1 when it never arrived
      */
-    public static KeyLatencySplit compute(BitSet accepted, BitSet hotSet, BitSet excluded, int firstMeasured,
-                                          IntToLongFunction createdAtMs, IntToLongFunction arrivalMs) {
+    public static KeyLatencySplit compute(
+            BitSet accepted,
+            BitSet hotSet,
+            BitSet excluded,
+            int firstMeasured,
+            IntToLongFunction createdAtMs,
+            IntToLongFunction arrivalMs) {
         Histogram hot = new Histogram(3);
         Histogram others = new Histogram(3);
         long hotEvents = 0;
@@ -83,7 +92,9 @@ public record KeyLatencySplit(long hotEvents, long otherEvents, LatencySummary h
 
     /** The {@code hotKey} report object: {@code key, targetShare, share, events, p50Ms, p99Ms, latencyMs, notArrived}. */
     public JsonObject hotJson(String key, Double targetShare) {
-        return part(hot, hotEvents, hotNotArrived).put("key", key).put("targetShare", targetShare)
+        return part(hot, hotEvents, hotNotArrived)
+                .put("key", key)
+                .put("targetShare", targetShare)
                 .put("share", Report.round(hotShare(), 4));
     }
 
@@ -93,8 +104,12 @@ public record KeyLatencySplit(long hotEvents, long otherEvents, LatencySummary h
     }
 
     private static JsonObject part(LatencySummary l, long events, long notArrived) {
-        return new JsonObject().put("events", events).put("p50Ms", l == null ? null : l.p50())
-                .put("p99Ms", l == null ? null : l.p99()).put("latencyMs", l == null ? LatencySummary.nulls() : l.toJson())
-                .put("measured", l == null ? 0 : l.count()).put("notArrived", notArrived);
+        return new JsonObject()
+                .put("events", events)
+                .put("p50Ms", l == null ? null : l.p50())
+                .put("p99Ms", l == null ? null : l.p99())
+                .put("latencyMs", l == null ? LatencySummary.nulls() : l.toJson())
+                .put("measured", l == null ? 0 : l.count())
+                .put("notArrived", notArrived);
     }
 }

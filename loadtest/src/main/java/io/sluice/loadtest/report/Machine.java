@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** A one-line description of the machine a report was measured on, and its load average. */
 public final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     /** E.g. {@code "2 vCPU AMD EPYC 7R13 Processor, 23.4 GiB RAM, Linux 6.1, Java 17.0.15"}. */
     public static String describe() {
@@ -17,7 +16,8 @@ public final class Machine {
         String memText = "";
         if (mem != null) {
             try {
-                memText = String.format(", %.1f GiB RAM", Long.parseLong(mem.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
+                memText =
+                        String.format(", %.1f GiB RAM", Long.parseLong(mem.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
             } catch (NumberFormatException e) {
                 memText = "";
             }

@@ -1,7 +1,6 @@
 package io.sluice.loadtest.report;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,16 +12,17 @@ import java.util.Set;
  */
 final class ModesSection {
     /** The columns of the modes table: row key, header, decimals, and whether it shows only when some row has it. */
-    private record Column(String key, String header, int decimals, boolean optional) {
-    }
+    private record Column(String key, String header, int decimals, boolean optional) {}
 
     private static final List<Column> MODE_COLUMNS = List.of(
-            new Column("mode", "Batch mode", 0, false), new Column("ordering", "Ordering", 0, false),
+            new Column("mode", "Batch mode", 0, false),
+            new Column("ordering", "Ordering", 0, false),
             new Column("deliveredPerSecond", "Delivered / s", 1, false),
             new Column("backlogSlopePerSecond", "Backlog slope / s", 1, false),
             new Column("latencyP99Ms", "p99 (ms)", 1, false),
             new Column("invocationsPerMillion", "Invocations per million", 1, false),
-            new Column("lost", "Lost", 0, false), new Column("duplicates", "Duplicates", 0, false),
+            new Column("lost", "Lost", 0, false),
+            new Column("duplicates", "Duplicates", 0, false),
             new Column("orderViolations", "Order violations", 0, false),
             new Column("hotKeyP99Ms", "Hot key p99 (ms)", 1, true),
             new Column("otherKeysP99Ms", "Other keys p99 (ms)", 1, true),
@@ -30,8 +30,7 @@ final class ModesSection {
 
     private static final Set<String> TEXT_COLUMNS = Set.of("mode", "ordering", "passed");
 
-    private ModesSection() {
-    }
+    private ModesSection() {}
 
     /** Appends the section when the report has {@code modes}. */
     static void render(StringBuilder sb, JsonObject r) {
@@ -47,12 +46,17 @@ final class ModesSection {
         }
         sb.append("<section>\n<h2>Batch modes side by side</h2>\n");
         if (r.getValue("modesBasis") != null) {
-            sb.append("<p class=\"muted\">").append(HtmlReport.text(r.getValue("modesBasis"))).append("</p>\n");
+            sb.append("<p class=\"muted\">")
+                    .append(HtmlReport.text(r.getValue("modesBasis")))
+                    .append("</p>\n");
         }
         sb.append("<table class=\"modes\">\n<thead><tr>");
         for (Column c : columns) {
-            sb.append("<th").append(TEXT_COLUMNS.contains(c.key()) ? "" : " class=\"num\"").append(">")
-                    .append(HtmlReport.esc(c.header())).append("</th>");
+            sb.append("<th")
+                    .append(TEXT_COLUMNS.contains(c.key()) ? "" : " class=\"num\"")
+                    .append(">")
+                    .append(HtmlReport.esc(c.header()))
+                    .append("</th>");
         }
         sb.append("</tr></thead>\n<tbody>\n");
         for (JsonObject row : rows) {
@@ -60,12 +64,22 @@ final class ModesSection {
             for (Column c : columns) {
                 Object v = row.getValue(c.key());
                 if (c.key().equals("passed")) {
-                    sb.append("<td>").append(Boolean.TRUE.equals(v) ? "<span class=\"pill pass\">✓ pass</span>"
-                            : Boolean.FALSE.equals(v) ? "<span class=\"pill fail\">✗ fail</span>" : HtmlReport.DASH).append("</td>");
+                    sb.append("<td>")
+                            .append(
+                                    Boolean.TRUE.equals(v)
+                                            ? "<span class=\"pill pass\">✓ pass</span>"
+                                            : Boolean.FALSE.equals(v)
+                                                    ? "<span class=\"pill fail\">✗ fail</span>"
+                                                    : HtmlReport.DASH)
+                            .append("</td>");
                 } else if (v instanceof Number) {
-                    boolean bad = HtmlReport.positive(v) && (c.key().equals("lost") || c.key().equals("orderViolations"));
-                    sb.append("<td class=\"num").append(bad ? " bad" : "").append("\">")
-                            .append(HtmlReport.value(v, c.decimals(), "")).append("</td>");
+                    boolean bad = HtmlReport.positive(v)
+                            && (c.key().equals("lost") || c.key().equals("orderViolations"));
+                    sb.append("<td class=\"num")
+                            .append(bad ? " bad" : "")
+                            .append("\">")
+                            .append(HtmlReport.value(v, c.decimals(), ""))
+                            .append("</td>");
                 } else {
                     sb.append("<td>").append(HtmlReport.text(v)).append("</td>");
                 }
@@ -92,9 +106,15 @@ final class ModesSection {
 
     /** One ratios row; {@code labelHtml} is escaped already. */
     private static void ratioRow(StringBuilder sb, String labelHtml, JsonObject ratios) {
-        sb.append("<tr><td>").append(labelHtml).append("</td><td class=\"num\">").append(times(ratios.getValue("delivered")))
-                .append("</td><td class=\"num\">").append(times(ratios.getValue("p99")))
-                .append("</td><td class=\"num\">").append(times(ratios.getValue("invocationsPerMillion"))).append("</td></tr>\n");
+        sb.append("<tr><td>")
+                .append(labelHtml)
+                .append("</td><td class=\"num\">")
+                .append(times(ratios.getValue("delivered")))
+                .append("</td><td class=\"num\">")
+                .append(times(ratios.getValue("p99")))
+                .append("</td><td class=\"num\">")
+                .append(times(ratios.getValue("invocationsPerMillion")))
+                .append("</td></tr>\n");
     }
 
     private static String times(Object v) {

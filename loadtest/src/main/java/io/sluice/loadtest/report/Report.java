@@ -2,7 +2,6 @@ package io.sluice.loadtest.report;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,21 +88,83 @@ public final class Report {
     }
 
     /** The duration the scenario actually used (its default when none was given). */
-    public Report durationSeconds(int v) { durationSeconds = v; return this; }
-    public Report targetRate(Number v) { targetRate = v; return this; }
-    public Report producedAccepted(Long v) { producedAccepted = v; return this; }
-    public Report deliveredUnique(Long v) { deliveredUnique = v; return this; }
-    public Report duplicates(Long v) { duplicates = v; return this; }
-    public Report downstreamDuplicates(Long v) { downstreamDuplicates = v; return this; }
-    public Report dedupeStoreCallsPerMillion(Double v) { dedupeStoreCallsPerMillion = v; return this; }
-    public Report inDlq(Long v) { inDlq = v; return this; }
-    public Report lost(Long v) { lost = v; return this; }
-    public Report orderViolations(Long v) { orderViolations = v; return this; }
-    public Report deliveredPerSecond(Double v) { deliveredPerSecond = v; return this; }
-    public Report latency(LatencySummary v) { latency = v; return this; }
-    public Report lambda(Long invocations, Double perMillion) { lambdaInvocations = invocations; lambdaInvocationsPerMillion = perMillion; return this; }
-    public Report memory(Double heapMb, Double rssMb) { peakHeapMb = heapMb; peakRssMb = rssMb; return this; }
-    public Report lagMax(Long records, Double seconds) { lagMaxRecords = records; lagMaxSeconds = seconds; return this; }
+    public Report durationSeconds(int v) {
+        durationSeconds = v;
+        return this;
+    }
+
+    public Report targetRate(Number v) {
+        targetRate = v;
+        return this;
+    }
+
+    public Report producedAccepted(Long v) {
+        producedAccepted = v;
+        return this;
+    }
+
+    public Report deliveredUnique(Long v) {
+        deliveredUnique = v;
+        return this;
+    }
+
+    public Report duplicates(Long v) {
+        duplicates = v;
+        return this;
+    }
+
+    public Report downstreamDuplicates(Long v) {
+        downstreamDuplicates = v;
+        return this;
+    }
+
+    public Report dedupeStoreCallsPerMillion(Double v) {
+        dedupeStoreCallsPerMillion = v;
+        return this;
+    }
+
+    public Report inDlq(Long v) {
+        inDlq = v;
+        return this;
+    }
+
+    public Report lost(Long v) {
+        lost = v;
+        return this;
+    }
+
+    public Report orderViolations(Long v) {
+        orderViolations = v;
+        return this;
+    }
+
+    public Report deliveredPerSecond(Double v) {
+        deliveredPerSecond = v;
+        return this;
+    }
+
+    public Report latency(LatencySummary v) {
+        latency = v;
+        return this;
+    }
+
+    public Report lambda(Long invocations, Double perMillion) {
+        lambdaInvocations = invocations;
+        lambdaInvocationsPerMillion = perMillion;
+        return this;
+    }
+
+    public Report memory(Double heapMb, Double rssMb) {
+        peakHeapMb = heapMb;
+        peakRssMb = rssMb;
+        return this;
+    }
+
+    public Report lagMax(Long records, Double seconds) {
+        lagMaxRecords = records;
+        lagMaxSeconds = seconds;
+        return this;
+    }
 
     /** Baseline throughputs; the ratio is computed when both producer numbers are present. */
     public Report baseline(Double producerPerf, Double consumerPerf, Double sluiceProducer) {
@@ -111,7 +172,8 @@ public final class Report {
         consumerPerfRecordsPerSec = consumerPerf;
         sluiceProducerRecordsPerSec = sluiceProducer;
         producerRatio = producerPerf != null && sluiceProducer != null && producerPerf > 0
-                ? round(sluiceProducer / producerPerf, 4) : null;
+                ? round(sluiceProducer / producerPerf, 4)
+                : null;
         return this;
     }
 
@@ -187,16 +249,26 @@ public final class Report {
         j.put("orderViolations", orderViolations);
         j.put("deliveredPerSecond", deliveredPerSecond);
         j.put("latencyMs", latency == null ? LatencySummary.nulls() : latency.toJson());
-        j.put("lambda", new JsonObject().put("invocations", lambdaInvocations).put("invocationsPerMillion", lambdaInvocationsPerMillion));
+        j.put(
+                "lambda",
+                new JsonObject()
+                        .put("invocations", lambdaInvocations)
+                        .put("invocationsPerMillion", lambdaInvocationsPerMillion));
         j.put("memory", new JsonObject().put("peakHeapMb", peakHeapMb).put("peakRssMb", peakRssMb));
         j.put("lagMax", new JsonObject().put("records", lagMaxRecords).put("seconds", lagMaxSeconds));
-        j.put("baseline", new JsonObject().put("producerPerfRecordsPerSec", producerPerfRecordsPerSec)
-                .put("consumerPerfRecordsPerSec", consumerPerfRecordsPerSec)
-                .put("sluiceProducerRecordsPerSec", sluiceProducerRecordsPerSec)
-                .put("producerRatio", producerRatio));
+        j.put(
+                "baseline",
+                new JsonObject()
+                        .put("producerPerfRecordsPerSec", producerPerfRecordsPerSec)
+                        .put("consumerPerfRecordsPerSec", consumerPerfRecordsPerSec)
+                        .put("sluiceProducerRecordsPerSec", sluiceProducerRecordsPerSec)
+                        .put("producerRatio", producerRatio));
         JsonArray cs = new JsonArray();
         for (Check c : checks) {
-            JsonObject cj = new JsonObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail());
+            JsonObject cj = new JsonObject()
+                    .put("name", c.name())
+                    .put("passed", c.passed())
+                    .put("detail", c.detail());
             cs.add(c.target() ? cj.put("target", true) : cj);
         }
         j.put("checks", cs);
@@ -218,7 +290,11 @@ public final class Report {
     private static Path writeAtomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return file;
     }
 

@@ -15,16 +15,18 @@ public final class ResourceSampler implements AutoCloseable {
 
     private ResourceSampler() {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-        thread = new Thread(() -> {
-            while (running) {
-                peakHeap.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(100); // a sampling thread of its own, never an event loop
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "loadtest-resource-sampler");
+        thread = new Thread(
+                () -> {
+                    while (running) {
+                        peakHeap.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+                        try {
+                            Thread.sleep(100); // a sampling thread of its own, never an event loop
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "loadtest-resource-sampler");
         thread.setDaemon(true);
         thread.start();
     }

@@ -17,12 +17,10 @@ import java.util.Locale;
  */
 final class SvgChart {
     /** One line; {@code y[i]} (nullable) belongs to {@code x[i]}. */
-    record Series(String name, String color, double[] x, Double[] y) {
-    }
+    record Series(String name, String color, double[] x, Double[] y) {}
 
     /** A labelled vertical marker at {@code x} (an injected fault, say). */
-    record Marker(double x, String label) {
-    }
+    record Marker(double x, String label) {}
 
     static final int WIDTH = 960;
     static final int HEIGHT = 340;
@@ -33,8 +31,7 @@ final class SvgChart {
     private static final int MARKER_LABEL_CHARS = 36;
     private static final String MARKER_COLOR = "#b45309";
 
-    private SvgChart() {
-    }
+    private SvgChart() {}
 
     /**
      * The {@code <svg>} element.
@@ -70,44 +67,96 @@ final class SvgChart {
         int plotH = HEIGHT - TOP - BOTTOM;
         int bottom = TOP + plotH;
         StringBuilder sb = new StringBuilder(4096);
-        sb.append("<svg class=\"chart\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-                .append("\" role=\"img\" aria-label=\"").append(HtmlReport.esc(title)).append("\">")
-                .append("<title>").append(HtmlReport.esc(title)).append("</title>");
+        sb.append("<svg class=\"chart\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" role=\"img\" aria-label=\"")
+                .append(HtmlReport.esc(title))
+                .append("\">")
+                .append("<title>")
+                .append(HtmlReport.esc(title))
+                .append("</title>");
 
         // gridlines and tick labels
         sb.append("<g class=\"grid\">");
         for (double v : ya.ticks()) {
             double y = py(v, ya, plotH);
-            sb.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + plotW)
-                    .append("\" y1=\"").append(c(y)).append("\" y2=\"").append(c(y)).append("\"/>");
+            sb.append("<line x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(LEFT + plotW)
+                    .append("\" y1=\"")
+                    .append(c(y))
+                    .append("\" y2=\"")
+                    .append(c(y))
+                    .append("\"/>");
         }
         for (double v : xa.ticks()) {
             double x = px(v, xa, plotW);
-            sb.append("<line class=\"v\" x1=\"").append(c(x)).append("\" x2=\"").append(c(x))
-                    .append("\" y1=\"").append(TOP).append("\" y2=\"").append(bottom).append("\"/>");
+            sb.append("<line class=\"v\" x1=\"")
+                    .append(c(x))
+                    .append("\" x2=\"")
+                    .append(c(x))
+                    .append("\" y1=\"")
+                    .append(TOP)
+                    .append("\" y2=\"")
+                    .append(bottom)
+                    .append("\"/>");
         }
         sb.append("</g><g class=\"ticks\">");
         for (double v : ya.ticks()) {
-            sb.append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(c(py(v, ya, plotH) + 4))
-                    .append("\" text-anchor=\"end\">").append(HtmlReport.esc(tickLabel(v, ya.step(), ya.maxAbs())))
+            sb.append("<text x=\"")
+                    .append(LEFT - 8)
+                    .append("\" y=\"")
+                    .append(c(py(v, ya, plotH) + 4))
+                    .append("\" text-anchor=\"end\">")
+                    .append(HtmlReport.esc(tickLabel(v, ya.step(), ya.maxAbs())))
                     .append("</text>");
         }
         for (double v : xa.ticks()) {
-            sb.append("<text x=\"").append(c(px(v, xa, plotW))).append("\" y=\"").append(bottom + 18)
-                    .append("\" text-anchor=\"middle\">").append(HtmlReport.esc(tickLabel(v, xa.step(), xa.maxAbs())))
+            sb.append("<text x=\"")
+                    .append(c(px(v, xa, plotW)))
+                    .append("\" y=\"")
+                    .append(bottom + 18)
+                    .append("\" text-anchor=\"middle\">")
+                    .append(HtmlReport.esc(tickLabel(v, xa.step(), xa.maxAbs())))
                     .append("</text>");
         }
         sb.append("</g>");
-        sb.append("<g class=\"axis\"><line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + plotW)
-                .append("\" y1=\"").append(bottom).append("\" y2=\"").append(bottom).append("\"/>")
-                .append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"").append(TOP)
-                .append("\" y2=\"").append(bottom).append("\"/></g>");
-        sb.append("<text class=\"axis-title\" x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(bottom + 38)
+        sb.append("<g class=\"axis\"><line x1=\"")
+                .append(LEFT)
+                .append("\" x2=\"")
+                .append(LEFT + plotW)
+                .append("\" y1=\"")
+                .append(bottom)
+                .append("\" y2=\"")
+                .append(bottom)
+                .append("\"/>")
+                .append("<line x1=\"")
+                .append(LEFT)
+                .append("\" x2=\"")
+                .append(LEFT)
+                .append("\" y1=\"")
+                .append(TOP)
+                .append("\" y2=\"")
+                .append(bottom)
+                .append("\"/></g>");
+        sb.append("<text class=\"axis-title\" x=\"")
+                .append(LEFT + plotW / 2)
+                .append("\" y=\"")
+                .append(bottom + 38)
                 .append("\" text-anchor=\"middle\">seconds since load start</text>");
-        sb.append("<text class=\"axis-title\" transform=\"translate(16 ").append(TOP + plotH / 2)
-                .append(") rotate(-90)\" text-anchor=\"middle\">").append(HtmlReport.esc(yLabel)).append("</text>");
+        sb.append("<text class=\"axis-title\" transform=\"translate(16 ")
+                .append(TOP + plotH / 2)
+                .append(") rotate(-90)\" text-anchor=\"middle\">")
+                .append(HtmlReport.esc(yLabel))
+                .append("</text>");
         if (noData) {
-            sb.append("<text class=\"nodata\" x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(TOP + plotH / 2)
+            sb.append("<text class=\"nodata\" x=\"")
+                    .append(LEFT + plotW / 2)
+                    .append("\" y=\"")
+                    .append(TOP + plotH / 2)
                     .append("\" text-anchor=\"middle\">no data</text>");
         }
 
@@ -126,14 +175,22 @@ final class SvgChart {
                 String x = c(px(s.x()[i], xa, plotW));
                 String yy = c(py(y, ya, plotH));
                 if (!prev && !next) {
-                    sb.append("<circle cx=\"").append(x).append("\" cy=\"").append(yy).append("\" r=\"3\" fill=\"")
-                            .append(s.color()).append("\"/>");
+                    sb.append("<circle cx=\"")
+                            .append(x)
+                            .append("\" cy=\"")
+                            .append(yy)
+                            .append("\" r=\"3\" fill=\"")
+                            .append(s.color())
+                            .append("\"/>");
                 } else {
                     d.append(prev ? 'L' : 'M').append(x).append(' ').append(yy);
                 }
             }
             if (d.length() > 0) {
-                sb.append("<path d=\"").append(d).append("\" fill=\"none\" stroke=\"").append(s.color())
+                sb.append("<path d=\"")
+                        .append(d)
+                        .append("\" fill=\"none\" stroke=\"")
+                        .append(s.color())
                         .append("\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>");
             }
             sb.append("</g>");
@@ -148,15 +205,33 @@ final class SvgChart {
             int labelY = TOP - 8 - (i % 2) * 15;
             boolean rightSide = x > LEFT + plotW * 0.7;
             String label = m.label() == null ? "event" : m.label();
-            String shown = label.length() > MARKER_LABEL_CHARS ? label.substring(0, MARKER_LABEL_CHARS - 1) + "…" : label;
-            sb.append("<g class=\"marker\"><title>").append(format(m.x(), 3)).append(" s: ")
-                    .append(HtmlReport.esc(label)).append("</title>")
-                    .append("<line x1=\"").append(c(x)).append("\" x2=\"").append(c(x)).append("\" y1=\"")
-                    .append(labelY - 10).append("\" y2=\"").append(bottom).append("\" stroke=\"").append(MARKER_COLOR)
+            String shown =
+                    label.length() > MARKER_LABEL_CHARS ? label.substring(0, MARKER_LABEL_CHARS - 1) + "…" : label;
+            sb.append("<g class=\"marker\"><title>")
+                    .append(format(m.x(), 3))
+                    .append(" s: ")
+                    .append(HtmlReport.esc(label))
+                    .append("</title>")
+                    .append("<line x1=\"")
+                    .append(c(x))
+                    .append("\" x2=\"")
+                    .append(c(x))
+                    .append("\" y1=\"")
+                    .append(labelY - 10)
+                    .append("\" y2=\"")
+                    .append(bottom)
+                    .append("\" stroke=\"")
+                    .append(MARKER_COLOR)
                     .append("\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>")
-                    .append("<text x=\"").append(c(rightSide ? x - 4 : x + 4)).append("\" y=\"").append(labelY)
-                    .append("\" text-anchor=\"").append(rightSide ? "end" : "start").append("\">")
-                    .append(HtmlReport.esc(shown)).append("</text></g>");
+                    .append("<text x=\"")
+                    .append(c(rightSide ? x - 4 : x + 4))
+                    .append("\" y=\"")
+                    .append(labelY)
+                    .append("\" text-anchor=\"")
+                    .append(rightSide ? "end" : "start")
+                    .append("\">")
+                    .append(HtmlReport.esc(shown))
+                    .append("</text></g>");
         }
 
         // legend
@@ -172,18 +247,43 @@ final class SvgChart {
                 }
             }
             String text = s.name() + (max == null ? " (no data)" : " · max " + number(max));
-            sb.append("<line x1=\"").append(lx).append("\" x2=\"").append(lx + 22).append("\" y1=\"").append(ly - 4)
-                    .append("\" y2=\"").append(ly - 4).append("\" stroke=\"").append(s.color())
+            sb.append("<line x1=\"")
+                    .append(lx)
+                    .append("\" x2=\"")
+                    .append(lx + 22)
+                    .append("\" y1=\"")
+                    .append(ly - 4)
+                    .append("\" y2=\"")
+                    .append(ly - 4)
+                    .append("\" stroke=\"")
+                    .append(s.color())
                     .append("\" stroke-width=\"3\"/>")
-                    .append("<text x=\"").append(lx + 28).append("\" y=\"").append(ly).append("\">")
-                    .append(HtmlReport.esc(text)).append("</text>");
+                    .append("<text x=\"")
+                    .append(lx + 28)
+                    .append("\" y=\"")
+                    .append(ly)
+                    .append("\">")
+                    .append(HtmlReport.esc(text))
+                    .append("</text>");
             lx += 28 + textWidth(text) + 28;
         }
         if (!markers.isEmpty()) {
-            sb.append("<line x1=\"").append(lx).append("\" x2=\"").append(lx + 22).append("\" y1=\"").append(ly - 4)
-                    .append("\" y2=\"").append(ly - 4).append("\" stroke=\"").append(MARKER_COLOR)
+            sb.append("<line x1=\"")
+                    .append(lx)
+                    .append("\" x2=\"")
+                    .append(lx + 22)
+                    .append("\" y1=\"")
+                    .append(ly - 4)
+                    .append("\" y2=\"")
+                    .append(ly - 4)
+                    .append("\" stroke=\"")
+                    .append(MARKER_COLOR)
                     .append("\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>")
-                    .append("<text x=\"").append(lx + 28).append("\" y=\"").append(ly).append("\">event</text>");
+                    .append("<text x=\"")
+                    .append(lx + 28)
+                    .append("\" y=\"")
+                    .append(ly)
+                    .append("\">event</text>");
         }
         sb.append("</g></svg>");
         return sb.toString();

@@ -2,7 +2,6 @@ package io.sluice.loadtest.run;
 
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.embedded.ProcessResult;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -14,16 +13,25 @@ import java.util.List;
 public final class ConsumerPerfTool {
     static final String MAIN = "org.apache.kafka.tools.ConsumerPerformance";
 
-    private ConsumerPerfTool() {
-    }
+    private ConsumerPerfTool() {}
 
     /** The tool's records consumed and records per second while fetching. */
-    public record Result(long records, double recordsPerSec) {
-    }
+    public record Result(long records, double recordsPerSec) {}
 
     public static Result run(EmbeddedKafkaCluster cluster, String topic, long records, Duration timeout) {
-        ProcessResult r = cluster.runTool(MAIN, List.of("--bootstrap-server", cluster.bootstrapServers(), "--topic", topic,
-                "--messages", Long.toString(records), "--timeout", "30000"), timeout).orThrow();
+        ProcessResult r = cluster.runTool(
+                        MAIN,
+                        List.of(
+                                "--bootstrap-server",
+                                cluster.bootstrapServers(),
+                                "--topic",
+                                topic,
+                                "--messages",
+                                Long.toString(records),
+                                "--timeout",
+                                "30000"),
+                        timeout)
+                .orThrow();
         return parse(r.stdout());
     }
 

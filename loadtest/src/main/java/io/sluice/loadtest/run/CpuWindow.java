@@ -2,7 +2,6 @@ package io.sluice.loadtest.run;
 
 import io.sluice.loadtest.report.Report;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,9 @@ import java.util.stream.Stream;
 public final class CpuWindow {
 
     /** CPU seconds per process role and per Sluice thread group at one instant. */
-    public record Snapshot(Map<String, Double> processes, Map<String, Double> sluiceThreads) {
-    }
+    public record Snapshot(Map<String, Double> processes, Map<String, Double> sluiceThreads) {}
 
-    private CpuWindow() {
-    }
+    private CpuWindow() {}
 
     /**
      * @param sluicePids the running Sluice processes
@@ -69,11 +66,17 @@ public final class CpuWindow {
             double d = s - start.sluiceThreads().getOrDefault(group, 0.0);
             threads.put(group, events <= 0 ? null : Report.round(d * 1e6 / events, 2));
         });
-        return new JsonObject().put("seconds", Report.round(windowSeconds, 1)).put("events", events)
-                .put("cpuSeconds", seconds).put("microsPerEvent", perEvent).put("sluiceThreadsMicrosPerEvent", threads)
-                .put("note", "CPU time (user + system) over the measured load window only (after the warm-up, until "
-                        + "the input stopped); per event = over the events acknowledged inside the window; Sluice "
-                        + "threads grouped by name (threads that ended inside the window are not counted)");
+        return new JsonObject()
+                .put("seconds", Report.round(windowSeconds, 1))
+                .put("events", events)
+                .put("cpuSeconds", seconds)
+                .put("microsPerEvent", perEvent)
+                .put("sluiceThreadsMicrosPerEvent", threads)
+                .put(
+                        "note",
+                        "CPU time (user + system) over the measured load window only (after the warm-up, until "
+                                + "the input stopped); per event = over the events acknowledged inside the window; Sluice "
+                                + "threads grouped by name (threads that ended inside the window are not counted)");
     }
 
     /** Adds each thread's CPU seconds of process {@code pid} to its group in {@code into}. */
@@ -105,14 +108,18 @@ public final class CpuWindow {
         if (comm.startsWith("vert.x-worker") || comm.startsWith("vert.x-internal")) {
             return "workers";
         }
-        if (comm.startsWith("kafka-") || comm.startsWith("sluice-dlq") || comm.startsWith("sluice-admin")
+        if (comm.startsWith("kafka-")
+                || comm.startsWith("sluice-dlq")
+                || comm.startsWith("sluice-admin")
                 || comm.startsWith("sluice-lag")) {
             return "kafkaIo";
         }
         if (comm.startsWith("sluice-lambda") || comm.startsWith("sdk-") || comm.startsWith("aws-")) {
             return "lambdaIo";
         }
-        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Periodic")
+        if (comm.startsWith("GC Thread")
+                || comm.startsWith("G1 ")
+                || comm.startsWith("VM Periodic")
                 || comm.equals("VM Thread")) {
             return "gcAndVm";
         }

@@ -1,11 +1,6 @@
 package io.sluice.loadtest.run;
 
 import io.sluice.producer.ProducerSettings;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.BitSet;
@@ -14,6 +9,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The load: ~200-byte telemetry events keyed {@code code:truckId} with a per-key {@code seq}, 80/20 keys
@@ -32,6 +31,7 @@ public final class InputPacer implements AutoCloseable {
     private static final int TICK_MS = 5;
     /** The codes (70/20/10%). */
     static final int[] CODES = KeyDraw.CODES;
+
     private static final String PAD = "x".repeat(30); // ~200-byte events
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -56,6 +56,7 @@ public final class InputPacer implements AutoCloseable {
     private volatile long sent;
     /** Each record gets a sampled {@code traceparent} header (a traced upstream): tracing runs. */
     private volatile boolean traceparents;
+
     private final SplittableRandom traceRnd = new SplittableRandom(7); // apart from the keys' draws
 
     /**
@@ -63,8 +64,14 @@ public final class InputPacer implements AutoCloseable {
      *
      * @param producerProps extra producer properties (e.g. {@code metadata.max.age.ms})
      */
-    public InputPacer(String bootstrap, String topic, String prefix, double rate, int poisonEvery, int trucks,
-                      Map<String, String> producerProps) {
+    public InputPacer(
+            String bootstrap,
+            String topic,
+            String prefix,
+            double rate,
+            int poisonEvery,
+            int trucks,
+            Map<String, String> producerProps) {
         this(bootstrap, topic, prefix, rate, poisonEvery, KeyDraw.eightyTwenty(trucks), false, producerProps);
     }
 
@@ -74,8 +81,15 @@ public final class InputPacer implements AutoCloseable {
      * @param trackKeys     keep per event its hot-key flag and create time ({@link #hot}, {@link #createdAtMs})
      * @param producerProps extra producer properties (e.g. {@code metadata.max.age.ms})
      */
-    public InputPacer(String bootstrap, String topic, String prefix, double rate, int poisonEvery, KeyDraw keys,
-                      boolean trackKeys, Map<String, String> producerProps) {
+    public InputPacer(
+            String bootstrap,
+            String topic,
+            String prefix,
+            double rate,
+            int poisonEvery,
+            KeyDraw keys,
+            boolean trackKeys,
+            Map<String, String> producerProps) {
         // the Sluice producer's own defaults (acks=all, idempotence, linger 5 ms, lz4, 64 KiB batches), with
         // longer timeouts: through a broker kill the input waits rather than fails
         Map<String, Object> props = new HashMap<>(ProducerSettings.defaultKafkaProperties());
@@ -170,9 +184,10 @@ public final class InputPacer implements AutoCloseable {
         String id = id(n);
         byte[] key = (CODES[ci] + ":" + truck).getBytes(StandardCharsets.UTF_8);
         boolean bad = poisonEvery > 0 && n % poisonEvery == 0;
-        String json = "{\"eventId\":\"" + id + "\",\"code\":" + CODES[ci] + ",\"truckId\":\"" + truck + "\",\"timestamp\":"
-                + now + ",\"seq\":" + s + ",\"speedKmh\":" + (40 + rnd.nextInt(60))
-                + ".5,\"lat\":-23.5505,\"lon\":-46.6333,\"fuelPct\":61.2,\"pad\":\"" + PAD + "\"}";
+        String json =
+                "{\"eventId\":\"" + id + "\",\"code\":" + CODES[ci] + ",\"truckId\":\"" + truck + "\",\"timestamp\":"
+                        + now + ",\"seq\":" + s + ",\"speedKmh\":" + (40 + rnd.nextInt(60))
+                        + ".5,\"lat\":-23.5505,\"lon\":-46.6333,\"fuelPct\":61.2,\"pad\":\"" + PAD + "\"}";
         byte[] value = (bad ? "not json {" + id : json).getBytes(StandardCharsets.UTF_8);
         RecordHeaders headers = new RecordHeaders();
         headers.add(ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
@@ -208,7 +223,8 @@ public final class InputPacer implements AutoCloseable {
             createdBaseMs = now;
         }
         if (n >= createdOffsetMs.length) {
-            createdOffsetMs = java.util.Arrays.copyOf(createdOffsetMs, Math.max(1 << 16, Math.max(n + 1, createdOffsetMs.length * 2)));
+            createdOffsetMs = java.util.Arrays.copyOf(
+                    createdOffsetMs, Math.max(1 << 16, Math.max(n + 1, createdOffsetMs.length * 2)));
         }
         createdOffsetMs[n] = (int) (now - createdBaseMs);
         if (isHot) {
@@ -235,7 +251,9 @@ public final class InputPacer implements AutoCloseable {
      * read only after {@link #stop} (the pacer thread writes it).
      */
     public long createdAtMs(int n) {
-        return !trackKeys || n <= 0 || n > sent || n >= createdOffsetMs.length ? -1 : createdBaseMs + createdOffsetMs[n];
+        return !trackKeys || n <= 0 || n > sent || n >= createdOffsetMs.length
+                ? -1
+                : createdBaseMs + createdOffsetMs[n];
     }
 
     /** Events handed to the producer so far. */

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 public final class KeyDraw {
     /** The codes and their cumulative weights (70/20/10%). */
     static final int[] CODES = {400, 300, 500};
+
     private static final double[] CUMULATIVE = {0.7, 0.9, 1.0};
 
     private final int trucks;

@@ -16,6 +16,18 @@ import io.sluice.locallambda.SinkStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -29,19 +41,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One end-to-end run: the embedded Kafka cluster (1 or 3 brokers, child JVMs), the local Lambda endpoint
@@ -59,12 +58,28 @@ public final class PipelineRun implements RunContext {
      * What the run found; scenarios add their own checks from it. {@code keySplit} is the latency of the hot key
      * and of the other keys apart, when the spec has a hot key ({@link RunSpec#hotKeyShare}), else null.
      */
-    public record Outcome(long accepted, long deliveredUnique, long duplicates, long inDlq, long lost, long inBoth,
-                          List<String> lostSample, Set<String> dlqIds, Map<String, Long> dlqErrorClasses,
-                          long poisonAccepted, long poisonInDlq, long inputFailed, String inputFirstFailure,
-                          boolean drained, double drainSeconds, long orderViolations, long invocations,
-                          LatencySummary latency, Timeline timeline, Map<String, Integer> exitCodes,
-                          KeyLatencySplit keySplit) {
+    public record Outcome(
+            long accepted,
+            long deliveredUnique,
+            long duplicates,
+            long inDlq,
+            long lost,
+            long inBoth,
+            List<String> lostSample,
+            Set<String> dlqIds,
+            Map<String, Long> dlqErrorClasses,
+            long poisonAccepted,
+            long poisonInDlq,
+            long inputFailed,
+            String inputFirstFailure,
+            boolean drained,
+            double drainSeconds,
+            long orderViolations,
+            long invocations,
+            LatencySummary latency,
+            Timeline timeline,
+            Map<String, Integer> exitCodes,
+            KeyLatencySplit keySplit) {
 
         /** Lambda invocations per million delivered events, or null when nothing was delivered. */
         public Double invocationsPerMillion() {
@@ -86,15 +101,17 @@ public final class PipelineRun implements RunContext {
     private InputPacer input;
     private OtlpSink otlp;
     private long loadStartNanos;
-    private final java.util.concurrent.ExecutorService backgroundLane = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "loadtest-background");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService backgroundLane =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "loadtest-background");
+                t.setDaemon(true);
+                return t;
+            });
     private final List<java.util.concurrent.Future<?>> backgroundTasks = new ArrayList<>();
     private long maxLagRecords;
     /** The first event number of the measured load (after the warm-up). */
     private int firstMeasured = 1;
+
     private JsonObject warmup;
     private JsonObject cpu;
     private JsonObject cpuWindow;
@@ -125,8 +142,11 @@ public final class PipelineRun implements RunContext {
 
     private Outcome execute() throws Exception {
         boolean replicated = spec.brokers >= 3;
-        EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder().nodes(spec.brokers).logLevel("WARN")
-                .heap("256m", spec.brokers >= 3 ? "768m" : "1g").closeOnJvmExit(true)
+        EmbeddedKafkaOptions.Builder b = EmbeddedKafkaOptions.builder()
+                .nodes(spec.brokers)
+                .logLevel("WARN")
+                .heap("256m", spec.brokers >= 3 ? "768m" : "1g")
+                .closeOnJvmExit(true)
                 .logDirectory(dir.resolve("broker-logs"));
         if (replicated) {
             b.brokerProperty("min.insync.replicas", "2").brokerProperty("default.replication.factor", "3");
@@ -134,20 +154,27 @@ public final class PipelineRun implements RunContext {
         LOG.info("{}: starting {} broker(s)", spec.name, spec.brokers);
         cluster = EmbeddedKafkaCluster.start(b.build());
         String bootstrap = cluster.bootstrapServers();
-        Topics.create(new KafkaSettings(bootstrap, Map.of(), List.of(), false), List.of(
-                new KafkaSettings.TopicSpec(topic, spec.partitions, spec.replication),
-                new KafkaSettings.TopicSpec(dlqTopic, 2, spec.replication)));
+        Topics.create(
+                new KafkaSettings(bootstrap, Map.of(), List.of(), false),
+                List.of(
+                        new KafkaSettings.TopicSpec(topic, spec.partitions, spec.replication),
+                        new KafkaSettings.TopicSpec(dlqTopic, 2, spec.replication)));
         admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap));
 
         vertx = Vertx.vertx();
         int concurrency = 256;
         // the function's own LRU dedupe is off unless the spec names a store: the sink then counts every redelivery
-        LocalLambdaOptions lambdaOptions = LocalLambdaOptions.defaults().withDispatcherFunctionName(FUNCTION)
-                .withConcurrency(concurrency).withDedupeCapacity(0);
+        LocalLambdaOptions lambdaOptions = LocalLambdaOptions.defaults()
+                .withDispatcherFunctionName(FUNCTION)
+                .withConcurrency(concurrency)
+                .withDedupeCapacity(0);
         if (spec.dedupe != null) {
             lambdaOptions = lambdaOptions.withDedupe(spec.dedupe); // dynamodb: the endpoint starts dynalite
         }
-        lambda = LocalLambdaServer.start(vertx, lambdaOptions).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+        lambda = LocalLambdaServer.start(vertx, lambdaOptions)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(90, TimeUnit.SECONDS);
         FaultInjection faults = lambda.faults(FUNCTION);
         if (spec.lambdaLatencyMs > 0) {
             faults.latencyMs(spec.lambdaLatencyMs);
@@ -167,12 +194,23 @@ public final class PipelineRun implements RunContext {
             p.awaitReady(Duration.ofSeconds(90));
         }
         awaitAssigned(Duration.ofSeconds(90));
-        LOG.info("{}: {} Sluice process(es) ready; load {} events/s for {} s", spec.name, processes.size(), spec.rate,
+        LOG.info(
+                "{}: {} Sluice process(es) ready; load {} events/s for {} s",
+                spec.name,
+                processes.size(),
+                spec.rate,
                 spec.loadSeconds);
 
         String prefix = "lt" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
-        input = new InputPacer(bootstrap, topic, prefix, spec.rate / 2, spec.poisonEvery, spec.keyDraw(),
-                spec.hotKeyShare != null, spec.inputProducerProps);
+        input = new InputPacer(
+                bootstrap,
+                topic,
+                prefix,
+                spec.rate / 2,
+                spec.poisonEvery,
+                spec.keyDraw(),
+                spec.hotKeyShare != null,
+                spec.inputProducerProps);
         input.traceparents(spec.tracing);
         warmUp();
         loadStartNanos = System.nanoTime();
@@ -197,8 +235,12 @@ public final class PipelineRun implements RunContext {
         for (java.util.concurrent.Future<?> f : backgroundTasks) {
             f.get(300, TimeUnit.SECONDS); // a failed background step fails the run
         }
-        LOG.info("{}: load stopped after {} events ({} acknowledged, {} failed); draining", spec.name, input.sent(),
-                input.acceptedCount(), input.failedCount());
+        LOG.info(
+                "{}: load stopped after {} events ({} acknowledged, {} failed); draining",
+                spec.name,
+                input.sent(),
+                input.acceptedCount(),
+                input.failedCount());
 
         long accepted = input.acceptedCount();
         long drainStart = System.nanoTime();
@@ -208,7 +250,9 @@ public final class PipelineRun implements RunContext {
         while (System.nanoTime() < drainDeadline && settled < 2) {
             sleepUntil(++second);
             Timeline.Sample s = sample();
-            long dlqRecords = endOffsets(dlqTopic).values().stream().mapToLong(Long::longValue).sum();
+            long dlqRecords = endOffsets(dlqTopic).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             boolean done = s.lagRecords() != null && s.lagRecords() == 0 && s.delivered() + dlqRecords >= accepted;
             settled = done ? settled + 1 : 0;
         }
@@ -238,21 +282,31 @@ public final class PipelineRun implements RunContext {
         TimeUnit.SECONDS.sleep(spec.warmupSeconds()); // the runner's own clock, not an event loop
         input.rate(0);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && (lambda.sink().uniqueCount() < input.acceptedCount() - input.poison().cardinality()
-                || input.acceptedCount() + input.failedCount() < input.sent())) {
+        while (System.nanoTime() < deadline
+                && (lambda.sink().uniqueCount()
+                                < input.acceptedCount() - input.poison().cardinality()
+                        || input.acceptedCount() + input.failedCount() < input.sent())) {
             TimeUnit.MILLISECONDS.sleep(200);
         }
         lambda.sink().resetLatency();
         firstMeasured = (int) input.sent() + 1;
-        warmup = new JsonObject().put("seconds", spec.warmupSeconds()).put("rate", spec.rate / 2)
-                .put("events", input.acceptedCount()).put("totalSeconds", Report.round((System.nanoTime() - start) / 1e9, 1));
+        warmup = new JsonObject()
+                .put("seconds", spec.warmupSeconds())
+                .put("rate", spec.rate / 2)
+                .put("events", input.acceptedCount())
+                .put("totalSeconds", Report.round((System.nanoTime() - start) / 1e9, 1));
         LOG.info("{}: warm-up done: {}", spec.name, warmup.encode());
     }
 
     private CpuWindow.Snapshot cpuSnapshot() {
-        long[] sluice = processes.stream().filter(SluiceProcess::isAlive).mapToLong(SluiceProcess::pid).toArray();
-        long[] brokers = cluster.nodeIds().stream().flatMap(id -> cluster.process(id).stream())
-                .mapToLong(h -> h.pid()).toArray();
+        long[] sluice = processes.stream()
+                .filter(SluiceProcess::isAlive)
+                .mapToLong(SluiceProcess::pid)
+                .toArray();
+        long[] brokers = cluster.nodeIds().stream()
+                .flatMap(id -> cluster.process(id).stream())
+                .mapToLong(h -> h.pid())
+                .toArray();
         return CpuWindow.take(sluice, brokers);
     }
 
@@ -266,7 +320,8 @@ public final class PipelineRun implements RunContext {
         c.put("sluice", Report.round(sluice, 2));
         double brokers = 0;
         for (int id : cluster.nodeIds()) {
-            Double s = cluster.process(id).map(h -> ProcStatus.cpuSeconds(h.pid())).orElse(null);
+            Double s =
+                    cluster.process(id).map(h -> ProcStatus.cpuSeconds(h.pid())).orElse(null);
             brokers += s == null ? 0 : s;
         }
         c.put("brokers", Report.round(brokers, 2));
@@ -279,22 +334,32 @@ public final class PipelineRun implements RunContext {
     private void awaitAssigned(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            var d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
-            int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
-            if (d.state() == org.apache.kafka.common.ConsumerGroupState.STABLE && assigned == spec.partitions
+            var d = admin.describeConsumerGroups(List.of(group))
+                    .all()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(group);
+            int assigned = d.members().stream()
+                    .mapToInt(m -> m.assignment().topicPartitions().size())
+                    .sum();
+            if (d.state() == org.apache.kafka.common.ConsumerGroupState.STABLE
+                    && assigned == spec.partitions
                     && d.members().size() == spec.processes) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("group " + group + " not stable with " + spec.partitions + " partitions over "
-                        + spec.processes + " members within " + timeout + ": " + d);
+                throw new IllegalStateException("group " + group + " not stable with " + spec.partitions
+                        + " partitions over " + spec.processes + " members within " + timeout + ": " + d);
             }
             TimeUnit.MILLISECONDS.sleep(200); // start-up polling on the runner thread
         }
     }
 
-    private Outcome account(Set<String> dlqIds, Map<String, Long> classes, boolean drained, double drainSeconds,
-                            Map<String, Integer> exits) {
+    private Outcome account(
+            Set<String> dlqIds,
+            Map<String, Long> classes,
+            boolean drained,
+            double drainSeconds,
+            Map<String, Integer> exits) {
         SinkStore sink = lambda.sink();
         BitSet acked = input.accepted();
         BitSet poison = input.poison();
@@ -331,22 +396,54 @@ public final class PipelineRun implements RunContext {
         }
         // what Sluice delivered twice: counted at the function when its dedupe is on, else the sink sees all of it
         long duplicates = lambda.functionDuplicates() != null ? lambda.functionDuplicates() : sink.duplicates();
-        return new Outcome(acked.cardinality(), delivered, duplicates, inDlq, lost, both, lostSample, dlqIds, classes,
-                poisonAccepted, poisonInDlq, input.failedCount(), input.firstFailure(), drained, drainSeconds,
-                sink.orderViolations(), lambda.invocations(FUNCTION), LatencySummary.fromMillis(sink.latencyCopy()), timeline, exits,
-                spec.hotKeyShare == null ? null : KeyLatencySplit.compute(acked, input.hot(), poison, firstMeasured,
-                        input::createdAtMs, n -> sink.firstArrivalMs(input.id(n))));
+        return new Outcome(
+                acked.cardinality(),
+                delivered,
+                duplicates,
+                inDlq,
+                lost,
+                both,
+                lostSample,
+                dlqIds,
+                classes,
+                poisonAccepted,
+                poisonInDlq,
+                input.failedCount(),
+                input.firstFailure(),
+                drained,
+                drainSeconds,
+                sink.orderViolations(),
+                lambda.invocations(FUNCTION),
+                LatencySummary.fromMillis(sink.latencyCopy()),
+                timeline,
+                exits,
+                spec.hotKeyShare == null
+                        ? null
+                        : KeyLatencySplit.compute(
+                                acked,
+                                input.hot(),
+                                poison,
+                                firstMeasured,
+                                input::createdAtMs,
+                                n -> sink.firstArrivalMs(input.id(n))));
     }
 
     private void fill(Report report, Outcome o) {
         SinkStore sink = lambda.sink();
         SinkStats stats = sink.stats();
         double span = stats.firstArrivalMs() < 0 ? 0 : (stats.lastArrivalMs() - stats.firstArrivalMs()) / 1000.0;
-        report.targetRate(spec.rate).producedAccepted(o.accepted()).deliveredUnique(o.deliveredUnique())
-                .duplicates(o.duplicates()).downstreamDuplicates(sink.duplicates())
-                .dedupeStoreCallsPerMillion(lambda.dedupeStore() == null || o.accepted() == 0 ? null
-                        : Report.round(lambda.dedupeStore().requests() * 1e6 / o.accepted(), 1))
-                .inDlq(o.inDlq()).lost(o.lost()).orderViolations(o.orderViolations())
+        report.targetRate(spec.rate)
+                .producedAccepted(o.accepted())
+                .deliveredUnique(o.deliveredUnique())
+                .duplicates(o.duplicates())
+                .downstreamDuplicates(sink.duplicates())
+                .dedupeStoreCallsPerMillion(
+                        lambda.dedupeStore() == null || o.accepted() == 0
+                                ? null
+                                : Report.round(lambda.dedupeStore().requests() * 1e6 / o.accepted(), 1))
+                .inDlq(o.inDlq())
+                .lost(o.lost())
+                .orderViolations(o.orderViolations())
                 .deliveredPerSecond(span <= 0 ? null : Report.round(o.deliveredUnique() / span, 1))
                 .latency(o.latency())
                 .lambda(o.invocations(), o.invocationsPerMillion())
@@ -357,8 +454,11 @@ public final class PipelineRun implements RunContext {
         for (SluiceProcess p : processes) {
             heap = Math.max(heap, p.peakHeapMb());
             rss = Math.max(rss, p.peakRssMb());
-            procs.add(new JsonObject().put("name", p.name()).put("starts", p.starts())
-                    .put("peakHeapMb", Report.round(p.peakHeapMb(), 1)).put("peakRssMb", Report.round(p.peakRssMb(), 1)));
+            procs.add(new JsonObject()
+                    .put("name", p.name())
+                    .put("starts", p.starts())
+                    .put("peakHeapMb", Report.round(p.peakHeapMb(), 1))
+                    .put("peakRssMb", Report.round(p.peakRssMb(), 1)));
         }
         report.memory(Report.round(heap, 1), Report.round(rss, 1));
         report.extra("timeline", timeline.toJson());
@@ -366,47 +466,94 @@ public final class PipelineRun implements RunContext {
         report.extra("sluiceProcesses", procs);
         report.extra("warmup", warmup);
         if (otlp != null) {
-            report.extra("otlp", new JsonObject().put("requests", otlp.requests()).put("bytes", otlp.bytes()));
+            report.extra(
+                    "otlp", new JsonObject().put("requests", otlp.requests()).put("bytes", otlp.bytes()));
         }
         if (cpu != null && o.accepted() > 0) {
             JsonObject perRecord = new JsonObject();
-            cpu.forEach(e -> perRecord.put(e.getKey(), e.getValue() instanceof Number n
-                    ? Report.round(n.doubleValue() * 1e6 / o.accepted(), 1) : null));
-            report.extra("cpu", new JsonObject().put("seconds", cpu).put("microsPerEvent", perRecord)
-                    .put("note", "CPU time (user + system) of each process over the whole run, warm-up and drain included; "
-                            + "per event = over every acknowledged event; window = the measured load only")
-                    .put("window", cpuWindow));
+            cpu.forEach(e -> perRecord.put(
+                    e.getKey(),
+                    e.getValue() instanceof Number n ? Report.round(n.doubleValue() * 1e6 / o.accepted(), 1) : null));
+            report.extra(
+                    "cpu",
+                    new JsonObject()
+                            .put("seconds", cpu)
+                            .put("microsPerEvent", perRecord)
+                            .put(
+                                    "note",
+                                    "CPU time (user + system) of each process over the whole run, warm-up and drain included; "
+                                            + "per event = over every acknowledged event; window = the measured load only")
+                            .put("window", cpuWindow));
         }
-        report.extra("setup", new JsonObject().put("brokers", spec.brokers).put("replicationFactor", spec.replication)
-                .put("partitions", spec.partitions).put("processes", spec.processes).put("ordering", spec.ordering)
-                .put("batchMode", spec.batchMode).put("tracing", spec.tracing)
-                .put("staticMembership", spec.staticMembership).put("lambdaLatencyMs", spec.lambdaLatencyMs)
-                .put("lambdaErrorRate", spec.errorRate).put("lambdaThrottleRate", spec.throttleRate)
-                .put("poisonEvery", spec.poisonEvery).put("trucks", spec.trucks).put("hotKeyShare", spec.hotKeyShare)
-                .put("loadSeconds", spec.loadSeconds)
-                .put("dedupe", spec.dedupe == null ? "off" : spec.dedupe.mode() + (spec.dedupe.onlySuspects() ? " onlySuspects" : ""))
-                .put("pipeline", pipelineJson("<endpoint>", 0)));
-        report.extra("accounting", new JsonObject().put("inputFailed", o.inputFailed())
-                .put("inputFirstFailure", o.inputFirstFailure()).put("inSinkAndDlq", o.inBoth())
-                .put("lostSample", new JsonArray(o.lostSample())).put("dlqErrorClasses", new JsonObject(new HashMap<>(o.dlqErrorClasses())))
-                .put("drainSeconds", Report.round(o.drainSeconds(), 1)).put("sluiceExitCodes", new JsonObject(new HashMap<>(o.exitCodes()))));
-        report.check("lost = 0", o.lost() == 0, o.lost() == 0
-                ? "every one of " + o.accepted() + " acknowledged events is at the sink (" + o.deliveredUnique() + ") or in the DLQ ("
-                + o.inDlq() + ")"
-                : o.lost() + " acknowledged events are neither at the sink nor in the DLQ, e.g. " + o.lostSample());
-        report.check("drained", o.drained(), String.format("group committed to the end %s after the load (%.1f s)",
-                o.drained() ? "within the drain timeout" : "NOT within " + spec.drainTimeout.toSeconds() + " s", o.drainSeconds()));
-        report.check("Sluice stopped gracefully", o.exitCodes().values().stream().allMatch(c -> c == 0 || c == 143),
+        report.extra(
+                "setup",
+                new JsonObject()
+                        .put("brokers", spec.brokers)
+                        .put("replicationFactor", spec.replication)
+                        .put("partitions", spec.partitions)
+                        .put("processes", spec.processes)
+                        .put("ordering", spec.ordering)
+                        .put("batchMode", spec.batchMode)
+                        .put("tracing", spec.tracing)
+                        .put("staticMembership", spec.staticMembership)
+                        .put("lambdaLatencyMs", spec.lambdaLatencyMs)
+                        .put("lambdaErrorRate", spec.errorRate)
+                        .put("lambdaThrottleRate", spec.throttleRate)
+                        .put("poisonEvery", spec.poisonEvery)
+                        .put("trucks", spec.trucks)
+                        .put("hotKeyShare", spec.hotKeyShare)
+                        .put("loadSeconds", spec.loadSeconds)
+                        .put(
+                                "dedupe",
+                                spec.dedupe == null
+                                        ? "off"
+                                        : spec.dedupe.mode() + (spec.dedupe.onlySuspects() ? " onlySuspects" : ""))
+                        .put("pipeline", pipelineJson("<endpoint>", 0)));
+        report.extra(
+                "accounting",
+                new JsonObject()
+                        .put("inputFailed", o.inputFailed())
+                        .put("inputFirstFailure", o.inputFirstFailure())
+                        .put("inSinkAndDlq", o.inBoth())
+                        .put("lostSample", new JsonArray(o.lostSample()))
+                        .put("dlqErrorClasses", new JsonObject(new HashMap<>(o.dlqErrorClasses())))
+                        .put("drainSeconds", Report.round(o.drainSeconds(), 1))
+                        .put("sluiceExitCodes", new JsonObject(new HashMap<>(o.exitCodes()))));
+        report.check(
+                "lost = 0",
+                o.lost() == 0,
+                o.lost() == 0
+                        ? "every one of " + o.accepted() + " acknowledged events is at the sink (" + o.deliveredUnique()
+                                + ") or in the DLQ (" + o.inDlq() + ")"
+                        : o.lost() + " acknowledged events are neither at the sink nor in the DLQ, e.g. "
+                                + o.lostSample());
+        report.check(
+                "drained",
+                o.drained(),
+                String.format(
+                        "group committed to the end %s after the load (%.1f s)",
+                        o.drained() ? "within the drain timeout" : "NOT within " + spec.drainTimeout.toSeconds() + " s",
+                        o.drainSeconds()));
+        report.check(
+                "Sluice stopped gracefully",
+                o.exitCodes().values().stream().allMatch(c -> c == 0 || c == 143),
                 "exit codes after SIGTERM (143 = 128 + SIGTERM once the shutdown hook ran; processes killed by the "
                         + "scenario are not listed): " + o.exitCodes());
-        report.check("input accepted", o.accepted() > 0, o.accepted() + " events acknowledged by Kafka, " + o.inputFailed()
-                + " failed at the input producer" + (o.inputFirstFailure() == null ? "" : " (" + o.inputFirstFailure() + ")"));
+        report.check(
+                "input accepted",
+                o.accepted() > 0,
+                o.accepted() + " events acknowledged by Kafka, " + o.inputFailed() + " failed at the input producer"
+                        + (o.inputFirstFailure() == null ? "" : " (" + o.inputFirstFailure() + ")"));
     }
 
     private void consumerBaseline(Report report, Outcome o) {
         try {
             ConsumerPerfTool.Result r = ConsumerPerfTool.run(cluster, topic, o.accepted(), Duration.ofMinutes(5));
-            report.extra("consumerPerf", new JsonObject().put("records", r.records()).put("recordsPerSec", Report.round(r.recordsPerSec(), 1)));
+            report.extra(
+                    "consumerPerf",
+                    new JsonObject()
+                            .put("records", r.records())
+                            .put("recordsPerSec", Report.round(r.recordsPerSec(), 1)));
             report.baseline(null, Report.round(r.recordsPerSec(), 1), null);
         } catch (RuntimeException e) {
             LOG.warn("ConsumerPerformance baseline failed: {}", e.toString());
@@ -417,11 +564,19 @@ public final class PipelineRun implements RunContext {
     private JsonObject sluiceConfig(String bootstrap, int index) {
         return new JsonObject()
                 .put("kafka", new JsonObject().put("bootstrapServers", bootstrap))
-                .put("producer", new JsonObject().put("enabled", false).put("routing", new JsonObject().put("defaultTopic", topic)))
+                .put(
+                        "producer",
+                        new JsonObject()
+                                .put("enabled", false)
+                                .put("routing", new JsonObject().put("defaultTopic", topic)))
                 .put("generator", new JsonObject().put("enabled", false))
                 .put("status", new JsonObject().put("intervalMs", 10_000))
                 .put("pipelines", new JsonArray().add(pipelineJson(lambda.endpoint(), index)))
-                .put("tracing", otlp == null ? new JsonObject() : new JsonObject().put("enabled", true).put("endpoint", otlp.endpoint()));
+                .put(
+                        "tracing",
+                        otlp == null
+                                ? new JsonObject()
+                                : new JsonObject().put("enabled", true).put("endpoint", otlp.endpoint()));
     }
 
     /**
@@ -436,9 +591,18 @@ public final class PipelineRun implements RunContext {
         if (spec.staticMembership) {
             kafka.put("group.instance.id", topic + "-member-" + (index + 1)).put("session.timeout.ms", "45000");
         }
-        JsonObject p = new JsonObject().put("name", "loadtest").put("topics", new JsonArray().add(topic)).put("groupId", group)
-                .put("ordering", spec.ordering).put("dlqTopic", dlqTopic)
-                .put("lambda", new JsonObject().put("functionName", FUNCTION).put("endpointOverride", endpoint).put("maxConcurrency", 64))
+        JsonObject p = new JsonObject()
+                .put("name", "loadtest")
+                .put("topics", new JsonArray().add(topic))
+                .put("groupId", group)
+                .put("ordering", spec.ordering)
+                .put("dlqTopic", dlqTopic)
+                .put(
+                        "lambda",
+                        new JsonObject()
+                                .put("functionName", FUNCTION)
+                                .put("endpointOverride", endpoint)
+                                .put("maxConcurrency", 64))
                 .put("kafka", kafka);
         p.mergeIn(spec.pipelineOverrides.copy(), true);
         if (spec.batchMode != null) {
@@ -468,12 +632,26 @@ public final class PipelineRun implements RunContext {
         }
         SinkStore sink = lambda.sink();
         SinkStats.Latency l = sink.takeIntervalLatency();
-        Timeline.Sample s = new Timeline.Sample(elapsedSeconds(), input.rate(), input.acceptedCount(), sink.uniqueCount(), lag,
-                lagSeconds, l.count() == 0 ? null : l.p50(), l.count() == 0 ? null : l.p99());
+        Timeline.Sample s = new Timeline.Sample(
+                elapsedSeconds(),
+                input.rate(),
+                input.acceptedCount(),
+                sink.uniqueCount(),
+                lag,
+                lagSeconds,
+                l.count() == 0 ? null : l.p50(),
+                l.count() == 0 ? null : l.p99());
         timeline.add(s);
         if (Math.round(s.t()) % 10 == 0) {
-            LOG.info("{} t={}s produced={} delivered={} lag={} lagSeconds={} p99={}ms", spec.name, Math.round(s.t()),
-                    s.produced(), s.delivered(), lag, lagSeconds, s.p99Ms());
+            LOG.info(
+                    "{} t={}s produced={} delivered={} lag={} lagSeconds={} p99={}ms",
+                    spec.name,
+                    Math.round(s.t()),
+                    s.produced(),
+                    s.delivered(),
+                    lag,
+                    lagSeconds,
+                    s.p99Ms());
         }
         return s;
     }
@@ -481,7 +659,8 @@ public final class PipelineRun implements RunContext {
     private long lagRecords() throws Exception {
         Map<TopicPartition, Long> ends = endOffsets(topic);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
         long total = 0;
         for (var e : ends.entrySet()) {
             OffsetAndMetadata c = committed.get(e.getKey());
@@ -491,7 +670,10 @@ public final class PipelineRun implements RunContext {
     }
 
     private Map<TopicPartition, Long> endOffsets(String t) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(t)).allTopicNames().get(10, TimeUnit.SECONDS).get(t);
+        TopicDescription d = admin.describeTopics(List.of(t))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(t);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         d.partitions().forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest()));
         Map<TopicPartition, Long> out = new HashMap<>();
@@ -503,9 +685,15 @@ public final class PipelineRun implements RunContext {
     private Set<String> readDlq(Map<String, Long> classes) throws Exception {
         Map<TopicPartition, Long> ends = endOffsets(dlqTopic);
         Set<String> ids = new HashSet<>();
-        Map<String, Object> props = Map.of("bootstrap.servers", cluster.bootstrapServers(), "enable.auto.commit", "false",
-                "max.poll.records", "5000");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> props = Map.of(
+                "bootstrap.servers",
+                cluster.bootstrapServers(),
+                "enable.auto.commit",
+                "false",
+                "max.poll.records",
+                "5000");
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.assign(ends.keySet());
             c.seekToBeginning(ends.keySet());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -519,7 +707,8 @@ public final class PipelineRun implements RunContext {
                         ids.add(new String(id.value(), StandardCharsets.UTF_8));
                     }
                     Header cls = r.headers().lastHeader("sluice-error-class");
-                    classes.merge(cls == null ? "(none)" : new String(cls.value(), StandardCharsets.UTF_8), 1L, Long::sum);
+                    classes.merge(
+                            cls == null ? "(none)" : new String(cls.value(), StandardCharsets.UTF_8), 1L, Long::sum);
                 }
             }
         }
@@ -641,19 +830,29 @@ public final class PipelineRun implements RunContext {
     @Override
     public int hotPartition() throws Exception {
         byte[] key = InputPacer.sampleHotKey().getBytes(StandardCharsets.UTF_8);
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions().size();
+        int partitions = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .size();
         return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     @Override
     public int leaderOf(int partition) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        TopicDescription d = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic);
         return d.partitions().get(partition).leader().id();
     }
 
     @Override
     public void increasePartitions(int total) throws Exception {
-        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(total))).all().get(30, TimeUnit.SECONDS);
+        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(total)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
         Topics.awaitLeaders(admin, List.of(topic), 30_000);
     }
 }

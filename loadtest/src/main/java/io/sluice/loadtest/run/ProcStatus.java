@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Reads a field of {@code /proc/<pid>/status} (Linux). */
 public final class ProcStatus {
-    private ProcStatus() {
-    }
+    private ProcStatus() {}
 
     /**
      * CPU time (user + system) a process has used so far, in seconds, from {@code /proc/<pid>/stat} (clock ticks

@@ -2,9 +2,8 @@ package io.sluice.loadtest.run;
 
 import io.sluice.embedded.EmbeddedKafkaCluster;
 import io.sluice.locallambda.FaultInjection;
-import org.apache.kafka.clients.admin.Admin;
-
 import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
 
 /** What a {@link RunSpec.Driver} can see and do while the load runs (all on the runner thread). */
 public interface RunContext {

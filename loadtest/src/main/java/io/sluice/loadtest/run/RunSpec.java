@@ -1,7 +1,6 @@
 package io.sluice.loadtest.run;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +25,7 @@ public final class RunSpec {
     final String batchMode;
     /** Sluice's tracing on: spans to the runner's OTLP sink, input records with a {@code traceparent}. */
     final boolean tracing;
+
     final long lambdaLatencyMs;
     final double errorRate;
     final double throttleRate;
@@ -193,50 +193,118 @@ public final class RunSpec {
             return this;
         }
 
-        public Builder partitions(int n) { partitions = n; return this; }
-        public Builder rate(double perSecond) { rate = perSecond; return this; }
-        public Builder loadSeconds(int s) { loadSeconds = s; return this; }
-        public Builder processes(int n) { processes = n; return this; }
-        public Builder staticMembership(boolean on) { staticMembership = on; return this; }
-        public Builder ordering(String mode) { ordering = mode == null ? ordering : mode; return this; }
+        public Builder partitions(int n) {
+            partitions = n;
+            return this;
+        }
+
+        public Builder rate(double perSecond) {
+            rate = perSecond;
+            return this;
+        }
+
+        public Builder loadSeconds(int s) {
+            loadSeconds = s;
+            return this;
+        }
+
+        public Builder processes(int n) {
+            processes = n;
+            return this;
+        }
+
+        public Builder staticMembership(boolean on) {
+            staticMembership = on;
+            return this;
+        }
+
+        public Builder ordering(String mode) {
+            ordering = mode == null ? ordering : mode;
+            return this;
+        }
         /**
          * The pipeline's {@code batch.mode}: {@code fixed}, {@code adaptive}, or null (the default) to write no
          * {@code batch.mode} and run the engine's default.
          */
         public Builder batchMode(String mode) {
             if (mode != null && !mode.equals("fixed") && !mode.equals("adaptive")) {
-                throw new IllegalArgumentException("batch mode must be fixed or adaptive (or null for the engine's default), got '"
-                        + mode + "'");
+                throw new IllegalArgumentException(
+                        "batch mode must be fixed or adaptive (or null for the engine's default), got '" + mode + "'");
             }
             batchMode = mode;
             return this;
         }
 
-        public Builder lambdaLatencyMs(long ms) { lambdaLatencyMs = ms; return this; }
+        public Builder lambdaLatencyMs(long ms) {
+            lambdaLatencyMs = ms;
+            return this;
+        }
         /** Sluice's {@code tracing} on (see {@link RunSpec#tracing}). */
-        public Builder tracing(boolean on) { tracing = on; return this; }
-        public Builder errors(double errors, double throttles) { errorRate = errors; throttleRate = throttles; return this; }
+        public Builder tracing(boolean on) {
+            tracing = on;
+            return this;
+        }
+
+        public Builder errors(double errors, double throttles) {
+            errorRate = errors;
+            throttleRate = throttles;
+            return this;
+        }
         /** Every {@code n}-th event is not JSON (0 = none). */
-        public Builder poisonEvery(int n) { poisonEvery = n; return this; }
-        public Builder trucks(int n) { trucks = n; return this; }
+        public Builder poisonEvery(int n) {
+            poisonEvery = n;
+            return this;
+        }
+
+        public Builder trucks(int n) {
+            trucks = n;
+            return this;
+        }
         /**
          * The hot key {@code 400:T-00001} carries {@code share} of the input (1 = the only key), the rest is 80/20;
          * the run then reports the latency of the hot key and of all other keys apart ({@code PipelineRun.Outcome.keySplit}).
          */
-        public Builder hotKeyShare(double share) { hotKeyShare = share; return this; }
+        public Builder hotKeyShare(double share) {
+            hotKeyShare = share;
+            return this;
+        }
         /** Merged into the pipeline's config object (e.g. {@code batch}, {@code retry}). */
-        public Builder pipeline(JsonObject overrides) { pipelineOverrides = pipelineOverrides.mergeIn(overrides, true); return this; }
-        public Builder driver(Driver d) { drivers.add(d); return this; }
-        public Builder drainTimeout(Duration d) { drainTimeout = d; return this; }
-        public Builder jvmOptions(List<String> options) { jvmOptions = options; return this; }
+        public Builder pipeline(JsonObject overrides) {
+            pipelineOverrides = pipelineOverrides.mergeIn(overrides, true);
+            return this;
+        }
+
+        public Builder driver(Driver d) {
+            drivers.add(d);
+            return this;
+        }
+
+        public Builder drainTimeout(Duration d) {
+            drainTimeout = d;
+            return this;
+        }
+
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions = options;
+            return this;
+        }
         /** Also run Kafka's ConsumerPerformance over the input topic after the run. */
-        public Builder consumerPerfBaseline(boolean on) { consumerPerfBaseline = on; return this; }
+        public Builder consumerPerfBaseline(boolean on) {
+            consumerPerfBaseline = on;
+            return this;
+        }
 
         /** A property of the input producer (the load generator, not Sluice). */
-        public Builder inputProducer(String key, String value) { inputProducerProps.put(key, value); return this; }
+        public Builder inputProducer(String key, String value) {
+            inputProducerProps.put(key, value);
+            return this;
+        }
 
         /** The function's dedupe store (e.g. DynamoDB on a dynalite the local endpoint starts); null = off. */
-        public Builder dedupe(io.sluice.locallambda.LocalDedupe d) { dedupe = d; return this; }
+        public Builder dedupe(io.sluice.locallambda.LocalDedupe d) {
+            dedupe = d;
+            return this;
+        }
 
         public RunSpec build() {
             return new RunSpec(this);

@@ -1,7 +1,6 @@
 package io.sluice.loadtest.run;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,13 +23,16 @@ import java.util.concurrent.TimeUnit;
 public final class SluiceProcess implements AutoCloseable {
     /** System property: the class path of the child JVMs (default: this JVM's {@code java.class.path}). */
     public static final String CLASSPATH_PROPERTY = "sluice.loadtest.childClasspath";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Path dir;
     private final JsonObject config;
     /** System property of the runner: JVM options added to every Sluice process (whitespace separated). */
     public static final String EXTRA_JVM_OPTIONS_PROPERTY = "loadtest.sluiceJvmOptions";
+
     private final List<String> jvmOptions;
     private final int adminPort;
     private volatile Process process;
@@ -54,10 +56,18 @@ public final class SluiceProcess implements AutoCloseable {
      * Prepares a process: {@code config} gets an {@code admin} section on a free port (token
      * {@code loadtest}); nothing runs until {@link #start}.
      */
-    public static SluiceProcess prepare(String name, Path dir, JsonObject config, List<String> jvmOptions) throws IOException {
+    public static SluiceProcess prepare(String name, Path dir, JsonObject config, List<String> jvmOptions)
+            throws IOException {
         int port = freePort();
-        JsonObject c = config.copy().put("admin", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
-                .put("port", port).put("token", "loadtest").put("lagRefreshMs", 1000));
+        JsonObject c = config.copy()
+                .put(
+                        "admin",
+                        new JsonObject()
+                                .put("enabled", true)
+                                .put("host", "127.0.0.1")
+                                .put("port", port)
+                                .put("token", "loadtest")
+                                .put("lagRefreshMs", 1000));
         return new SluiceProcess(name, dir, c, jvmOptions, port);
     }
 
@@ -85,8 +95,10 @@ public final class SluiceProcess implements AutoCloseable {
         cmd.add("io.sluice.launcher.Main");
         cmd.add("--config");
         cmd.add(conf.toAbsolutePath().toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve(name + ".log").toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
         cpuSecondsBefore += cpuSecondsLast;
         cpuSecondsLast = 0;
@@ -98,16 +110,18 @@ public final class SluiceProcess implements AutoCloseable {
     /** Scrapes once a second on a thread of its own while the process runs (a slow answer delays no one else). */
     private void startSampler() {
         Process p = process;
-        Thread t = new Thread(() -> {
-            while (p.isAlive()) {
-                lagSeconds = sample();
-                try {
-                    Thread.sleep(1_000); // the sampler's own thread
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "loadtest-sample-" + name);
+        Thread t = new Thread(
+                () -> {
+                    while (p.isAlive()) {
+                        lagSeconds = sample();
+                        try {
+                            Thread.sleep(1_000); // the sampler's own thread
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "loadtest-sample-" + name);
         t.setDaemon(true);
         t.start();
         sampler = t;
@@ -146,8 +160,12 @@ public final class SluiceProcess implements AutoCloseable {
                         + dir.resolve(name + ".log"));
             }
             try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(2))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = HTTP.send(
+                        HttpRequest.newBuilder(uri("/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -177,7 +195,11 @@ public final class SluiceProcess implements AutoCloseable {
             peakRssMb = Math.max(peakRssMb, rss / 1024.0);
         }
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/metrics")).timeout(Duration.ofSeconds(2)).GET().build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(uri("/metrics"))
+                            .timeout(Duration.ofSeconds(2))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return null;

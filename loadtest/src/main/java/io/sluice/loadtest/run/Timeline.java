@@ -2,7 +2,6 @@ package io.sluice.loadtest.run;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,13 +22,18 @@ public final class Timeline {
      * @param p50Ms       median end-to-end latency of the events first delivered in this second, or null
      * @param p99Ms       99th percentile of the same, or null
      */
-    public record Sample(double t, double targetRate, long produced, long delivered, Long lagRecords, Double lagSeconds,
-                         Long p50Ms, Long p99Ms) {
-    }
+    public record Sample(
+            double t,
+            double targetRate,
+            long produced,
+            long delivered,
+            Long lagRecords,
+            Double lagSeconds,
+            Long p50Ms,
+            Long p99Ms) {}
 
     /** A marker. */
-    public record Event(double t, String label) {
-    }
+    public record Event(double t, String label) {}
 
     private final List<Sample> samples = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
@@ -125,11 +129,15 @@ public final class Timeline {
         Sample prev = null;
         for (Sample s : samples) {
             double dt = prev == null ? 0 : s.t() - prev.t();
-            arr.add(new JsonObject().put("t", round1(s.t())).put("targetRate", s.targetRate())
+            arr.add(new JsonObject()
+                    .put("t", round1(s.t()))
+                    .put("targetRate", s.targetRate())
                     .put("producedPerSec", dt <= 0 ? null : Math.round((s.produced() - prev.produced()) / dt))
                     .put("deliveredPerSec", dt <= 0 ? null : Math.round((s.delivered() - prev.delivered()) / dt))
-                    .put("lagRecords", s.lagRecords()).put("lagSeconds", s.lagSeconds())
-                    .put("latencyP50Ms", s.p50Ms()).put("latencyP99Ms", s.p99Ms()));
+                    .put("lagRecords", s.lagRecords())
+                    .put("lagSeconds", s.lagSeconds())
+                    .put("latencyP50Ms", s.p50Ms())
+                    .put("latencyP99Ms", s.p99Ms()));
             prev = s;
         }
         return arr;

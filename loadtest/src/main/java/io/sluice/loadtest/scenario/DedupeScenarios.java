@@ -2,7 +2,6 @@ package io.sluice.loadtest.scenario;
 
 import io.sluice.loadtest.run.RunSpec;
 import io.sluice.locallambda.LocalDedupe;
-
 import java.util.List;
 
 /**
@@ -14,29 +13,42 @@ import java.util.List;
  * (--rate to lower it for a slow store).
  */
 public final class DedupeScenarios {
-    private DedupeScenarios() {
-    }
+    private DedupeScenarios() {}
 
     public static List<PipelineScenario> all() {
-        return List.of(consumerKill("consumer-kill-dedupe", false), consumerKill("consumer-kill-dedupe-suspects", true));
+        return List.of(
+                consumerKill("consumer-kill-dedupe", false), consumerKill("consumer-kill-dedupe-suspects", true));
     }
 
     static PipelineScenario consumerKill(String name, boolean onlySuspects) {
-        return new PipelineScenario(name, "consumer-kill (two Sluice processes, one SIGKILLed mid-run) with the function's "
-                + "DynamoDB dedupe store on dynalite" + (onlySuspects ? ", dedupe.onlySuspects" : "")
-                + ": downstream duplicates = 0; store calls per million", o -> {
-            int seconds = o.durationOr(60);
-            RunSpec spec = EndToEndScenarios.base(name, o, 13_000, seconds).processes(2)
-                    .dedupe(LocalDedupe.dynamoDb(null, onlySuspects))
-                    .driver(RunSpec.Driver.at(seconds / 2, "SIGKILL sluice-2", ctx -> ctx.processes().get(1).kill()))
-                    .build();
-            return new PipelineScenario.Prepared(spec, (s, out, r) -> {
-                Long downstream = r.toJson().getLong("downstreamDuplicates");
-                r.check("downstream duplicates = 0", downstream != null && downstream == 0, downstream
-                        + " events reached the sink twice; Sluice delivered " + out.duplicates() + " twice to the function");
-                Double calls = r.toJson().getDouble("dedupeStoreCallsPerMillion");
-                r.check("dedupe store used", calls != null && calls > 0, calls + " store calls per million events");
-            });
-        });
+        return new PipelineScenario(
+                name,
+                "consumer-kill (two Sluice processes, one SIGKILLed mid-run) with the function's "
+                        + "DynamoDB dedupe store on dynalite" + (onlySuspects ? ", dedupe.onlySuspects" : "")
+                        + ": downstream duplicates = 0; store calls per million",
+                o -> {
+                    int seconds = o.durationOr(60);
+                    RunSpec spec = EndToEndScenarios.base(name, o, 13_000, seconds)
+                            .processes(2)
+                            .dedupe(LocalDedupe.dynamoDb(null, onlySuspects))
+                            .driver(RunSpec.Driver.at(
+                                    seconds / 2,
+                                    "SIGKILL sluice-2",
+                                    ctx -> ctx.processes().get(1).kill()))
+                            .build();
+                    return new PipelineScenario.Prepared(spec, (s, out, r) -> {
+                        Long downstream = r.toJson().getLong("downstreamDuplicates");
+                        r.check(
+                                "downstream duplicates = 0",
+                                downstream != null && downstream == 0,
+                                downstream + " events reached the sink twice; Sluice delivered " + out.duplicates()
+                                        + " twice to the function");
+                        Double calls = r.toJson().getDouble("dedupeStoreCallsPerMillion");
+                        r.check(
+                                "dedupe store used",
+                                calls != null && calls > 0,
+                                calls + " store calls per million events");
+                    });
+                });
     }
 }

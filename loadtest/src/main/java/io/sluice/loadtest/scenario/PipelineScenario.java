@@ -5,7 +5,6 @@ import io.sluice.loadtest.Scenario;
 import io.sluice.loadtest.report.Report;
 import io.sluice.loadtest.run.PipelineRun;
 import io.sluice.loadtest.run.RunSpec;
-
 import java.util.List;
 
 /**
@@ -32,8 +31,7 @@ public final class PipelineScenario implements Scenario {
     }
 
     /** A spec with its checks. */
-    public record Prepared(RunSpec spec, Checks checks) {
-    }
+    public record Prepared(RunSpec spec, Checks checks) {}
 
     private final String name;
     private final String description;
@@ -74,7 +72,8 @@ public final class PipelineScenario implements Scenario {
     @Override
     public void run(RunOptions options, Report report) throws Exception {
         List<SideBySide.Variant> variants = options.batchModes(modesSideBySide).stream()
-                .map(m -> new SideBySide.Variant(null, m)).toList();
+                .map(m -> new SideBySide.Variant(null, m))
+                .toList();
         SideBySide.run(options, report, variants, (v, o) -> plan.prepare(o));
     }
 

@@ -11,11 +11,6 @@ import io.sluice.loadtest.report.Report;
 import io.sluice.producer.ProducerSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code producer-baseline}: Kafka's own ProducerPerformance against the Sluice producer path on the same
@@ -92,22 +91,35 @@ public final class ProducerBaselineScenario implements Scenario {
         StringBuilder sb = new StringBuilder();
         pool.forEach(e -> sb.append(e.encode()).append('\n'));
         Files.writeString(payloadFile, sb, StandardCharsets.UTF_8);
-        double avgBytes = pool.stream().mapToInt(e -> e.encode().length()).average().orElse(0);
+        double avgBytes =
+                pool.stream().mapToInt(e -> e.encode().length()).average().orElse(0);
 
-        EmbeddedKafkaOptions brokerOptions = EmbeddedKafkaOptions.builder().logLevel("WARN").heap("512m", "1g").build();
+        EmbeddedKafkaOptions brokerOptions = EmbeddedKafkaOptions.builder()
+                .logLevel("WARN")
+                .heap("512m", "1g")
+                .build();
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(brokerOptions)) {
             try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(PERF_TOPIC, PARTITIONS, (short) 1),
-                        new NewTopic(SLUICE_TOPIC, PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                admin.createTopics(List.of(
+                                new NewTopic(PERF_TOPIC, PARTITIONS, (short) 1),
+                                new NewTopic(SLUICE_TOPIC, PARTITIONS, (short) 1)))
+                        .all()
+                        .get(60, TimeUnit.SECONDS);
             }
             Duration toolTimeout = Duration.ofSeconds(seconds * 6L + 180);
-            try (SluiceProducerHarness sluice = SluiceProducerHarness.start(cluster.bootstrapServers(), SLUICE_TOPIC, props, pool)) {
-                LOG.info("Warm-up: ProducerPerformance {} records, Sluice {} records ({} B JSON events)", TOOL_WARMUP,
-                        SLUICE_WARMUP, Math.round(avgBytes));
-                ProducerPerfTool.Result warm = ProducerPerfTool.run(cluster, PERF_TOPIC, TOOL_WARMUP, -1, payloadFile, props, toolTimeout);
+            try (SluiceProducerHarness sluice =
+                    SluiceProducerHarness.start(cluster.bootstrapServers(), SLUICE_TOPIC, props, pool)) {
+                LOG.info(
+                        "Warm-up: ProducerPerformance {} records, Sluice {} records ({} B JSON events)",
+                        TOOL_WARMUP,
+                        SLUICE_WARMUP,
+                        Math.round(avgBytes));
+                ProducerPerfTool.Result warm =
+                        ProducerPerfTool.run(cluster, PERF_TOPIC, TOOL_WARMUP, -1, payloadFile, props, toolTimeout);
                 sluice.throughput(SLUICE_WARMUP / 2, WINDOW, BATCH); // Sluice's JIT compilation happens here
                 SluiceProducerHarness.Result settled = sluice.throughput(SLUICE_WARMUP / 2, WINDOW, BATCH);
-                // each run about --duration seconds long (at 20 s: two or three of the tool's 5 s windows past its first)
+                // each run about --duration seconds long (at 20 s: two or three of the tool's 5 s windows past its
+                // first)
                 double runRate = Math.max(warm.steadyRecordsPerSec(), settled.recordsPerSec());
                 long n = Math.max(200_000, Math.min(50_000_000, Math.round(runRate * seconds)));
 
@@ -115,14 +127,20 @@ public final class ProducerBaselineScenario implements Scenario {
                 long failed = 0;
                 String firstFailure = null;
                 for (int r = 0; r < ROUNDS; r++) {
-                    boolean toolFirst = r % 2 == 0; // alternate the order, so a drift in the machine's load favours neither
-                    LOG.info("Throughput round {} of {}: {} records each, {} first", r + 1, ROUNDS, n,
+                    boolean toolFirst =
+                            r % 2 == 0; // alternate the order, so a drift in the machine's load favours neither
+                    LOG.info(
+                            "Throughput round {} of {}: {} records each, {} first",
+                            r + 1,
+                            ROUNDS,
+                            n,
                             toolFirst ? "ProducerPerformance" : "Sluice");
                     SluiceProducerHarness.Result own = null;
                     if (!toolFirst) {
                         own = sluice.throughput(n, WINDOW, BATCH);
                     }
-                    ProducerPerfTool.Result perf = ProducerPerfTool.run(cluster, PERF_TOPIC, n, -1, payloadFile, props, toolTimeout);
+                    ProducerPerfTool.Result perf =
+                            ProducerPerfTool.run(cluster, PERF_TOPIC, n, -1, payloadFile, props, toolTimeout);
                     if (toolFirst) {
                         own = sluice.throughput(n, WINDOW, BATCH);
                     }
@@ -130,41 +148,82 @@ public final class ProducerBaselineScenario implements Scenario {
                     if (firstFailure == null) {
                         firstFailure = own.firstFailure();
                     }
-                    Round round = new Round(r + 1, toolFirst, perf.steadyRecordsPerSec(), perf.recordsPerSec(), own.recordsPerSec());
-                    LOG.info("Round {}: ProducerPerformance {} records/s steady ({} over its whole run), Sluice {} records/s, "
-                                    + "ratio {} ({} failed)", round.number(), Math.round(round.perf()), Math.round(round.perfWholeRun()),
-                            Math.round(round.sluice()), String.format("%.3f", round.ratio()), own.failed());
+                    Round round = new Round(
+                            r + 1, toolFirst, perf.steadyRecordsPerSec(), perf.recordsPerSec(), own.recordsPerSec());
+                    LOG.info(
+                            "Round {}: ProducerPerformance {} records/s steady ({} over its whole run), Sluice {} records/s, "
+                                    + "ratio {} ({} failed)",
+                            round.number(),
+                            Math.round(round.perf()),
+                            Math.round(round.perfWholeRun()),
+                            Math.round(round.sluice()),
+                            String.format("%.3f", round.ratio()),
+                            own.failed());
                     rounds.add(round);
                 }
                 Round median = Round.median(rounds);
                 report.baseline(Report.round(median.perf(), 1), null, Report.round(median.sluice(), 1));
                 report.producedAccepted(n * ROUNDS - failed);
                 report.extra("producerRounds", Round.toJson(rounds, median));
-                report.check("sluice-all-accepted", failed == 0, (n * ROUNDS - failed) + " of " + n * ROUNDS + " accepted"
-                        + (firstFailure == null ? "" : "; first failure: " + firstFailure));
-                report.check("producer-ratio", report.producerRatio() >= TARGET_RATIO, String.format(
-                        "median of %d rounds (round %d): Sluice %.0f records/s vs ProducerPerformance %.0f records/s (steady) = %.3f "
-                                + "(target >= %.2f); every round: %s; %d records of ~%d B per run, %d partitions, %s",
-                        ROUNDS, median.number(), median.sluice(), median.perf(), report.producerRatio(), TARGET_RATIO,
-                        Round.summary(rounds), n, Math.round(avgBytes), PARTITIONS, propsLine(props)));
+                report.check(
+                        "sluice-all-accepted",
+                        failed == 0,
+                        (n * ROUNDS - failed) + " of " + n * ROUNDS + " accepted"
+                                + (firstFailure == null ? "" : "; first failure: " + firstFailure));
+                report.check(
+                        "producer-ratio",
+                        report.producerRatio() >= TARGET_RATIO,
+                        String.format(
+                                "median of %d rounds (round %d): Sluice %.0f records/s vs ProducerPerformance %.0f records/s (steady) = %.3f "
+                                        + "(target >= %.2f); every round: %s; %d records of ~%d B per run, %d partitions, %s",
+                                ROUNDS,
+                                median.number(),
+                                median.sluice(),
+                                median.perf(),
+                                report.producerRatio(),
+                                TARGET_RATIO,
+                                Round.summary(rounds),
+                                n,
+                                Math.round(avgBytes),
+                                PARTITIONS,
+                                propsLine(props)));
 
                 LOG.info("Ack latency at {} msg/s for {} s: ProducerPerformance, then Sluice", rate, seconds);
-                ProducerPerfTool.Result perfAt = ProducerPerfTool.run(cluster, PERF_TOPIC, Math.round(rate * seconds), rate,
-                        payloadFile, props, toolTimeout);
+                ProducerPerfTool.Result perfAt = ProducerPerfTool.run(
+                        cluster, PERF_TOPIC, Math.round(rate * seconds), rate, payloadFile, props, toolTimeout);
                 SluiceProducerHarness.Result at = sluice.atRate(rate, Math.min(5, seconds), seconds);
                 LatencySummary lat = LatencySummary.fromMicros(at.latencyMicros());
                 report.latency(lat);
-                JsonObject both = new JsonObject().put("rate", rate).put("seconds", seconds)
+                JsonObject both = new JsonObject()
+                        .put("rate", rate)
+                        .put("seconds", seconds)
                         .put("sluice", lat.toJson().put("count", lat.count()).put("failed", at.failed()))
-                        .put("producerPerf", new JsonObject().put("p50", perfAt.p50Ms()).put("p95", perfAt.p95Ms())
-                                .put("p99", perfAt.p99Ms()).put("p999", perfAt.p999Ms()).put("max", perfAt.maxMs())
-                                .put("avg", perfAt.avgMs()).put("recordsPerSec", perfAt.recordsPerSec()));
+                        .put(
+                                "producerPerf",
+                                new JsonObject()
+                                        .put("p50", perfAt.p50Ms())
+                                        .put("p95", perfAt.p95Ms())
+                                        .put("p99", perfAt.p99Ms())
+                                        .put("p999", perfAt.p999Ms())
+                                        .put("max", perfAt.maxMs())
+                                        .put("avg", perfAt.avgMs())
+                                        .put("recordsPerSec", perfAt.recordsPerSec()));
                 report.extra("producerAckLatencyMs", both);
-                report.check("ack-latency-p99", lat.p99() <= TARGET_P99_MS && at.failed() == 0, String.format(
-                        "latencyMs is Sluice's ack latency (scheduled send -> accepted reply, via the event bus) at a steady %.0f msg/s "
-                                + "over %d s: p50 %.2f ms, p99 %.2f ms (target <= %.0f ms), %d failed; ProducerPerformance at the same "
-                                + "rate: p50 %d ms, p99 %d ms", rate, seconds, lat.p50(), lat.p99(), TARGET_P99_MS, at.failed(),
-                        perfAt.p50Ms(), perfAt.p99Ms()));
+                report.check(
+                        "ack-latency-p99",
+                        lat.p99() <= TARGET_P99_MS && at.failed() == 0,
+                        String.format(
+                                "latencyMs is Sluice's ack latency (scheduled send -> accepted reply, via the event bus) at a steady %.0f msg/s "
+                                        + "over %d s: p50 %.2f ms, p99 %.2f ms (target <= %.0f ms), %d failed; ProducerPerformance at the same "
+                                        + "rate: p50 %d ms, p99 %d ms",
+                                rate,
+                                seconds,
+                                lat.p50(),
+                                lat.p99(),
+                                TARGET_P99_MS,
+                                at.failed(),
+                                perfAt.p50Ms(),
+                                perfAt.p99Ms()));
             }
         }
     }
@@ -192,7 +251,8 @@ public final class ProducerBaselineScenario implements Scenario {
         static String summary(List<Round> rounds) {
             StringBuilder sb = new StringBuilder();
             for (Round r : rounds) {
-                sb.append(sb.isEmpty() ? "" : ", ").append(String.format("%.0f/%.0f = %.3f", r.sluice(), r.perf(), r.ratio()));
+                sb.append(sb.isEmpty() ? "" : ", ")
+                        .append(String.format("%.0f/%.0f = %.3f", r.sluice(), r.perf(), r.ratio()));
             }
             return sb.toString();
         }
@@ -200,7 +260,9 @@ public final class ProducerBaselineScenario implements Scenario {
         static JsonObject toJson(List<Round> rounds, Round median) {
             JsonArray all = new JsonArray();
             for (Round r : rounds) {
-                all.add(new JsonObject().put("round", r.number()).put("first", r.toolFirst() ? "producerPerf" : "sluice")
+                all.add(new JsonObject()
+                        .put("round", r.number())
+                        .put("first", r.toolFirst() ? "producerPerf" : "sluice")
                         .put("producerPerfRecordsPerSec", Report.round(r.perf(), 1))
                         .put("producerPerfWholeRunRecordsPerSec", Report.round(r.perfWholeRun(), 1))
                         .put("sluiceProducerRecordsPerSec", Report.round(r.sluice(), 1))
@@ -218,8 +280,12 @@ public final class ProducerBaselineScenario implements Scenario {
 
     /** {@code count} generator events of 200 bytes (fixed seed), the payloads of both runs. */
     static List<JsonObject> payloads(int count) {
-        GeneratorSettings settings = GeneratorSettings.fromJson(new JsonObject().put("payloadBytes", RECORD_BYTES)
-                .put("seed", 42L).put("eventIdPrefix", "baseline"), "generator");
+        GeneratorSettings settings = GeneratorSettings.fromJson(
+                new JsonObject()
+                        .put("payloadBytes", RECORD_BYTES)
+                        .put("seed", 42L)
+                        .put("eventIdPrefix", "baseline"),
+                "generator");
         EventGenerator gen = new EventGenerator(settings, new SplittableRandom(42));
         List<JsonObject> out = new ArrayList<>(count);
         long now = System.currentTimeMillis();

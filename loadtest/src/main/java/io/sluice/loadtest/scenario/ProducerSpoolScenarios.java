@@ -10,14 +10,6 @@ import io.sluice.loadtest.report.Report;
 import io.sluice.loadtest.run.SluiceProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +30,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 16's scenarios: HTTP ingest into one Sluice process (producer with its durable spool, no pipeline) at
@@ -50,8 +49,10 @@ public final class ProducerSpoolScenarios implements Scenario {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerSpoolScenarios.class);
     private static final String TOPIC = "spool-load";
     private static final int PER_REQUEST = 100;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(15)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(15))
+            .build();
 
     private final String name;
     private final boolean crash;
@@ -63,7 +64,9 @@ public final class ProducerSpoolScenarios implements Scenario {
 
     /** {@code producer-outage} and {@code producer-crash}. */
     public static List<Scenario> all() {
-        return List.of(new ProducerSpoolScenarios("producer-outage", false), new ProducerSpoolScenarios("producer-crash", true));
+        return List.of(
+                new ProducerSpoolScenarios("producer-outage", false),
+                new ProducerSpoolScenarios("producer-crash", true));
     }
 
     @Override
@@ -73,10 +76,11 @@ public final class ProducerSpoolScenarios implements Scenario {
 
     @Override
     public String description() {
-        return crash ? "HTTP ingest 13,000/s for 90 s, broker killed from 25 % to 75 %, Sluice SIGKILLed at 55 % while spooling "
-                + "and started again on its spool (it starts once the broker answers): lost 0 of what was answered spooled, duplicates"
+        return crash
+                ? "HTTP ingest 13,000/s for 90 s, broker killed from 25 % to 75 %, Sluice SIGKILLed at 55 % while spooling "
+                        + "and started again on its spool (it starts once the broker answers): lost 0 of what was answered spooled, duplicates"
                 : "HTTP ingest 13,000/s for 90 s, broker SIGKILLed from 25 % to 75 % and restarted on its data: accepted + "
-                + "spooled >= 99 % of offered, 503 only once the spool quota is reached, lost 0, drain time";
+                        + "spooled >= 99 % of offered, 503 only once the spool quota is reached, lost 0, drain time";
     }
 
     /** Answers by event id, filled by the HTTP callbacks. */
@@ -99,22 +103,43 @@ public final class ProducerSpoolScenarios implements Scenario {
         double rate = o.rateOr(13_000);
         Path dir = o.out().resolve(name);
         Files.createDirectories(dir);
-        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder().nodes(1).logLevel("WARN")
-                .heap("256m", "1g").closeOnJvmExit(true).logDirectory(dir.resolve("broker-logs")).build());
+        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(EmbeddedKafkaOptions.builder()
+                .nodes(1)
+                .logLevel("WARN")
+                .heap("256m", "1g")
+                .closeOnJvmExit(true)
+                .logDirectory(dir.resolve("broker-logs"))
+                .build());
         SluiceProcess sluice = null;
         try {
             String bootstrap = cluster.bootstrapServers();
-            Topics.create(new KafkaSettings(bootstrap, Map.of(), List.of(), false), List.of(new KafkaSettings.TopicSpec(TOPIC, 6, (short) 1),
-                    new KafkaSettings.TopicSpec("sluice-producer-dlq", 1, (short) 1)));
+            Topics.create(
+                    new KafkaSettings(bootstrap, Map.of(), List.of(), false),
+                    List.of(
+                            new KafkaSettings.TopicSpec(TOPIC, 6, (short) 1),
+                            new KafkaSettings.TopicSpec("sluice-producer-dlq", 1, (short) 1)));
             int ingestPort = freePort();
             JsonObject conf = new JsonObject()
                     .put("kafka", new JsonObject().put("bootstrapServers", bootstrap))
-                    .put("producer", new JsonObject().put("enabled", true)
-                            .put("routing", new JsonObject().put("defaultTopic", TOPIC))
-                            // memory retry: the client's own retries for 5 s, then the spool
-                            .put("kafka", new JsonObject().put("delivery.timeout.ms", "5000").put("request.timeout.ms", "2000"))
-                            .put("spool", new JsonObject().put("enabled", true).put("directory", dir.resolve("spool").toString())
-                                    .put("drainRatePerSecond", 30_000)))
+                    .put(
+                            "producer",
+                            new JsonObject()
+                                    .put("enabled", true)
+                                    .put("routing", new JsonObject().put("defaultTopic", TOPIC))
+                                    // memory retry: the client's own retries for 5 s, then the spool
+                                    .put(
+                                            "kafka",
+                                            new JsonObject()
+                                                    .put("delivery.timeout.ms", "5000")
+                                                    .put("request.timeout.ms", "2000"))
+                                    .put(
+                                            "spool",
+                                            new JsonObject()
+                                                    .put("enabled", true)
+                                                    .put(
+                                                            "directory",
+                                                            dir.resolve("spool").toString())
+                                                    .put("drainRatePerSecond", 30_000)))
                     .put("ingest", new JsonObject().put("enabled", true).put("port", ingestPort))
                     .put("generator", new JsonObject().put("enabled", false))
                     .put("pipelines", new JsonArray());
@@ -152,35 +177,50 @@ public final class ProducerSpoolScenarios implements Scenario {
                 }
                 if (crash && !crashed && sec >= crashAt) {
                     crashed = true;
-                    LOG.info("{}: SIGKILL Sluice at {} s (spooling), starting it again on the same spool", name, Math.round(sec));
+                    LOG.info(
+                            "{}: SIGKILL Sluice at {} s (spooling), starting it again on the same spool",
+                            name,
+                            Math.round(sec));
                     s.kill();
-                    restart = new Thread(() -> {
-                        // Sluice refuses to start while Kafka does not answer (30 s): start again until it stays up
-                        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-                        while (System.nanoTime() < until) {
-                            try {
-                                if (!s.isAlive()) {
-                                    s.start();
+                    restart = new Thread(
+                            () -> {
+                                // Sluice refuses to start while Kafka does not answer (30 s): start again until it
+                                // stays up
+                                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                                while (System.nanoTime() < until) {
+                                    try {
+                                        if (!s.isAlive()) {
+                                            s.start();
+                                        }
+                                        s.awaitReady(Duration.ofSeconds(120));
+                                        LOG.info(
+                                                "{}: Sluice up again at {} s (start #{})",
+                                                name,
+                                                Math.round((System.nanoTime() - t0) / 1e9),
+                                                s.starts());
+                                        return;
+                                    } catch (Exception e) {
+                                        LOG.info(
+                                                "{}: Sluice start #{} did not stay up ({}); again",
+                                                name,
+                                                s.starts(),
+                                                e.getMessage());
+                                    }
                                 }
-                                s.awaitReady(Duration.ofSeconds(120));
-                                LOG.info("{}: Sluice up again at {} s (start #{})", name,
-                                        Math.round((System.nanoTime() - t0) / 1e9), s.starts());
-                                return;
-                            } catch (Exception e) {
-                                LOG.info("{}: Sluice start #{} did not stay up ({}); again", name, s.starts(), e.getMessage());
-                            }
-                        }
-                    }, "restart-sluice");
+                            },
+                            "restart-sluice");
                     restart.start();
                 }
                 if (!back && sec >= backAt) {
                     back = true;
                     LOG.info("{}: restarting the broker on its data at {} s", name, Math.round(sec));
-                    brokerStart = new Thread(() -> {
-                        cluster.restartNode(broker);
-                        brokerBack.set((System.nanoTime() - t0) / 1e9);
-                        LOG.info("{}: broker back at {} s", name, Math.round(brokerBack.get()));
-                    }, "restart-broker");
+                    brokerStart = new Thread(
+                            () -> {
+                                cluster.restartNode(broker);
+                                brokerBack.set((System.nanoTime() - t0) / 1e9);
+                                LOG.info("{}: broker back at {} s", name, Math.round(brokerBack.get()));
+                            },
+                            "restart-broker");
                     brokerStart.start();
                 }
                 post(uri, i, random, ledger, t0);
@@ -196,35 +236,58 @@ public final class ProducerSpoolScenarios implements Scenario {
             }
             double drained = awaitSpoolEmpty(sluice, Duration.ofSeconds(600), t0);
             Map<String, Integer> seen = readTopic(bootstrap);
-            long lostAccepted = ledger.accepted.stream().filter(id -> !seen.containsKey(id)).count();
-            long lostSpooled = ledger.spooled.stream().filter(id -> !seen.containsKey(id) && !ledger.accepted.contains(id)).count();
+            long lostAccepted =
+                    ledger.accepted.stream().filter(id -> !seen.containsKey(id)).count();
+            long lostSpooled = ledger.spooled.stream()
+                    .filter(id -> !seen.containsKey(id) && !ledger.accepted.contains(id))
+                    .count();
             long duplicates = seen.values().stream().mapToLong(n -> n - 1L).sum();
-            long answeredOk = ledger.accepted.size() + ledger.spooled.stream().filter(id -> !ledger.accepted.contains(id)).count();
+            long answeredOk = ledger.accepted.size()
+                    + ledger.spooled.stream()
+                            .filter(id -> !ledger.accepted.contains(id))
+                            .count();
             long offered = ledger.offered.get();
             double share = offered == 0 ? 0 : 100.0 * answeredOk / offered;
-            report.targetRate(rate).producedAccepted(answeredOk).lost(lostAccepted + lostSpooled).duplicates(duplicates)
-                    .deliveredUnique((long) seen.size()).memory(sluice.peakHeapMb(), sluice.peakRssMb());
-            report.extra("offered", offered).extra("accepted", (long) ledger.accepted.size())
-                    .extra("spooled", (long) ledger.spooled.size()).extra("refused", ledger.refused.get())
-                    .extra("refused503", ledger.overloaded.get()).extra("refused503NotQuota", ledger.overloadedNotQuota.get()).extra("unanswered", ledger.unanswered.get())
-                    .extra("lostAccepted", lostAccepted).extra("lostSpooled", lostSpooled)
+            report.targetRate(rate)
+                    .producedAccepted(answeredOk)
+                    .lost(lostAccepted + lostSpooled)
+                    .duplicates(duplicates)
+                    .deliveredUnique((long) seen.size())
+                    .memory(sluice.peakHeapMb(), sluice.peakRssMb());
+            report.extra("offered", offered)
+                    .extra("accepted", (long) ledger.accepted.size())
+                    .extra("spooled", (long) ledger.spooled.size())
+                    .extra("refused", ledger.refused.get())
+                    .extra("refused503", ledger.overloaded.get())
+                    .extra("refused503NotQuota", ledger.overloadedNotQuota.get())
+                    .extra("unanswered", ledger.unanswered.get())
+                    .extra("lostAccepted", lostAccepted)
+                    .extra("lostSpooled", lostSpooled)
                     .extra("acceptedOrSpooledPercent", Report.round(share, 2))
                     .extra("first503Seconds", ledger.first503.get())
-                    .extra("brokerKilledAtSeconds", Report.round(killAt, 1)).extra("brokerBackAtSeconds", Report.round(brokerBackSeconds, 1))
+                    .extra("brokerKilledAtSeconds", Report.round(killAt, 1))
+                    .extra("brokerBackAtSeconds", Report.round(brokerBackSeconds, 1))
                     .extra("loadSeconds", Report.round(loadEnd, 1))
                     .extra("drainSeconds", drained < 0 ? null : Report.round(drained - brokerBackSeconds, 1))
                     .extra("spoolEmptyAtSeconds", drained < 0 ? null : Report.round(drained, 1))
                     .extra("sluiceStarts", sluice.starts())
                     .extra("requestErrors", ledger.errors.toString());
-            report.check("lost 0 of what was answered accepted or spooled", lostAccepted + lostSpooled == 0,
+            report.check(
+                    "lost 0 of what was answered accepted or spooled",
+                    lostAccepted + lostSpooled == 0,
                     lostAccepted + " accepted and " + lostSpooled + " spooled event(s) missing from the topic");
             if (!crash) {
                 report.check("accepted + spooled >= 99 % of offered", share >= 99, Report.round(share, 2) + " %");
-                report.check("503 only once the spool quota was reached", ledger.overloadedNotQuota.get() == 0,
+                report.check(
+                        "503 only once the spool quota was reached",
+                        ledger.overloadedNotQuota.get() == 0,
                         ledger.overloaded.get() + " event(s) answered 503 (" + ledger.overloadedNotQuota.get()
                                 + " not for a full spool), first at " + ledger.first503.get() + " s");
             }
-            report.check("the spool drained after the broker returned", drained >= 0, drained < 0 ? "not within 600 s" : "at " + Report.round(drained, 1) + " s");
+            report.check(
+                    "the spool drained after the broker returned",
+                    drained >= 0,
+                    drained < 0 ? "not within 600 s" : "at " + Report.round(drained, 1) + " s");
         } finally {
             if (sluice != null) {
                 sluice.close();
@@ -240,24 +303,42 @@ public final class ProducerSpoolScenarios implements Scenario {
                 body.append(',');
             }
             int truck = pareto(random);
-            body.append("{\"eventId\":\"e").append(request).append('-').append(j).append("\",\"code\":")
-                    .append(300 + truck % 3).append(",\"truckId\":\"T-").append(truck).append("\",\"timestamp\":")
-                    .append(System.currentTimeMillis()).append(",\"payload\":\"")
-                    .append("x".repeat(80)).append("\"}");
+            body.append("{\"eventId\":\"e")
+                    .append(request)
+                    .append('-')
+                    .append(j)
+                    .append("\",\"code\":")
+                    .append(300 + truck % 3)
+                    .append(",\"truckId\":\"T-")
+                    .append(truck)
+                    .append("\",\"timestamp\":")
+                    .append(System.currentTimeMillis())
+                    .append(",\"payload\":\"")
+                    .append("x".repeat(80))
+                    .append("\"}");
         }
         body.append(']');
         ledger.offered.addAndGet(PER_REQUEST);
         ledger.outstanding.incrementAndGet();
-        HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString())
+        HTTP.sendAsync(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
                 .whenComplete((r, err) -> {
                     try {
                         if (err != null) {
                             Throwable cause = err.getCause() == null ? err : err.getCause();
-                            AtomicLong n = ledger.errors.computeIfAbsent(cause.getClass().getSimpleName(), k -> new AtomicLong());
+                            AtomicLong n = ledger.errors.computeIfAbsent(
+                                    cause.getClass().getSimpleName(), k -> new AtomicLong());
                             if (n.incrementAndGet() <= 3) {
-                                LOG.warn("request {} at {} s got no answer: {}", request,
-                                        Report.round((System.nanoTime() - t0) / 1e9, 1), cause.toString());
+                                LOG.warn(
+                                        "request {} at {} s got no answer: {}",
+                                        request,
+                                        Report.round((System.nanoTime() - t0) / 1e9, 1),
+                                        cause.toString());
                             }
                             ledger.unanswered.addAndGet(PER_REQUEST);
                             ledger.refused.addAndGet(PER_REQUEST);
@@ -328,10 +409,15 @@ public final class ProducerSpoolScenarios implements Scenario {
         int zeroes = 0;
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.adminPort()
-                        + "/api/status")).header("Authorization", "Bearer loadtest").timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.adminPort() + "/api/status"))
+                                .header("Authorization", "Bearer loadtest")
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
-                JsonObject spool = new JsonObject(r.body()).getJsonObject("producer").getJsonObject("spool");
+                JsonObject spool =
+                        new JsonObject(r.body()).getJsonObject("producer").getJsonObject("spool");
                 if (spool != null && spool.getLong("events", -1L) == 0 && spool.getLong("held", 0L) == 0) {
                     if (++zeroes >= 2) {
                         return (System.nanoTime() - t0) / 1e9;
@@ -350,8 +436,10 @@ public final class ProducerSpoolScenarios implements Scenario {
     /** Every event id in the topic with how many times it is there. */
     private static Map<String, Integer> readTopic(String bootstrap) {
         Map<String, Integer> seen = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                "enable.auto.commit", "false", "max.poll.records", "5000"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false", "max.poll.records", "5000"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (PartitionInfo p : c.partitionsFor(TOPIC)) {
                 tps.add(new TopicPartition(TOPIC, p.partition()));

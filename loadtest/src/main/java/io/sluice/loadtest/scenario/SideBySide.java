@@ -8,7 +8,6 @@ import io.sluice.loadtest.run.RunSpec;
 import io.sluice.loadtest.run.Timeline;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,8 +51,7 @@ public final class SideBySide {
      * @param ordering  {@code partition} or {@code key}, or null for the scenario's own choice
      * @param batchMode {@code fixed} or {@code adaptive}, or null for the engine's default
      */
-    public record Variant(String ordering, String batchMode) {
-    }
+    public record Variant(String ordering, String batchMode) {}
 
     /** Makes one variant's spec and checks; {@code options} are narrowed to the variant (ordering, mode, out). */
     @FunctionalInterface
@@ -70,11 +68,9 @@ public final class SideBySide {
      * @param row     its {@code modes} row
      * @param report  its own report's JSON
      */
-    public record Result(Variant variant, String label, JsonObject row, JsonObject report) {
-    }
+    public record Result(Variant variant, String label, JsonObject row, JsonObject report) {}
 
-    private SideBySide() {
-    }
+    private SideBySide() {}
 
     /** The variants for {@code orderings} × the batch modes of {@code options}, orderings outermost. */
     public static List<Variant> variants(List<String> orderings, List<String> batchModes) {
@@ -91,7 +87,8 @@ public final class SideBySide {
      * Runs every variant in order, the last into {@code report}, the others into reports of their own written to
      * {@code OUT/<label>/}, then merges them ({@link #merge}); returns the results in run order.
      */
-    public static List<Result> run(RunOptions options, Report report, List<Variant> variants, Plan plan) throws Exception {
+    public static List<Result> run(RunOptions options, Report report, List<Variant> variants, Plan plan)
+            throws Exception {
         if (variants.isEmpty()) {
             throw new IllegalArgumentException("no variant to run");
         }
@@ -109,7 +106,8 @@ public final class SideBySide {
                 o = o.withOut(dir(options.out(), labels.get(i)));
             }
             PipelineScenario.Prepared p = plan.prepare(v, o);
-            Report target = primary ? report : new Report(options.scenario(), p.spec().loadSeconds());
+            Report target =
+                    primary ? report : new Report(options.scenario(), p.spec().loadSeconds());
             target.durationSeconds(p.spec().loadSeconds());
             PipelineRun.Outcome outcome = PipelineRun.run(p.spec(), o, target);
             p.checks().add(p.spec(), outcome, target);
@@ -163,20 +161,28 @@ public final class SideBySide {
     /** The {@code modes} row of one run (see the class comment); rates over the second half of the load. */
     static JsonObject row(RunSpec spec, PipelineRun.Outcome o, boolean passed) {
         Timeline.Window w = Timeline.window(o.timeline().between(spec.loadSeconds() / 2.0, spec.loadSeconds() + 0.5));
-        JsonObject r = new JsonObject().put("mode", spec.batchMode()).put("ordering", spec.ordering())
+        JsonObject r = new JsonObject()
+                .put("mode", spec.batchMode())
+                .put("ordering", spec.ordering())
                 .put("producedPerSecond", Report.round(w.producedPerSec(), 1))
                 .put("deliveredPerSecond", Report.round(w.deliveredPerSec(), 1))
                 .put("backlogSlopePerSecond", Report.round(w.backlogSlopePerSec(), 1))
                 .put("latencyP99Ms", o.latency() == null ? null : o.latency().p99())
                 .put("invocationsPerMillion", o.invocationsPerMillion())
-                .put("producedAccepted", o.accepted()).put("deliveredUnique", o.deliveredUnique())
-                .put("lost", o.lost()).put("duplicates", o.duplicates()).put("inDlq", o.inDlq())
-                .put("orderViolations", o.orderViolations()).put("drainSeconds", Report.round(o.drainSeconds(), 1));
+                .put("producedAccepted", o.accepted())
+                .put("deliveredUnique", o.deliveredUnique())
+                .put("lost", o.lost())
+                .put("duplicates", o.duplicates())
+                .put("inDlq", o.inDlq())
+                .put("orderViolations", o.orderViolations())
+                .put("drainSeconds", Report.round(o.drainSeconds(), 1));
         KeyLatencySplit split = o.keySplit();
         if (split != null) {
             r.put("hotKeyShare", Report.round(split.hotShare(), 4))
                     .put("hotKeyP99Ms", split.hot() == null ? null : split.hot().p99())
-                    .put("otherKeysP99Ms", split.others() == null ? null : split.others().p99());
+                    .put(
+                            "otherKeysP99Ms",
+                            split.others() == null ? null : split.others().p99());
         }
         return r.put("passed", passed);
     }
@@ -191,9 +197,11 @@ public final class SideBySide {
         JsonArray modes = new JsonArray();
         results.forEach(r -> modes.add(r.row().copy()));
         main.extra("modes", modes);
-        main.extra("modesBasis", "one full run per mode (own broker and Sluice process), fixed first; delivered, "
-                + "produced and backlog slope over the second half of the load, p99 and invocations per million over the "
-                + "whole measured load; ratios are adaptive / fixed");
+        main.extra(
+                "modesBasis",
+                "one full run per mode (own broker and Sluice process), fixed first; delivered, "
+                        + "produced and backlog slope over the second half of the load, p99 and invocations per million over the "
+                        + "whole measured load; ratios are adaptive / fixed");
 
         JsonArray targets = new JsonArray();
         JsonArray own = primary.report().getJsonArray("targets");
@@ -210,8 +218,11 @@ public final class SideBySide {
                 JsonObject c = checks.getJsonObject(i);
                 String name = r.label() + ": " + c.getString("name");
                 if (fixed && c.getBoolean("target", false)) {
-                    targets.add(new JsonObject().put("name", name).put("met", c.getBoolean("passed"))
-                            .put("detail", c.getString("detail")).put("fromCheck", true));
+                    targets.add(new JsonObject()
+                            .put("name", name)
+                            .put("met", c.getBoolean("passed"))
+                            .put("detail", c.getString("detail"))
+                            .put("fromCheck", true));
                 } else {
                     main.check(name, Boolean.TRUE.equals(c.getBoolean("passed")), c.getString("detail"));
                 }
@@ -243,7 +254,10 @@ public final class SideBySide {
         if (ratios != null) {
             main.extra("ratios", ratios);
         }
-        long orderings = results.stream().map(r -> String.valueOf(r.row().getString("ordering"))).distinct().count();
+        long orderings = results.stream()
+                .map(r -> String.valueOf(r.row().getString("ordering")))
+                .distinct()
+                .count();
         if (orderings > 1 && !byOrdering.isEmpty()) {
             main.extra("ratiosByOrdering", byOrdering);
         }
@@ -265,7 +279,8 @@ public final class SideBySide {
         if (fixed == null || adaptive == null) {
             return null;
         }
-        return new JsonObject().put("delivered", ratio(adaptive, fixed, "deliveredPerSecond"))
+        return new JsonObject()
+                .put("delivered", ratio(adaptive, fixed, "deliveredPerSecond"))
                 .put("p99", ratio(adaptive, fixed, "latencyP99Ms"))
                 .put("invocationsPerMillion", ratio(adaptive, fixed, "invocationsPerMillion"));
     }

@@ -5,7 +5,6 @@ import io.sluice.loadtest.Scenario;
 import io.sluice.loadtest.report.Report;
 import io.sluice.loadtest.run.RunSpec;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -58,12 +57,15 @@ public final class SlowLambdaScenario implements Scenario {
         List<String> orderings = options.ordering() == null ? List.of("partition", "key") : List.of(options.ordering());
         report.durationSeconds(seconds);
         report.extra("lambdaLatencyMs", latencyMs);
-        List<SideBySide.Result> results = SideBySide.run(options, report,
+        List<SideBySide.Result> results = SideBySide.run(
+                options,
+                report,
                 SideBySide.variants(orderings, options.batchModes(true)),
                 (v, o) -> new PipelineScenario.Prepared(spec(v, o, latencyMs, seconds), (s, out, r) -> {
                     r.check("per-key order kept", out.orderViolations() == 0, out.orderViolations() + " violations");
                     if (s.ordering().equals("key")) {
-                        EndToEndScenarios.keepsUp(r, out.timeline(), seconds / 2.0, seconds + 0.5, "key ordering, second half");
+                        EndToEndScenarios.keepsUp(
+                                r, out.timeline(), seconds / 2.0, seconds + 0.5, "key ordering, second half");
                     }
                 }));
         String primaryMode = results.get(results.size() - 1).variant().batchMode();
@@ -87,14 +89,22 @@ public final class SlowLambdaScenario implements Scenario {
     /** The spec of one run: {@code batch.maxRecords} 500 in the fixed mode only (see the class comment). */
     static RunSpec spec(SideBySide.Variant v, RunOptions o, long latencyMs, int seconds) {
         String name = "slow-lambda-" + v.ordering() + (v.batchMode() == null ? "" : "-" + v.batchMode());
-        JsonObject pipeline = new JsonObject().put("lanes", LANES)
+        JsonObject pipeline = new JsonObject()
+                .put("lanes", LANES)
                 .put("inFlight", new JsonObject().put("maxRecords", 200_000).put("maxBytes", 256L * 1024 * 1024))
                 .put("lambda", new JsonObject().put("maxConcurrency", PARTITIONS * LANES));
         if (RunOptions.FIXED.equals(v.batchMode())) {
             pipeline.put("batch", new JsonObject().put("maxRecords", FIXED_MAX_RECORDS)); // the seed's incident
         }
-        return RunSpec.builder(name).rate(o.rateOr(13_000)).loadSeconds(seconds).ordering(v.ordering())
-                .batchMode(v.batchMode()).lambdaLatencyMs(latencyMs).partitions(PARTITIONS).pipeline(pipeline)
-                .drainTimeout(Duration.ofMinutes(10)).build();
+        return RunSpec.builder(name)
+                .rate(o.rateOr(13_000))
+                .loadSeconds(seconds)
+                .ordering(v.ordering())
+                .batchMode(v.batchMode())
+                .lambdaLatencyMs(latencyMs)
+                .partitions(PARTITIONS)
+                .pipeline(pipeline)
+                .drainTimeout(Duration.ofMinutes(10))
+                .build();
     }
 }

@@ -16,15 +16,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Sluice producer path in-process: a {@link ProducerVerticle} (validation, routing, keys, in-flight
@@ -41,7 +40,8 @@ final class SluiceProducerHarness implements AutoCloseable {
     private final DeliveryOptions opts = new DeliveryOptions().setSendTimeout(120_000);
 
     /** Outcome of a run. */
-    record Result(long sent, long accepted, long failed, String firstFailure, long elapsedNanos, Histogram latencyMicros) {
+    record Result(
+            long sent, long accepted, long failed, String firstFailure, long elapsedNanos, Histogram latencyMicros) {
         double recordsPerSec() {
             return accepted * 1e9 / elapsedNanos;
         }
@@ -58,8 +58,8 @@ final class SluiceProducerHarness implements AutoCloseable {
      * Deploys the producer verticle for {@code topic} with {@code kafkaProps} (the same properties the
      * baseline tool gets).
      */
-    static SluiceProducerHarness start(String bootstrap, String topic, Map<String, String> kafkaProps, List<JsonObject> pool)
-            throws Exception {
+    static SluiceProducerHarness start(
+            String bootstrap, String topic, Map<String, String> kafkaProps, List<JsonObject> pool) throws Exception {
         JsonObject conf = new JsonObject()
                 .put("routing", new JsonObject().put("defaultTopic", topic))
                 .put("kafka", new JsonObject(new HashMap<>(kafkaProps)));
@@ -67,12 +67,15 @@ final class SluiceProducerHarness implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(settings.kafka());
         props.put("bootstrap.servers", bootstrap);
         props.put("client.id", "sluice-loadtest-producer");
-        AsyncProducer producer = new AsyncProducer(new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
+        AsyncProducer producer = new AsyncProducer(
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
                 "sluice-producer-send");
         Vertx vertx = Vertx.vertx();
         SluiceProducerHarness h = new SluiceProducerHarness(vertx, pool);
         vertx.deployVerticle(new ProducerVerticle(settings, producer, new SimpleMeterRegistry()))
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
         return h;
     }
 
@@ -102,7 +105,8 @@ final class SluiceProducerHarness implements AutoCloseable {
                         events.add(encodedPool.get((int) ((sent + i) % encodedPool.size())));
                     }
                     sent += size;
-                    vertx.eventBus().<ProduceBatchReply>request(Addresses.PRODUCE_BATCH, new ProduceBatch(events), opts)
+                    vertx.eventBus()
+                            .<ProduceBatchReply>request(Addresses.PRODUCE_BATCH, new ProduceBatch(events), opts)
                             .onComplete(ar -> {
                                 answered += size;
                                 if (ar.succeeded()) {
@@ -119,7 +123,8 @@ final class SluiceProducerHarness implements AutoCloseable {
                                     }
                                 }
                                 if (answered == n) {
-                                    done.complete(new Result(sent, accepted, failed, firstFailure, System.nanoTime() - start, null));
+                                    done.complete(new Result(
+                                            sent, accepted, failed, firstFailure, System.nanoTime() - start, null));
                                 } else {
                                     pump();
                                 }
@@ -169,24 +174,31 @@ final class SluiceProducerHarness implements AutoCloseable {
                     if (i == warmupN) {
                         recordedStart = scheduled;
                     }
-                    vertx.eventBus().request(Addresses.PRODUCE, pool.get((int) (i % pool.size())), opts).onComplete(ar -> {
-                        answered++;
-                        if (ar.succeeded()) {
-                            accepted++;
-                            if (i >= warmupN) {
-                                h.recordValue(Math.max(0, (System.nanoTime() - scheduled) / 1000));
-                            }
-                        } else {
-                            failed++;
-                            if (firstFailure == null) {
-                                firstFailure = ar.cause().getMessage();
-                            }
-                        }
-                        if (answered == total) {
-                            done.complete(new Result(total - warmupN, accepted, failed, firstFailure,
-                                    System.nanoTime() - recordedStart, h));
-                        }
-                    });
+                    vertx.eventBus()
+                            .request(Addresses.PRODUCE, pool.get((int) (i % pool.size())), opts)
+                            .onComplete(ar -> {
+                                answered++;
+                                if (ar.succeeded()) {
+                                    accepted++;
+                                    if (i >= warmupN) {
+                                        h.recordValue(Math.max(0, (System.nanoTime() - scheduled) / 1000));
+                                    }
+                                } else {
+                                    failed++;
+                                    if (firstFailure == null) {
+                                        firstFailure = ar.cause().getMessage();
+                                    }
+                                }
+                                if (answered == total) {
+                                    done.complete(new Result(
+                                            total - warmupN,
+                                            accepted,
+                                            failed,
+                                            firstFailure,
+                                            System.nanoTime() - recordedStart,
+                                            h));
+                                }
+                            });
                 }
                 if (sent == total) {
                     vertx.cancelTimer(timer);
@@ -202,6 +214,9 @@ final class SluiceProducerHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS); // undeploy = producer flush + close
+        vertx.close()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS); // undeploy = producer flush + close
     }
 }

@@ -11,8 +11,7 @@ import io.vertx.core.json.JsonObject;
  * {@code cpuRatio} = on / off. Pure: reads the two reports' JSON.
  */
 public final class TracingSideBySide {
-    private TracingSideBySide() {
-    }
+    private TracingSideBySide() {}
 
     /** The options of the off run: its report in {@code OUT/tracing-off/}. */
     public static RunOptions offRun(RunOptions both) {
@@ -27,13 +26,20 @@ public final class TracingSideBySide {
     public static JsonObject compare(JsonObject off, JsonObject on) {
         JsonObject a = side(off);
         JsonObject b = side(on);
-        Double ratio = a.getDouble("microsPerEventSluice") == null || b.getDouble("microsPerEventSluice") == null
-                || a.getDouble("microsPerEventSluice") == 0 ? null
+        Double ratio = a.getDouble("microsPerEventSluice") == null
+                        || b.getDouble("microsPerEventSluice") == null
+                        || a.getDouble("microsPerEventSluice") == 0
+                ? null
                 : Report.round(b.getDouble("microsPerEventSluice") / a.getDouble("microsPerEventSluice"), 3);
-        return new JsonObject().put("off", a).put("on", b).put("cpuRatio", ratio)
-                .put("note", "Sluice CPU (user + system) per event over the measured load window; on = spans of every "
-                        + "poll, batch and invocation exported over OTLP/HTTP to a sink in the runner, every input record "
-                        + "carrying a sampled traceparent (parent-based sampling: all sampled)");
+        return new JsonObject()
+                .put("off", a)
+                .put("on", b)
+                .put("cpuRatio", ratio)
+                .put(
+                        "note",
+                        "Sluice CPU (user + system) per event over the measured load window; on = spans of every "
+                                + "poll, batch and invocation exported over OTLP/HTTP to a sink in the runner, every input record "
+                                + "carrying a sampled traceparent (parent-based sampling: all sampled)");
     }
 
     private static JsonObject side(JsonObject report) {
@@ -42,7 +48,9 @@ public final class TracingSideBySide {
         return new JsonObject()
                 .put("microsPerEventSluice", micros instanceof Number n ? n.doubleValue() : null)
                 .put("deliveredPerSecond", report.getValue("deliveredPerSecond"))
-                .put("latencyP99Ms", report.getJsonObject("latencyMs", new JsonObject()).getValue("p99"))
+                .put(
+                        "latencyP99Ms",
+                        report.getJsonObject("latencyMs", new JsonObject()).getValue("p99"))
                 .put("passed", report.getValue("passed"))
                 .put("otlp", report.getValue("otlp"));
     }

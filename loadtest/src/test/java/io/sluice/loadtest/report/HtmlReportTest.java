@@ -1,26 +1,34 @@
 package io.sluice.loadtest.report;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class HtmlReportTest {
 
     /** A full report as a scenario writes it, plus a timeline with gaps and two fault events. */
     static JsonObject sample() {
-        JsonObject j = new Report("broker-outage", 120).targetRate(13000.0).producedAccepted(1_559_874L)
-                .deliveredUnique(1_559_870L).duplicates(312L).inDlq(0L).lost(4L).orderViolations(0L)
-                .deliveredPerSecond(12998.9).latency(new LatencySummary(41.2, 180.5, 950.25, 2100.0, 4312.7, 1_559_870))
-                .lambda(15_600L, 10_000.6).memory(212.4, 480.9).lagMax(152_000L, 11.7)
+        JsonObject j = new Report("broker-outage", 120)
+                .targetRate(13000.0)
+                .producedAccepted(1_559_874L)
+                .deliveredUnique(1_559_870L)
+                .duplicates(312L)
+                .inDlq(0L)
+                .lost(4L)
+                .orderViolations(0L)
+                .deliveredPerSecond(12998.9)
+                .latency(new LatencySummary(41.2, 180.5, 950.25, 2100.0, 4312.7, 1_559_870))
+                .lambda(15_600L, 10_000.6)
+                .memory(212.4, 480.9)
+                .lagMax(152_000L, 11.7)
                 .baseline(310_000.0, null, 295_000.0)
                 .check("no-loss", false, "lost 4 records <script>alert('x')</script> & more")
                 .check("latency-p99", true, "p99 950 ms <= 2000 ms")
@@ -33,15 +41,22 @@ class HtmlReportTest {
             double produced = 13_000 + (t % 7) * 20;
             double delivered = down ? 0 : t >= 55 && t < 70 ? 24_000 : 12_990;
             Long lag = t % 30 == 29 ? null : down ? (t - 39) * 13_000L : t >= 55 && t < 70 ? (70 - t) * 9_000L : 120L;
-            timeline.add(new JsonObject().put("t", t).put("producedPerSec", produced).put("deliveredPerSec", delivered)
+            timeline.add(new JsonObject()
+                    .put("t", t)
+                    .put("producedPerSec", produced)
+                    .put("deliveredPerSec", delivered)
                     .put("lagRecords", lag)
                     .put("latencyP50Ms", down ? null : 40.0 + (t % 5))
-                    .put("latencyP99Ms", down ? null : t >= 55 && t < 70 ? 4200.0 - (t - 55) * 250 : 300.0 + (t % 11) * 10));
+                    .put(
+                            "latencyP99Ms",
+                            down ? null : t >= 55 && t < 70 ? 4200.0 - (t - 55) * 250 : 300.0 + (t % 11) * 10));
         }
         j.put("timeline", timeline);
-        j.put("events", new JsonArray()
-                .add(new JsonObject().put("t", 40).put("label", "broker 2 killed"))
-                .add(new JsonObject().put("t", 55).put("label", "broker 2 restarted <ok>")));
+        j.put(
+                "events",
+                new JsonArray()
+                        .add(new JsonObject().put("t", 40).put("label", "broker 2 killed"))
+                        .add(new JsonObject().put("t", 55).put("label", "broker 2 restarted <ok>")));
         return j;
     }
 
@@ -49,10 +64,18 @@ class HtmlReportTest {
     static JsonObject sparse() {
         JsonArray t = new JsonArray().add("junk").add(new JsonObject().put("producedPerSec", 1));
         for (int i = 0; i < 10; i++) {
-            t.add(new JsonObject().put("t", i * 0.5).put("producedPerSec", 0).put("deliveredPerSec", 0)
-                    .put("lagRecords", 3_000_000_000L * i).putNull("latencyP50Ms").putNull("latencyP99Ms"));
+            t.add(new JsonObject()
+                    .put("t", i * 0.5)
+                    .put("producedPerSec", 0)
+                    .put("deliveredPerSec", 0)
+                    .put("lagRecords", 3_000_000_000L * i)
+                    .putNull("latencyP50Ms")
+                    .putNull("latencyP99Ms"));
         }
-        return new Report("sparse", 5).check("a", true, "ok").toJson().put("timeline", t)
+        return new Report("sparse", 5)
+                .check("a", true, "ok")
+                .toJson()
+                .put("timeline", t)
                 .put("events", new JsonArray().add(new JsonObject().put("t", 6).put("label", "late event")))
                 .put("machine", (String) null);
     }
@@ -63,8 +86,15 @@ class HtmlReportTest {
 
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
         assertThat(count(html, "<svg")).isEqualTo(3);
-        assertThat(html).contains("broker-outage", "FAILED", "no-loss", "latency-p99", "broker 2 killed",
-                "broker 2 restarted &lt;ok&gt;", "2 vCPU AMD EPYC, 23 GiB, Java 17.0.15");
+        assertThat(html)
+                .contains(
+                        "broker-outage",
+                        "FAILED",
+                        "no-loss",
+                        "latency-p99",
+                        "broker 2 killed",
+                        "broker 2 restarted &lt;ok&gt;",
+                        "2 vCPU AMD EPYC, 23 GiB, Java 17.0.15");
         assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more");
         assertThat(html).doesNotContain("<script", "</script>", "<b>ack</b>");
         assertThat(html).contains("producerAckLatencyMs", "&lt;b&gt;ack&lt;/b&gt;");
@@ -84,9 +114,14 @@ class HtmlReportTest {
     @Test
     void nullsShowAsDashAndAMissingOrEmptyTimelineSaysSo() {
         JsonObject bare = new Report("s<1>", 5).toJson();
-        for (JsonObject r : List.of(bare, bare.copy().put("timeline", new JsonArray()),
-                bare.copy().put("timeline", new JsonArray()).put("events", new JsonArray()
-                        .add(new JsonObject().put("t", 1).put("label", "x"))))) {
+        for (JsonObject r : List.of(
+                bare,
+                bare.copy().put("timeline", new JsonArray()),
+                bare.copy()
+                        .put("timeline", new JsonArray())
+                        .put(
+                                "events",
+                                new JsonArray().add(new JsonObject().put("t", 1).put("label", "x"))))) {
             String html = HtmlReport.render(r);
             assertThat(html).contains(HtmlReport.NO_TIMELINE, HtmlReport.DASH, "s&lt;1&gt;", "no checks recorded");
             assertThat(html).doesNotContain("<svg", "s<1>");
@@ -99,8 +134,15 @@ class HtmlReportTest {
     void oddTimelinesRenderWithoutExceptions() {
         JsonObject base = new Report("s", 1).check("a", true, "ok").toJson();
         // one sample
-        String one = HtmlReport.render(base.copy().put("timeline", new JsonArray().add(new JsonObject().put("t", 0)
-                .put("producedPerSec", 5).put("deliveredPerSec", 5).put("lagRecords", 0))));
+        String one = HtmlReport.render(base.copy()
+                .put(
+                        "timeline",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("t", 0)
+                                        .put("producedPerSec", 5)
+                                        .put("deliveredPerSec", 5)
+                                        .put("lagRecords", 0))));
         assertThat(count(one, "<svg")).isEqualTo(3);
         assertThat(one).contains("<circle", "no data", "PASSED");
         String odd = HtmlReport.render(sparse());
@@ -110,33 +152,74 @@ class HtmlReportTest {
 
     @Test
     void theModesOfASideBySideRunAreOneTableWithTheRatios() {
-        JsonObject r = new Report("hot-key", 60).check("a", true, "ok").toJson()
-                .put("modes", new JsonArray()
-                        .add(new JsonObject().put("mode", "fixed").put("ordering", "key").put("deliveredPerSecond", 4_485.2)
-                                .put("latencyP99Ms", 192_000.0).put("invocationsPerMillion", 2_441.0).put("lost", 0)
-                                .put("duplicates", 0).put("orderViolations", 3).put("backlogSlopePerSecond", 9_522.0)
-                                .put("hotKeyP99Ms", 192_000.0).put("otherKeysP99Ms", 159_600.0).put("passed", false))
-                        .add(new JsonObject().put("mode", "adaptive").put("ordering", "key").put("deliveredPerSecond", 12_990.0)
-                                .put("latencyP99Ms", 2_400.0).put("invocationsPerMillion", 300.0).put("lost", 0)
-                                .put("duplicates", 0).put("orderViolations", 0).put("backlogSlopePerSecond", -3.0)
-                                .put("hotKeyP99Ms", 2_900.0).putNull("otherKeysP99Ms").put("passed", true)))
+        JsonObject r = new Report("hot-key", 60)
+                .check("a", true, "ok")
+                .toJson()
+                .put(
+                        "modes",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("mode", "fixed")
+                                        .put("ordering", "key")
+                                        .put("deliveredPerSecond", 4_485.2)
+                                        .put("latencyP99Ms", 192_000.0)
+                                        .put("invocationsPerMillion", 2_441.0)
+                                        .put("lost", 0)
+                                        .put("duplicates", 0)
+                                        .put("orderViolations", 3)
+                                        .put("backlogSlopePerSecond", 9_522.0)
+                                        .put("hotKeyP99Ms", 192_000.0)
+                                        .put("otherKeysP99Ms", 159_600.0)
+                                        .put("passed", false))
+                                .add(new JsonObject()
+                                        .put("mode", "adaptive")
+                                        .put("ordering", "key")
+                                        .put("deliveredPerSecond", 12_990.0)
+                                        .put("latencyP99Ms", 2_400.0)
+                                        .put("invocationsPerMillion", 300.0)
+                                        .put("lost", 0)
+                                        .put("duplicates", 0)
+                                        .put("orderViolations", 0)
+                                        .put("backlogSlopePerSecond", -3.0)
+                                        .put("hotKeyP99Ms", 2_900.0)
+                                        .putNull("otherKeysP99Ms")
+                                        .put("passed", true)))
                 .put("modesBasis", "one run <each>")
-                .put("ratios", new JsonObject().put("delivered", 2.896).put("p99", 0.0125).putNull("invocationsPerMillion"));
+                .put(
+                        "ratios",
+                        new JsonObject()
+                                .put("delivered", 2.896)
+                                .put("p99", 0.0125)
+                                .putNull("invocationsPerMillion"));
         String html = HtmlReport.render(r);
 
-        assertThat(html).contains("Batch modes side by side", "one run &lt;each&gt;", "Hot key p99 (ms)", "Other keys p99 (ms)");
+        assertThat(html)
+                .contains(
+                        "Batch modes side by side", "one run &lt;each&gt;", "Hot key p99 (ms)", "Other keys p99 (ms)");
         assertThat(html).contains("<td>fixed</td><td>key</td><td class=\"num\">4,485.2</td>", "<td>adaptive</td>");
         assertThat(html).contains("<td class=\"num bad\">3</td>", "159,600", "✗ fail");
-        assertThat(html).contains("Adaptive / fixed", "<td>key</td><td class=\"num\">2.896 ×</td><td class=\"num\">0.013 ×</td>"
-                + "<td class=\"num\">" + HtmlReport.DASH + "</td>");
-        assertThat(html).as("shown as a table, not again under Details").doesNotContain("<h3>modes</h3>", "<h3>ratios</h3>");
+        assertThat(html)
+                .contains(
+                        "Adaptive / fixed",
+                        "<td>key</td><td class=\"num\">2.896 ×</td><td class=\"num\">0.013 ×</td>"
+                                + "<td class=\"num\">" + HtmlReport.DASH + "</td>");
+        assertThat(html)
+                .as("shown as a table, not again under Details")
+                .doesNotContain("<h3>modes</h3>", "<h3>ratios</h3>");
     }
 
     @Test
     void withoutModesThereIsNoModesTableAndRowsWithoutAHotKeyHaveNoHotColumns() {
         assertThat(HtmlReport.render(sample())).doesNotContain("Batch modes side by side");
-        String html = HtmlReport.render(new Report("steady", 60).toJson().put("modes", new JsonArray()
-                .add(new JsonObject().put("mode", "fixed").put("ordering", "partition").put("deliveredPerSecond", 13_000))));
+        String html = HtmlReport.render(new Report("steady", 60)
+                .toJson()
+                .put(
+                        "modes",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("mode", "fixed")
+                                        .put("ordering", "partition")
+                                        .put("deliveredPerSecond", 13_000))));
         assertThat(html).contains("Batch modes side by side").doesNotContain("Hot key p99", "Adaptive / fixed");
     }
 

@@ -1,12 +1,11 @@
 package io.sluice.loadtest.report;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.util.BitSet;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class KeyLatencySplitTest {
@@ -25,8 +24,8 @@ class KeyLatencySplitTest {
         for (int n = 2; n <= 100; n += 2) {
             hot.set(n);
         }
-        KeyLatencySplit s = KeyLatencySplit.compute(accepted, hot, new BitSet(), 1, n -> 1_000L * n,
-                n -> 1_000L * n + (n % 2 == 0 ? 2_000 : 100));
+        KeyLatencySplit s = KeyLatencySplit.compute(
+                accepted, hot, new BitSet(), 1, n -> 1_000L * n, n -> 1_000L * n + (n % 2 == 0 ? 2_000 : 100));
         assertThat(s.hotEvents()).isEqualTo(50);
         assertThat(s.otherEvents()).isEqualTo(50);
         assertThat(s.hotShare()).isEqualTo(0.5);
@@ -41,7 +40,8 @@ class KeyLatencySplitTest {
         BitSet accepted = range(1, 11);
         BitSet hot = range(1, 4); // 3 of 10 are hot
         // events before 6 are the warm-up, with huge latencies that must not show
-        KeyLatencySplit s = KeyLatencySplit.compute(accepted, hot, new BitSet(), 6, n -> 0L, n -> n < 6 ? 99_000L : 50L);
+        KeyLatencySplit s =
+                KeyLatencySplit.compute(accepted, hot, new BitSet(), 6, n -> 0L, n -> n < 6 ? 99_000L : 50L);
         assertThat(s.hotShare()).isEqualTo(0.3);
         assertThat(s.hot()).as("every hot event was in the warm-up").isNull();
         assertThat(s.others().max()).isCloseTo(50, within(0.5));

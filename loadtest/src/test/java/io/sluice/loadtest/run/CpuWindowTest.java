@@ -26,13 +26,15 @@ class CpuWindowTest {
     @Test
     void theWindowIsTheDifferenceOfTwoSnapshotsPerEvent() {
         var start = new CpuWindow.Snapshot(Map.of("sluice", 10.0, "brokers", 5.0, "runner", 2.0), Map.of("poll", 1.0));
-        var end = new CpuWindow.Snapshot(Map.of("sluice", 12.0, "brokers", 6.0, "runner", 6.0),
-                Map.of("poll", 1.5, "jit", 0.1));
+        var end = new CpuWindow.Snapshot(
+                Map.of("sluice", 12.0, "brokers", 6.0, "runner", 6.0), Map.of("poll", 1.5, "jit", 0.1));
         JsonObject w = CpuWindow.between(start, end, 1_000_000, 60);
         assertThat(w.getJsonObject("microsPerEvent").getDouble("sluice")).isEqualTo(2.0);
         assertThat(w.getJsonObject("microsPerEvent").getDouble("runner")).isEqualTo(4.0);
-        assertThat(w.getJsonObject("sluiceThreadsMicrosPerEvent").getDouble("poll")).isEqualTo(0.5);
-        assertThat(w.getJsonObject("sluiceThreadsMicrosPerEvent").getDouble("jit")).isEqualTo(0.1);
+        assertThat(w.getJsonObject("sluiceThreadsMicrosPerEvent").getDouble("poll"))
+                .isEqualTo(0.5);
+        assertThat(w.getJsonObject("sluiceThreadsMicrosPerEvent").getDouble("jit"))
+                .isEqualTo(0.1);
     }
 
     @Test

@@ -1,15 +1,14 @@
 package io.sluice.loadtest.run;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class KeyDrawTest {
@@ -29,9 +28,14 @@ class KeyDrawTest {
         int n = 1_000_000;
         Map<String, Integer> c = counts(d, n, 7);
         assertThat(c.get(KeyDraw.hotKey()) / (double) n).isCloseTo(0.30, within(0.002));
-        int secondHottest = c.entrySet().stream().filter(e -> !e.getKey().equals(KeyDraw.hotKey()))
-                .mapToInt(Map.Entry::getValue).max().orElseThrow();
-        assertThat(secondHottest / (double) n).as("the hottest of the other keys").isLessThan(0.001);
+        int secondHottest = c.entrySet().stream()
+                .filter(e -> !e.getKey().equals(KeyDraw.hotKey()))
+                .mapToInt(Map.Entry::getValue)
+                .max()
+                .orElseThrow();
+        assertThat(secondHottest / (double) n)
+                .as("the hottest of the other keys")
+                .isLessThan(0.001);
         assertThat(c.size()).as("the others still spread over many keys").isGreaterThan(10_000);
     }
 

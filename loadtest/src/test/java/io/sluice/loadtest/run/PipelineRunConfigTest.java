@@ -1,13 +1,12 @@
 package io.sluice.loadtest.run;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class PipelineRunConfigTest {
@@ -18,9 +17,12 @@ class PipelineRunConfigTest {
 
     @Test
     void theBatchModeIsWrittenBesideTheScenariosBatchOverrides() {
-        JsonObject p = pipeline(RunSpec.builder("x").batchMode("fixed")
-                .pipeline(new JsonObject().put("batch", new JsonObject().put("maxRecords", 500))).build());
-        assertThat(p.getJsonObject("batch")).isEqualTo(new JsonObject().put("maxRecords", 500).put("mode", "fixed"));
+        JsonObject p = pipeline(RunSpec.builder("x")
+                .batchMode("fixed")
+                .pipeline(new JsonObject().put("batch", new JsonObject().put("maxRecords", 500)))
+                .build());
+        assertThat(p.getJsonObject("batch"))
+                .isEqualTo(new JsonObject().put("maxRecords", 500).put("mode", "fixed"));
 
         JsonObject a = pipeline(RunSpec.builder("x").batchMode("adaptive").build());
         assertThat(a.getJsonObject("batch")).isEqualTo(new JsonObject().put("mode", "adaptive"));
@@ -29,7 +31,9 @@ class PipelineRunConfigTest {
     @Test
     void withoutABatchModeNoBatchKeyIsWritten() {
         assertThat(pipeline(RunSpec.builder("x").build()).containsKey("batch")).isFalse();
-        JsonObject p = pipeline(RunSpec.builder("x").pipeline(new JsonObject().put("batch", new JsonObject().put("maxRecords", 500))).build());
+        JsonObject p = pipeline(RunSpec.builder("x")
+                .pipeline(new JsonObject().put("batch", new JsonObject().put("maxRecords", 500)))
+                .build());
         assertThat(p.getJsonObject("batch").containsKey("mode")).isFalse();
     }
 

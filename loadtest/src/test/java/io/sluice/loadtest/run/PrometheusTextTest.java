@@ -1,8 +1,8 @@
 package io.sluice.loadtest.run;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class PrometheusTextTest {
     private static final String TEXT = """

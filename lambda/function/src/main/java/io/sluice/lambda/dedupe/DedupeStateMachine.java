@@ -16,98 +16,102 @@ package io.sluice.lambda.dedupe;
  */
 public final class DedupeStateMachine {
 
-  /** DynamoDB's condition for a claim write: the key is new, or its in-progress lock has expired. */
-  public static final String CLAIM_CONDITION = "attribute_not_exists(pk) OR (#s = :inprogress AND #exp < :now)";
+    /** DynamoDB's condition for a claim write: the key is new, or its in-progress lock has expired. */
+    public static final String CLAIM_CONDITION = "attribute_not_exists(pk) OR (#s = :inprogress AND #exp < :now)";
 
-  private DedupeStateMachine() {}
+    private DedupeStateMachine() {}
 
-  /** What the store holds for a key. */
-  public enum State { ABSENT, IN_PROGRESS, COMPLETE }
-
-  /**
-   * A stored item.
-   *
-   * @param lockExpiresAtMs for {@code IN_PROGRESS}: when the lock may be taken over (epoch ms); else ignored
-   */
-  public record Item(State state, long lockExpiresAtMs) {
-    public static final Item ABSENT = new Item(State.ABSENT, 0L);
-    public static final Item COMPLETE = new Item(State.COMPLETE, 0L);
-
-    public static Item inProgress(long lockExpiresAtMs) {
-      return new Item(State.IN_PROGRESS, lockExpiresAtMs);
-    }
-  }
-
-  /** The answer to a claim, per key. */
-  public enum Verdict {
-    /** New key, now locked by this invocation: dispatch it. */
-    DISPATCH,
-    /** An expired in-progress lock (a crashed or timed-out delivery) was taken over: dispatch it. */
-    TAKE_OVER,
-    /** Delivered before: skip the target, acknowledge the record. */
-    SKIP_DELIVERED,
-    /** Another delivery holds a live lock: report the record failed (retried later). */
-    LOCKED,
-    /** The store did not answer: report the record failed (retried later), never drop it. */
-    STORE_UNAVAILABLE;
-
-    /** True when the target is called for this key. */
-    public boolean dispatches() {
-      return this == DISPATCH || this == TAKE_OVER;
+    /** What the store holds for a key. */
+    public enum State {
+        ABSENT,
+        IN_PROGRESS,
+        COMPLETE
     }
 
-    /** True when the record goes into {@code batchItemFailures}. */
-    public boolean reportsFailed() {
-      return this == LOCKED || this == STORE_UNAVAILABLE;
+    /**
+     * A stored item.
+     *
+     * @param lockExpiresAtMs for {@code IN_PROGRESS}: when the lock may be taken over (epoch ms); else ignored
+     */
+    public record Item(State state, long lockExpiresAtMs) {
+        public static final Item ABSENT = new Item(State.ABSENT, 0L);
+        public static final Item COMPLETE = new Item(State.COMPLETE, 0L);
+
+        public static Item inProgress(long lockExpiresAtMs) {
+            return new Item(State.IN_PROGRESS, lockExpiresAtMs);
+        }
     }
 
-    /** True when this invocation holds the key's lock and must complete or release it. */
-    public boolean holdsLock() {
-      return dispatches();
+    /** The answer to a claim, per key. */
+    public enum Verdict {
+        /** New key, now locked by this invocation: dispatch it. */
+        DISPATCH,
+        /** An expired in-progress lock (a crashed or timed-out delivery) was taken over: dispatch it. */
+        TAKE_OVER,
+        /** Delivered before: skip the target, acknowledge the record. */
+        SKIP_DELIVERED,
+        /** Another delivery holds a live lock: report the record failed (retried later). */
+        LOCKED,
+        /** The store did not answer: report the record failed (retried later), never drop it. */
+        STORE_UNAVAILABLE;
+
+        /** True when the target is called for this key. */
+        public boolean dispatches() {
+            return this == DISPATCH || this == TAKE_OVER;
+        }
+
+        /** True when the record goes into {@code batchItemFailures}. */
+        public boolean reportsFailed() {
+            return this == LOCKED || this == STORE_UNAVAILABLE;
+        }
+
+        /** True when this invocation holds the key's lock and must complete or release it. */
+        public boolean holdsLock() {
+            return dispatches();
+        }
     }
-  }
 
-  /** {@link #CLAIM_CONDITION} evaluated on {@code current}: may a claim write replace it? */
-  public static boolean claimAllowed(Item current, long nowMs) {
-    return current.state() == State.ABSENT
-        || (current.state() == State.IN_PROGRESS && current.lockExpiresAtMs() < nowMs);
-  }
-
-  /** The verdict of a claim on a key holding {@code current} (before the claim), at {@code nowMs}. */
-  public static Verdict claim(Item current, long nowMs) {
-    if (claimAllowed(current, nowMs)) {
-      return current.state() == State.ABSENT ? Verdict.DISPATCH : Verdict.TAKE_OVER;
+    /** {@link #CLAIM_CONDITION} evaluated on {@code current}: may a claim write replace it? */
+    public static boolean claimAllowed(Item current, long nowMs) {
+        return current.state() == State.ABSENT
+                || (current.state() == State.IN_PROGRESS && current.lockExpiresAtMs() < nowMs);
     }
-    return current.state() == State.COMPLETE ? Verdict.SKIP_DELIVERED : Verdict.LOCKED;
-  }
 
-  /** What a successful claim leaves in the store. */
-  public static Item claimed(long lockExpiresAtMs) {
-    return Item.inProgress(lockExpiresAtMs);
-  }
+    /** The verdict of a claim on a key holding {@code current} (before the claim), at {@code nowMs}. */
+    public static Verdict claim(Item current, long nowMs) {
+        if (claimAllowed(current, nowMs)) {
+            return current.state() == State.ABSENT ? Verdict.DISPATCH : Verdict.TAKE_OVER;
+        }
+        return current.state() == State.COMPLETE ? Verdict.SKIP_DELIVERED : Verdict.LOCKED;
+    }
 
-  /**
-   * What the store holds once the target answered for a key this invocation locked: {@code COMPLETE} after a
-   * success, {@code ABSENT} (released) after a failure, so the retry claims it at once.
-   */
-  public static Item afterCall(boolean delivered) {
-    return delivered ? Item.COMPLETE : Item.ABSENT;
-  }
+    /** What a successful claim leaves in the store. */
+    public static Item claimed(long lockExpiresAtMs) {
+        return Item.inProgress(lockExpiresAtMs);
+    }
 
-  /**
-   * Whether a key is claimed (read and locked) before its target call. With {@code onlySuspects} only records
-   * Sluice marked as possible redeliveries are; a first delivery goes straight to the target and its key is
-   * written {@code COMPLETE} afterwards (so a later redelivery, always a suspect, is caught).
-   */
-  public static boolean needsClaim(boolean onlySuspects, boolean suspect) {
-    return !onlySuspects || suspect;
-  }
+    /**
+     * What the store holds once the target answered for a key this invocation locked: {@code COMPLETE} after a
+     * success, {@code ABSENT} (released) after a failure, so the retry claims it at once.
+     */
+    public static Item afterCall(boolean delivered) {
+        return delivered ? Item.COMPLETE : Item.ABSENT;
+    }
 
-  /**
-   * When this invocation's lock expires: just after the invocation's own deadline (it can no longer deliver
-   * then), or {@code defaultLockMs} from now when the deadline is unknown.
-   */
-  public static long lockExpiry(long nowMs, long deadlineEpochMs, long defaultLockMs) {
-    return deadlineEpochMs > 0 ? Math.max(nowMs, deadlineEpochMs) + 2_000L : nowMs + defaultLockMs;
-  }
+    /**
+     * Whether a key is claimed (read and locked) before its target call. With {@code onlySuspects} only records
+     * Sluice marked as possible redeliveries are; a first delivery goes straight to the target and its key is
+     * written {@code COMPLETE} afterwards (so a later redelivery, always a suspect, is caught).
+     */
+    public static boolean needsClaim(boolean onlySuspects, boolean suspect) {
+        return !onlySuspects || suspect;
+    }
+
+    /**
+     * When this invocation's lock expires: just after the invocation's own deadline (it can no longer deliver
+     * then), or {@code defaultLockMs} from now when the deadline is unknown.
+     */
+    public static long lockExpiry(long nowMs, long deadlineEpochMs, long defaultLockMs) {
+        return deadlineEpochMs > 0 ? Math.max(nowMs, deadlineEpochMs) + 2_000L : nowMs + defaultLockMs;
+    }
 }

@@ -6,13 +6,13 @@ package io.sluice.lambda.event;
  * function error.
  */
 public final class InvalidEventException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public InvalidEventException(String message) {
-    super(message);
-  }
+    public InvalidEventException(String message) {
+        super(message);
+    }
 
-  public InvalidEventException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public InvalidEventException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

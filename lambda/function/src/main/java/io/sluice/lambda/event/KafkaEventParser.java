@@ -19,172 +19,179 @@ import java.util.Set;
  */
 public final class KafkaEventParser {
 
-  /** Event sources this function accepts. */
-  public static final Set<String> EVENT_SOURCES = Set.of("aws:kafka", "SelfManagedKafka");
+    /** Event sources this function accepts. */
+    public static final Set<String> EVENT_SOURCES = Set.of("aws:kafka", "SelfManagedKafka");
 
-  private static final Map<String, String> KAFKA_TIMESTAMP_NAMES = Map.of(
-      "CreateTime", "CREATE_TIME", "LogAppendTime", "LOG_APPEND_TIME", "NoTimestampType", "NO_TIMESTAMP_TYPE");
+    private static final Map<String, String> KAFKA_TIMESTAMP_NAMES = Map.of(
+            "CreateTime", "CREATE_TIME", "LogAppendTime", "LOG_APPEND_TIME", "NoTimestampType", "NO_TIMESTAMP_TYPE");
 
-  private final ObjectMapper mapper;
+    private final ObjectMapper mapper;
 
-  public KafkaEventParser(ObjectMapper mapper) {
-    this.mapper = mapper;
-  }
+    public KafkaEventParser(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
-  /**
-   * One streaming pass over the event (no tree of the whole payload: it is up to 6 MB); a record's fields are
-   * read as they come, only its {@code headers} (and a field of an unexpected type) as a small tree.
-   */
-  public KafkaEventBatch parse(byte[] payload) {
-    String source = null;
-    String arn = null;
-    int deliveryAttempt = 1;
-    List<KafkaEventRecord> out = new ArrayList<>();
-    try (JsonParser p = mapper.getFactory().createParser(payload)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new InvalidEventException("payload must be a JSON object (a Lambda Kafka event)");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (name) {
-          case "eventSource" -> source = scalarText(p, v);
-          case "eventSourceArn" -> arn = scalarText(p, v);
-          case KafkaEventBatch.DELIVERY_ATTEMPT_FIELD -> {
-            deliveryAttempt = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
-                && p.getIntValue() > 1 ? p.getIntValue() : 1;
-            p.skipChildren();
-          }
-          case "records" -> {
-            out.clear(); // a repeated key: the last one counts, as in a tree
-            records(p, v, out);
-          }
-          default -> p.skipChildren();
+    /**
+     * One streaming pass over the event (no tree of the whole payload: it is up to 6 MB); a record's fields are
+     * read as they come, only its {@code headers} (and a field of an unexpected type) as a small tree.
+     */
+    public KafkaEventBatch parse(byte[] payload) {
+        String source = null;
+        String arn = null;
+        int deliveryAttempt = 1;
+        List<KafkaEventRecord> out = new ArrayList<>();
+        try (JsonParser p = mapper.getFactory().createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidEventException("payload must be a JSON object (a Lambda Kafka event)");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "eventSource" -> source = scalarText(p, v);
+                    case "eventSourceArn" -> arn = scalarText(p, v);
+                    case KafkaEventBatch.DELIVERY_ATTEMPT_FIELD -> {
+                        deliveryAttempt = v == JsonToken.VALUE_NUMBER_INT
+                                        && p.getNumberType() == JsonParser.NumberType.INT
+                                        && p.getIntValue() > 1
+                                ? p.getIntValue()
+                                : 1;
+                        p.skipChildren();
+                    }
+                    case "records" -> {
+                        out.clear(); // a repeated key: the last one counts, as in a tree
+                        records(p, v, out);
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidEventException(
+                        "payload must be one JSON object (a Lambda Kafka event): trailing content");
+            }
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("payload is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidEventException("payload could not be read: " + e.getMessage(), e);
         }
-      }
-      if (p.nextToken() != null) {
-        throw new InvalidEventException("payload must be one JSON object (a Lambda Kafka event): trailing content");
-      }
-    } catch (JsonProcessingException e) {
-      throw new InvalidEventException("payload is not valid JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new InvalidEventException("payload could not be read: " + e.getMessage(), e);
+        if (source == null || !EVENT_SOURCES.contains(source)) {
+            throw new InvalidEventException("eventSource must be one of " + EVENT_SOURCES + " but was " + source);
+        }
+        return new KafkaEventBatch(source, arn, out, deliveryAttempt);
     }
-    if (source == null || !EVENT_SOURCES.contains(source)) {
-      throw new InvalidEventException("eventSource must be one of " + EVENT_SOURCES + " but was " + source);
-    }
-    return new KafkaEventBatch(source, arn, out, deliveryAttempt);
-  }
 
-  private void records(JsonParser p, JsonToken v, List<KafkaEventRecord> out) throws IOException {
-    if (v == JsonToken.VALUE_NULL) {
-      return;
+    private void records(JsonParser p, JsonToken v, List<KafkaEventRecord> out) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (v != JsonToken.START_OBJECT) {
+            throw new InvalidEventException("records must be an object keyed \"<topic>-<partition>\"");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String group = p.currentName();
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new InvalidEventException("records[\"" + group + "\"] must be an array");
+            }
+            int i = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                out.add(record(p, t, "records[\"" + group + "\"][" + i++ + "]"));
+            }
+        }
     }
-    if (v != JsonToken.START_OBJECT) {
-      throw new InvalidEventException("records must be an object keyed \"<topic>-<partition>\"");
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String group = p.currentName();
-      if (p.nextToken() != JsonToken.START_ARRAY) {
-        throw new InvalidEventException("records[\"" + group + "\"] must be an array");
-      }
-      int i = 0;
-      JsonToken t;
-      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        out.add(record(p, t, "records[\"" + group + "\"][" + i++ + "]"));
-      }
-    }
-  }
 
-  private KafkaEventRecord record(JsonParser p, JsonToken start, String where) throws IOException {
-    if (start != JsonToken.START_OBJECT) {
-      throw new InvalidEventException(where + " must be an object");
+    private KafkaEventRecord record(JsonParser p, JsonToken start, String where) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            throw new InvalidEventException(where + " must be an object");
+        }
+        String topic = null;
+        Long partition = null;
+        Long offset = null;
+        long timestamp = -1L;
+        String timestampType = null;
+        String key = null;
+        String value = null;
+        JsonNode headers = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "topic" -> topic = scalarText(p, v);
+                case "partition" ->
+                    partition = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where + ".partition");
+                case "offset" -> offset = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where + ".offset");
+                case "timestamp" -> timestamp = v == JsonToken.VALUE_NULL ? -1L : longValue(p, v, where + ".timestamp");
+                case "timestampType" -> timestampType = scalarText(p, v);
+                case "key" -> key = scalarText(p, v);
+                case "value" -> value = scalarText(p, v);
+                case "headers" -> headers = v == JsonToken.VALUE_NULL ? null : mapper.readTree(p);
+                default -> p.skipChildren();
+            }
+        }
+        if (topic == null || topic.isEmpty()) {
+            throw new InvalidEventException(where + ".topic must be a non-empty string");
+        }
+        if (partition == null) {
+            throw new InvalidEventException(
+                    where + ".partition must be an integer (number or numeric string) but was null");
+        }
+        if (partition < 0 || partition > Integer.MAX_VALUE) {
+            throw new InvalidEventException(where + ".partition must be in 0.." + Integer.MAX_VALUE);
+        }
+        if (offset == null) {
+            throw new InvalidEventException(
+                    where + ".offset must be an integer (number or numeric string) but was null");
+        }
+        return new KafkaEventRecord(
+                topic, (int) (long) partition, offset, timestamp, timestampType(timestampType), key, value, headers);
     }
-    String topic = null;
-    Long partition = null;
-    Long offset = null;
-    long timestamp = -1L;
-    String timestampType = null;
-    String key = null;
-    String value = null;
-    JsonNode headers = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (name) {
-        case "topic" -> topic = scalarText(p, v);
-        case "partition" -> partition = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where + ".partition");
-        case "offset" -> offset = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where + ".offset");
-        case "timestamp" -> timestamp = v == JsonToken.VALUE_NULL ? -1L : longValue(p, v, where + ".timestamp");
-        case "timestampType" -> timestampType = scalarText(p, v);
-        case "key" -> key = scalarText(p, v);
-        case "value" -> value = scalarText(p, v);
-        case "headers" -> headers = v == JsonToken.VALUE_NULL ? null : mapper.readTree(p);
-        default -> p.skipChildren();
-      }
-    }
-    if (topic == null || topic.isEmpty()) {
-      throw new InvalidEventException(where + ".topic must be a non-empty string");
-    }
-    if (partition == null) {
-      throw new InvalidEventException(where + ".partition must be an integer (number or numeric string) but was null");
-    }
-    if (partition < 0 || partition > Integer.MAX_VALUE) {
-      throw new InvalidEventException(where + ".partition must be in 0.." + Integer.MAX_VALUE);
-    }
-    if (offset == null) {
-      throw new InvalidEventException(where + ".offset must be an integer (number or numeric string) but was null");
-    }
-    return new KafkaEventRecord(topic, (int) (long) partition, offset, timestamp, timestampType(timestampType), key,
-        value, headers);
-  }
 
-  /** A JSON integer, or a string holding one; anything else is read as a tree for {@link #requireLong}'s answer. */
-  private long longValue(JsonParser p, JsonToken v, String field) throws IOException {
-    if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-      return p.getLongValue();
+    /** A JSON integer, or a string holding one; anything else is read as a tree for {@link #requireLong}'s answer. */
+    private long longValue(JsonParser p, JsonToken v, String field) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return p.getLongValue();
+        }
+        return requireLong(mapper.readTree(p), field);
     }
-    return requireLong(mapper.readTree(p), field);
-  }
 
-  /** What a tree's text would be: a string as it is, null for null, any other value as its JSON text. */
-  private String scalarText(JsonParser p, JsonToken v) throws IOException {
-    if (v == JsonToken.VALUE_STRING) {
-      return p.getText();
+    /** What a tree's text would be: a string as it is, null for null, any other value as its JSON text. */
+    private String scalarText(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (v == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        return textOrNull(mapper.readTree(p));
     }
-    if (v == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    return textOrNull(mapper.readTree(p));
-  }
 
-  /**
-   * A record's {@code timestampType} by its AWS name: {@code CREATE_TIME}, {@code LOG_APPEND_TIME} and
-   * {@code NO_TIMESTAMP_TYPE} come through as they are; Kafka's display names ({@code CreateTime},
-   * {@code LogAppendTime}, {@code NoTimestampType}, what Sluice sent before it used the AWS names) become the
-   * AWS names; anything else, or null, is kept as given (the field is informational, never a reason to reject).
-   */
-  public static String timestampType(String raw) {
-    return raw == null ? null : KAFKA_TIMESTAMP_NAMES.getOrDefault(raw, raw);
-  }
-
-  /** Accepts a JSON integer or a string holding one (AWS examples use both for offsets). */
-  static long requireLong(JsonNode node, String field) {
-    if (node != null && node.isIntegralNumber() && node.canConvertToLong()) {
-      return node.longValue();
+    /**
+     * A record's {@code timestampType} by its AWS name: {@code CREATE_TIME}, {@code LOG_APPEND_TIME} and
+     * {@code NO_TIMESTAMP_TYPE} come through as they are; Kafka's display names ({@code CreateTime},
+     * {@code LogAppendTime}, {@code NoTimestampType}, what Sluice sent before it used the AWS names) become the
+     * AWS names; anything else, or null, is kept as given (the field is informational, never a reason to reject).
+     */
+    public static String timestampType(String raw) {
+        return raw == null ? null : KAFKA_TIMESTAMP_NAMES.getOrDefault(raw, raw);
     }
-    if (node != null && node.isTextual()) {
-      try {
-        return Long.parseLong(node.textValue().trim());
-      } catch (NumberFormatException e) {
-        throw new InvalidEventException(field + " must be an integer (number or numeric string) but was \""
-            + node.textValue() + "\"");
-      }
-    }
-    throw new InvalidEventException(field + " must be an integer (number or numeric string) but was " + node);
-  }
 
-  private static String textOrNull(JsonNode node) {
-    return node == null || node.isNull() ? null : node.isTextual() ? node.textValue() : node.toString();
-  }
+    /** Accepts a JSON integer or a string holding one (AWS examples use both for offsets). */
+    static long requireLong(JsonNode node, String field) {
+        if (node != null && node.isIntegralNumber() && node.canConvertToLong()) {
+            return node.longValue();
+        }
+        if (node != null && node.isTextual()) {
+            try {
+                return Long.parseLong(node.textValue().trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidEventException(
+                        field + " must be an integer (number or numeric string) but was \"" + node.textValue() + "\"");
+            }
+        }
+        throw new InvalidEventException(field + " must be an integer (number or numeric string) but was " + node);
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node == null || node.isNull() ? null : node.isTextual() ? node.textValue() : node.toString();
+    }
 }

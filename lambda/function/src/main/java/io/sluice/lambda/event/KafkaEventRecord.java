@@ -12,16 +12,16 @@ import io.sluice.lambda.RecordId;
  *                      Kafka's {@code CreateTime}… are read as these), null when the event has none
  */
 public record KafkaEventRecord(
-    String topic,
-    int partition,
-    long offset,
-    long timestamp,
-    String timestampType,
-    String keyBase64,
-    String valueBase64,
-    JsonNode headers) {
+        String topic,
+        int partition,
+        long offset,
+        long timestamp,
+        String timestampType,
+        String keyBase64,
+        String valueBase64,
+        JsonNode headers) {
 
-  public RecordId id() {
-    return RecordId.of(topic, partition, offset);
-  }
+    public RecordId id() {
+        return RecordId.of(topic, partition, offset);
+    }
 }

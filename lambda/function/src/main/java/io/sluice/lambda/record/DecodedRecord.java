@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record DecodedRecord(KafkaEventRecord source, String key, byte[] value, Map<String, String> headers) {
 
-  public DecodedRecord {
-    headers = Map.copyOf(headers);
-  }
+    public DecodedRecord {
+        headers = Map.copyOf(headers);
+    }
 }

@@ -12,41 +12,41 @@ import java.nio.charset.StandardCharsets;
  * {@link TelemetryEvent#json}), written as it came.
  */
 public record RoutedRecord(
-    String eventId,
-    int code,
-    String truckId,
-    long timestamp,
-    Long seq,
-    String key,
-    String topic,
-    int partition,
-    long offset,
-    String idempotencyKey,
-    String correlationId,
-    byte[] event) {
+        String eventId,
+        int code,
+        String truckId,
+        long timestamp,
+        Long seq,
+        String key,
+        String topic,
+        int partition,
+        long offset,
+        String idempotencyKey,
+        String correlationId,
+        byte[] event) {
 
-  public RecordId id() {
-    return RecordId.of(topic, partition, offset);
-  }
-
-  /** Writes this record as one JSON object, fields in contract order. */
-  public void writeTo(JsonGenerator g) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("eventId", eventId);
-    g.writeNumberField("code", code);
-    g.writeStringField("truckId", truckId);
-    g.writeNumberField("timestamp", timestamp);
-    if (seq != null) {
-      g.writeNumberField("seq", seq);
+    public RecordId id() {
+        return RecordId.of(topic, partition, offset);
     }
-    g.writeStringField("key", key);
-    g.writeStringField("topic", topic);
-    g.writeNumberField("partition", partition);
-    g.writeNumberField("offset", offset);
-    g.writeStringField("idempotencyKey", idempotencyKey);
-    g.writeStringField("correlationId", correlationId);
-    g.writeFieldName("event");
-    g.writeRawValue(new String(event, StandardCharsets.UTF_8));
-    g.writeEndObject();
-  }
+
+    /** Writes this record as one JSON object, fields in contract order. */
+    public void writeTo(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("eventId", eventId);
+        g.writeNumberField("code", code);
+        g.writeStringField("truckId", truckId);
+        g.writeNumberField("timestamp", timestamp);
+        if (seq != null) {
+            g.writeNumberField("seq", seq);
+        }
+        g.writeStringField("key", key);
+        g.writeStringField("topic", topic);
+        g.writeNumberField("partition", partition);
+        g.writeNumberField("offset", offset);
+        g.writeStringField("idempotencyKey", idempotencyKey);
+        g.writeStringField("correlationId", correlationId);
+        g.writeFieldName("event");
+        g.writeRawValue(new String(event, StandardCharsets.UTF_8));
+        g.writeEndObject();
+    }
 }

@@ -15,49 +15,48 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class HttpTarget implements Target {
 
-  private final TargetSpec spec;
-  private final HttpClient client;
+    private final TargetSpec spec;
+    private final HttpClient client;
 
-  public HttpTarget(TargetSpec spec, HttpClient client) {
-    if (spec.type() != TargetSpec.Type.HTTP) {
-      throw new IllegalArgumentException("not an http target: " + spec);
+    public HttpTarget(TargetSpec spec, HttpClient client) {
+        if (spec.type() != TargetSpec.Type.HTTP) {
+            throw new IllegalArgumentException("not an http target: " + spec);
+        }
+        this.spec = spec;
+        this.client = client;
     }
-    this.spec = spec;
-    this.client = client;
-  }
 
-  @Override
-  public String name() {
-    return spec.name();
-  }
-
-  @Override
-  public CompletableFuture<Void> deliver(List<RoutedRecord> records) {
-    return deliver(records, null);
-  }
-
-  @Override
-  public CompletableFuture<Void> deliver(List<RoutedRecord> records, String traceparent) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(spec.url())
-        .timeout(spec.timeout())
-        .header("Content-Type", "application/json");
-    if (traceparent != null) {
-      b.header("traceparent", traceparent);
+    @Override
+    public String name() {
+        return spec.name();
     }
-    HttpRequest request = b.POST(HttpRequest.BodyPublishers.ofByteArray(RoutedRecordsJson.toJsonArray(records)))
-        .build();
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .handle((response, error) -> {
-          if (error != null) {
-            throw new TargetFailedException("target " + spec.name() + " (" + spec.url() + ") failed: " + error, error);
-          }
-          int status = response.statusCode();
-          if (status < 200 || status > 299) {
-            String body = response.body() == null ? "" : response.body();
-            throw new TargetFailedException("target " + spec.name() + " answered HTTP " + status + ": "
-                + (body.length() > 200 ? body.substring(0, 200) + "..." : body));
-          }
-          return null;
+
+    @Override
+    public CompletableFuture<Void> deliver(List<RoutedRecord> records) {
+        return deliver(records, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> deliver(List<RoutedRecord> records, String traceparent) {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(spec.url()).timeout(spec.timeout()).header("Content-Type", "application/json");
+        if (traceparent != null) {
+            b.header("traceparent", traceparent);
+        }
+        HttpRequest request = b.POST(HttpRequest.BodyPublishers.ofByteArray(RoutedRecordsJson.toJsonArray(records)))
+                .build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+            if (error != null) {
+                throw new TargetFailedException(
+                        "target " + spec.name() + " (" + spec.url() + ") failed: " + error, error);
+            }
+            int status = response.statusCode();
+            if (status < 200 || status > 299) {
+                String body = response.body() == null ? "" : response.body();
+                throw new TargetFailedException("target " + spec.name() + " answered HTTP " + status + ": "
+                        + (body.length() > 200 ? body.substring(0, 200) + "..." : body));
+            }
+            return null;
         });
-  }
+    }
 }

@@ -10,15 +10,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Target {
 
-  String name();
+    String name();
 
-  CompletableFuture<Void> deliver(List<RoutedRecord> records);
+    CompletableFuture<Void> deliver(List<RoutedRecord> records);
 
-  /**
-   * Same as {@link #deliver(List)}, the call part of the trace {@code traceparent} (W3C; null = none): an HTTP target
-   * sends it as the {@code traceparent} request header.
-   */
-  default CompletableFuture<Void> deliver(List<RoutedRecord> records, String traceparent) {
-    return deliver(records);
-  }
+    /**
+     * Same as {@link #deliver(List)}, the call part of the trace {@code traceparent} (W3C; null = none): an HTTP target
+     * sends it as the {@code traceparent} request header.
+     */
+    default CompletableFuture<Void> deliver(List<RoutedRecord> records, String traceparent) {
+        return deliver(records);
+    }
 }
