@@ -23,7 +23,7 @@ public final class HotKeysCommand implements OpsCommand {
     public String usage() {
         return """
                 options:
-                  --admin URL       the instance's admin API (default http://127.0.0.1:8081; token from SLUICE_ADMIN_TOKEN)
+                  --admin URL       the instance's admin API (default http://127.0.0.1:8080; token from SLUICE_ADMIN_TOKEN)
                   --side SIDE       producer, consumer or all (default all)
                   --pipeline NAME   only this pipeline's consumer
                   --topic TOPIC     only this topic

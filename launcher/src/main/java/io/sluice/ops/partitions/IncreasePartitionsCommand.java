@@ -38,7 +38,7 @@ public final class IncreasePartitionsCommand implements OpsCommand {
                   --topic T          the topic (required)
                   --to M             partitions after the change (required; at least x1.5 unless --force)
                   --config FILE      Sluice's config: how to reach Kafka (required)
-                  --admin URL        a running instance consuming the topic (default http://127.0.0.1:8081)
+                  --admin URL        a running instance consuming the topic (default http://127.0.0.1:8080)
                   --pipeline NAME    its pipeline that consumes the topic (default: the first that does)
                   --force            allow an increase under x1.5, or a producer that cannot be checked
                   --dry-run          run the pre-checks only

@@ -33,7 +33,7 @@ public final class PlanPartitionsCommand implements OpsCommand {
                   --topic T              the topic to plan (required)
                   --target-rate R        records/s the topic must carry (required)
                   --pipeline NAME        the pipeline that consumes it (default: the instance's first)
-                  --admin URL            the running instance (default http://127.0.0.1:8081)
+                  --admin URL            the running instance (default http://127.0.0.1:8080)
                   --config FILE          Sluice's config: the topic's partitions and the group's members from Kafka
                   --partitions N         partitions now (default: from Kafka with --config, else those the instance polls)
                   --consumers C          consumers now (default: the group's members with --config, else 1)
