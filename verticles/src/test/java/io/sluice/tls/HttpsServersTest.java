@@ -53,6 +53,11 @@ class HttpsServersTest {
     private TestPki.Issued ca;
     private TestPki.Issued rogue;
     private final List<String> produced = new CopyOnWriteArrayList<>();
+    /**
+     * Every client the test made, referenced until the test ends: Vert.x closes a client nobody references any more
+     * (a cleaner), which failed a request in flight with "Pool closed".
+     */
+    private final List<HttpClient> clients = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp(Vertx vertx) throws Exception {
@@ -102,7 +107,9 @@ class HttpsServersTest {
                     .setCertPath(dir.resolve(clientName + ".pem").toString())
                     .setKeyPath(dir.resolve(clientName + ".key").toString()));
         }
-        return vertx.createHttpClient(o);
+        HttpClient client = vertx.createHttpClient(o);
+        clients.add(client);
+        return client;
     }
 
     private static Future<Integer> send(HttpClient c, HttpMethod m, int port, String uri, String body, String token) {
