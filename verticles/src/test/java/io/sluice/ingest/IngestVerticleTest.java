@@ -74,9 +74,7 @@ class IngestVerticleTest {
         IngestSettings s = new IngestSettings(true, "127.0.0.1", 0, 4096, 100, 5_000);
         ingest = new IngestVerticle(s, 10_000, new SimpleMeterRegistry());
         deployment = get(vertx.deployVerticle(ingest));
-        // a new connection per request: the server answers some refusals with Connection: close and closes, and a
-        // pooled keep-alive connection racing that close left a later request of this test without an answer
-        client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
+        client = vertx.createHttpClient();
     }
 
     @AfterEach
