@@ -144,8 +144,8 @@ public final class GeneratorSettings {
         boolean enabled = c.get(ENABLED);
         double rate = c.get(RATE);
         int trucks = c.get(TRUCKS);
-        Map<Integer, Double> codes = c.has("codes") ? codes(c.get(CODES), c.key("codes")) : DEFAULT_CODES;
-        c.get(CODES); // read even when absent
+        JsonObject codesJson = c.get(CODES); // read (and type-checked) whether given or not
+        Map<Integer, Double> codes = c.has("codes") ? codes(codesJson, c.key("codes")) : DEFAULT_CODES;
         Cfg pareto = c.get(PARETO);
         double hotKeyShare = openShare(pareto, HOT_KEY_SHARE);
         double hotTrafficShare = openShare(pareto, HOT_TRAFFIC_SHARE);
@@ -156,15 +156,15 @@ public final class GeneratorSettings {
                     "must be >= hotKeyShare (" + hotKeyShare + ") and < 1, got " + hotTrafficShare);
         }
         int payloadBytes = c.get(PAYLOAD_BYTES);
-        RampProfile ramp = RampProfile.fromJson(c.has("ramp") ? c.get(RAMP) : null, c.key("ramp"));
-        c.get(RAMP);
+        JsonObject rampJson = c.get(RAMP);
+        RampProfile ramp = RampProfile.fromJson(c.has("ramp") ? rampJson : null, c.key("ramp"));
         String prefix = c.get(EVENT_ID_PREFIX);
         if (prefix != null && !PREFIX.matcher(prefix).matches()) {
             throw new ConfigException(
                     c.key("eventIdPrefix"), "must be 1-32 characters of [A-Za-z0-9_-], got " + prefix);
         }
-        Long seed = c.has("seed") ? c.get(SEED) : null;
-        c.get(SEED);
+        long seedValue = c.get(SEED);
+        Long seed = c.has("seed") ? seedValue : null;
         c.done();
         return new GeneratorSettings(
                 enabled, rate, trucks, codes, hotKeyShare, hotTrafficShare, payloadBytes, ramp, prefix, seed);
