@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.bus.Addresses;
+import io.sluice.http.ClientCalls;
 import io.sluice.producer.ProducerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class IngestVerticleTest {
     private Vertx vertx;
     private HttpClient client;
+    private ClientCalls calls;
     private IngestVerticle ingest;
     private String deployment;
     private final List<Message<Object>> held = new CopyOnWriteArrayList<>();
@@ -75,6 +77,7 @@ class IngestVerticleTest {
         ingest = new IngestVerticle(s, 10_000, new SimpleMeterRegistry());
         deployment = get(vertx.deployVerticle(ingest));
         client = vertx.createHttpClient();
+        calls = new ClientCalls(vertx);
     }
 
     @AfterEach
@@ -98,9 +101,9 @@ class IngestVerticleTest {
         if (correlationId != null) {
             o.putHeader(IngestVerticle.CORRELATION_HEADER, correlationId);
         }
-        return client.request(o)
+        return calls.on(() -> client.request(o)
                 .compose(req -> req.send(Buffer.buffer(body)))
-                .compose(res -> res.body().map(b -> reply(res, b)));
+                .compose(res -> res.body().map(b -> reply(res, b))));
     }
 
     private static Reply reply(HttpClientResponse res, Buffer b) {
@@ -183,10 +186,11 @@ class IngestVerticleTest {
                 .setHost("127.0.0.1")
                 .setPort(ingest.actualPort())
                 .setURI(IngestVerticle.PATH);
-        int status = get(client.request(o).compose(req -> req.send()).map(HttpClientResponse::statusCode));
+        int status =
+                get(calls.on(() -> client.request(o).compose(req -> req.send()).map(HttpClientResponse::statusCode)));
         assertThat(status).isEqualTo(405);
         o.setMethod(HttpMethod.POST).setURI("/v2/nope");
-        status = get(client.request(o).compose(req -> req.send()).map(HttpClientResponse::statusCode));
+        status = get(calls.on(() -> client.request(o).compose(req -> req.send()).map(HttpClientResponse::statusCode)));
         assertThat(status).isEqualTo(404);
     }
 

@@ -8,6 +8,7 @@ import io.sluice.admin.AdminHttpVerticle;
 import io.sluice.admin.AdminSettings;
 import io.sluice.bus.Addresses;
 import io.sluice.config.Cfg;
+import io.sluice.http.ClientCalls;
 import io.sluice.http.RawHttp;
 import io.sluice.ingest.IngestSettings;
 import io.sluice.ingest.IngestVerticle;
@@ -50,6 +51,7 @@ class HttpsServersTest {
     Path dir;
 
     private Vertx vertx;
+    private ClientCalls calls;
     private TestPki.Issued ca;
     private TestPki.Issued rogue;
     private final List<String> produced = new CopyOnWriteArrayList<>();
@@ -62,6 +64,7 @@ class HttpsServersTest {
     @BeforeEach
     void setUp(Vertx vertx) throws Exception {
         this.vertx = vertx;
+        this.calls = new ClientCalls(vertx);
         ca = TestPki.ca("sluice-test-ca");
         rogue = TestPki.ca("rogue-ca");
         TestPki.Issued server = TestPki.leaf(ca, "sluice-server", 30);
@@ -112,7 +115,7 @@ class HttpsServersTest {
         return client;
     }
 
-    private static Future<Integer> send(HttpClient c, HttpMethod m, int port, String uri, String body, String token) {
+    private Future<Integer> send(HttpClient c, HttpMethod m, int port, String uri, String body, String token) {
         RequestOptions ro = new RequestOptions()
                 .setMethod(m)
                 .setHost("localhost")
@@ -122,9 +125,9 @@ class HttpsServersTest {
         if (token != null) {
             ro.putHeader("Authorization", "Bearer " + token);
         }
-        return c.request(ro)
+        return calls.on(() -> c.request(ro)
                 .compose(r -> r.send(Buffer.buffer(body)))
-                .compose(r -> r.body().map(b -> r.statusCode()));
+                .compose(r -> r.body().map(b -> r.statusCode())));
     }
 
     private int ingest() throws Exception {
