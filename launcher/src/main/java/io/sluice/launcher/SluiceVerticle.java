@@ -59,6 +59,10 @@ public final class SluiceVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SluiceVerticle.class);
     /** Upper bound of a graceful stop; after it the embedded broker is closed regardless. */
     static final long STOP_BOUND_MS = 60_000;
+    /** At the end of a stop, remote requests are answered 'stopping' until none came for this long... */
+    static final long REMOTE_QUIET_MS = 300;
+    /** ...or for at most this long. */
+    static final long REMOTE_QUIET_MAX_MS = 3_000;
 
     private volatile MeterRegistry registry;
     // Written during start (on Vert.x threads), read by stop() from a shutdown hook and by tests: volatile.
@@ -483,6 +487,10 @@ public final class SluiceVerticle extends VerticleBase {
                                     return null;
                                 })
                                 .recover(this::logged))
+                // callers in other JVMs that sent before their first 'stopping' get theirs too, not silence
+                .compose(v -> remoteGate == null
+                        ? Future.<Void>succeededFuture()
+                        : remoteGate.quiet(REMOTE_QUIET_MS, REMOTE_QUIET_MAX_MS))
                 .onComplete(ar -> {
                     if (remoteGate != null) {
                         remoteGate.uninstall();

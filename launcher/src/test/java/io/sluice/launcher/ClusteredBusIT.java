@@ -151,6 +151,17 @@ class ClusteredBusIT {
         JsonObject tail =
                 new JsonObject(remote.await("TAIL {", Duration.ofSeconds(60)).substring("TAIL ".length()));
         System.out.println("ClusteredBusIT: tail during the SIGTERM " + tail.encode());
+        if (tail.getLong("timeouts") > 0) { // what both sides logged around the stop, to tell where it was lost
+            remote.lines.stream().filter(l -> l.startsWith("TAIL-")).forEach(l -> System.out.println("remote: " + l));
+            List<String> out = new ArrayList<>(sluice.stdout);
+            int from = 0;
+            for (int i = 0; i < out.size(); i++) {
+                if (out.get(i).contains("Stopping Sluice")) {
+                    from = Math.max(0, i - 5);
+                }
+            }
+            out.subList(from, out.size()).forEach(l -> System.out.println("sluice: " + l));
+        }
         assertThat(tail.getLong("answered"))
                 .as("every tail request answered: %s", tail)
                 .isEqualTo(tail.getLong("sent"));

@@ -125,7 +125,8 @@ public final class RemoteProducerMain {
                         .put("timestamp", System.currentTimeMillis())
                         .put("seq", n));
             }
-            sent.incrementAndGet();
+            long number = sent.incrementAndGet();
+            long sentAt = System.currentTimeMillis();
             vertx.eventBus()
                     .<ProduceBatchReply>request(Addresses.PRODUCE_BATCH, new ProduceBatch(batch), opts)
                     .onComplete(ar -> {
@@ -148,6 +149,7 @@ public final class RemoteProducerMain {
                         } else if (ar.cause() instanceof ReplyException re
                                 && re.failureType() == ReplyFailure.TIMEOUT) {
                             timeouts.incrementAndGet();
+                            System.out.println("TAIL-TIMEOUT request " + number + " sent at " + sentAt);
                         } else if (ar.cause() instanceof ReplyException re
                                 && re.failureType() == ReplyFailure.NO_HANDLERS) {
                             noHandlers.incrementAndGet();
@@ -155,6 +157,8 @@ public final class RemoteProducerMain {
                                 && re.failureCode() == 503
                                 && String.valueOf(re.getMessage()).startsWith("stopping")) {
                             stopping.incrementAndGet();
+                            System.out.println("TAIL-STOPPING request " + number + " sent at " + sentAt
+                                    + ", answered at " + System.currentTimeMillis());
                         } else {
                             other.incrementAndGet();
                             System.out.println("TAIL-OTHER " + ar.cause());

@@ -1,10 +1,13 @@
 package io.sluice.bus;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.impl.clustered.ClusteredMessage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,8 @@ public final class RemoteGate {
     private final Handler<DeliveryContext<Object>> interceptor = this::intercept;
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean stopping;
+    /** {@link System#nanoTime()} of the last request from another JVM this gate saw. */
+    private volatile long lastRemoteNanos = System.nanoTime();
 
     public RemoteGate(Vertx vertx, RemoteAccess access) {
         this.vertx = vertx;
@@ -43,6 +48,35 @@ public final class RemoteGate {
         stopping = true;
     }
 
+    /**
+     * Completes once no request from another JVM has arrived for {@code quietMs} (they are answered {@code stopping}
+     * meanwhile), or after {@code maxMs} whatever they do. Call after {@link #stopping()}, before the cluster is left:
+     * a request a caller sent before it saw its first {@code stopping} answer then gets its own, instead of reaching
+     * a node that is leaving the cluster and waiting out its send timeout in silence.
+     */
+    public Future<Void> quiet(long quietMs, long maxMs) {
+        Promise<Void> done = Promise.promise();
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
+        checkQuiet(quietMs, until, done);
+        return done.future();
+    }
+
+    private void checkQuiet(long quietMs, long until, Promise<Void> done) {
+        long now = System.nanoTime();
+        long quietFor = TimeUnit.NANOSECONDS.toMillis(now - lastRemoteNanos);
+        if (quietFor >= quietMs || now >= until) {
+            done.tryComplete();
+            return;
+        }
+        long wait = Math.max(1, Math.min(quietMs - quietFor, TimeUnit.NANOSECONDS.toMillis(until - now) + 1));
+        vertx.setTimer(wait, id -> checkQuiet(quietMs, until, done));
+    }
+
+    /** A request from another JVM arrived now. */
+    void sawRemote() {
+        lastRemoteNanos = System.nanoTime();
+    }
+
     /** Remote requests refused so far. */
     public long refused() {
         return refused.get();
@@ -51,6 +85,9 @@ public final class RemoteGate {
     private void intercept(DeliveryContext<Object> ctx) {
         Message<Object> msg = ctx.message();
         boolean fromWire = msg instanceof ClusteredMessage<?, ?> cm && cm.isFromWire();
+        if (fromWire) {
+            sawRemote();
+        }
         RemoteAccess.Decision d =
                 access.decide(msg.address(), fromWire, msg.headers().get(Addresses.CALLER_HEADER), stopping);
         if (d instanceof RemoteAccess.Refuse r) {
