@@ -156,7 +156,10 @@ public final class ConnectionGuard {
         return true;
     }
 
-    /** Answers {@code status} with {@code Connection: close} and closes the connection once it is written. */
+    /**
+     * Answers {@code status} with {@code Connection: close} and, once it is written, closes the connection after the
+     * rest of the request's body ({@link LingeringClose}).
+     */
     public void refuseAndClose(HttpServerRequest req, int status, String message) {
         clientLog.info(server + ": " + status + " for " + req.remoteAddress() + " "
                 + safe(req.method().name()) + " " + safe(req.path()) + ": " + message);
@@ -174,7 +177,7 @@ public final class ConnectionGuard {
                         .put("status", status)
                         .put("error", message)
                         .toBuffer())
-                .onComplete(ar -> conn.close());
+                .onComplete(ar -> LingeringClose.close(vertx, req));
     }
 
     private void invalid(HttpServerRequest req) {

@@ -6,6 +6,7 @@ import io.sluice.bus.Addresses;
 import io.sluice.bus.LocalCodec;
 import io.sluice.http.ClientErrorLog;
 import io.sluice.http.ConnectionGuard;
+import io.sluice.http.LingeringClose;
 import io.sluice.producer.ProduceAnswer;
 import io.sluice.producer.ProduceBatch;
 import io.sluice.producer.ProduceBatchReply;
@@ -198,43 +199,7 @@ public final class IngestVerticle extends VerticleBase {
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         HttpServerRequest req = ctx.request();
         send(ctx, IngestAnswer.refused(correlationIdOrNew(ctx), status, field, message))
-                .onComplete(ar -> lingerThenClose(req));
-    }
-
-    /** How long a refused request's remaining body is read and dropped before its connection is closed. */
-    private static final long LINGER_MS = 2_000;
-    /** How much of it at most. */
-    private static final long LINGER_BYTES = 64L * 1024 * 1024;
-
-    /**
-     * Closes the connection of a refused request once the client has sent the rest of its body (read and dropped),
-     * bounded by {@link #LINGER_MS} and {@link #LINGER_BYTES}: closing with unread bytes makes the kernel reset the
-     * connection, which can destroy the answer before the client reads it (RFC 9112, 9.6: a lingering close).
-     */
-    private void lingerThenClose(HttpServerRequest req) {
-        var conn = req.connection();
-        if (req.isEnded()) {
-            conn.close();
-            return;
-        }
-        long timer = vertx.setTimer(LINGER_MS, t -> conn.close());
-        long[] dropped = {0};
-        req.handler(chunk -> {
-            dropped[0] += chunk.length();
-            if (dropped[0] > LINGER_BYTES) {
-                vertx.cancelTimer(timer);
-                conn.close();
-            }
-        });
-        req.endHandler(v -> {
-            vertx.cancelTimer(timer);
-            conn.close();
-        });
-        req.exceptionHandler(e -> {
-            vertx.cancelTimer(timer);
-            conn.close();
-        });
-        req.resume();
+                .onComplete(ar -> LingeringClose.close(vertx, req));
     }
 
     private static String printable(String s) {

@@ -250,6 +250,26 @@ class IngestHardeningTest {
     }
 
     @Test
+    void aSmugglingRefusalWithABodyStillComingIsReadByTheClient() throws Exception {
+        // like most clients, this one sends the whole (4 MB) body before it reads: the guard's refusal
+        // (ConnectionGuard.refuseAndClose) must linger, since closing with the body unread resets the connection
+        // and the reset discards the 400 the client has not read yet
+        deploy(new JsonObject());
+        byte[] chunk = ("4000\r\n" + "x".repeat(0x4000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (RawHttp c = new RawHttp(port, 10_000)) {
+            c.write("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 15\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 256; i++) {
+                c.write(chunk);
+            }
+            c.write("0\r\n\r\n");
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+        }
+        assertThat(produced).isEmpty();
+    }
+
+    @Test
     void aHostOutsideTheAllowListIsRefused() throws Exception {
         deploy(new JsonObject());
         try (RawHttp c = new RawHttp(port, 5_000)) {
