@@ -26,22 +26,19 @@ public final class LingeringClose {
             return;
         }
         long timer = vertx.setTimer(LINGER_MS, t -> conn.close());
+        Runnable closeNow = () -> {
+            vertx.cancelTimer(timer);
+            conn.close();
+        };
         long[] dropped = {0};
         req.handler(chunk -> {
             dropped[0] += chunk.length();
             if (dropped[0] > LINGER_BYTES) {
-                vertx.cancelTimer(timer);
-                conn.close();
+                closeNow.run();
             }
         });
-        req.endHandler(v -> {
-            vertx.cancelTimer(timer);
-            conn.close();
-        });
-        req.exceptionHandler(e -> {
-            vertx.cancelTimer(timer);
-            conn.close();
-        });
+        req.endHandler(v -> closeNow.run());
+        req.exceptionHandler(e -> closeNow.run());
         req.resume();
     }
 }
