@@ -484,6 +484,20 @@ class LocalLambdaServerIT {
         assertThat(server.sink().uniqueCount()).isZero();
     }
 
+    @Test
+    void aBatchArrivesWhenItsBodyIsReceivedNotWhenASlowSinkAnswers() throws Exception {
+        server.sinkFaults().latencyMs(400);
+        long sent = System.currentTimeMillis();
+        HttpResponse<String> ok =
+                post("/sink/events", "[{\"eventId\":\"slow-1\",\"key\":\"k\",\"seq\":1,\"timestamp\":" + sent + "}]");
+        long answered = System.currentTimeMillis();
+
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(answered - sent).isGreaterThanOrEqualTo(400); // the sink did wait before it answered
+        long arrival = server.sink().firstArrivalMs("slow-1");
+        assertThat(arrival).isBetween(sent, answered - 400); // but the batch had arrived before that wait
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create(server.endpoint() + path))

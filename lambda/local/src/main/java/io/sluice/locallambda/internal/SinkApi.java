@@ -19,7 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The local downstream sink: {@code POST /sink/events} (a JSON array of routed records; 200
  * {@code {"accepted":n}}, 400 when the body is not an array of objects with a string {@code eventId}),
- * {@code GET /sink/stats}, {@code POST /sink/reset}, {@code GET|PUT|DELETE /sink/faults}.
+ * {@code GET /sink/stats}, {@code POST /sink/reset}, {@code GET|PUT|DELETE /sink/faults}. A batch's arrival time
+ * (the end of its end-to-end latency) is when its whole body has been received, before the sink parses it or
+ * waits out an injected {@code latencyMs}: the sink's own work is not the pipeline's latency.
  */
 public final class SinkApi {
 
@@ -35,6 +37,7 @@ public final class SinkApi {
     }
 
     public void events(RoutingContext rc) {
+        long arrivalMs = System.currentTimeMillis();
         if (faults.outage()
                 || (faults.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < faults.errorRate())) {
             delayed(
@@ -57,7 +60,7 @@ public final class SinkApi {
             return;
         }
         delayed(faults.latencyMs(), () -> {
-            store.record(records, System.currentTimeMillis());
+            store.record(records, arrivalMs);
             ControlApi.json(
                     rc, 200, new JsonObject().put("accepted", records.size()).encode());
         });
