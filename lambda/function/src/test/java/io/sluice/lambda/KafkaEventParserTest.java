@@ -88,6 +88,55 @@ class KafkaEventParserTest {
         assertThat(d.key()).isNull();
     }
 
+    /**
+     * The parser reads a header list in a streaming pass (byte arrays become one binary node); each shape must
+     * decode, or be rejected for its record, exactly as the full tree of the same list is: the tree is the reference.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "[]",
+                "[{\"a\":[104,105]},{\"b\":[-61,-87,255,0,-128]},{\"a\":[]}]",
+                "[{\"a\":[104,105],\"a\":[120]}]",
+                "[{\"a\":\"aGk=\"},{\"b\":null}]",
+                "[{\"a\":[104,256]}]",
+                "[{\"a\":[104,-129]}]",
+                "[{\"a\":[104,1.5,105]}]",
+                "[{\"a\":[104,\"x\"]}]",
+                "[{\"a\":[104,null]}]",
+                "[{\"a\":[104,[1]]}]",
+                "[{\"a\":[104,9999999999]}]",
+                "[{\"a\":{\"b\":1}}]",
+                "[{\"a\":7}]",
+                "[7]",
+                "[null]",
+                "[[1,2]]",
+                "{\"a\":[1]}",
+                "\"text\"",
+                "[{\"traceparent\":[48,48,45,48,97,102,55,54,53,49,57,49,54,99,100,52,51,100,100,56,52,52,56,101,98,50,49,49,99,56,48,51,49,57,99,45,98,55,97,100,54,98,55,49,54,57,50,48,51,51,51,49,45,48,49]}]"
+            })
+    void streamedHeadersDecodeAsTheirTreeDoes(String headers) throws Exception {
+        String event = "{\"eventSource\":\"aws:kafka\",\"records\":{\"t-0\":[{\"topic\":\"t\",\"partition\":0,"
+                + "\"offset\":1,\"value\":\"e30=\",\"headers\":" + headers + "}]}}";
+        KafkaEventRecord streamed =
+                parser.parse(event.getBytes(StandardCharsets.UTF_8)).records().get(0);
+        KafkaEventRecord tree =
+                new KafkaEventRecord("t", 0, 1, -1, null, null, "e30=", Dispatcher.MAPPER.readTree(headers));
+
+        Object expected = decodedOrReason(tree);
+        assertThat(decodedOrReason(streamed)).isEqualTo(expected);
+        assertThat(io.sluice.lambda.trace.FunctionTracing.traceId(streamed.headers()))
+                .isEqualTo(io.sluice.lambda.trace.FunctionTracing.traceId(tree.headers()));
+    }
+
+    private Object decodedOrReason(KafkaEventRecord r) {
+        try {
+            return decoder.decode(r).headers();
+        } catch (InvalidRecordException e) {
+            return "invalid: " + e.reason();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,12 +99,24 @@ public final class KafkaEventParser {
             int i = 0;
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                out.add(record(p, t, "records[\"" + group + "\"][" + i++ + "]"));
+                out.add(record(p, t, new Where(group, i++)));
             }
         }
     }
 
-    private KafkaEventRecord record(JsonParser p, JsonToken start, String where) throws IOException {
+    /** Where a record is in the event, for error messages: written out only when one is thrown. */
+    private record Where(String group, int index) {
+        String field(String name) {
+            return this + "." + name;
+        }
+
+        @Override
+        public String toString() {
+            return "records[\"" + group + "\"][" + index + "]";
+        }
+    }
+
+    private KafkaEventRecord record(JsonParser p, JsonToken start, Where where) throws IOException {
         if (start != JsonToken.START_OBJECT) {
             throw new InvalidEventException(where + " must be an object");
         }
@@ -117,14 +133,13 @@ public final class KafkaEventParser {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "topic" -> topic = scalarText(p, v);
-                case "partition" ->
-                    partition = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where + ".partition");
-                case "offset" -> offset = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where + ".offset");
-                case "timestamp" -> timestamp = v == JsonToken.VALUE_NULL ? -1L : longValue(p, v, where + ".timestamp");
+                case "partition" -> partition = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where, "partition");
+                case "offset" -> offset = v == JsonToken.VALUE_NULL ? null : longValue(p, v, where, "offset");
+                case "timestamp" -> timestamp = v == JsonToken.VALUE_NULL ? -1L : longValue(p, v, where, "timestamp");
                 case "timestampType" -> timestampType = scalarText(p, v);
                 case "key" -> key = scalarText(p, v);
                 case "value" -> value = scalarText(p, v);
-                case "headers" -> headers = v == JsonToken.VALUE_NULL ? null : mapper.readTree(p);
+                case "headers" -> headers = v == JsonToken.VALUE_NULL ? null : headers(p, v);
                 default -> p.skipChildren();
             }
         }
@@ -146,12 +161,78 @@ public final class KafkaEventParser {
                 topic, (int) (long) partition, offset, timestamp, timestampType(timestampType), key, value, headers);
     }
 
+    /**
+     * A record's header list as the tree {@code readTree} would build, read in one streaming pass, except that a
+     * header value that is a plain array of byte values ({@code [104,105]}, each an integer in -128..255) becomes
+     * one {@link com.fasterxml.jackson.databind.node.BinaryNode} instead of an array of number nodes (the list is
+     * the function's largest per-record tree otherwise). Anything of another shape is kept as its tree, for
+     * {@link io.sluice.lambda.record.RecordDecoder} to judge per record.
+     */
+    private JsonNode headers(JsonParser p, JsonToken start) throws IOException {
+        if (start != JsonToken.START_ARRAY) {
+            return mapper.readTree(p);
+        }
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) {
+                list.add((JsonNode) mapper.readTree(p));
+                continue;
+            }
+            ObjectNode entry = list.addObject();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                entry.set(name, v == JsonToken.START_ARRAY ? headerValue(p) : mapper.readTree(p));
+            }
+        }
+        return list;
+    }
+
+    /** A header value array (the parser on its START_ARRAY): bytes when every element is one, else its tree. */
+    private JsonNode headerValue(JsonParser p) throws IOException {
+        int[] values = new int[64];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            int b;
+            if (t != JsonToken.VALUE_NUMBER_INT
+                    || p.getNumberType() != JsonParser.NumberType.INT
+                    || (b = p.getIntValue()) < -128
+                    || b > 255) {
+                return mixedArray(p, values, n);
+            }
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = b;
+        }
+        byte[] bytes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return JsonNodeFactory.instance.binaryNode(bytes);
+    }
+
+    /** The tree of an array whose first {@code n} elements were byte values and whose current one is not. */
+    private JsonNode mixedArray(JsonParser p, int[] values, int n) throws IOException {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < n; i++) {
+            array.add(values[i]);
+        }
+        array.add((JsonNode) mapper.readTree(p));
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            array.add((JsonNode) mapper.readTree(p));
+        }
+        return array;
+    }
+
     /** A JSON integer, or a string holding one; anything else is read as a tree for {@link #requireLong}'s answer. */
-    private long longValue(JsonParser p, JsonToken v, String field) throws IOException {
+    private long longValue(JsonParser p, JsonToken v, Where where, String field) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
             return p.getLongValue();
         }
-        return requireLong(mapper.readTree(p), field);
+        return requireLong(mapper.readTree(p), where.field(field));
     }
 
     /** What a tree's text would be: a string as it is, null for null, any other value as its JSON text. */

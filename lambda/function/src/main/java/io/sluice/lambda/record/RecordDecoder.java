@@ -56,6 +56,9 @@ public final class RecordDecoder {
     }
 
     private static byte[] headerBytes(String name, JsonNode v) throws InvalidRecordException {
+        if (v.isBinary()) {
+            return ((com.fasterxml.jackson.databind.node.BinaryNode) v).binaryValue(); // the parser's byte arrays
+        }
         if (v.isTextual()) {
             return base64(v.textValue(), "header " + name);
         }

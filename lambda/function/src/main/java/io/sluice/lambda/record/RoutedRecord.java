@@ -3,7 +3,7 @@ package io.sluice.lambda.record;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.lambda.RecordId;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 
 /**
  * What a target receives for one record (a JSON array of these per target call):
@@ -29,8 +29,11 @@ public record RoutedRecord(
         return RecordId.of(topic, partition, offset);
     }
 
-    /** Writes this record as one JSON object, fields in contract order. */
-    public void writeTo(JsonGenerator g) throws IOException {
+    /**
+     * Writes this record as one JSON object, fields in contract order; {@code event} goes to {@code out} (the stream
+     * {@code g} writes to) byte for byte as it came, without a round trip through a String.
+     */
+    public void writeTo(JsonGenerator g, OutputStream out) throws IOException {
         g.writeStartObject();
         g.writeStringField("eventId", eventId);
         g.writeNumberField("code", code);
@@ -46,7 +49,9 @@ public record RoutedRecord(
         g.writeStringField("idempotencyKey", idempotencyKey);
         g.writeStringField("correlationId", correlationId);
         g.writeFieldName("event");
-        g.writeRawValue(new String(event, StandardCharsets.UTF_8));
+        g.writeRawValue(""); // the name's separator; the value follows in the stream itself
+        g.flush();
+        out.write(event);
         g.writeEndObject();
     }
 }

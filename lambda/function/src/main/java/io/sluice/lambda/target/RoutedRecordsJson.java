@@ -13,14 +13,21 @@ public final class RoutedRecordsJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Room for a record's fields other than its event (ids, key, topic, offsets), so the buffer rarely grows. */
+    private static final int FIELDS_BYTES = 384;
+
     private RoutedRecordsJson() {}
 
     public static byte[] toJsonArray(List<RoutedRecord> records) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * Math.max(1, records.size()));
+        long size = 2;
+        for (RoutedRecord r : records) {
+            size += r.event().length + FIELDS_BYTES;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size));
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
             g.writeStartArray();
             for (RoutedRecord r : records) {
-                r.writeTo(g);
+                r.writeTo(g, out);
             }
             g.writeEndArray();
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.sluice.lambda.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -166,6 +167,10 @@ public final class FunctionTracing {
         String found = null;
         for (JsonNode entry : headers) {
             JsonNode bytes = entry == null ? null : entry.get(name);
+            if (bytes != null && bytes.isBinary()) { // the parser's byte arrays
+                found = new String(((BinaryNode) bytes).binaryValue(), StandardCharsets.UTF_8);
+                continue;
+            }
             if (bytes == null || !bytes.isArray()) {
                 continue;
             }
