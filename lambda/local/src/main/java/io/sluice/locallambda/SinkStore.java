@@ -30,6 +30,14 @@ public final class SinkStore {
     private long firstArrivalMs = -1;
     private long lastArrivalMs = -1;
 
+    /**
+     * Makes room for {@code ids} distinct event ids in all, so that recording them never grows the id set (a rehash
+     * of every id, which would stall the sink's answers mid-run).
+     */
+    public synchronized void reserve(long ids) {
+        this.ids.reserve(ids);
+    }
+
     /** Records one delivered batch (one target call) arriving at {@code arrivalMs}. */
     public synchronized void record(List<SinkRecord> batch, long arrivalMs) {
         requests++;

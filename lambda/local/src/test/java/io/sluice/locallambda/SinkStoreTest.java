@@ -75,6 +75,26 @@ class SinkStoreTest {
         assertThat(set.memoryBytes()).as("about 20 bytes a slot").isLessThanOrEqualTo(20L * (1 << 19));
     }
 
+    @Test
+    void aReservedEventIdSetDoesNotGrowWhileItsIdsArrive() {
+        EventIdSet set = new EventIdSet(16);
+        set.add("early", 1L);
+        set.reserve(200_000);
+        long reserved = set.memoryBytes();
+        for (int i = 0; i < 199_999; i++) {
+            assertThat(set.add("evt-" + i, 1_000L + i)).isTrue();
+        }
+
+        assertThat(set.memoryBytes()).as("no rehash after the reservation").isEqualTo(reserved);
+        assertThat(set.size()).isEqualTo(200_000);
+        assertThat(set.firstArrivalMs("early")).isEqualTo(1L);
+        assertThat(set.firstArrivalMs("evt-199998")).isEqualTo(1_000L + 199_998);
+        set.reserve(10); // never shrinks
+        assertThat(set.memoryBytes()).isEqualTo(reserved);
+        assertThat(set.add("one-more", 5L)).isTrue(); // a reservation is room, not a limit
+        assertThat(set.contains("evt-0")).isTrue();
+    }
+
     private static SinkRecord rec(String id, String key, Long seq, long ts) {
         return new SinkRecord(id, key, seq, ts);
     }

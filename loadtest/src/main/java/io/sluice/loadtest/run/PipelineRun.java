@@ -96,6 +96,9 @@ public final class PipelineRun implements RunContext {
     private final List<SluiceProcess> processes = new ArrayList<>();
     private EmbeddedKafkaCluster cluster;
     private Vertx vertx;
+    /** At most this many ids are reserved in the sink up front (8 M slots, 160 MB); a larger run grows as it goes. */
+    private static final long MAX_RESERVED_IDS = 6_000_000L;
+
     private LocalLambdaServer lambda;
     private Admin admin;
     private InputPacer input;
@@ -180,6 +183,10 @@ public final class PipelineRun implements RunContext {
             faults.latencyMs(spec.lambdaLatencyMs);
         }
         faults.errorRate(spec.errorRate).throttleRate(spec.throttleRate);
+        // the ids planned (warm-up at half the rate, then the load): the sink then never grows its id set mid-run,
+        // a rehash of every id so far that stalls the sink's answers for tens of ms at millions of ids
+        lambda.sink().reserve(Math.min(MAX_RESERVED_IDS, (long)
+                (spec.rate * (spec.warmupSeconds() / 2.0 + spec.loadSeconds) * 1.05)));
 
         if (spec.tracing) {
             otlp = new OtlpSink();
