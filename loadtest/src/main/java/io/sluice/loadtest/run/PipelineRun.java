@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class PipelineRun implements RunContext {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
     private static final String FUNCTION = "dispatcher";
+    /** At most this many ids are reserved in the sink up front (8 M slots, 160 MB); a larger run grows as it goes. */
+    private static final long MAX_RESERVED_IDS = 6_000_000L;
 
     /**
      * What the run found; scenarios add their own checks from it. {@code keySplit} is the latency of the hot key
@@ -96,9 +98,6 @@ public final class PipelineRun implements RunContext {
     private final List<SluiceProcess> processes = new ArrayList<>();
     private EmbeddedKafkaCluster cluster;
     private Vertx vertx;
-    /** At most this many ids are reserved in the sink up front (8 M slots, 160 MB); a larger run grows as it goes. */
-    private static final long MAX_RESERVED_IDS = 6_000_000L;
-
     private LocalLambdaServer lambda;
     private Admin admin;
     private InputPacer input;
