@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,20 +121,25 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
 
     @Override
     public void onRecords(KafkaPollLoop.Polled polled) {
-        List<InRecord> accepted = new ArrayList<>(polled.records().size());
-        Map<TopicPartition, Boolean> known = new HashMap<>();
-        polled.offsets()
-                .forEach((tp, offs) -> known.put(
-                        tp,
-                        tracker.fetched(
-                                tp,
-                                polled.epochs().get(tp),
-                                offs,
-                                polled.timestamps().get(tp),
-                                polled.sizes().get(tp))));
-        for (InRecord r : polled.records()) {
-            if (known.getOrDefault(new TopicPartition(r.topic(), r.partition()), false)) {
-                accepted.add(r);
+        Set<TopicPartition> unknown = new HashSet<>();
+        polled.offsets().forEach((tp, offs) -> {
+            if (!tracker.fetched(
+                    tp,
+                    polled.epochs().get(tp),
+                    offs,
+                    polled.timestamps().get(tp),
+                    polled.sizes().get(tp))) {
+                unknown.add(tp);
+            }
+        });
+        List<InRecord> accepted = unknown.isEmpty()
+                ? polled.records()
+                : new ArrayList<>(polled.records().size());
+        if (!unknown.isEmpty()) { // rare: a partition revoked or re-assigned since the poll
+            for (InRecord r : polled.records()) {
+                if (!unknown.contains(new TopicPartition(r.topic(), r.partition()))) {
+                    accepted.add(r);
+                }
             }
         }
         metrics.polled(accepted.size());

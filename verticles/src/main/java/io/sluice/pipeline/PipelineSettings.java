@@ -133,8 +133,12 @@ public record PipelineSettings(
             "shutdownTimeoutMs", 15_000, 0, 600_000, "how long a graceful stop waits for in-flight batches");
     private static final Key<Integer> DISPATCH_INSTANCES =
             Key.integer("dispatchInstances", 2, 1, 64, "dispatch verticle instances (event bus round-robin)");
-    private static final Key<Map<String, String>> KAFKA =
-            Key.properties("kafka", "consumer property overrides (e.g. group.instance.id)");
+    private static final Key<Map<String, String>> KAFKA = Key.properties(
+            "kafka",
+            "consumer property overrides (e.g. group.instance.id); Sluice's own defaults: fetch.max.wait.ms 20 and "
+                    + "fetch.min.bytes 1048576 (fewer, larger fetches: up to 20 ms more latency; set "
+                    + "fetch.max.wait.ms lower for less), max.poll.records 1000, CooperativeStickyAssignor, "
+                    + "auto.offset.reset earliest, metadata.max.age.ms 10000");
     private static final Key<Cfg> BREAKER = Key.object("breaker", BreakerSettings.SECTION);
     private static final Key<Boolean> VALIDATE_JSON = Key.bool(
             "validateJson",

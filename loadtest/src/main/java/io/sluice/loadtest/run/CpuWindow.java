@@ -1,10 +1,12 @@
 package io.sluice.loadtest.run;
 
 import io.sluice.loadtest.report.Report;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -20,7 +22,35 @@ public final class CpuWindow {
     /** CPU seconds per process role and per Sluice thread group at one instant. */
     public record Snapshot(Map<String, Double> processes, Map<String, Double> sluiceThreads) {}
 
+    /** The load window is also reported in slices of this many seconds ({@code cpu.window.slices}). */
+    public static final int SLICE_SECONDS = 30;
+
+    /** A snapshot taken {@code second} seconds into the load, when Kafka had acknowledged {@code acked} events. */
+    public record Mark(int second, Snapshot snapshot, long acked) {}
+
     private CpuWindow() {}
+
+    /**
+     * The window slice by slice (consecutive marks): from and to (seconds into the load), the events acknowledged in
+     * it, microseconds per event per process role and per Sluice thread group. The JIT's share falls slice by slice
+     * as the code that runs only per poll or per invocation is compiled; the last slices are the closest to the
+     * process's steady state.
+     */
+    public static JsonArray slices(List<Mark> marks) {
+        JsonArray out = new JsonArray();
+        for (int i = 1; i < marks.size(); i++) {
+            Mark a = marks.get(i - 1);
+            Mark b = marks.get(i);
+            JsonObject w = between(a.snapshot(), b.snapshot(), b.acked() - a.acked(), b.second() - a.second());
+            out.add(new JsonObject()
+                    .put("fromSecond", a.second())
+                    .put("toSecond", b.second())
+                    .put("events", b.acked() - a.acked())
+                    .put("microsPerEvent", w.getJsonObject("microsPerEvent"))
+                    .put("sluiceThreadsMicrosPerEvent", w.getJsonObject("sluiceThreadsMicrosPerEvent")));
+        }
+        return out;
+    }
 
     /**
      * @param sluicePids the running Sluice processes

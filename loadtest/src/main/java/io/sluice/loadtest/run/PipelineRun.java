@@ -223,9 +223,14 @@ public final class PipelineRun implements RunContext {
         CpuWindow.Snapshot cpuStart = cpuSnapshot();
         long ackedAtStart = input.acceptedCount();
         input.rate(spec.rate);
+        List<CpuWindow.Mark> cpuMarks = new ArrayList<>();
+        cpuMarks.add(new CpuWindow.Mark(0, cpuStart, ackedAtStart));
         for (int second = 1; second <= spec.loadSeconds; second++) {
             sleepUntil(second);
             sample();
+            if (second % CpuWindow.SLICE_SECONDS == 0 && second < spec.loadSeconds) {
+                cpuMarks.add(new CpuWindow.Mark(second, cpuSnapshot(), input.acceptedCount()));
+            }
             boolean go = true;
             for (RunSpec.Driver d : spec.drivers) {
                 go &= d.onSecond(this, second);
@@ -235,7 +240,10 @@ public final class PipelineRun implements RunContext {
             }
         }
         CpuWindow.Snapshot cpuEnd = cpuSnapshot();
-        cpuWindow = CpuWindow.between(cpuStart, cpuEnd, input.acceptedCount() - ackedAtStart, elapsedSeconds());
+        long ackedAtEnd = input.acceptedCount();
+        cpuMarks.add(new CpuWindow.Mark((int) Math.round(elapsedSeconds()), cpuEnd, ackedAtEnd));
+        cpuWindow = CpuWindow.between(cpuStart, cpuEnd, ackedAtEnd - ackedAtStart, elapsedSeconds())
+                .put("slices", CpuWindow.slices(cpuMarks));
         input.stop();
         mark("load stopped");
         for (java.util.concurrent.Future<?> f : backgroundTasks) {
