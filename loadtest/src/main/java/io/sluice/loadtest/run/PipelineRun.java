@@ -241,7 +241,11 @@ public final class PipelineRun implements RunContext {
         }
         CpuWindow.Snapshot cpuEnd = cpuSnapshot();
         long ackedAtEnd = input.acceptedCount();
-        cpuMarks.add(new CpuWindow.Mark((int) Math.round(elapsedSeconds()), cpuEnd, ackedAtEnd));
+        int endSecond = (int) Math.round(elapsedSeconds());
+        if (cpuMarks.size() > 1 && cpuMarks.get(cpuMarks.size() - 1).second() >= endSecond) { // ended on a mark
+            cpuMarks.remove(cpuMarks.size() - 1);
+        }
+        cpuMarks.add(new CpuWindow.Mark(endSecond, cpuEnd, ackedAtEnd));
         cpuWindow = CpuWindow.between(cpuStart, cpuEnd, ackedAtEnd - ackedAtStart, elapsedSeconds())
                 .put("slices", CpuWindow.slices(cpuMarks));
         input.stop();
