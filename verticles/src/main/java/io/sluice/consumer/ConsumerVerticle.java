@@ -132,10 +132,11 @@ public final class ConsumerVerticle extends VerticleBase implements KafkaPollLoo
                 unknown.add(tp);
             }
         });
-        List<InRecord> accepted = unknown.isEmpty()
-                ? polled.records()
-                : new ArrayList<>(polled.records().size());
-        if (!unknown.isEmpty()) { // rare: a partition revoked or re-assigned since the poll
+        List<InRecord> accepted;
+        if (unknown.isEmpty()) {
+            accepted = polled.records();
+        } else { // rare: a partition revoked or re-assigned since the poll
+            accepted = new ArrayList<>(polled.records().size());
             for (InRecord r : polled.records()) {
                 if (!unknown.contains(new TopicPartition(r.topic(), r.partition()))) {
                     accepted.add(r);

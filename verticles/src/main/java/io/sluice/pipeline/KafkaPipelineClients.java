@@ -25,6 +25,11 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 
 /** The real clients of a pipeline: Kafka consumer, DLQ producer and admin (end offsets), the AWS SDK Lambda client. */
 public final class KafkaPipelineClients implements PipelineClients {
+    /** A fetch waits on the broker for up to this many milliseconds ... */
+    static final String FETCH_MAX_WAIT_MS = "20";
+    /** ... unless this many bytes are there sooner (1 MiB: at 13,000 events/s a fetch would need ~300 ms). */
+    static final String FETCH_MIN_BYTES = "1048576";
+
     private final PipelineSettings settings;
     private final KafkaSettings kafka;
 
@@ -32,11 +37,6 @@ public final class KafkaPipelineClients implements PipelineClients {
         this.settings = settings;
         this.kafka = kafka;
     }
-
-    /** A fetch waits on the broker for up to this many milliseconds ... */
-    static final String FETCH_MAX_WAIT_MS = "20";
-    /** ... unless this many bytes are there sooner (1 MiB: at 13,000 events/s a fetch would need ~300 ms). */
-    static final String FETCH_MIN_BYTES = "1048576";
 
     @Override
     public Consumer<byte[], byte[]> consumer() {

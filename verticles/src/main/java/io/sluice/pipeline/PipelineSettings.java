@@ -135,10 +135,11 @@ public record PipelineSettings(
             Key.integer("dispatchInstances", 2, 1, 64, "dispatch verticle instances (event bus round-robin)");
     private static final Key<Map<String, String>> KAFKA = Key.properties(
             "kafka",
-            "consumer property overrides (e.g. group.instance.id); Sluice's own defaults: fetch.max.wait.ms 20 and "
-                    + "fetch.min.bytes 1048576 (fewer, larger fetches: up to 20 ms more latency; set "
-                    + "fetch.max.wait.ms lower for less), max.poll.records 1000, CooperativeStickyAssignor, "
-                    + "auto.offset.reset earliest, metadata.max.age.ms 10000");
+            "consumer property overrides (e.g. group.instance.id); Sluice's own defaults include fetch.max.wait.ms "
+                    + KafkaPipelineClients.FETCH_MAX_WAIT_MS + " and fetch.min.bytes "
+                    + KafkaPipelineClients.FETCH_MIN_BYTES + " (fewer, larger fetches: up to "
+                    + KafkaPipelineClients.FETCH_MAX_WAIT_MS + " ms more latency; set fetch.max.wait.ms lower for "
+                    + "less)");
     private static final Key<Cfg> BREAKER = Key.object("breaker", BreakerSettings.SECTION);
     private static final Key<Boolean> VALIDATE_JSON = Key.bool(
             "validateJson",

@@ -228,9 +228,6 @@ public final class PipelineRun implements RunContext {
         for (int second = 1; second <= spec.loadSeconds; second++) {
             sleepUntil(second);
             sample();
-            if (second % CpuWindow.SLICE_SECONDS == 0 && second < spec.loadSeconds) {
-                cpuMarks.add(new CpuWindow.Mark(second, cpuSnapshot(), input.acceptedCount()));
-            }
             boolean go = true;
             for (RunSpec.Driver d : spec.drivers) {
                 go &= d.onSecond(this, second);
@@ -238,14 +235,13 @@ public final class PipelineRun implements RunContext {
             if (!go) {
                 break;
             }
+            if (second % CpuWindow.SLICE_SECONDS == 0 && second < spec.loadSeconds) {
+                cpuMarks.add(new CpuWindow.Mark(second, cpuSnapshot(), input.acceptedCount()));
+            }
         }
         CpuWindow.Snapshot cpuEnd = cpuSnapshot();
         long ackedAtEnd = input.acceptedCount();
-        int endSecond = (int) Math.round(elapsedSeconds());
-        if (cpuMarks.size() > 1 && cpuMarks.get(cpuMarks.size() - 1).second() >= endSecond) { // ended on a mark
-            cpuMarks.remove(cpuMarks.size() - 1);
-        }
-        cpuMarks.add(new CpuWindow.Mark(endSecond, cpuEnd, ackedAtEnd));
+        cpuMarks.add(new CpuWindow.Mark((int) Math.round(elapsedSeconds()), cpuEnd, ackedAtEnd));
         cpuWindow = CpuWindow.between(cpuStart, cpuEnd, ackedAtEnd - ackedAtStart, elapsedSeconds())
                 .put("slices", CpuWindow.slices(cpuMarks));
         input.stop();
