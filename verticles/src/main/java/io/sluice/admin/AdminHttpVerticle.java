@@ -183,7 +183,9 @@ public final class AdminHttpVerticle extends VerticleBase {
     }
 
     private void tick() {
-        history.record(System.currentTimeMillis(), meters.counters());
+        long now = System.currentTimeMillis();
+        history.record(now, meters.counters());
+        meters.tick(now);
         kafka.check();
         lag.refresh();
         scaling.tick(lag);

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.search.Search;
 import io.vertx.core.json.JsonObject;
@@ -81,7 +83,13 @@ final class MeterReader {
                 .sum();
     }
 
-    /** {@code {"p50":…, "p99":…}} in milliseconds from a timer that publishes those percentiles (nulls when absent). */
+    /**
+     * {@code {"p50":…, "p99":…}} in milliseconds (nulls when absent): a timer's client-side percentiles when it
+     * publishes them; else, for a timer that publishes only its histogram (the producer's ack latency: one record
+     * per acknowledged event, where client-side percentiles cost more than the rest of the acknowledgement), an
+     * estimate from its buckets over the records of the last {@value #WINDOW_MS} to {@code 2 x} {@value #WINDOW_MS}
+     * ms (since start before that; see {@link #tick}).
+     */
     JsonObject percentilesMs(String timerName, String pipeline) {
         Search s = registry.find(timerName);
         if (pipeline != null) {
@@ -92,8 +100,16 @@ final class MeterReader {
         if (t == null) {
             return out;
         }
-        for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
-            double ms = Math.round(v.value(TimeUnit.MILLISECONDS) * 10) / 10.0;
+        HistogramSnapshot snap = t.takeSnapshot();
+        if (snap.percentileValues().length == 0 && snap.histogramCounts().length > 0) {
+            Buckets now = Buckets.of(snap);
+            Buckets before = windows.computeIfAbsent(timerName + "|" + pipeline, k -> new Window()).older;
+            out.put("p50", ms(now.quantile(before, 0.5)));
+            out.put("p99", ms(now.quantile(before, 0.99)));
+            return out;
+        }
+        for (ValueAtPercentile v : snap.percentileValues()) {
+            double ms = ms(v.value(TimeUnit.NANOSECONDS));
             if (Math.abs(v.percentile() - 0.5) < 1e-9) {
                 out.put("p50", ms);
             } else if (Math.abs(v.percentile() - 0.99) < 1e-9) {
@@ -101,6 +117,58 @@ final class MeterReader {
             }
         }
         return out;
+    }
+
+    /**
+     * Moves the bucket windows of the timers {@link #percentilesMs} estimates (call it periodically, on the same
+     * thread): every {@value #WINDOW_MS} ms the newer snapshot becomes the older one, the window's start.
+     */
+    void tick(long nowMs) {
+        windows.forEach((key, w) -> {
+            if (nowMs - w.newerAtMs < WINDOW_MS) {
+                return;
+            }
+            int bar = key.lastIndexOf('|');
+            String pipeline = key.substring(bar + 1);
+            Search s = registry.find(key.substring(0, bar));
+            Timer t = ("null".equals(pipeline) ? s : s.tag("pipeline", pipeline)).timer();
+            w.older = w.newer;
+            w.newer = t == null ? null : Buckets.of(t.takeSnapshot());
+            w.newerAtMs = nowMs;
+        });
+    }
+
+    private static Double ms(Double nanos) {
+        return nanos == null ? null : Math.round(nanos / 100_000) / 10.0;
+    }
+
+    private static final long WINDOW_MS = 30_000;
+    private final Map<String, Window> windows = new HashMap<>();
+
+    private static final class Window {
+        Buckets older;
+        Buckets newer;
+        long newerAtMs = Long.MIN_VALUE / 2; // the first tick takes a snapshot
+    }
+
+    /** A timer's cumulative bucket counts at one moment, bounds in nanoseconds. */
+    private record Buckets(double[] bounds, double[] counts, double total) {
+        static Buckets of(HistogramSnapshot snap) {
+            CountAtBucket[] b = snap.histogramCounts();
+            double[] bounds = new double[b.length];
+            double[] counts = new double[b.length];
+            for (int i = 0; i < b.length; i++) {
+                bounds[i] = b[i].bucket(TimeUnit.NANOSECONDS);
+                counts[i] = b[i].count();
+            }
+            return new Buckets(bounds, counts, snap.count());
+        }
+
+        Double quantile(Buckets before, double q) {
+            boolean sameBuckets = before != null && before.counts.length == counts.length;
+            return BucketQuantiles.quantile(
+                    bounds, counts, sameBuckets ? before.counts : null, total, sameBuckets ? before.total : 0, q);
+        }
     }
 
     private static double sum(Search s) {

@@ -144,14 +144,18 @@ public final class AsciiJsonScanner {
     }
 
     private static int field(byte[] b, int from, int to) {
-        int len = to - from;
-        for (int f = 0; f < NAMES.length; f++) {
-            byte[] n = NAMES[f];
-            if (n.length == len && sameBytes(b, from, n)) {
-                return f;
-            }
+        switch (to - from) { // most names have none of the checked lengths: no byte compared
+            case 4:
+                return sameBytes(b, from, NAMES[CODE]) ? CODE : -1;
+            case 7:
+                return sameBytes(b, from, NAMES[TRUCK_ID])
+                        ? TRUCK_ID
+                        : sameBytes(b, from, NAMES[EVENT_ID]) ? EVENT_ID : -1;
+            case 9:
+                return sameBytes(b, from, NAMES[TIMESTAMP]) ? TIMESTAMP : -1;
+            default:
+                return -1;
         }
-        return -1;
     }
 
     private static boolean sameBytes(byte[] b, int from, byte[] n) {
@@ -309,6 +313,9 @@ public final class AsciiJsonScanner {
     }
 
     private static int ws(byte[] b, int i) {
+        if (i < b.length && b[i] > ' ') {
+            return i; // the usual case: no whitespace at all (every whitespace byte is <= ' ')
+        }
         while (i < b.length) {
             byte c = b[i];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {

@@ -253,6 +253,9 @@ public final class EventValidator {
 
     /** The value of an integer JSON number that fits in a long; null for anything else (fractions too). */
     private static Long integral(Object value) {
+        if (value instanceof Long l) { // the scanner's integers, and the decoder's beyond int range
+            return l;
+        }
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
         }

@@ -190,6 +190,9 @@ public final class TokenBucket {
         refill();
         boolean messagesWereUnlimited = this.messagesPerSecond == 0;
         boolean bytesWereUnlimited = this.bytesPerSecond == 0;
+        if (isUnlimited()) {
+            lastRefillNanos = nanoClock.getAsLong(); // refill skipped the clock while unlimited: earn from now on
+        }
         this.messagesPerSecond = messagesPerSecond;
         this.bytesPerSecond = bytesPerSecond;
         deriveBursts();
@@ -258,6 +261,9 @@ public final class TokenBucket {
     }
 
     private void refill() {
+        if (isUnlimited()) {
+            return; // nothing to earn: no clock read (the producer reserves once per event)
+        }
         long now = nanoClock.getAsLong();
         long elapsed = now - lastRefillNanos;
         if (elapsed <= 0) {

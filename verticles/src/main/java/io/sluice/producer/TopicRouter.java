@@ -45,12 +45,20 @@ public final class TopicRouter {
     private static final Set<String> KNOWN_KEYS = Set.of("rules", "defaultTopic", "priority");
     private static final Set<String> RULE_KEYS = Set.of("codes", "topic");
 
-    private final Map<Integer, String> topicByCode;
+    private final int[] codes; // ascending; topicOfCode[i] is the topic of codes[i] (no boxing per event)
+    private final String[] topicOfCode;
     private final String defaultTopic;
     private final Set<String> topics;
 
     private TopicRouter(Map<Integer, String> topicByCode, String defaultTopic, Set<String> topics) {
-        this.topicByCode = Map.copyOf(topicByCode);
+        this.codes = topicByCode.keySet().stream()
+                .mapToInt(Integer::intValue)
+                .sorted()
+                .toArray();
+        this.topicOfCode = new String[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            topicOfCode[i] = topicByCode.get(codes[i]);
+        }
         this.defaultTopic = defaultTopic;
         this.topics = Collections.unmodifiableSet(new LinkedHashSet<>(topics));
     }
@@ -133,8 +141,8 @@ public final class TopicRouter {
      * @return the topic, or empty when no rule lists the code and there is no default topic
      */
     public Optional<String> route(int code) {
-        String topic = topicByCode.get(code);
-        return Optional.ofNullable(topic != null ? topic : defaultTopic);
+        int i = java.util.Arrays.binarySearch(codes, code);
+        return Optional.ofNullable(i >= 0 ? topicOfCode[i] : defaultTopic);
     }
 
     /** Every topic this router can answer (priority, rule and default topics), in configuration order. */
@@ -162,8 +170,7 @@ public final class TopicRouter {
 
     @Override
     public String toString() {
-        return "TopicRouter{topics=" + topics + ", codes=" + topicByCode.size() + ", defaultTopic=" + defaultTopic
-                + "}";
+        return "TopicRouter{topics=" + topics + ", codes=" + codes.length + ", defaultTopic=" + defaultTopic + "}";
     }
 
     private static String topic(Object value, String path) {

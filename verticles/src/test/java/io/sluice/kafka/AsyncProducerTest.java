@@ -127,6 +127,35 @@ class AsyncProducerTest {
     }
 
     @Test
+    void theRecordsOfOneHandOffShareOneAckTimeReadAfterTheirSend() throws Exception {
+        start(false);
+        Context ctx = vertx.getOrCreateContext();
+        List<Long> ackTimes = new CopyOnWriteArrayList<>();
+        AsyncProducer.Completion timed = new AsyncProducer.Completion() {
+            @Override
+            public void complete(RecordMetadata md, Throwable err) {
+                throw new AssertionError("the timed variant is the one called");
+            }
+
+            @Override
+            public void complete(RecordMetadata md, Throwable err, long ackedAtNanos) {
+                ackTimes.add(ackedAtNanos);
+            }
+        };
+        long beforeSend = System.nanoTime();
+        on(ctx, () -> producer.sendAll(ctx, List.of(rec("a"), rec("b"), rec("c")), List.of(timed, timed, timed)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mock.history().size() == 3);
+        long beforeAck = System.nanoTime();
+        while (mock.completeNext()) {
+            // Kafka acknowledges the three; the last one hands the group back
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ackTimes.size() == 3);
+        assertThat(ackTimes).containsOnly(ackTimes.get(0));
+        assertThat(ackTimes.get(0)).isGreaterThanOrEqualTo(beforeAck).isGreaterThan(beforeSend);
+    }
+
+    @Test
     void manySendsFromTwoContextsEachCompleteExactlyOnceOnTheirOwnContext() throws Exception {
         start(true);
         Context c1 = vertx.getOrCreateContext();

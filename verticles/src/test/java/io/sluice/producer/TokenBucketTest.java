@@ -36,6 +36,40 @@ class TokenBucketTest {
     }
 
     @Test
+    void anUnlimitedBucketDoesNotReadTheClockPerReservation() {
+        long[] reads = {0};
+        TokenBucket bucket = TokenBucket.fromJson(new JsonObject("{}"), "producer.rate", () -> {
+            reads[0]++;
+            return clock.getAsLong();
+        });
+        long atStart = reads[0];
+
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(bucket.reserve(1, 230)).isZero();
+        }
+
+        // the producer reserves once per event; with nothing to earn, a clock read per event is pure cost
+        assertThat(reads[0] - atStart).isZero();
+    }
+
+    @Test
+    void aBucketLimitedAfterALongUnlimitedStretchStartsFullAndEarnsFromThen() {
+        TokenBucket bucket = bucket("{}");
+        clock.advance(3_600 * SECOND);
+
+        bucket.setRate(1000, 0);
+
+        for (int i = 0; i < 1000; i++) {
+            assertThat(bucket.reserve(1, 0, SECOND))
+                    .as("send %d of the burst", i)
+                    .isZero();
+        }
+        assertThat(bucket.reserve(1, 0, SECOND)).isEqualTo(MS); // the hour unlimited earned nothing beyond the burst
+        clock.advance(2 * MS);
+        assertThat(bucket.reserve(1, 0, SECOND)).isZero(); // one token owed, two earned since
+    }
+
+    @Test
     void burstIsServedAtOnceThenTheSteadyRateSpacesSends() {
         TokenBucket bucket = bucket("{\"messagesPerSecond\":1000,\"burst\":10}");
 

@@ -1,6 +1,7 @@
 package io.sluice.loadtest.scenario;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.bus.Addresses;
 import io.sluice.config.Cfg;
 import io.sluice.kafka.AsyncProducer;
@@ -72,7 +73,8 @@ final class SluiceProducerHarness implements AutoCloseable {
                 "sluice-producer-send");
         Vertx vertx = Vertx.vertx();
         SluiceProducerHarness h = new SluiceProducerHarness(vertx, pool);
-        vertx.deployVerticle(new ProducerVerticle(settings, producer, new SimpleMeterRegistry()))
+        vertx.deployVerticle(
+                        new ProducerVerticle(settings, producer, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get(60, TimeUnit.SECONDS);
