@@ -1,5 +1,6 @@
 package io.sluice.consumer;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,8 +52,8 @@ public class OffsetTrackerBench {
             tps[p] = new TopicPartition("lt-steady", p);
             tracker.assign(tps[p], 1, 0);
         }
-        java.util.Arrays.fill(timestamps, 1_700_000_000_000L);
-        java.util.Arrays.fill(sizes, 230);
+        Arrays.fill(timestamps, 1_700_000_000_000L);
+        Arrays.fill(sizes, 230);
         next = 0;
     }
 

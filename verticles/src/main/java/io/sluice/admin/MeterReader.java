@@ -73,11 +73,7 @@ final class MeterReader {
 
     /** Sum of a gauge over its series (0 when absent). */
     double gauge(String name, String pipeline) {
-        Search s = registry.find(name);
-        if (pipeline != null) {
-            s = s.tag("pipeline", pipeline);
-        }
-        return s.gauges().stream()
+        return find(name, pipeline).gauges().stream()
                 .mapToDouble(Gauge::value)
                 .filter(d -> !Double.isNaN(d))
                 .sum();
@@ -91,19 +87,15 @@ final class MeterReader {
      * ms (since start before that; see {@link #tick}).
      */
     JsonObject percentilesMs(String timerName, String pipeline) {
-        Search s = registry.find(timerName);
-        if (pipeline != null) {
-            s = s.tag("pipeline", pipeline);
-        }
         JsonObject out = new JsonObject().putNull("p50").putNull("p99");
-        Timer t = s.timer();
+        Timer t = find(timerName, pipeline).timer();
         if (t == null) {
             return out;
         }
         HistogramSnapshot snap = t.takeSnapshot();
         if (snap.percentileValues().length == 0 && snap.histogramCounts().length > 0) {
             Buckets now = Buckets.of(snap);
-            Buckets before = windows.computeIfAbsent(timerName + "|" + pipeline, k -> new Window()).older;
+            Buckets before = windows.computeIfAbsent(new TimerKey(timerName, pipeline), k -> new Window()).older;
             out.put("p50", ms(now.quantile(before, 0.5)));
             out.put("p99", ms(now.quantile(before, 0.99)));
             return out;
@@ -128,14 +120,17 @@ final class MeterReader {
             if (nowMs - w.newerAtMs < WINDOW_MS) {
                 return;
             }
-            int bar = key.lastIndexOf('|');
-            String pipeline = key.substring(bar + 1);
-            Search s = registry.find(key.substring(0, bar));
-            Timer t = ("null".equals(pipeline) ? s : s.tag("pipeline", pipeline)).timer();
+            Timer t = find(key.name(), key.pipeline()).timer();
             w.older = w.newer;
             w.newer = t == null ? null : Buckets.of(t.takeSnapshot());
             w.newerAtMs = nowMs;
         });
+    }
+
+    /** The meters of that name, of that pipeline only when {@code pipeline} is not null. */
+    private Search find(String name, String pipeline) {
+        Search s = registry.find(name);
+        return pipeline == null ? s : s.tag("pipeline", pipeline);
     }
 
     private static Double ms(Double nanos) {
@@ -143,7 +138,10 @@ final class MeterReader {
     }
 
     private static final long WINDOW_MS = 30_000;
-    private final Map<String, Window> windows = new HashMap<>();
+    private final Map<TimerKey, Window> windows = new HashMap<>();
+
+    /** A timer as {@link #percentilesMs} was asked for it ({@code pipeline} null: every series of the name). */
+    private record TimerKey(String name, String pipeline) {}
 
     private static final class Window {
         Buckets older;

@@ -190,7 +190,7 @@ public final class TokenBucket {
         refill();
         boolean messagesWereUnlimited = this.messagesPerSecond == 0;
         boolean bytesWereUnlimited = this.bytesPerSecond == 0;
-        if (isUnlimited()) {
+        if (messagesWereUnlimited && bytesWereUnlimited) {
             lastRefillNanos = nanoClock.getAsLong(); // refill skipped the clock while unlimited: earn from now on
         }
         this.messagesPerSecond = messagesPerSecond;

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -141,7 +142,7 @@ public final class TopicRouter {
      * @return the topic, or empty when no rule lists the code and there is no default topic
      */
     public Optional<String> route(int code) {
-        int i = java.util.Arrays.binarySearch(codes, code);
+        int i = Arrays.binarySearch(codes, code);
         return Optional.ofNullable(i >= 0 ? topicOfCode[i] : defaultTopic);
     }
 
